@@ -146,8 +146,20 @@ FEEDBACK_360 = Table(
     "360度反馈",
     (
         _c("reviewee_id", "string", True, "rated agent", "被评人"),
-        _c("reviewer_role", "string", True, "self, supervisor, peer, subordinate, customer", "评价人角色"),
-        _c("competency", "string", True, "teamwork, communication, technical, attitude, ...", "能力项"),
+        _c(
+            "reviewer_role",
+            "string",
+            True,
+            "self, supervisor, peer, subordinate, customer",
+            "评价人角色",
+        ),
+        _c(
+            "competency",
+            "string",
+            True,
+            "teamwork, communication, technical, attitude, ...",
+            "能力项",
+        ),
         _c("score", "float", True, "rating 1-5", "评分"),
         _c("period", "string", True, "rating period, e.g. 2026-Q3 or 2026-07", "周期"),
         _c("reviewer_id", "string", False, "reviewer", "评价人"),
@@ -221,4 +233,28 @@ STAGE_INTERVALS = tuple(
 )
 
 REVIEWER_ROLES = ("self", "supervisor", "peer", "subordinate", "customer")
+OWNER_TYPES = ("agent", "team")
 SEGMENTS = ("enterprise", "individual")
+
+# Inclusive valid ranges of numeric columns; a value outside breaks the "out of range" rule.
+VALID_RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("tickets", "contacts"): (1, None),
+    ("tickets", "handle_minutes"): (0, None),
+    ("tickets", "parts_cost"): (0, None),
+    ("tickets", "sla_response_minutes"): (0, None),
+    ("tickets", "sla_resolve_hours"): (0, None),
+    ("surveys", "csat"): (1, 5),
+    ("surveys", "attitude"): (1, 5),
+    ("surveys", "quality"): (1, 5),
+    ("surveys", "speed"): (1, 5),
+    ("surveys", "nps"): (0, 10),
+    ("agents", "hourly_cost"): (0, None),
+    ("training", "hours"): (0, None),
+    ("training", "score"): (0, 100),
+    ("feedback_360", "score"): (1, 5),
+    ("kano_responses", "functional"): (1, 5),
+    ("kano_responses", "dysfunctional"): (1, 5),
+    ("employee_survey", "score"): (1, 5),
+}
+# Periods are written as a quarter (2026-Q3) or a month (2026-07).
+PERIOD_PATTERN = r"^[0-9]{4}-(Q[1-4]|(0[1-9]|1[0-2]))$"

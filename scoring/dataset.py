@@ -1,0 +1,304 @@
+"""Open a dataset folder through DuckDB: locate, check, expose as views, validate.
+
+Each contract table becomes two views over its Parquet files (nothing is copied into
+pandas): `raw_<table>` with every row read, cast to the contract types, and `<table>`
+with the rows that pass every rule. Fatal problems are collected across all tables
+before failing, so the user sees every one at once; each names the file, the column
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import quality
+from .contract import TABLES, Column, Table
+from .quality import QualityReport, RuleResult, TableReport
+from .sql import ident, literal_list
+
+# Physical Arrow types that load into each logical type without a value-by-value check.
+_DIRECT = {
+    "string": (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer),
+    "timestamp": (pa.types.is_timestamp, pa.types.is_date),
+    "date": (pa.types.is_date, pa.types.is_timestamp),
+    "int": (pa.types.is_integer,),
+    "float": (pa.types.is_floating, pa.types.is_integer, pa.types.is_decimal),
+    "bool": (pa.types.is_boolean,),
+}
+_TYPE_WORDS = {
+    "string": "text",
+    "timestamp": "a timestamp",
+    "date": "a date",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true/false",
+}
+
+
+class DatasetError(Exception):
+    """The dataset cannot be used. `problems` lists every fatal problem found."""
+
+    def __init__(self, problems: list[str], report: QualityReport | None = None):
+        self.problems = problems
+        self.report = report
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class _Source:
+    table: Table
+    files: tuple[Path, ...]
+
+
+def _find_files(root: Path, table: Table) -> tuple[Path, ...] | None:
+    single = root / f"{table.name}.parquet"
+    folder = root / table.name
+    if folder.is_dir():
+        return tuple(sorted(folder.rglob("*.parquet")))
+    if single.is_file():
+        return (single,)
+    return None
+
+
+def _value_type(arrow_type: pa.DataType) -> pa.DataType:
+    return arrow_type.value_type if pa.types.is_dictionary(arrow_type) else arrow_type
+
+
+def _loads_directly(column: Column, arrow_type: pa.DataType) -> bool:
+    return any(check(_value_type(arrow_type)) for check in _DIRECT[column.type])
+
+
+class Dataset:
+    """A validated dataset: DuckDB views over the files, plus the quality report."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, report: QualityReport):
+        self.path = path
+        self._con = con
+        self.report = report
+        self._missing_columns = {
+            name: set(t.missing_columns) for name, t in report.tables.items() if t.present
+        }
+        self._local = threading.local()
+        # The moment the data runs to: windows still open at this time are not judged yet.
+        self.as_of = self.scalar("SELECT max(created_at) FROM tickets") or datetime.now()
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        """Whether a table (and, if given, a column of it) was supplied by the dataset."""
+        if table not in self._missing_columns:
+            return False
+        return column is None or column not in self._missing_columns[table]
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """One DuckDB cursor per thread: Streamlit serves sessions from several threads."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+            cursor.execute("SET TimeZone = 'UTC'")
+        return cursor
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        return self._cursor().execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: list | dict | None = None):
+        return self._cursor().execute(sql, params or []).fetchone()[0]
+
+
+def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Dataset:
+    """Open, check and validate a dataset folder. Raises DatasetError on fatal problems."""
+    if kpi_ids is None:
+        from .kpis import KPI_IDS
+
+        kpi_ids = KPI_IDS
+    root = Path(path)
+    if not root.is_dir():
+        raise DatasetError([f"{root}: dataset folder not found (expected a folder of tables)"])
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
+    problems: list[str] = []
+    warnings: list[str] = []
+    sources = _locate(root, reports, problems, warnings)
+    for source in sources:
+        problems += _check_schema(source, reports[source.table.name])
+    if not problems:
+        for source in sources:
+            _create_raw_view(con, source, reports[source.table.name])
+        for source in sources:
+            problems += _check_values(con, source, reports[source.table.name])
+    report = QualityReport(str(root), reports, [], warnings, problems)
+    if problems:
+        raise DatasetError(problems, report)
+    report.rules = _apply_rules(con, sources, reports, kpi_ids)
+    _count_rows(con, sources, reports, warnings)
+    return Dataset(root, con, report)
+
+
+def _locate(
+    root: Path, reports: dict[str, TableReport], problems: list[str], warnings: list[str]
+) -> list[_Source]:
+    sources = []
+    for table in TABLES:
+        files = _find_files(root, table)
+        if not files:
+            expected = f"{root / table.name}.parquet or a folder {root / table.name}/ of Parquet"
+            if table.required:
+                problems.append(f"{table.name}: required table missing (expected {expected})")
+            else:
+                warnings.append(
+                    f"{table.name}: optional table missing; features that need "
+                    f"{', '.join(table.required_columns)} are unavailable"
+                )
+            continue
+        reports[table.name].present = True
+        reports[table.name].files = [str(f) for f in files]
+        sources.append(_Source(table, files))
+    return sources
+
+
+def _check_schema(source: _Source, report: TableReport) -> list[str]:
+    """Every file readable, required columns present, column types loadable."""
+    problems = []
+    columns_seen: set[str] = set()
+    for file in source.files:
+        try:
+            schema = pq.read_schema(file)
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            problems.append(f"{file}: unreadable Parquet file ({type(exc).__name__}: {exc})")
+            continue
+        columns_seen.update(schema.names)
+        for column in source.table.columns:
+            if column.required and column.name not in schema.names:
+                problems.append(
+                    f"{file}: required column '{column.name}' missing "
+                    f"(expected {_TYPE_WORDS[column.type]}: {column.meaning})"
+                )
+    report.missing_columns = [c.name for c in source.table.columns if c.name not in columns_seen]
+    return problems
+
+
+def _create_raw_view(con: duckdb.DuckDBPyConnection, source: _Source, report: TableReport):
+    """raw_<table>: every row, every contract column cast to its type (absent ones NULL)."""
+    selects = ["filename AS _source", "file_row_number AS _row"]
+    for column in source.table.columns:
+        if column.name in report.missing_columns:
+            selects.append(f"CAST(NULL AS {column.duckdb_type}) AS {ident(column.name)}")
+        else:
+            selects.append(
+                f"TRY_CAST({ident(column.name)} AS {column.duckdb_type}) AS {ident(column.name)}"
+            )
+    files = literal_list(str(f) for f in source.files)
+    con.execute(
+        f"CREATE VIEW {ident('raw_' + source.table.name)} AS SELECT {', '.join(selects)} "
+        f"FROM read_parquet({files}, filename = true, file_row_number = true, "
+        f"union_by_name = true, hive_partitioning = false)"
+    )
+
+
+def _check_values(con: duckdb.DuckDBPyConnection, source: _Source, report: TableReport):
+    """Columns whose stored type needs conversion: every value must convert."""
+    problems = []
+    files = literal_list(str(f) for f in source.files)
+    for file in source.files:
+        schema = pq.read_schema(file)
+        for column in source.table.columns:
+            if column.name not in schema.names:
+                continue
+            arrow_type = schema.field(column.name).type
+            if _loads_directly(column, arrow_type) and not (
+                column.type == "int" and pa.types.is_floating(arrow_type)
+            ):
+                continue
+            bad = _first_unconvertible(con, files, file, column)
+            if bad is not None:
+                problems.append(
+                    f"{file}: column '{column.name}' holds {arrow_type} values such as "
+                    f"{bad!r} that cannot be read as {_TYPE_WORDS[column.type]} "
+                    f"({column.duckdb_type})"
+                )
+    return problems
+
+
+def _first_unconvertible(con, files: str, file: Path, column: Column):
+    name = ident(column.name)
+    cast = f"TRY_CAST({name} AS {column.duckdb_type})"
+    condition = f"{name} IS NOT NULL AND {cast} IS NULL"
+    if column.type == "int":
+        condition += f" OR TRY_CAST({name} AS DOUBLE) <> {cast}"
+    try:
+        row = con.execute(
+            f"SELECT CAST({name} AS VARCHAR) FROM read_parquet({files}, filename = true, "
+            f"union_by_name = true, hive_partitioning = false) "
+            f"WHERE filename = ? AND ({condition}) LIMIT 1",
+            [str(file)],
+        ).fetchone()
+    except duckdb.Error as exc:
+        return f"<{type(exc).__name__}>"
+    return None if row is None else row[0]
+
+
+def _apply_rules(con, sources: list[_Source], reports, kpi_ids) -> list[RuleResult]:
+    """Evaluate the rules table by table and create the accepted-rows views."""
+    present = {s.table.name for s in sources}
+    results = []
+    for source in sorted(sources, key=lambda s: quality.EVALUATION_ORDER.index(s.table.name)):
+        name = source.table.name
+        con.execute(
+            f"CREATE TABLE {ident('excluded_' + name)} "
+            "(_source VARCHAR, _row BIGINT, rule VARCHAR, example VARCHAR)"
+        )
+        for rule in quality.rules(kpi_ids):
+            if rule.table != name or not _rule_applies(rule, present, reports[name]):
+                continue
+            results.append(_run_rule(con, rule))
+        con.execute(
+            f"CREATE VIEW {ident(name)} AS SELECT * FROM {ident('raw_' + name)} r "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ident('excluded_' + name)} e "
+            "WHERE e._source = r._source AND e._row = r._row)"
+        )
+    return results
+
+
+def _rule_applies(rule: quality.Rule, present: set[str], report: TableReport) -> bool:
+    needs_met = all(t in present for t in rule.needs)
+    columns_met = all(c not in report.missing_columns for c in rule.columns)
+    return needs_met and columns_met
+
+
+def _run_rule(con, rule: quality.Rule) -> RuleResult:
+    con.execute(
+        f"INSERT INTO {ident('excluded_' + rule.table)} "
+        f"SELECT _source, _row, ?, example FROM ({rule.offending_sql})",
+        [rule.id],
+    )
+    count, examples = con.execute(
+        f"SELECT count(*), list(example ORDER BY _source, _row)[1:{quality.EXAMPLES_PER_RULE}] "
+        f"FROM {ident('excluded_' + rule.table)} WHERE rule = ?",
+        [rule.id],
+    ).fetchone()
+    return RuleResult(rule.id, rule.table, rule.description, count, list(examples or []))
+
+
+def _count_rows(con, sources: list[_Source], reports, warnings: list[str]):
+    for source in sources:
+        name = source.table.name
+        report = reports[name]
+        report.rows_read = con.execute(f"SELECT count(*) FROM {ident('raw_' + name)}").fetchone()[0]
+        report.excluded = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT _source, _row FROM {ident('excluded_' + name)})"
+        ).fetchone()[0]
+        report.accepted = report.rows_read - report.excluded
+        if report.rows_read == 0:
+            warnings.append(f"{name}: the table is empty")
+        if report.excluded:
+            warnings.append(
+                f"{name}: {report.excluded:,} of {report.rows_read:,} rows excluded "
+                "(see the data-quality report)"
+            )

@@ -1,0 +1,329 @@
+"""KPI computation in DuckDB SQL over the validated views.
+
+`kpi_table` is the query façade: for a filter and a grouping (agent, team, department,
+agent × category, month, ...) it returns one row per group with each available KPI's
+value and inputs (numerator, denominator, sum of squares). `explain_sql` returns the SQL
+it would run, so a reader can check exactly how a number is made.
+
+Values travel as named parameters; the only names written into SQL come from the
+contract and the registry, quoted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from .contract import STAGE_INTERVALS
+from .dataset import Dataset
+from .kpis import KPI, KPIS
+from .sql import ident, literal
+
+# Dimensions a ticket or survey can be grouped or filtered by; derived ones are computed.
+TICKET_DIMENSIONS = (
+    "agent_id",
+    "team",
+    "channel",
+    "category",
+    "product",
+    "priority",
+    "customer_segment",
+    "month",
+    "quarter",
+    "week",
+    "weekday",
+    "hour",
+)
+AGENT_DIMENSIONS = ("agent_id", "team")
+GRAIN_DIMENSIONS = {
+    "ticket": TICKET_DIMENSIONS,
+    "survey": TICKET_DIMENSIONS,
+    "agent": AGENT_DIMENSIONS,
+    "feedback": AGENT_DIMENSIONS,
+}
+GRAIN_TABLE = {
+    "ticket": "tickets",
+    "survey": "surveys",
+    "agent": "training",
+    "feedback": "feedback_360",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user looks at. Empty tuples mean "all"; dates are inclusive."""
+
+    start: date | None = None
+    end: date | None = None
+    teams: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+    def replace(self, **changes) -> Filters:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Filters(**values)
+
+
+# Filter field → (column, which grains it restricts).
+_LIST_FILTERS = {
+    "teams": "team",
+    "agents": "agent_id",
+    "channels": "channel",
+    "categories": "category",
+    "products": "product",
+    "priorities": "priority",
+    "segments": "customer_segment",
+}
+_AGENT_FILTERS = ("teams", "agents")
+
+
+@dataclass
+class _Query:
+    sql: str
+    params: dict = field(default_factory=dict)
+
+
+def _agent_scope_sql(filters: Filters, params: dict) -> str:
+    clauses = []
+    for name in _AGENT_FILTERS:
+        values = getattr(filters, name)
+        if values:
+            params[name] = list(values)
+            clauses.append(f"list_contains(${name}, {ident(_LIST_FILTERS[name])})")
+    where = " AND ".join(clauses) or "true"
+    return f"SELECT agent_id, name, team FROM agents WHERE {where}"
+
+
+def _date_params(filters: Filters, params: dict) -> list[str]:
+    clauses = []
+    if filters.start:
+        params["start"] = pd.Timestamp(filters.start).to_pydatetime()
+        clauses.append("created_at >= $start")
+    if filters.end:
+        params["end_excl"] = pd.Timestamp(filters.end + timedelta(days=1)).to_pydatetime()
+        clauses.append("created_at < $end_excl")
+    return clauses
+
+
+def _ticket_rows_sql(ds: Dataset, filters: Filters, params: dict, repeat_days: int) -> str:
+    """Accepted tickets in the filter, with the team and the derived per-ticket measures."""
+    clauses = _date_params(filters, params)
+    for name, column in _LIST_FILTERS.items():
+        values = getattr(filters, name)
+        if values and name not in _AGENT_FILTERS:
+            params[name] = list(values)
+            clauses.append(f"list_contains(${name}, t.{ident(column)})")
+    params["as_of"] = ds.as_of
+    params["repeat_seconds"] = repeat_days * 86400
+    where = " AND ".join(clauses) or "true"
+    return f"""
+    scope_agents AS ({_agent_scope_sql(filters, params)}),
+    next_same_issue AS (
+        SELECT customer_id, category, created_at FROM tickets WHERE customer_id IS NOT NULL
+    ),
+    ticket_rows AS (
+        SELECT t.*, a.team,
+            date_trunc('month', t.created_at) AS month,
+            date_trunc('quarter', t.created_at) AS quarter,
+            date_trunc('week', t.created_at) AS week,
+            isodow(t.created_at) AS weekday,
+            hour(t.created_at) AS hour,
+            date_diff('second', t.created_at, t.first_response_at) / 60.0 AS frt_minutes,
+            CASE
+                WHEN t.sla_response_minutes IS NULL THEN NULL
+                WHEN t.first_response_at IS NOT NULL THEN
+                    date_diff('second', t.created_at, t.first_response_at)
+                        <= t.sla_response_minutes * 60
+                WHEN date_diff('second', t.created_at, $as_of) > t.sla_response_minutes * 60
+                    THEN false
+            END AS sla_response_met,
+            CASE
+                WHEN t.sla_resolve_hours IS NULL THEN NULL
+                WHEN t.resolved_at IS NOT NULL THEN
+                    date_diff('second', t.created_at, t.resolved_at) <= t.sla_resolve_hours * 3600
+                WHEN date_diff('second', t.created_at, $as_of) > t.sla_resolve_hours * 3600
+                    THEN false
+            END AS sla_resolution_met,
+            CASE
+                WHEN t.resolved_at IS NULL OR t.customer_id IS NULL THEN NULL
+                WHEN date_diff('second', t.resolved_at, $as_of) < $repeat_seconds THEN NULL
+                ELSE coalesce(
+                    date_diff('second', t.resolved_at, n.created_at) <= $repeat_seconds, false)
+            END AS is_repeat_source
+        FROM tickets t
+        JOIN scope_agents a USING (agent_id)
+        ASOF LEFT JOIN next_same_issue n
+            ON t.customer_id = n.customer_id AND t.category = n.category
+            AND t.resolved_at < n.created_at
+        WHERE {where}
+    )"""
+
+
+def _grain_rows_sql(grain: str, filters: Filters, params: dict) -> str:
+    """The rows a grain's KPIs aggregate (ticket_rows already defined in the WITH)."""
+    if grain == "ticket":
+        return "SELECT * FROM ticket_rows"
+    if grain == "survey":
+        return "SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) FROM surveys s JOIN ticket_rows r USING (ticket_id)"
+    period_clauses = []
+    if filters.start:
+        params["start_date"] = filters.start
+        period_clauses.append("{col} >= $start_date")
+    if filters.end:
+        params["end_date"] = filters.end
+        period_clauses.append("{col} <= $end_date")
+    if grain == "agent":
+        in_range = " AND ".join(c.format(col="completed_on") for c in period_clauses) or "true"
+        return f"""SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours
+            FROM scope_agents a LEFT JOIN (
+                SELECT agent_id, sum(hours) AS hours FROM training WHERE {in_range}
+                GROUP BY agent_id) h USING (agent_id)"""
+    period_start = (
+        "CASE WHEN period LIKE '%Q%' THEN make_date(CAST(left(period, 4) AS INT), "
+        "(CAST(right(period, 1) AS INT) - 1) * 3 + 1, 1) "
+        "ELSE make_date(CAST(left(period, 4) AS INT), CAST(right(period, 2) AS INT), 1) END"
+    )
+    in_range = " AND ".join(c.format(col="period_start") for c in period_clauses) or "true"
+    return f"""SELECT * FROM (
+            SELECT f.*, a.agent_id, a.team, {period_start} AS period_start
+            FROM feedback_360 f JOIN scope_agents a ON f.reviewee_id = a.agent_id)
+        WHERE {in_range}"""
+
+
+def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
+    return tuple(k for k in KPIS if all(ds.has(t, c) for t, c in k.requires))
+
+
+def unavailable_kpis(ds: Dataset) -> dict[str, str]:
+    """KPI id → the reason it cannot be computed from this dataset."""
+    reasons = {}
+    for k in KPIS:
+        missing = [f"{t}.{c}" for t, c in k.requires if not ds.has(t, c)]
+        if missing:
+            reasons[k.id] = "needs " + ", ".join(missing)
+    return reasons
+
+
+def _aggregates(k: KPI) -> list[str]:
+    expr = k.expr
+    name = k.id
+    if k.kind == "quantile":
+        return [
+            f"quantile_cont({expr}, {k.quantile}) AS {ident(name)}",
+            f"count({expr}) AS {ident(name + '__den')}",
+        ]
+    if k.kind == "count":
+        return [
+            f"CAST(count({expr}) AS DOUBLE) AS {ident(name + '__num')}",
+            f"count(DISTINCT agent_id) AS {ident(name + '__den')}",
+        ]
+    value = f"CAST(({expr}) AS DOUBLE)"
+    return [
+        f"sum({value}) AS {ident(name + '__num')}",
+        f"count({value}) AS {ident(name + '__den')}",
+        f"sum({value} * {value}) AS {ident(name + '__sq')}",
+    ]
+
+
+def _grain_query(
+    ds: Dataset, grain: str, kpis: list[KPI], by: tuple[str, ...], filters: Filters, repeat_days
+) -> _Query:
+    params: dict = {}
+    head = _ticket_rows_sql(ds, filters, params, repeat_days)
+    rows = _grain_rows_sql(grain, filters, params)
+    keys = ", ".join(ident(c) for c in by)
+    aggregates = [f"count(*) AS {ident('_rows_' + grain)}"]
+    for k in kpis:
+        aggregates += _aggregates(k)
+    group = f"GROUP BY {keys}" if by else ""
+    select_keys = f"{keys}, " if by else ""
+    sql = f"WITH {head}, grain_rows AS ({rows}) SELECT {select_keys}{', '.join(aggregates)} FROM grain_rows {group}"
+    return _Query(sql, params)
+
+
+def _queries(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int):
+    unknown = [c for c in by if c not in TICKET_DIMENSIONS]
+    if unknown:
+        raise ValueError(
+            f"cannot group by {', '.join(unknown)} (known: {', '.join(TICKET_DIMENSIONS)})"
+        )
+    grains: dict[str, list[KPI]] = {}
+    for k in available_kpis(ds):
+        if all(c in GRAIN_DIMENSIONS[k.grain] for c in by):
+            grains.setdefault(k.grain, []).append(k)
+    grains.setdefault("ticket", [])
+    return {
+        grain: _grain_query(ds, grain, kpis, by, filters, repeat_days)
+        for grain, kpis in grains.items()
+    }
+
+
+def explain_sql(
+    ds: Dataset,
+    filters: Filters = Filters(),
+    by: tuple[str, ...] = ("agent_id",),
+    repeat_days: int = 30,
+) -> dict[str, str]:
+    """The SQL `kpi_table` runs for this filter and grouping, one statement per grain."""
+    return {grain: q.sql for grain, q in _queries(ds, filters, by, repeat_days).items()}
+
+
+def kpi_table(
+    ds: Dataset,
+    filters: Filters = Filters(),
+    by: tuple[str, ...] = ("agent_id",),
+    repeat_days: int = 30,
+) -> pd.DataFrame:
+    """One row per group: `tickets`, and per KPI its value and `__num`/`__den`/`__sq` inputs.
+
+    KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
+    """
+    frames = [ds.query(q.sql, q.params) for q in _queries(ds, filters, by, repeat_days).values()]
+    result = frames[0]
+    for frame in frames[1:]:
+        result = (
+            result.merge(frame, on=list(by), how="outer")
+            if by
+            else pd.concat([result, frame], axis=1)
+        )
+    result = result.rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
+    for column in ("tickets", "surveys"):
+        if column in result:
+            result[column] = result[column].fillna(0).astype("int64")
+    for k in available_kpis(ds):
+        if k.kind in ("mean", "rate", "count") and f"{k.id}__num" in result:
+            den = result[f"{k.id}__den"].astype(float)
+            result[k.id] = np.where(den > 0, result[f"{k.id}__num"] / den.where(den > 0), np.nan)
+    return result.drop(columns=[c for c in result if c.startswith("_rows_")])
+
+
+def stage_durations(
+    ds: Dataset, filters: Filters = Filters(), by: tuple[str, ...] = ("team",)
+) -> pd.DataFrame:
+    """Hours spent in each workflow stage: median, P90 and ticket count per group and stage."""
+    present = [s for s in STAGE_INTERVALS if ds.has("tickets", s[1]) and ds.has("tickets", s[2])]
+    if not present:
+        return pd.DataFrame(columns=[*by, "stage", "median_hours", "p90_hours", "tickets"])
+    params: dict = {}
+    head = _ticket_rows_sql(ds, filters, params, 30)
+    unions = " UNION ALL ".join(
+        f"SELECT {''.join(ident(c) + ', ' for c in by)}{literal(stage)} AS stage, "
+        f"date_diff('second', {ident(start)}, {ident(end)}) / 3600.0 AS hours FROM ticket_rows "
+        f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL"
+        for stage, start, end in present
+    )
+    keys = "".join(ident(c) + ", " for c in by)
+    sql = (
+        f"WITH {head}, stage_rows AS ({unions}) SELECT {keys}stage, median(hours) AS median_hours, "
+        f"quantile_cont(hours, 0.9) AS p90_hours, count(*) AS tickets FROM stage_rows "
+        f"GROUP BY {keys}stage ORDER BY {keys}stage"
+    )
+    return ds.query(sql, params)

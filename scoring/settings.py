@@ -1,0 +1,59 @@
+"""Settings, declared once with their help text.
+
+Each setting can be given by an environment variable; the dashboard and the command line
+also accept the matching option. `docs/CONFIGURATION.md` lists them and a test checks that
+every setting here is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    option: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env) or self.default
+
+
+SETTINGS = (
+    Setting(
+        "data_dir",
+        "SPD_DATA_DIR",
+        "--data",
+        str(SAMPLE_DATA_DIR),
+        "Dataset folder: one Parquet file or folder of Parquet files per table.",
+    ),
+    Setting(
+        "state_dir",
+        "SPD_STATE_DIR",
+        "--state",
+        str(PROJECT_ROOT / "state"),
+        "Folder for what users save (scenarios, improvement actions).",
+    ),
+    Setting(
+        "repeat_window_days",
+        "SPD_REPEAT_WINDOW_DAYS",
+        "--repeat-window",
+        "30",
+        "Days after a resolution in which a new ticket of the same customer and category "
+        "counts as a repeat issue.",
+    ),
+)
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> str:
+    """The current value of a setting (environment first, then the default)."""
+    return SETTINGS_BY_NAME[name].value()

@@ -1,0 +1,78 @@
+"""Hand-made datasets for tests: write rows (dicts) as contract-typed Parquet tables."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scoring.contract import TABLES_BY_NAME
+
+ARROW_TYPE = {
+    "string": pa.string(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+}
+T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
+
+
+def table_of(name: str, rows: list[dict], columns: list[str] | None = None) -> pa.Table:
+    """Rows as an Arrow table with the contract's types (columns: given, or those used)."""
+    spec = TABLES_BY_NAME[name]
+    used = columns or [c.name for c in spec.columns if any(c.name in r for r in rows)]
+    if not used:
+        used = list(spec.required_columns)
+    fields = [pa.field(c, ARROW_TYPE[spec.column(c).type]) for c in used]
+    data = {c: [r.get(c) for r in rows] for c in used}
+    return pa.table(data, schema=pa.schema(fields))
+
+
+def write_table(root: Path, name: str, rows: list[dict], columns: list[str] | None = None):
+    root.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table_of(name, rows, columns), root / f"{name}.parquet")
+
+
+def write_dataset(root: Path, **tables: list[dict]) -> Path:
+    """Write each given table; agents/tickets/surveys default to empty if not given."""
+    for name in ("agents", "tickets", "surveys"):
+        tables.setdefault(name, [])
+    for name, rows in tables.items():
+        write_table(root, name, rows)
+    return root
+
+
+def agent(agent_id: str, team: str = "T1", name: str | None = None, **extra) -> dict:
+    return {"agent_id": agent_id, "name": name or f"Agent {agent_id}", "team": team, **extra}
+
+
+def ticket(ticket_id: str, agent_id: str, minutes_after_t0: float = 0, **extra) -> dict:
+    """A ticket created `minutes_after_t0` after T0; timestamps in `extra` as minutes offsets."""
+    created = T0 + timedelta(minutes=minutes_after_t0)
+    row = {
+        "ticket_id": ticket_id,
+        "agent_id": agent_id,
+        "created_at": created,
+        "channel": extra.pop("channel", "phone"),
+        "category": extra.pop("category", "repair"),
+    }
+    for key, value in extra.items():
+        if key.endswith("_at") and isinstance(value, int | float):
+            row[key] = created + timedelta(minutes=value)
+        else:
+            row[key] = value
+    return row
+
+
+def survey(survey_id: str, ticket_id: str, csat: int, **extra) -> dict:
+    return {
+        "survey_id": survey_id,
+        "ticket_id": ticket_id,
+        "submitted_at": T0 + timedelta(days=5),
+        "csat": csat,
+        **extra,
+    }
