@@ -172,7 +172,10 @@ def _grain_rows_sql(grain: str, filters: Filters, params: dict) -> str:
     if grain == "ticket":
         return "SELECT * FROM ticket_rows"
     if grain == "survey":
-        return "SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) FROM surveys s JOIN ticket_rows r USING (ticket_id)"
+        return (
+            "SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) "
+            "FROM surveys s JOIN ticket_rows r USING (ticket_id)"
+        )
     period_clauses = []
     if filters.start:
         params["start_date"] = filters.start
@@ -245,7 +248,10 @@ def _grain_query(
         aggregates += _aggregates(k)
     group = f"GROUP BY {keys}" if by else ""
     select_keys = f"{keys}, " if by else ""
-    sql = f"WITH {head}, grain_rows AS ({rows}) SELECT {select_keys}{', '.join(aggregates)} FROM grain_rows {group}"
+    sql = (
+        f"WITH {head}, grain_rows AS ({rows}) "
+        f"SELECT {select_keys}{', '.join(aggregates)} FROM grain_rows {group}"
+    )
     return _Query(sql, params)
 
 
