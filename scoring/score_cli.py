@@ -1,0 +1,141 @@
+"""`python -m scoring score DIR ...`: the agent scorecard on standard output.
+
+The output is a public interface (documented in docs/SCORE_OUTPUT.md): one row per
+agent with `agent_id, name, team, tickets, composite, grade, team_rank, dept_rank`,
+`payout` when a pool is given, then for each available KPI `<kpi_id>` (raw value) and
+`<kpi_id>_shrunk` where shrinkage applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+import pandas as pd
+
+from . import incentives, schemes
+from .cli import UsageError
+from .dataset import open_dataset
+from .kpis import kpi
+from .metrics import Filters
+from .scorecard import ScoringConfig, build_matrix, score, with_payouts
+from .settings import setting
+
+BASE_COLUMNS = ["agent_id", "name", "team", "tickets", "composite", "grade", "team_rank"]
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"bad date '{text}': expected YYYY-MM-DD") from None
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """'csat=3,fcr=1' → {'csat': 3.0, 'fcr': 1.0}; unknown KPIs and bad numbers refused."""
+    weights = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        try:
+            kpi(name.strip())
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"bad weight '{part}': expected kpi=number") from None
+        if weights[name.strip()] < 0:
+            raise UsageError(f"bad weight '{part}': weights are non-negative")
+    return weights
+
+
+def _check_known(label: str, given: list[str], known: set[str]) -> None:
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise UsageError(
+            f"unknown {label} {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+
+
+def _filters(args: argparse.Namespace, ds) -> Filters:
+    known = ds.query(
+        "SELECT list(DISTINCT a.team) AS teams, "
+        "(SELECT list(DISTINCT channel) FROM tickets) AS channels, "
+        "(SELECT list(DISTINCT category) FROM tickets) AS categories, "
+        "(SELECT list(DISTINCT customer_segment) FROM tickets) AS segments FROM agents a"
+    ).iloc[0]
+    _check_known("team", args.team, set(known["teams"]))
+    _check_known("channel", args.channel, set(known["channels"]))
+    _check_known("category", args.category, set(known["categories"]))
+    _check_known("segment", args.segment, {s for s in known["segments"] if s is not None})
+    start = parse_date(args.date_from) if args.date_from else None
+    end = parse_date(args.date_to) if args.date_to else None
+    if start and end and end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    return Filters(
+        start=start,
+        end=end,
+        teams=tuple(args.team),
+        channels=tuple(args.channel),
+        categories=tuple(args.category),
+        segments=tuple(args.segment),
+    )
+
+
+def _weights(args: argparse.Namespace) -> dict[str, float]:
+    try:
+        weights = dict(schemes.load(args.scheme).weights)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if args.weights:
+        weights = parse_weights(args.weights)
+    return weights
+
+
+def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
+    ds = open_dataset(args.dir)
+    filters = _filters(args, ds)
+    matrix = build_matrix(ds, filters, int(setting("repeat_window_days")))
+    card = score(matrix, ScoringConfig(weights=_weights(args)))
+    columns = list(BASE_COLUMNS) + ["dept_rank"]
+    frame = card.frame
+    if args.pool is not None:
+        frame, _ = with_payouts(card, args.pool, args.rule)
+        columns.append("payout")
+    for k in matrix.kpis:
+        frame[k.id] = matrix.frame[k.id]
+        columns.append(k.id)
+        if k.shrink:
+            frame[f"{k.id}_shrunk"] = matrix.frame[f"{k.id}_shrunk"]
+            columns.append(f"{k.id}_shrunk")
+    table = frame[columns].copy()
+    table["composite"] = table["composite"].round(2)
+    table["grade"] = table["grade"].fillna("insufficient_data")
+    return table
+
+
+def _run(args: argparse.Namespace) -> int:
+    table = scorecard_table(args)
+    if args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        table.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def add_score_parser(subparsers) -> None:
+    parser = subparsers.add_parser("score", help="print the agent scorecard")
+    parser.add_argument("dir", help="dataset folder")
+    parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (inclusive)")
+    parser.add_argument("--team", action="append", default=[], help="repeatable")
+    parser.add_argument("--channel", action="append", default=[], help="repeatable")
+    parser.add_argument("--category", action="append", default=[], help="repeatable")
+    parser.add_argument("--segment", action="append", default=[], help="customer segment")
+    parser.add_argument("--scheme", default=schemes.DEFAULT_SCHEME, help="weight scheme name")
+    parser.add_argument("--weights", help="kpi=weight,... (replaces the scheme's weights)")
+    parser.add_argument("--pool", type=float, help="bonus pool to allocate")
+    parser.add_argument("--rule", choices=incentives.RULES, default="grade_multiplier")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.set_defaults(func=_run)

@@ -1,0 +1,260 @@
+"""Composite scores, ranks and grades from the per-agent KPI matrix.
+
+The work splits in two so that live what-if stays fast:
+
+1. `build_matrix` (SQL, once per filter): each agent's KPI inputs, raw values, shrunk
+   values and intervals.
+2. `score` (numpy, per weight change): normalise each KPI to 0–100, weight, composite,
+   ranks, grades. `normalised` is cached per normalisation setting, so a weight change
+   only redoes the weighted average and the grading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from . import grading, incentives, normalise, shrinkage
+from .dataset import Dataset
+from .kpis import DEFAULT_WEIGHTS, KPI, KPIS_BY_ID, kpi
+from .metrics import Filters, available_kpis, kpi_table, unavailable_kpis
+
+AGENT_COLUMNS = ["agent_id", "name", "team"]
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """How scores are made. Weights are any non-negative numbers; they are normalised."""
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    method: str = "target"
+    use_shrunk: bool = True
+    targets: dict[str, tuple[float, float, float | None]] = field(default_factory=dict)
+    grading: str = "absolute"  # or "forced"
+    thresholds: tuple[float, float, float] = (90.0, 75.0, 60.0)
+    quotas: tuple[float, float, float, float] = (0.15, 0.35, 0.40, 0.10)
+    min_tickets: int = 20
+    min_coverage: float = 0.5  # share of the weight that must be measurable to be graded
+
+    def __post_init__(self):
+        for kpi_id, weight in self.weights.items():
+            kpi(kpi_id)  # unknown ids fail here with the list of known ones
+            if not weight >= 0:
+                raise ValueError(f"weight of {kpi_id} must be a non-negative number, got {weight}")
+        if self.method not in normalise.METHODS:
+            raise ValueError(f"unknown normalisation {self.method!r} (known: {normalise.METHODS})")
+        if self.grading not in ("absolute", "forced"):
+            raise ValueError(f"unknown grading {self.grading!r} (absolute or forced)")
+
+    def target_of(self, k: KPI) -> tuple[float, float, float | None]:
+        return self.targets.get(k.id, (k.floor, k.target, k.stretch))
+
+
+@dataclass
+class KpiMatrix:
+    """Per-agent KPI values for one filter: the input of every scoring run."""
+
+    frame: pd.DataFrame  # one row per agent: agent columns, tickets, KPI inputs and values
+    kpis: tuple[KPI, ...]  # the KPIs this dataset supports, in registry order
+    unavailable: dict[str, str]  # KPI id → why it cannot be computed
+    priors: dict[str, dict] = field(default_factory=dict)
+    _normalised: dict = field(default_factory=dict, repr=False)
+
+    def values(self, k: KPI, use_shrunk: bool) -> np.ndarray:
+        column = f"{k.id}_shrunk" if use_shrunk and k.shrink else k.id
+        return self.frame[column].to_numpy(float)
+
+    def measurable(self, k: KPI) -> np.ndarray:
+        """Whether each agent has enough cases of this KPI to be judged on it."""
+        values = self.frame[k.id].to_numpy(float)
+        den = self.frame.get(f"{k.id}__den")
+        enough = np.ones(len(values), bool) if den is None else den.to_numpy(float) >= k.min_sample
+        return ~np.isnan(values) & enough
+
+    def normalised(self, config: ScoringConfig) -> np.ndarray:
+        """Agents × KPIs on 0–100 (NaN where not measurable); cached per setting."""
+        key = (config.method, config.use_shrunk, tuple(sorted(config.targets.items())))
+        if key not in self._normalised:
+            columns = []
+            for k in self.kpis:
+                floor, target, stretch = config.target_of(k)
+                scores = normalise.normalise(
+                    self.values(k, config.use_shrunk),
+                    config.method,
+                    k.higher_is_better,
+                    floor=floor,
+                    target=target,
+                    stretch=stretch,
+                )
+                columns.append(np.where(self.measurable(k), scores, np.nan))
+            self._normalised[key] = np.column_stack(columns) if columns else np.empty((0, 0))
+        return self._normalised[key]
+
+
+def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 30) -> KpiMatrix:
+    """Per-agent KPIs for the filter, with shrunk values and intervals where they apply.
+
+    Agents in the team/agent scope who handled no ticket in the period are kept (with
+    zero tickets and unavailable ticket KPIs) so that nobody disappears from a scorecard.
+    """
+    kpis = available_kpis(ds)
+    table = kpi_table(ds, filters, ("agent_id",), repeat_days)
+    agents = ds.query(
+        "SELECT agent_id, name, team FROM agents "
+        "WHERE (len($teams) = 0 OR list_contains($teams, team)) "
+        "AND (len($agents) = 0 OR list_contains($agents, agent_id)) ORDER BY agent_id",
+        {"teams": list(filters.teams), "agents": list(filters.agents)},
+    )
+    frame = agents.merge(table, on="agent_id", how="left")
+    frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
+    if "surveys" in frame:
+        frame["surveys"] = frame["surveys"].fillna(0).astype("int64")
+    priors = {}
+    parts = [frame]
+    for k in kpis:
+        if k.shrink:
+            shrunk = shrinkage.shrink(frame, k)
+            priors[k.id] = shrunk.attrs["prior"]
+            parts.append(shrunk)
+    frame = pd.concat(parts, axis=1)
+    return KpiMatrix(frame, kpis, unavailable_kpis(ds), priors)
+
+
+@dataclass
+class Scorecard:
+    """The result of one scoring run: one row per agent."""
+
+    frame: pd.DataFrame
+    matrix: KpiMatrix
+    config: ScoringConfig
+    normalised: np.ndarray  # agents × KPIs, 0–100
+    effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
+
+    @cached_property
+    def contributions(self) -> pd.DataFrame:
+        """Points of composite each KPI contributes (rows sum to the composite)."""
+        points = np.nan_to_num(self.normalised * self.effective_weights)
+        ids = [k.id for k in self.matrix.kpis]
+        return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
+
+
+def normalised_weights(config: ScoringConfig, kpis: tuple[KPI, ...]) -> np.ndarray:
+    """The configured weights of these KPIs, summing to 1 (zeros if all are zero)."""
+    raw = np.array([config.weights.get(k.id, 0.0) for k in kpis], dtype=float)
+    total = raw.sum()
+    return raw / total if total > 0 else raw
+
+
+def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scorecard:
+    """Composite 0–100, coverage, grades and ranks for every agent of the matrix.
+
+    A KPI that cannot be measured for an agent (no data, or below its minimum sample)
+    is left out and the remaining weights are scaled up; `reweighted` lists what was
+    left out. Agents below the minimum tickets or weight coverage are "insufficient
+    data": no composite-based grade or rank.
+    """
+    normalised_scores = matrix.normalised(config)
+    weights = normalised_weights(config, matrix.kpis)
+    measurable = ~np.isnan(normalised_scores)
+    present_weight = measurable * weights
+    coverage = present_weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = present_weight / coverage[:, None]
+        composite = np.nansum(normalised_scores * effective, axis=1)
+    composite = np.clip(np.where(coverage > 0, composite, np.nan), 0, 100)
+    tickets = matrix.frame["tickets"].to_numpy()
+    insufficient = (tickets < config.min_tickets) | (coverage < config.min_coverage)
+    graded_composite = np.where(insufficient, np.nan, composite)
+    frame = matrix.frame[AGENT_COLUMNS + ["tickets"]].copy()
+    frame["composite"] = composite
+    frame["coverage"] = coverage
+    frame["insufficient_data"] = insufficient
+    frame["grade"] = _grades(graded_composite, config)
+    frame["dept_rank"] = _rank(pd.Series(graded_composite))
+    frame["team_rank"] = _rank(pd.Series(graded_composite), by=frame["team"])
+    frame["reweighted"] = _left_out(matrix.kpis, weights, measurable)
+    return Scorecard(frame, matrix, config, normalised_scores, np.nan_to_num(effective))
+
+
+def _grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
+    if config.grading == "forced":
+        return grading.grade_forced(composite, config.quotas)
+    return grading.grade_absolute(composite, config.thresholds)
+
+
+def _rank(values: pd.Series, by: pd.Series | None = None) -> pd.Series:
+    """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked."""
+    ranked = (
+        values.rank(ascending=False, method="min")
+        if by is None
+        else (values.groupby(by.to_numpy()).rank(ascending=False, method="min"))
+    )
+    return ranked.astype("Int64")
+
+
+def _left_out(kpis: tuple[KPI, ...], weights: np.ndarray, measurable: np.ndarray) -> list[str]:
+    weighted = weights > 0
+    return [
+        ", ".join(k.id for k, w, m in zip(kpis, weighted, row, strict=True) if w and not m)
+        for row in measurable
+    ]
+
+
+def with_payouts(card: Scorecard, pool: float, rule: str = "grade_multiplier", **options):
+    """The scorecard with `payout` and `payout_explanation` from a bonus pool."""
+    frame = card.frame.copy()
+    allocation = incentives.allocate(
+        frame["composite"].where(~frame["insufficient_data"]).to_numpy(float),
+        frame["grade"].to_numpy(object),
+        pool,
+        rule,
+        **options,
+    )
+    frame["payout"] = allocation.payouts
+    frame["payout_explanation"] = allocation.explanations
+    return frame, allocation
+
+
+def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
+    """Every KPI of one agent: inputs, raw and shrunk value, normalised, weight, points."""
+    rows = card.frame.index[card.frame["agent_id"] == agent_id]
+    if len(rows) == 0:
+        raise KeyError(f"unknown agent '{agent_id}'")
+    i = card.frame.index.get_loc(rows[0])
+    source = card.matrix.frame.iloc[i]
+    weights = normalised_weights(card.config, card.matrix.kpis)
+    records = []
+    for j, k in enumerate(card.matrix.kpis):
+        records.append(
+            {
+                "kpi": k.id,
+                "label": k.label_en,
+                "numerator": source.get(f"{k.id}__num"),
+                "denominator": source.get(f"{k.id}__den"),
+                "raw": source.get(k.id),
+                "shrunk": source.get(f"{k.id}_shrunk"),
+                "interval_low": source.get(f"{k.id}_lo"),
+                "interval_high": source.get(f"{k.id}_hi"),
+                "normalised": card.normalised[i, j],
+                "weight": weights[j],
+                "effective_weight": card.effective_weights[i, j],
+                "points": card.contributions.iloc[i, j],
+                "formula": k.formula,
+                "note": _note(card, k, i),
+            }
+        )
+    for kpi_id, reason in card.matrix.unavailable.items():
+        records.append({"kpi": kpi_id, "label": KPIS_BY_ID[kpi_id].label_en, "note": reason})
+    return pd.DataFrame.from_records(records)
+
+
+def _note(card: Scorecard, k: KPI, i: int) -> str:
+    if not np.isnan(card.normalised[i, card.matrix.kpis.index(k)]):
+        return ""
+    den = card.matrix.frame.iloc[i].get(f"{k.id}__den")
+    if den is None or not den > 0:
+        return "no data in the period; weight spread over the other KPIs"
+    return f"only {int(den)} cases (minimum {k.min_sample}); weight spread over the other KPIs"
