@@ -108,7 +108,10 @@ class Dataset:
         return self._cursor().execute(sql, params or []).df()
 
     def scalar(self, sql: str, params: list | dict | None = None):
-        return self._cursor().execute(sql, params or []).fetchone()[0]
+        return self.row(sql, params)[0]
+
+    def row(self, sql: str, params: list | dict | None = None) -> tuple:
+        return self._cursor().execute(sql, params or []).fetchone()
 
 
 def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Dataset:

@@ -58,6 +58,20 @@ class KPI:
             return "—"
         return format(value, self.fmt) + (f" {self.unit}" if self.unit not in ("", "%") else "")
 
+    def format_change(self, change: float | None) -> str | None:
+        """A change between two values: percentage points for rates, else signed units."""
+        if change is None or change != change:
+            return None
+        if self.fmt.endswith("%"):
+            return f"{change * 100:+.1f} pts"
+        return "+" + self.format(change) if change >= 0 else self.format(change)
+
+    def meets(self, value: float | None, target: float) -> bool:
+        """Whether a value reaches the target in this KPI's direction."""
+        if value is None or value != value:
+            return False
+        return value >= target if self.higher_is_better else value <= target
+
 
 def _t(column: str) -> tuple[str, str]:
     return ("tickets", column)
@@ -487,3 +501,25 @@ def kpi(kpi_id: str) -> KPI:
         return KPIS_BY_ID[kpi_id]
     except KeyError:
         raise KeyError(f"unknown KPI '{kpi_id}' (known: {', '.join(KPI_IDS)})") from None
+
+
+def registry_rows(lang: str = "en") -> list[dict]:
+    """The registry as rows for documentation tables (the Data page, docs/KPIS.md)."""
+    return [
+        {
+            "id": k.id,
+            "label": k.label(lang),
+            "label_other": k.label_en if lang == "zh" else k.label_zh,
+            "description": k.description,
+            "unit": k.unit,
+            "higher_is_better": k.higher_is_better,
+            "formula": k.formula,
+            "perspective": PERSPECTIVES[k.perspective][lang],
+            "min_sample": k.min_sample,
+            "floor": k.floor,
+            "target": k.target,
+            "stretch": k.stretch,
+            "weight": k.weight,
+        }
+        for k in KPIS
+    ]

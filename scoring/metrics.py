@@ -71,6 +71,13 @@ class Filters:
         values.update(changes)
         return Filters(**values)
 
+    def previous(self) -> Filters | None:
+        """The same filter over the equally long period just before; None without dates."""
+        if not (self.start and self.end):
+            return None
+        length = self.end - self.start + timedelta(days=1)
+        return self.replace(start=self.start - length, end=self.start - timedelta(days=1))
+
 
 # Filter field → (column, which grains it restricts).
 _LIST_FILTERS = {
@@ -106,10 +113,10 @@ def _date_params(filters: Filters, params: dict) -> list[str]:
     clauses = []
     if filters.start:
         params["start"] = pd.Timestamp(filters.start).to_pydatetime()
-        clauses.append("created_at >= $start")
+        clauses.append("t.created_at >= $start")
     if filters.end:
         params["end_excl"] = pd.Timestamp(filters.end + timedelta(days=1)).to_pydatetime()
-        clauses.append("created_at < $end_excl")
+        clauses.append("t.created_at < $end_excl")
     return clauses
 
 
@@ -333,3 +340,35 @@ def stage_durations(
         f"GROUP BY {keys}stage ORDER BY {keys}stage"
     )
     return ds.query(sql, params)
+
+
+def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame:
+    """Tickets per value of one dimension (channel, category, month, ...), largest first."""
+    if dimension not in TICKET_DIMENSIONS:
+        raise ValueError(f"cannot count by {dimension}")
+    params: dict = {}
+    head = _ticket_rows_sql(ds, filters, params, 30)
+    column = ident(dimension)
+    sql = (
+        f"WITH {head} SELECT {column}, count(*) AS tickets FROM ticket_rows "
+        f"GROUP BY {column} ORDER BY tickets DESC, {column}"
+    )
+    return ds.query(sql, params)
+
+
+def data_range(ds: Dataset) -> tuple[date | None, date | None]:
+    """First and last day with tickets."""
+    first, last = ds.row("SELECT min(created_at), max(created_at) FROM tickets")
+    return (first.date() if first else None, last.date() if last else None)
+
+
+def distinct_values(ds: Dataset, dimension: str) -> list[str]:
+    """The values a filter can take, from accepted rows."""
+    if dimension == "team":
+        sql = "SELECT DISTINCT team FROM agents WHERE team IS NOT NULL ORDER BY 1"
+    elif dimension in TICKET_DIMENSIONS and ds.has("tickets", dimension):
+        column = ident(dimension)
+        sql = f"SELECT DISTINCT {column} FROM tickets WHERE {column} IS NOT NULL ORDER BY 1"
+    else:
+        return []
+    return [str(v) for v in ds.query(sql).iloc[:, 0]]

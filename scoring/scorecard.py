@@ -258,3 +258,23 @@ def _note(card: Scorecard, k: KPI, i: int) -> str:
     if den is None or not den > 0:
         return "no data in the period; weight spread over the other KPIs"
     return f"only {int(den)} cases (minimum {k.min_sample}); weight spread over the other KPIs"
+
+
+def team_summary(card: Scorecard) -> pd.DataFrame:
+    """Per team: agents, graded agents, mean composite of graded agents, rank, tickets."""
+    frame = card.frame.assign(graded=~card.frame["insufficient_data"])
+    graded = frame[frame["graded"]]
+    summary = frame.groupby("team").agg(agents=("agent_id", "size"), tickets=("tickets", "sum"))
+    summary["graded"] = graded.groupby("team").size().reindex(summary.index, fill_value=0)
+    summary["composite"] = graded.groupby("team")["composite"].mean().reindex(summary.index)
+    summary["rank"] = _rank(summary["composite"])
+    return summary.reset_index().sort_values(["rank", "team"], na_position="last")
+
+
+def grade_counts(card: Scorecard) -> pd.DataFrame:
+    """Agents per grade, every grade listed (zero included), plus insufficient data."""
+    counts = card.frame["grade"].value_counts()
+    rows = [{"grade": g, "agents": int(counts.get(g, 0))} for g in grading.GRADES]
+    insufficient = int(card.frame["insufficient_data"].sum())
+    rows.append({"grade": "insufficient_data", "agents": insufficient})
+    return pd.DataFrame(rows)

@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test` (both set up .venv first).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+.PHONY: setup run test lint bench sample
+setup: $(BIN)/activate
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+lint: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+sample: setup
+	rm -rf data/sample
+	$(BIN)/python -m scoring generate --out data/sample --tickets 60000 --agents 60 --teams 6 --months 12 --seed 2026
+
+bench: setup
+	$(BIN)/python bench/bench_generate.py --tickets 10000000
+	$(BIN)/python bench/bench_scoring.py

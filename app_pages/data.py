@@ -1,0 +1,63 @@
+"""Data (数据): where the data comes from, what was excluded and why, what each KPI means."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.shell import context
+from scoring.kpis import registry_rows
+from scoring.metrics import unavailable_kpis
+
+ctx = context()
+report = ctx.ds.report
+st.title(ctx.t("page_data"))
+
+st.markdown(f"**{ctx.t('dataset_location')}**: `{report.dataset}`")
+if report.warnings:
+    with st.expander(f"{ctx.t('warnings')} ({len(report.warnings)})", expanded=True):
+        for warning in report.warnings:
+            st.markdown(f"- {warning}")
+
+st.subheader(ctx.t("table_sizes"))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "table": t.table,
+                ctx.t("rows_read"): t.rows_read if t.present else None,
+                ctx.t("accepted"): t.accepted if t.present else None,
+                ctx.t("excluded"): t.excluded if t.present else None,
+                "": "" if t.present else ctx.t("missing"),
+            }
+            for t in report.tables.values()
+        ]
+    ),
+    hide_index=True,
+)
+
+st.subheader(ctx.t("quality_report"))
+broken = [r for r in report.rules if r.count]
+if broken:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    ctx.t("rule"): r.rule,
+                    ctx.t("description"): r.description,
+                    ctx.t("count"): r.count,
+                    ctx.t("examples"): ", ".join(r.examples),
+                }
+                for r in broken
+            ]
+        ),
+        hide_index=True,
+    )
+else:
+    st.success(ctx.t("no_problems"))
+
+st.subheader(ctx.t("kpi_registry"))
+st.dataframe(pd.DataFrame(registry_rows(ctx.lang)), hide_index=True)
+missing = unavailable_kpis(ctx.ds)
+if missing:
+    st.markdown(f"**{ctx.t('unavailable_kpis')}**")
+    for kpi_id, reason in missing.items():
+        st.markdown(f"- `{kpi_id}`: {reason}")

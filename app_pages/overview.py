@@ -1,0 +1,84 @@
+"""Overview (总览): department KPIs vs the previous period and target, trends, volume,
+grades and the team ranking."""
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.shell import context
+from scoring.grading import GRADES
+from scoring.kpis import KPIS_BY_ID
+from scoring.metrics import available_kpis
+from scoring.schemes import DEFAULT_SCHEME, load
+from scoring.scorecard import grade_counts, team_summary
+
+ctx = context()
+lang = ctx.lang
+filters = ctx.view.filters()
+st.title(f"{ctx.t('page_overview')} · {ctx.t('department')}")
+
+current = data.kpi_table(ctx.path, filters, (), ctx.repeat_days)
+if current.empty or int(current["tickets"].iloc[0]) == 0:
+    st.info(ctx.t("no_tickets"))
+    st.stop()
+previous_filters = filters.previous()
+previous = (
+    data.kpi_table(ctx.path, previous_filters, (), ctx.repeat_days) if previous_filters else None
+)
+
+weights = load(ctx.view.scheme or DEFAULT_SCHEME).weights
+headline = [k for k in available_kpis(ctx.ds) if weights.get(k.id, 0) > 0]
+now = current.iloc[0]
+columns = st.columns(4)
+for i, k in enumerate(headline):
+    value = now.get(k.id)
+    before = previous.iloc[0].get(k.id) if previous is not None and not previous.empty else None
+    delta = k.format_change(value - before) if before is not None else None
+    columns[i % 4].metric(
+        k.label(lang),
+        k.format(value),
+        delta=delta,
+        delta_color="normal" if k.higher_is_better else "inverse",
+        help=f"{k.description} {ctx.t('vs_target')}: {k.format(k.target)}",
+        border=True,
+    )
+    columns[i % 4].caption(
+        f"{'✅' if k.meets(value, k.target) else '🔻'} {ctx.t('vs_target')} {k.format(k.target)}"
+        + (f" · {ctx.t('vs_previous')}" if delta else "")
+    )
+
+st.subheader(ctx.t("kpi_trends"))
+left, right = st.columns([3, 1])
+granularity = right.radio(
+    ctx.t("granularity"), ("month", "week"), format_func=ctx.t, key="overview_granularity"
+)
+trend_kpi = right.selectbox(
+    ctx.t("kpi"),
+    [k.id for k in headline],
+    format_func=lambda kpi_id: KPIS_BY_ID[kpi_id].label(lang),
+    key="overview_trend_kpi",
+)
+trend = data.kpi_table(ctx.path, filters, (granularity,), ctx.repeat_days).sort_values(granularity)
+k = KPIS_BY_ID[trend_kpi]
+left.plotly_chart(charts.kpi_trend(trend, granularity, k, k.label(lang), k.target))
+
+by_channel, by_category = st.columns(2)
+by_channel.plotly_chart(
+    charts.volume_bar(
+        data.ticket_counts(ctx.path, filters, "channel"), "channel", ctx.t("volume_by_channel")
+    )
+)
+by_category.plotly_chart(
+    charts.volume_bar(
+        data.ticket_counts(ctx.path, filters, "category"), "category", ctx.t("volume_by_category")
+    )
+)
+
+card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, ctx.view.scheme)
+grades_col, teams_col = st.columns(2)
+counts = grade_counts(card)
+counts["label"] = [
+    ctx.t(f"grade_{g}") if g in GRADES else ctx.t("insufficient_data") for g in counts["grade"]
+]
+grades_col.plotly_chart(charts.grade_distribution(counts, ctx.t("grade_distribution")))
+teams = team_summary(card)
+teams_col.plotly_chart(charts.team_ranking(teams, ctx.t("team_ranking"), ctx.t("mean_score")))

@@ -1,0 +1,91 @@
+"""Scorecard (绩效排名): agents and teams ranked under a weight scheme, with the evidence."""
+
+import streamlit as st
+
+from dashboard import charts, data, tables
+from dashboard.shell import context
+from scoring import export, schemes
+from scoring.scorecard import explain, team_summary
+
+ctx = context()
+lang = ctx.lang
+filters = ctx.view.filters()
+st.title(ctx.t("page_scorecard"))
+
+available = {s.name: s for s in schemes.list_schemes()}
+st.selectbox(
+    ctx.t("scheme"),
+    list(available),
+    format_func=lambda name: available[name].label(lang),
+    key="w_scheme",
+    help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].description,
+)
+card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, st.session_state["w_scheme"])
+if int(card.frame["tickets"].sum()) == 0:
+    st.info(ctx.t("no_tickets"))
+    st.stop()
+
+st.subheader(ctx.t("agent_table"))
+st.caption(ctx.t("shrunk_note"))
+table = tables.agent_table(card, lang)
+selection = st.dataframe(
+    table,
+    column_config=tables.agent_column_config(card, lang),
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="scorecard_agents",
+)
+chosen_rows = selection.selection.rows if selection else []
+if chosen_rows:
+    agent_id = table.iloc[chosen_rows[0]]["agent_id"]
+    st.markdown(f"**{table.iloc[chosen_rows[0]]['name']}** · {agent_id}")
+    st.dataframe(explain(card, agent_id), hide_index=True)
+
+download_csv, download_excel, _ = st.columns([1, 1, 4])
+exported = tables.export_table(card, lang)
+download_csv.download_button(
+    ctx.t("download_csv"),
+    export.to_csv_bytes(exported),
+    file_name="scorecard.csv",
+    mime="text/csv",
+    key="download_csv",
+)
+download_excel.download_button(
+    ctx.t("download_excel"),
+    export.to_excel_bytes({"agents": exported, "teams": team_summary(card)}),
+    file_name="scorecard.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_excel",
+)
+
+st.subheader(ctx.t("team_table"))
+st.dataframe(
+    team_summary(card),
+    hide_index=True,
+    column_config={
+        "team": ctx.t("team"),
+        "agents": ctx.t("agents"),
+        "tickets": ctx.t("tickets"),
+        "composite": st.column_config.ProgressColumn(
+            ctx.t("mean_score"), min_value=0, max_value=100, format="%.1f"
+        ),
+        "rank": ctx.t("dept_rank"),
+    },
+)
+
+st.subheader(ctx.t("contributions"))
+labels = {k.id: k.label(lang) for k in card.matrix.kpis}
+points = tables.top_and_bottom_contributions(card, table, 5)
+st.plotly_chart(charts.contributions(points, labels, ctx.t("contributions")))
+
+shrunk_kpis = [k for k in tables.scored_kpis(card) if k.shrink]
+if shrunk_kpis:
+    chosen = st.selectbox(
+        ctx.t("kpi"),
+        [k.id for k in shrunk_kpis],
+        format_func=lambda kpi_id: labels[kpi_id],
+        key="scorecard_interval_kpi",
+    )
+    k = next(k for k in shrunk_kpis if k.id == chosen)
+    st.plotly_chart(charts.kpi_intervals(card.matrix.frame, k, k.label(lang)))

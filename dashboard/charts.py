@@ -1,0 +1,119 @@
+"""Plotly figure builders. Pure functions of data frames: easy to test, no streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from scoring.grading import GRADES
+from scoring.kpis import KPI
+
+GRADE_COLOURS = {
+    "excellent": "#1a7f37",
+    "good": "#4c9be8",
+    "satisfactory": "#d4a72c",
+    "unsatisfactory": "#cf222e",
+}
+PALETTE = px.colors.qualitative.Safe
+
+
+def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        template="plotly_white",
+    )
+    return fig
+
+
+def kpi_trend(frame: pd.DataFrame, period: str, kpi: KPI, label: str, target: float) -> go.Figure:
+    """A KPI over time with its target as a dashed line."""
+    fig = px.line(frame, x=period, y=kpi.id, markers=True, title=label)
+    fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text="target")
+    if kpi.fmt.endswith("%"):
+        fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(title=None)
+    fig.update_yaxes(title=None)
+    return _tidy(fig)
+
+
+def volume_bar(frame: pd.DataFrame, dimension: str, title: str) -> go.Figure:
+    fig = px.bar(frame, x=dimension, y="tickets", title=title, color_discrete_sequence=PALETTE)
+    fig.update_xaxes(title=None)
+    return _tidy(fig)
+
+
+def grade_distribution(counts: pd.DataFrame, title: str) -> go.Figure:
+    """Counts per grade in the grade order, coloured by grade."""
+    fig = px.bar(
+        counts,
+        x="label",
+        y="agents",
+        color="grade",
+        color_discrete_map=GRADE_COLOURS,
+        category_orders={"grade": list(GRADES)},
+        title=title,
+    )
+    fig.update_layout(showlegend=False)
+    fig.update_xaxes(title=None)
+    return _tidy(fig)
+
+
+def team_ranking(frame: pd.DataFrame, title: str, x_label: str) -> go.Figure:
+    ordered = frame.sort_values("composite")
+    fig = px.bar(ordered, x="composite", y="team", orientation="h", title=title, text_auto=".1f")
+    fig.update_xaxes(range=[0, 100], title=x_label)
+    fig.update_yaxes(title=None)
+    return _tidy(fig)
+
+
+def contributions(points: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
+    """Stacked horizontal bars: each agent's composite split into weighted KPI points."""
+    long = points.reset_index().melt(id_vars="agent", var_name="kpi", value_name="points")
+    long = long[long["points"] > 0]
+    long["kpi"] = long["kpi"].map(labels)
+    fig = px.bar(
+        long,
+        x="points",
+        y="agent",
+        color="kpi",
+        orientation="h",
+        title=title,
+        category_orders={"agent": list(points.index)},
+        color_discrete_sequence=px.colors.qualitative.Set3,
+    )
+    fig.update_xaxes(range=[0, 100], title=None)
+    fig.update_yaxes(title=None)
+    return _tidy(fig, height=max(320, 28 * len(points) + 120))
+
+
+def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
+    """Each agent's shrunk KPI with its 95% interval, sorted; hover shows raw and n."""
+    ordered = frame.sort_values(f"{kpi.id}_shrunk")
+    shrunk = ordered[f"{kpi.id}_shrunk"]
+    fig = go.Figure(
+        go.Scatter(
+            x=shrunk,
+            y=ordered["name"],
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": ordered[f"{kpi.id}_hi"] - shrunk,
+                "arrayminus": shrunk - ordered[f"{kpi.id}_lo"],
+                "color": "#999",
+            },
+            customdata=ordered[[kpi.id, f"{kpi.id}__den", f"{kpi.id}_lo", f"{kpi.id}_hi"]],
+            hovertemplate=(
+                "%{y}<br>estimate %{x:.3f}<br>raw %{customdata[0]:.3f} "
+                "(n = %{customdata[1]})<br>95%: %{customdata[2]:.3f} – %{customdata[3]:.3f}"
+                "<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(title=title)
+    if kpi.fmt.endswith("%"):
+        fig.update_xaxes(tickformat=".0%")
+    return _tidy(fig, height=max(360, 16 * len(ordered) + 100))

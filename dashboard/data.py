@@ -1,0 +1,52 @@
+"""The caching boundary: the dataset is opened once per process, results per filter.
+
+Caches are bounded. A filter change recomputes only the results keyed by that filter;
+a weight change reuses the cached KPI matrix and re-scores in numpy.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scoring import metrics, schemes, scorecard
+from scoring.dataset import Dataset, open_dataset
+from scoring.metrics import Filters
+
+
+@st.cache_resource(max_entries=2, show_spinner="Opening and checking the dataset…")
+def dataset(path: str) -> Dataset:
+    return open_dataset(path)
+
+
+@st.cache_resource(max_entries=24, show_spinner="Computing KPIs per agent…")
+def kpi_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    return scorecard.build_matrix(dataset(path), filters, repeat_days)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def kpi_table(path: str, filters: Filters, by: tuple[str, ...], repeat_days: int) -> pd.DataFrame:
+    return metrics.kpi_table(dataset(path), filters, by, repeat_days)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ticket_counts(path: str, filters: Filters, dimension: str) -> pd.DataFrame:
+    return metrics.ticket_counts(dataset(path), filters, dimension)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def filter_options(path: str) -> dict[str, list[str]]:
+    ds = dataset(path)
+    return {
+        "teams": metrics.distinct_values(ds, "team"),
+        "channels": metrics.distinct_values(ds, "channel"),
+        "categories": metrics.distinct_values(ds, "category"),
+        "segments": metrics.distinct_values(ds, "customer_segment"),
+    }
+
+
+def scorecard_for(path: str, filters: Filters, repeat_days: int, scheme: str | None):
+    """Score the cached KPI matrix with a weight scheme (default: the balanced preset)."""
+    weights = schemes.load(scheme or schemes.DEFAULT_SCHEME).weights
+    matrix = kpi_matrix(path, filters, repeat_days)
+    return scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))

@@ -1,0 +1,124 @@
+"""Every UI text in both languages, in one catalog. KPI labels come from the registry."""
+
+from __future__ import annotations
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+
+CATALOG: dict[str, dict[str, str]] = {
+    "app_title": {"en": "Service performance dashboard", "zh": "售后服务绩效看板"},
+    "page_overview": {"en": "Overview", "zh": "总览"},
+    "page_scorecard": {"en": "Scorecard", "zh": "绩效排名"},
+    "page_data": {"en": "Data", "zh": "数据"},
+    "language": {"en": "Language", "zh": "语言"},
+    "filters": {"en": "Filters", "zh": "筛选"},
+    "period": {"en": "Period", "zh": "周期"},
+    "preset_all": {"en": "All data", "zh": "全部"},
+    "preset_month": {"en": "Last month", "zh": "最近一月"},
+    "preset_quarter": {"en": "Last quarter", "zh": "最近一季"},
+    "preset_year": {"en": "Last year", "zh": "最近一年"},
+    "preset_custom": {"en": "Custom", "zh": "自定义"},
+    "date_range": {"en": "Date range", "zh": "日期范围"},
+    "teams": {"en": "Teams", "zh": "班组"},
+    "channels": {"en": "Channels", "zh": "渠道"},
+    "categories": {"en": "Categories", "zh": "类别"},
+    "segments": {"en": "Customer segment", "zh": "客户类型"},
+    "all": {"en": "All", "zh": "全部"},
+    "link_hint": {
+        "en": "The address bar holds these filters: copy it to share this view.",
+        "zh": "地址栏已包含当前筛选，复制链接即可分享此视图。",
+    },
+    "data_warning_badge": {
+        "en": "⚠ {count:,} rows excluded by data checks — see the Data page",
+        "zh": "⚠ 数据校验排除了 {count:,} 行 —— 详见“数据”页",
+    },
+    "dataset_error_title": {
+        "en": "The dataset cannot be used",
+        "zh": "数据集无法使用",
+    },
+    "dataset_error_help": {
+        "en": "Fix the problems below in the files named, or point the dashboard at another "
+        "folder (SPD_DATA_DIR or --data). Nothing was changed.",
+        "zh": "请在所列文件中修正以下问题，或改用其他数据文件夹（SPD_DATA_DIR 或 --data）。未做任何修改。",
+    },
+    "no_tickets": {
+        "en": "No tickets match these filters.",
+        "zh": "没有符合筛选条件的工单。",
+    },
+    "department": {"en": "Department", "zh": "部门"},
+    "vs_previous": {"en": "vs previous period", "zh": "较上期"},
+    "vs_target": {"en": "target", "zh": "目标"},
+    "kpi_trends": {"en": "KPI trend", "zh": "指标趋势"},
+    "granularity": {"en": "Granularity", "zh": "粒度"},
+    "week": {"en": "Week", "zh": "周"},
+    "month": {"en": "Month", "zh": "月"},
+    "volume_by_channel": {"en": "Tickets by channel", "zh": "各渠道工单量"},
+    "volume_by_category": {"en": "Tickets by category", "zh": "各类别工单量"},
+    "grade_distribution": {"en": "Grade distribution", "zh": "等级分布"},
+    "team_ranking": {"en": "Team ranking", "zh": "班组排名"},
+    "tickets": {"en": "Tickets", "zh": "工单量"},
+    "agents": {"en": "Agents", "zh": "人数"},
+    "scheme": {"en": "Weight scheme", "zh": "权重方案"},
+    "agent_table": {"en": "Agents", "zh": "员工排名"},
+    "team_table": {"en": "Teams", "zh": "班组"},
+    "composite": {"en": "Score", "zh": "综合得分"},
+    "grade": {"en": "Grade", "zh": "等级"},
+    "team_rank": {"en": "Team rank", "zh": "组内排名"},
+    "dept_rank": {"en": "Dept rank", "zh": "部门排名"},
+    "name": {"en": "Name", "zh": "姓名"},
+    "team": {"en": "Team", "zh": "班组"},
+    "agent_id": {"en": "Agent", "zh": "工号"},
+    "insufficient_data": {"en": "Insufficient data", "zh": "数据不足"},
+    "reweighted": {"en": "Not measured (re-weighted)", "zh": "未计入（权重已重分配）"},
+    "contributions": {
+        "en": "What makes the score: weighted KPI points, top and bottom agents",
+        "zh": "得分构成：前后几名员工的加权指标得分",
+    },
+    "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "download_excel": {"en": "Download Excel", "zh": "下载 Excel"},
+    "shrunk_note": {
+        "en": "Values are empirical-Bayes estimates (small samples pulled towards the team "
+        "average); hover a cell for the raw value and the 95% interval.",
+        "zh": "数值为经验贝叶斯估计（样本少时向整体均值收缩）；悬停查看原始值与 95% 区间。",
+    },
+    "dataset_location": {"en": "Dataset location", "zh": "数据位置"},
+    "table_sizes": {"en": "Tables", "zh": "数据表"},
+    "quality_report": {"en": "Data-quality report", "zh": "数据质量报告"},
+    "kpi_registry": {"en": "KPI definitions", "zh": "指标定义"},
+    "rows_read": {"en": "Rows read", "zh": "读取行数"},
+    "accepted": {"en": "Accepted", "zh": "有效行数"},
+    "excluded": {"en": "Excluded", "zh": "排除行数"},
+    "missing": {"en": "missing", "zh": "缺失"},
+    "rule": {"en": "Rule", "zh": "规则"},
+    "count": {"en": "Rows", "zh": "行数"},
+    "examples": {"en": "Examples", "zh": "示例"},
+    "no_problems": {"en": "Every row passed every check.", "zh": "所有数据均通过校验。"},
+    "warnings": {"en": "Warnings", "zh": "提示"},
+    "unavailable_kpis": {
+        "en": "KPIs this dataset cannot support",
+        "zh": "此数据集无法计算的指标",
+    },
+    "kpi": {"en": "KPI", "zh": "指标"},
+    "direction": {"en": "Better when", "zh": "方向"},
+    "higher": {"en": "higher", "zh": "越高越好"},
+    "lower": {"en": "lower", "zh": "越低越好"},
+    "formula": {"en": "Formula", "zh": "公式"},
+    "perspective": {"en": "Perspective", "zh": "维度"},
+    "floor": {"en": "Floor", "zh": "底线"},
+    "target": {"en": "Target", "zh": "目标"},
+    "stretch": {"en": "Stretch", "zh": "挑战"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "min_sample": {"en": "Min. sample", "zh": "最小样本"},
+    "description": {"en": "Description", "zh": "说明"},
+    "grade_excellent": {"en": "Excellent", "zh": "优秀"},
+    "grade_good": {"en": "Good", "zh": "良好"},
+    "grade_satisfactory": {"en": "Satisfactory", "zh": "合格"},
+    "grade_unsatisfactory": {"en": "Unsatisfactory", "zh": "不合格"},
+    "mean_score": {"en": "Mean score", "zh": "平均得分"},
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The text for `key` in `lang`, with `values` formatted in."""
+    text = CATALOG[key].get(lang) or CATALOG[key]["en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,163 @@
+"""The shared sidebar and the context every page reads (dataset, filters, language).
+
+app.py calls `build_context()` on each run; pages call `context()` to read it. Widget
+values start from the URL and are written back to it, so the address bar always holds
+exactly what the user sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from scoring import metrics
+from scoring.dataset import Dataset, DatasetError
+from scoring.settings import setting
+
+from . import data
+from .i18n import LANGUAGES, t
+from .state import LIST_KEYS, PRESETS, ViewState, from_query, preset_range, to_query
+
+_CONTEXT_KEY = "_context"
+
+
+@dataclass(frozen=True)
+class Context:
+    path: str
+    ds: Dataset
+    view: ViewState
+    repeat_days: int
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.view.lang, **values)
+
+
+def dataset_path() -> str:
+    """`streamlit run app.py -- --data DIR` wins over SPD_DATA_DIR, then the sample."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.data or setting("data_dir")
+
+
+def _query_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _init_widgets(view: ViewState) -> None:
+    """Seed widget state from the URL the first time a session sees it."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state["_seeded"] = True
+    st.session_state["w_lang"] = view.lang
+    st.session_state["w_preset"] = view.preset
+    if view.preset == "custom" and view.start and view.end:
+        st.session_state["w_range"] = (view.start, view.end)
+    for field in LIST_KEYS.values():
+        st.session_state[f"w_{field}"] = list(getattr(view, field))
+    st.session_state["w_scheme"] = view.scheme
+    st.session_state["w_agent"] = view.agent
+
+
+def _sidebar(path: str, ds: Dataset, view: ViewState) -> ViewState:
+    first, last = metrics.data_range(ds)
+    last = last or date.today()
+    options = data.filter_options(path)
+    with st.sidebar:
+        lang = st.radio(
+            "语言 / Language",
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key="w_lang",
+            horizontal=True,
+        )
+        st.subheader(t("filters", lang))
+        preset = st.selectbox(
+            t("period", lang), PRESETS, format_func=lambda p: t(f"preset_{p}", lang), key="w_preset"
+        )
+        start, end = preset_range(preset, last)
+        if preset == "custom":
+            chosen = st.date_input(
+                t("date_range", lang),
+                value=st.session_state.get("w_range", (first or last, last)),
+                min_value=first,
+                max_value=last,
+                key="w_range",
+            )
+            start, end = (tuple(chosen) + (None, None))[:2] if chosen else (None, None)
+        selections = {}
+        for field, label in (
+            ("teams", "teams"),
+            ("channels", "channels"),
+            ("categories", "categories"),
+            ("segments", "segments"),
+        ):
+            if options[field]:
+                selections[field] = tuple(
+                    st.multiselect(
+                        t(label, lang), options[field], key=f"w_{field}", placeholder=t("all", lang)
+                    )
+                )
+        st.caption(t("link_hint", lang))
+    return ViewState(
+        lang=lang,
+        preset=preset,
+        start=start,
+        end=end,
+        scheme=st.session_state.get("w_scheme"),
+        agent=st.session_state.get("w_agent"),
+        **selections,
+    )
+
+
+def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
+    st.error(f"**{t('dataset_error_title', lang)}**: {path}")
+    st.markdown(t("dataset_error_help", lang))
+    for problem in error.problems:
+        st.markdown(f"- `{problem}`")
+    if error.report is not None:
+        st.code(error.report.to_text(), language=None)
+
+
+def build_context() -> Context | None:
+    """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
+    path = dataset_path()
+    params = _query_params()
+    lang_hint = st.session_state.get("w_lang") or params.get("lang", ["zh"])[0]
+    try:
+        ds = data.dataset(path)
+    except DatasetError as error:
+        _show_dataset_error(path, error, lang_hint if lang_hint in LANGUAGES else "zh")
+        return None
+    _first, last = metrics.data_range(ds)
+    view = from_query(params, last or date.today())
+    _init_widgets(view)
+    view = _sidebar(path, ds, view)
+    st.query_params.from_dict(to_query(view))
+    ctx = Context(path, ds, view, int(setting("repeat_window_days")))
+    st.session_state[_CONTEXT_KEY] = ctx
+    if ds.report.excluded_rows:
+        st.sidebar.page_link(
+            "app_pages/data.py",
+            label=t("data_warning_badge", view.lang, count=ds.report.excluded_rows),
+        )
+    return ctx
+
+
+def context() -> Context:
+    """The context app.py built in this run (pages run after it)."""
+    return st.session_state[_CONTEXT_KEY]
+
+
+def set_view(**changes) -> None:
+    """Change a selection kept in the URL (scheme, agent) and rerun."""
+    for key, value in changes.items():
+        st.session_state[f"w_{key}"] = value

@@ -1,0 +1,95 @@
+"""Tables as the pages show and export them: labelled columns, grade badges, formats."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scoring.kpis import KPI
+from scoring.scorecard import Scorecard
+
+from .i18n import t
+
+GRADE_BADGES = {
+    "excellent": "🟢",
+    "good": "🔵",
+    "satisfactory": "🟡",
+    "unsatisfactory": "🔴",
+}
+
+
+def grade_badge(grade: str | None, lang: str) -> str:
+    if not isinstance(grade, str):
+        return "⚪ " + t("insufficient_data", lang)
+    return f"{GRADE_BADGES[grade]} {t('grade_' + grade, lang)}"
+
+
+def scored_kpis(card: Scorecard) -> list[KPI]:
+    """KPIs that carry weight in this scorecard, in registry order."""
+    return [k for k in card.matrix.kpis if card.config.weights.get(k.id, 0) > 0]
+
+
+def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
+    """One row per agent, best first: identity, score, grade, ranks, KPI values used."""
+    frame = card.frame.copy()
+    frame["grade"] = [grade_badge(g, lang) for g in frame["grade"]]
+    frame["reweighted"] = frame["reweighted"].fillna("")
+    for k in scored_kpis(card):
+        column = f"{k.id}_shrunk" if k.shrink and card.config.use_shrunk else k.id
+        frame[k.id] = card.matrix.frame[column].to_numpy()
+    order = frame["composite"].where(~frame["insufficient_data"])
+    frame = frame.assign(_order=order).sort_values(["_order", "composite"], ascending=False)
+    return frame.drop(columns=["_order", "coverage", "insufficient_data"])
+
+
+def export_table(card: Scorecard, lang: str) -> pd.DataFrame:
+    """The agent table for download: raw and shrunk KPI values, plain grade labels."""
+    frame = card.frame.drop(columns=["coverage"]).copy()
+    frame["grade"] = [
+        t("grade_" + g, lang) if isinstance(g, str) else t("insufficient_data", lang)
+        for g in frame["grade"]
+    ]
+    for k in card.matrix.kpis:
+        frame[k.id] = card.matrix.frame[k.id].to_numpy()
+        if k.shrink:
+            frame[f"{k.id}_shrunk"] = card.matrix.frame[f"{k.id}_shrunk"].to_numpy()
+    return frame
+
+
+def kpi_column(k: KPI, lang: str):
+    """A column config showing a KPI in its unit."""
+    if k.fmt.endswith("%"):
+        return st.column_config.NumberColumn(k.label(lang), format="percent", help=k.description)
+    digits = k.fmt.rsplit(".", 1)[-1].rstrip("f") if "." in k.fmt else "0"
+    return st.column_config.NumberColumn(
+        k.label(lang), format=f"%.{digits}f {k.unit}".strip(), help=k.description
+    )
+
+
+def agent_column_config(card: Scorecard, lang: str) -> dict:
+    config = {
+        "agent_id": st.column_config.TextColumn(t("agent_id", lang)),
+        "name": st.column_config.TextColumn(t("name", lang)),
+        "team": st.column_config.TextColumn(t("team", lang)),
+        "tickets": st.column_config.NumberColumn(t("tickets", lang), format="%d"),
+        "composite": st.column_config.ProgressColumn(
+            t("composite", lang), min_value=0, max_value=100, format="%.1f"
+        ),
+        "grade": st.column_config.TextColumn(t("grade", lang)),
+        "team_rank": st.column_config.NumberColumn(t("team_rank", lang), format="%d"),
+        "dept_rank": st.column_config.NumberColumn(t("dept_rank", lang), format="%d"),
+        "reweighted": st.column_config.TextColumn(t("reweighted", lang)),
+    }
+    for k in scored_kpis(card):
+        config[k.id] = kpi_column(k, lang)
+    return config
+
+
+def top_and_bottom_contributions(card: Scorecard, table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """KPI points of the n best and n worst ranked agents, labelled "name (id)", best first."""
+    ranked = table[table["dept_rank"].notna()]
+    shown = list(dict.fromkeys([*ranked["agent_id"].head(n), *ranked["agent_id"].tail(n)]))
+    points = card.contributions.loc[shown]
+    names = table.set_index("agent_id").loc[shown, "name"]
+    points.index = pd.Index([f"{name} ({a})" for a, name in names.items()], name="agent")
+    return points
