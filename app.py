@@ -1,12 +1,18 @@
 """Entry point: page config, navigation, the shared sidebar.
 
 Run with `streamlit run app.py` (sample data) or `streamlit run app.py -- --data DIR`.
+
+Pages live in `app_pages/`, not `pages/`: a folder named `pages/` switches Streamlit into
+its older folder-based routing, which misroutes direct links when combined with
+`st.navigation`. The root URL redirects to the Overview so that every page, the first
+one included, has its own address (`/overview`, `/scorecard`, `/data`).
 """
 
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.shell import build_context
+from dashboard.state import to_query
 
 st.set_page_config(
     page_title="售后服务绩效看板 · Service performance", page_icon="📊", layout="wide"
@@ -20,10 +26,21 @@ PAGES = (
 
 ctx = build_context()
 lang = ctx.lang if ctx else st.session_state.get("w_lang", "zh")
+pages = [
+    st.Page(path, title=t(title, lang), icon=icon, url_path=url) for path, title, icon, url in PAGES
+]
+
+
+def _root() -> None:
+    st.switch_page(pages[0], query_params=to_query(ctx.view) if ctx else None)
+
+
 navigation = st.navigation(
     [
-        st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(url == "overview"))
-        for path, title, icon, url in PAGES
+        *pages,
+        st.Page(
+            _root, title=t("app_title", lang), url_path="home", default=True, visibility="hidden"
+        ),
     ]
 )
 if ctx is None:

@@ -66,6 +66,7 @@ st.dataframe(
     column_config={
         "team": ctx.t("team"),
         "agents": ctx.t("agents"),
+        "graded": ctx.t("graded"),
         "tickets": ctx.t("tickets"),
         "composite": st.column_config.ProgressColumn(
             ctx.t("mean_score"), min_value=0, max_value=100, format="%.1f"
@@ -77,7 +78,7 @@ st.dataframe(
 st.subheader(ctx.t("contributions"))
 labels = {k.id: k.label(lang) for k in card.matrix.kpis}
 points = tables.top_and_bottom_contributions(card, table, 5)
-st.plotly_chart(charts.contributions(points, labels, ctx.t("contributions")))
+st.plotly_chart(charts.contributions(points, labels))
 
 shrunk_kpis = [k for k in tables.scored_kpis(card) if k.shrink]
 if shrunk_kpis:

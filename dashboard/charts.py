@@ -14,6 +14,7 @@ GRADE_COLOURS = {
     "good": "#4c9be8",
     "satisfactory": "#d4a72c",
     "unsatisfactory": "#cf222e",
+    "insufficient_data": "#afb8c1",
 }
 PALETTE = px.colors.qualitative.Safe
 
@@ -69,7 +70,7 @@ def team_ranking(frame: pd.DataFrame, title: str, x_label: str) -> go.Figure:
     return _tidy(fig)
 
 
-def contributions(points: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
+def contributions(points: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Stacked horizontal bars: each agent's composite split into weighted KPI points."""
     long = points.reset_index().melt(id_vars="agent", var_name="kpi", value_name="points")
     long = long[long["points"] > 0]
@@ -80,7 +81,6 @@ def contributions(points: pd.DataFrame, labels: dict[str, str], title: str) -> g
         y="agent",
         color="kpi",
         orientation="h",
-        title=title,
         category_orders={"agent": list(points.index)},
         color_discrete_sequence=px.colors.qualitative.Set3,
     )
@@ -91,7 +91,7 @@ def contributions(points: pd.DataFrame, labels: dict[str, str], title: str) -> g
 
 def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
     """Each agent's shrunk KPI with its 95% interval, sorted; hover shows raw and n."""
-    ordered = frame.sort_values(f"{kpi.id}_shrunk")
+    ordered = frame.dropna(subset=[f"{kpi.id}_shrunk"]).sort_values(f"{kpi.id}_shrunk")
     shrunk = ordered[f"{kpi.id}_shrunk"]
     fig = go.Figure(
         go.Scatter(

@@ -58,6 +58,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "team_ranking": {"en": "Team ranking", "zh": "班组排名"},
     "tickets": {"en": "Tickets", "zh": "工单量"},
     "agents": {"en": "Agents", "zh": "人数"},
+    "graded": {"en": "Graded", "zh": "参评人数"},
     "scheme": {"en": "Weight scheme", "zh": "权重方案"},
     "agent_table": {"en": "Agents", "zh": "员工排名"},
     "team_table": {"en": "Teams", "zh": "班组"},
@@ -77,9 +78,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "download_excel": {"en": "Download Excel", "zh": "下载 Excel"},
     "shrunk_note": {
-        "en": "Values are empirical-Bayes estimates (small samples pulled towards the team "
-        "average); hover a cell for the raw value and the 95% interval.",
-        "zh": "数值为经验贝叶斯估计（样本少时向整体均值收缩）；悬停查看原始值与 95% 区间。",
+        "en": "Values are empirical-Bayes estimates (small samples pulled towards the department "
+        "average). Select a row to see how the score is made; the chart below shows each "
+        "agent's raw value and 95% interval on hover.",
+        "zh": "数值为经验贝叶斯估计（样本少时向部门均值收缩）。选中一行查看得分构成；下方图表悬停可见原始值与 95% 区间。",
     },
     "dataset_location": {"en": "Dataset location", "zh": "数据位置"},
     "table_sizes": {"en": "Tables", "zh": "数据表"},

@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from scoring import metrics
+from scoring import metrics, schemes
 from scoring.dataset import Dataset, DatasetError
 from scoring.settings import setting
 
@@ -63,7 +63,10 @@ def _init_widgets(view: ViewState) -> None:
         st.session_state["w_range"] = (view.start, view.end)
     for field in LIST_KEYS.values():
         st.session_state[f"w_{field}"] = list(getattr(view, field))
-    st.session_state["w_scheme"] = view.scheme
+    known_schemes = {s.name for s in schemes.list_schemes()}
+    st.session_state["w_scheme"] = (
+        view.scheme if view.scheme in known_schemes else schemes.DEFAULT_SCHEME
+    )
     st.session_state["w_agent"] = view.agent
 
 

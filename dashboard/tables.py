@@ -33,13 +33,15 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
     """One row per agent, best first: identity, score, grade, ranks, KPI values used."""
     frame = card.frame.copy()
     frame["grade"] = [grade_badge(g, lang) for g in frame["grade"]]
+    frame["composite"] = frame["composite"].where(~frame["insufficient_data"])
     frame["reweighted"] = frame["reweighted"].fillna("")
     for k in scored_kpis(card):
         column = f"{k.id}_shrunk" if k.shrink and card.config.use_shrunk else k.id
         frame[k.id] = card.matrix.frame[column].to_numpy()
     order = frame["composite"].where(~frame["insufficient_data"])
     frame = frame.assign(_order=order).sort_values(["_order", "composite"], ascending=False)
-    return frame.drop(columns=["_order", "coverage", "insufficient_data"])
+    frame = frame.drop(columns=["_order", "coverage", "insufficient_data"])
+    return frame[[c for c in frame if c != "reweighted"] + ["reweighted"]]
 
 
 def export_table(card: Scorecard, lang: str) -> pd.DataFrame:
