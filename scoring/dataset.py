@@ -130,12 +130,11 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
     warnings: list[str] = []
     sources = _locate(root, reports, problems, warnings)
     for source in sources:
-        problems += _check_schema(source, reports[source.table.name])
+        schema_problems = _check_schema(source, reports[source.table.name])
+        problems += schema_problems or _check_values(con, source)
     if not problems:
         for source in sources:
             _create_raw_view(con, source, reports[source.table.name])
-        for source in sources:
-            problems += _check_values(con, source, reports[source.table.name])
     report = QualityReport(str(root), reports, [], warnings, problems)
     if problems:
         raise DatasetError(problems, report)
@@ -205,7 +204,7 @@ def _create_raw_view(con: duckdb.DuckDBPyConnection, source: _Source, report: Ta
     )
 
 
-def _check_values(con: duckdb.DuckDBPyConnection, source: _Source, report: TableReport):
+def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[str]:
     """Columns whose stored type needs conversion: every value must convert."""
     problems = []
     files = literal_list(str(f) for f in source.files)

@@ -47,10 +47,12 @@ class Rule:
 
 
 def _example_of(table: str) -> str:
+    """The row's id, or file:row when it has none (no id column, or an empty id)."""
+    position = "regexp_extract(_source, '[^/]+$') || ':' || CAST(_row AS VARCHAR)"
     key = TABLES_BY_NAME[table].key
     if key:
-        return f"CAST({ident(key)} AS VARCHAR)"
-    return "regexp_extract(_source, '[^/]+$') || ':' || CAST(_row AS VARCHAR)"
+        return f"coalesce(CAST({ident(key)} AS VARCHAR), {position})"
+    return position
 
 
 def _select_where(table: str, condition: str) -> str:
