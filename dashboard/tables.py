@@ -34,7 +34,7 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
     frame = card.frame.copy()
     frame["grade"] = [grade_badge(g, lang) for g in frame["grade"]]
     frame["composite"] = frame["composite"].where(~frame["insufficient_data"])
-    frame["reweighted"] = frame["reweighted"].fillna("")
+    frame["reweighted"] = card.reweighted
     for k in scored_kpis(card):
         column = f"{k.id}_shrunk" if k.shrink and card.config.use_shrunk else k.id
         frame[k.id] = card.matrix.frame[column].to_numpy()

@@ -136,7 +136,7 @@ def _ticket_rows_sql(ds: Dataset, filters: Filters, params: dict, repeat_days: i
     next_same_issue AS (
         SELECT customer_id, category, created_at FROM tickets WHERE customer_id IS NOT NULL
     ),
-    ticket_rows AS (
+    ticket_rows AS MATERIALIZED (
         SELECT t.*, a.team,
             date_trunc('month', t.created_at) AS month,
             date_trunc('quarter', t.created_at) AS quarter,
@@ -243,40 +243,46 @@ def _aggregates(k: KPI) -> list[str]:
     ]
 
 
-def _grain_query(
-    ds: Dataset, grain: str, kpis: list[KPI], by: tuple[str, ...], filters: Filters, repeat_days
-) -> _Query:
-    params: dict = {}
-    head = _ticket_rows_sql(ds, filters, params, repeat_days)
-    rows = _grain_rows_sql(grain, filters, params)
+def _grain_aggregate(
+    grain: str, kpis: list[KPI], by: tuple[str, ...], filters: Filters, params: dict
+) -> str:
+    """SELECT of one grain's KPI aggregates per group (reads the ticket_rows CTE)."""
     keys = ", ".join(ident(c) for c in by)
     aggregates = [f"count(*) AS {ident('_rows_' + grain)}"]
     for k in kpis:
         aggregates += _aggregates(k)
     group = f"GROUP BY {keys}" if by else ""
     select_keys = f"{keys}, " if by else ""
-    sql = (
-        f"WITH {head}, grain_rows AS ({rows}) "
-        f"SELECT {select_keys}{', '.join(aggregates)} FROM grain_rows {group}"
-    )
-    return _Query(sql, params)
+    rows = _grain_rows_sql(grain, filters, params)
+    return f"SELECT {select_keys}{', '.join(aggregates)} FROM ({rows}) {group}"
 
 
-def _queries(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int):
+def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int) -> _Query:
+    """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
     unknown = [c for c in by if c not in TICKET_DIMENSIONS]
     if unknown:
         raise ValueError(
             f"cannot group by {', '.join(unknown)} (known: {', '.join(TICKET_DIMENSIONS)})"
         )
-    grains: dict[str, list[KPI]] = {}
+    grains: dict[str, list[KPI]] = {"ticket": []}
     for k in available_kpis(ds):
         if all(c in GRAIN_DIMENSIONS[k.grain] for c in by):
             grains.setdefault(k.grain, []).append(k)
-    grains.setdefault("ticket", [])
-    return {
-        grain: _grain_query(ds, grain, kpis, by, filters, repeat_days)
+    params: dict = {}
+    head = _ticket_rows_sql(ds, filters, params, repeat_days)
+    parts = [
+        f"grain_{grain} AS ({_grain_aggregate(grain, kpis, by, filters, params)})"
         for grain, kpis in grains.items()
-    }
+    ]
+    joins = "grain_ticket"
+    for grain in list(grains)[1:]:
+        if by:
+            keys = ", ".join(ident(c) for c in by)
+            joins += f" FULL OUTER JOIN grain_{grain} USING ({keys})"
+        else:
+            joins += f" CROSS JOIN grain_{grain}"
+    sql = f"WITH {head}, {', '.join(parts)} SELECT * FROM {joins}"
+    return _Query(sql, params)
 
 
 def explain_sql(
@@ -284,9 +290,9 @@ def explain_sql(
     filters: Filters = Filters(),
     by: tuple[str, ...] = ("agent_id",),
     repeat_days: int = 30,
-) -> dict[str, str]:
-    """The SQL `kpi_table` runs for this filter and grouping, one statement per grain."""
-    return {grain: q.sql for grain, q in _queries(ds, filters, by, repeat_days).items()}
+) -> str:
+    """The SQL `kpi_table` runs for this filter and grouping."""
+    return _query(ds, filters, by, repeat_days).sql
 
 
 def kpi_table(
@@ -299,15 +305,10 @@ def kpi_table(
 
     KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
     """
-    frames = [ds.query(q.sql, q.params) for q in _queries(ds, filters, by, repeat_days).values()]
-    result = frames[0]
-    for frame in frames[1:]:
-        result = (
-            result.merge(frame, on=list(by), how="outer")
-            if by
-            else pd.concat([result, frame], axis=1)
-        )
-    result = result.rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
+    query = _query(ds, filters, by, repeat_days)
+    result = ds.query(query.sql, query.params).rename(
+        columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"}
+    )
     for column in ("tickets", "surveys"):
         if column in result:
             result[column] = result[column].fillna(0).astype("int64")

@@ -132,6 +132,13 @@ class Scorecard:
     config: ScoringConfig
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
+    left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
+
+    @cached_property
+    def reweighted(self) -> list[str]:
+        """Per agent, the weighted KPIs left out of the composite (comma-separated ids)."""
+        ids = np.array([k.id for k in self.matrix.kpis])
+        return [", ".join(ids[row]) for row in self.left_out]
 
     @cached_property
     def contributions(self) -> pd.DataFrame:
@@ -152,8 +159,8 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     """Composite 0–100, coverage, grades and ranks for every agent of the matrix.
 
     A KPI that cannot be measured for an agent (no data, or below its minimum sample)
-    is left out and the remaining weights are scaled up; `reweighted` lists what was
-    left out. Agents below the minimum tickets or weight coverage are "insufficient
+    is left out and the remaining weights are scaled up; `Scorecard.reweighted` lists
+    what was left out. Agents below the minimum tickets or weight coverage are "insufficient
     data": no composite-based grade or rank.
     """
     normalised_scores = matrix.normalised(config)
@@ -168,15 +175,21 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets < config.min_tickets) | (coverage < config.min_coverage)
     graded_composite = np.where(insufficient, np.nan, composite)
-    frame = matrix.frame[AGENT_COLUMNS + ["tickets"]].copy()
-    frame["composite"] = composite
-    frame["coverage"] = coverage
-    frame["insufficient_data"] = insufficient
-    frame["grade"] = _grades(graded_composite, config)
-    frame["dept_rank"] = _rank(pd.Series(graded_composite))
-    frame["team_rank"] = _rank(pd.Series(graded_composite), by=frame["team"])
-    frame["reweighted"] = _left_out(matrix.kpis, weights, measurable)
-    return Scorecard(frame, matrix, config, normalised_scores, np.nan_to_num(effective))
+    teams = matrix.frame["team"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            **{c: matrix.frame[c].to_numpy() for c in AGENT_COLUMNS},
+            "tickets": tickets,
+            "composite": composite,
+            "coverage": coverage,
+            "insufficient_data": insufficient,
+            "grade": _grades(graded_composite, config),
+            "dept_rank": _rank(graded_composite),
+            "team_rank": _rank(graded_composite, teams),
+        }
+    )
+    left_out = (weights > 0) & ~measurable
+    return Scorecard(frame, matrix, config, normalised_scores, np.nan_to_num(effective), left_out)
 
 
 def _grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
@@ -185,22 +198,15 @@ def _grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
     return grading.grade_absolute(composite, config.thresholds)
 
 
-def _rank(values: pd.Series, by: pd.Series | None = None) -> pd.Series:
+def _rank(values: np.ndarray, groups: np.ndarray | None = None) -> pd.Series:
     """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked."""
+    series = pd.Series(values)
     ranked = (
-        values.rank(ascending=False, method="min")
-        if by is None
-        else (values.groupby(by.to_numpy()).rank(ascending=False, method="min"))
+        series.rank(ascending=False, method="min")
+        if groups is None
+        else series.groupby(groups).rank(ascending=False, method="min")
     )
     return ranked.astype("Int64")
-
-
-def _left_out(kpis: tuple[KPI, ...], weights: np.ndarray, measurable: np.ndarray) -> list[str]:
-    weighted = weights > 0
-    return [
-        ", ".join(k.id for k, w, m in zip(kpis, weighted, row, strict=True) if w and not m)
-        for row in measurable
-    ]
 
 
 def with_payouts(card: Scorecard, pool: float, rule: str = "grade_multiplier", **options):
