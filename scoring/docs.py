@@ -267,8 +267,9 @@ def _overview_section() -> list[str]:
         "## Indicators",
         "",
         "Target-based score: 0 at or beyond the floor, 100 at the target, and on towards a "
-        "capped bonus at the stretch value (mirrored when lower is better). Min sample: the "
-        "number of observations below which an agent's value is flagged as a small sample. "
+        "capped bonus (120) at the stretch value (mirrored when lower is better). Min sample: "
+        "below this many observations an agent's value is shown but left out of the "
+        "composite, its weight spread over the agent's other KPIs. "
         "A default weight of 0 shows the KPI without counting it in the composite score.",
         "",
         *_table(header, rows),
