@@ -7,7 +7,6 @@ exactly what the user sees.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -40,12 +39,9 @@ class Context:
         return t(key, self.view.lang, **values)
 
 
-def dataset_path() -> str:
-    """`streamlit run app.py -- --data DIR` wins over SPD_DATA_DIR, then the sample."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data")
-    known, _ = parser.parse_known_args(sys.argv[1:])
-    return known.data or setting("data_dir")
+def app_setting(name: str) -> str:
+    """`streamlit run app.py -- --data DIR` wins over SPD_DATA_DIR, then the default."""
+    return setting(name, sys.argv[1:])
 
 
 def _query_params() -> dict[str, list[str]]:
@@ -132,7 +128,7 @@ def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
 
 def build_context() -> Context | None:
     """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
-    path = dataset_path()
+    path = app_setting("data_dir")
     params = _query_params()
     lang_hint = st.session_state.get("w_lang") or params.get("lang", ["zh"])[0]
     try:
@@ -145,7 +141,7 @@ def build_context() -> Context | None:
     _init_widgets(view)
     view = _sidebar(path, ds, view)
     st.query_params.from_dict(to_query(view))
-    ctx = Context(path, ds, view, int(setting("repeat_window_days")))
+    ctx = Context(path, ds, view, int(app_setting("repeat_window_days")))
     st.session_state[_CONTEXT_KEY] = ctx
     if ds.report.excluded_rows:
         st.sidebar.page_link(

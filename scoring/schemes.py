@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .kpis import kpi
+from .settings import setting
 
 BUILT_IN_DIR = Path(__file__).parent / "weight_schemes"
 DEFAULT_SCHEME = "balanced"
@@ -50,7 +51,8 @@ def _checked(data: dict, source: str) -> Scheme:
 
 
 def _folders(state_dir: Path | None) -> list[Path]:
-    return [BUILT_IN_DIR] + ([state_dir / "schemes"] if state_dir else [])
+    """Built-in presets, then saved schemes (default state folder: the state_dir setting)."""
+    return [BUILT_IN_DIR, Path(state_dir or setting("state_dir")) / "schemes"]
 
 
 def list_schemes(state_dir: Path | None = None) -> list[Scheme]:

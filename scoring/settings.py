@@ -7,6 +7,7 @@ every setting here is documented there.
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,13 @@ SETTINGS = (
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def setting(name: str) -> str:
-    """The current value of a setting (environment first, then the default)."""
-    return SETTINGS_BY_NAME[name].value()
+def setting(name: str, argv: list[str] | None = None) -> str:
+    """A setting's value: its command-line option in argv, else the environment, else default."""
+    declared = SETTINGS_BY_NAME[name]
+    if argv:
+        parser = argparse.ArgumentParser(add_help=False)
+        parser.add_argument(declared.option, dest="value")
+        given, _ = parser.parse_known_args(argv)
+        if given.value:
+            return given.value
+    return declared.value()
