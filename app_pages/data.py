@@ -55,7 +55,12 @@ else:
     st.success(ctx.t("no_problems"))
 
 st.subheader(ctx.t("kpi_registry"))
-st.dataframe(pd.DataFrame(registry_rows(ctx.lang)), hide_index=True)
+registry = pd.DataFrame(registry_rows(ctx.lang))
+st.dataframe(
+    registry,
+    hide_index=True,
+    column_config={c: ctx.t(c) for c in registry.columns if c != "id"},
+)
 missing = unavailable_kpis(ctx.ds)
 if missing:
     st.markdown(f"**{ctx.t('unavailable_kpis')}**")
