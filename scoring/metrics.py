@@ -183,27 +183,50 @@ def _grain_rows_sql(grain: str, filters: Filters, params: dict) -> str:
             "SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) "
             "FROM surveys s JOIN ticket_rows r USING (ticket_id)"
         )
-    period_clauses = []
+    if grain == "agent":
+        return _training_rows_sql(filters, params)
+    return _feedback_rows_sql(filters, params)
+
+
+def _training_rows_sql(filters: Filters, params: dict) -> str:
+    """Agents in scope with the hours of courses completed in the date range (0 if none)."""
+    clauses = []
     if filters.start:
         params["start_date"] = filters.start
-        period_clauses.append("{col} >= $start_date")
+        clauses.append("completed_on >= $start_date")
     if filters.end:
         params["end_date"] = filters.end
-        period_clauses.append("{col} <= $end_date")
-    if grain == "agent":
-        in_range = " AND ".join(c.format(col="completed_on") for c in period_clauses) or "true"
-        return f"""SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours
-            FROM scope_agents a LEFT JOIN (
-                SELECT agent_id, sum(hours) AS hours FROM training WHERE {in_range}
-                GROUP BY agent_id) h USING (agent_id)"""
-    period_start = (
-        "CASE WHEN period LIKE '%Q%' THEN make_date(CAST(left(period, 4) AS INT), "
-        "(CAST(right(period, 1) AS INT) - 1) * 3 + 1, 1) "
-        "ELSE make_date(CAST(left(period, 4) AS INT), CAST(right(period, 2) AS INT), 1) END"
-    )
-    in_range = " AND ".join(c.format(col="period_start") for c in period_clauses) or "true"
+        clauses.append("completed_on <= $end_date")
+    in_range = " AND ".join(clauses) or "true"
+    return f"""SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours
+        FROM scope_agents a LEFT JOIN (
+            SELECT agent_id, sum(hours) AS hours FROM training WHERE {in_range}
+            GROUP BY agent_id) h USING (agent_id)"""
+
+
+# A rating period (2026-Q3 or 2026-07) as its first day and its length in months.
+_PERIOD_START = (
+    "CASE WHEN period LIKE '%Q%' THEN make_date(CAST(left(period, 4) AS INT), "
+    "(CAST(right(period, 1) AS INT) - 1) * 3 + 1, 1) "
+    "ELSE make_date(CAST(left(period, 4) AS INT), CAST(right(period, 2) AS INT), 1) END"
+)
+_PERIOD_MONTHS = "CASE WHEN period LIKE '%Q%' THEN 3 ELSE 1 END"
+
+
+def _feedback_rows_sql(filters: Filters, params: dict) -> str:
+    """360 ratings of agents in scope whose period overlaps the date range."""
+    clauses = []
+    if filters.start:
+        params["start_date"] = filters.start
+        clauses.append("period_end >= $start_date")
+    if filters.end:
+        params["end_date"] = filters.end
+        clauses.append("period_start <= $end_date")
+    in_range = " AND ".join(clauses) or "true"
     return f"""SELECT * FROM (
-            SELECT f.*, a.agent_id, a.team, {period_start} AS period_start
+            SELECT f.*, a.agent_id, a.team, {_PERIOD_START} AS period_start,
+                CAST({_PERIOD_START} + to_months({_PERIOD_MONTHS}) - INTERVAL 1 DAY AS DATE)
+                    AS period_end
             FROM feedback_360 f JOIN scope_agents a ON f.reviewee_id = a.agent_id)
         WHERE {in_range}"""
 

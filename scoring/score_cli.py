@@ -18,7 +18,7 @@ from . import incentives, schemes
 from .cli import UsageError
 from .dataset import open_dataset
 from .kpis import kpi
-from .metrics import Filters
+from .metrics import Filters, distinct_values
 from .scorecard import ScoringConfig, build_matrix, score, with_payouts
 from .settings import setting
 
@@ -59,16 +59,13 @@ def _check_known(label: str, given: list[str], known: set[str]) -> None:
 
 
 def _filters(args: argparse.Namespace, ds) -> Filters:
-    known = ds.query(
-        "SELECT list(DISTINCT a.team) AS teams, "
-        "(SELECT list(DISTINCT channel) FROM tickets) AS channels, "
-        "(SELECT list(DISTINCT category) FROM tickets) AS categories, "
-        "(SELECT list(DISTINCT customer_segment) FROM tickets) AS segments FROM agents a"
-    ).iloc[0]
-    _check_known("team", args.team, set(known["teams"]))
-    _check_known("channel", args.channel, set(known["channels"]))
-    _check_known("category", args.category, set(known["categories"]))
-    _check_known("segment", args.segment, {s for s in known["segments"] if s is not None})
+    for label, given, dimension in (
+        ("team", args.team, "team"),
+        ("channel", args.channel, "channel"),
+        ("category", args.category, "category"),
+        ("segment", args.segment, "customer_segment"),
+    ):
+        _check_known(label, given, set(distinct_values(ds, dimension)))
     start = parse_date(args.date_from) if args.date_from else None
     end = parse_date(args.date_to) if args.date_to else None
     if start and end and end < start:
