@@ -11,7 +11,7 @@ one included, has its own address (`/overview`, `/scorecard`, `/data`).
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.shell import build_context
+from dashboard.shell import build_context, data_warning_badge
 from dashboard.state import to_query
 
 st.set_page_config(
@@ -45,4 +45,5 @@ navigation = st.navigation(
 )
 if ctx is None:
     st.stop()
+data_warning_badge(ctx, pages[2])
 navigation.run()

@@ -143,12 +143,14 @@ def build_context() -> Context | None:
     st.query_params.from_dict(to_query(view))
     ctx = Context(path, ds, view, int(app_setting("repeat_window_days")))
     st.session_state[_CONTEXT_KEY] = ctx
-    if ds.report.excluded_rows:
-        st.sidebar.page_link(
-            "app_pages/data.py",
-            label=t("data_warning_badge", view.lang, count=ds.report.excluded_rows),
-        )
     return ctx
+
+
+def data_warning_badge(ctx: Context, data_page: st.Page) -> None:
+    """A sidebar link to the Data page when rows were excluded (after st.navigation)."""
+    excluded = ctx.ds.report.excluded_rows
+    if excluded:
+        st.sidebar.page_link(data_page, label=ctx.t("data_warning_badge", count=excluded))
 
 
 def context() -> Context:
