@@ -22,11 +22,11 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                "table": t.table,
+                ctx.t("table"): t.table,
                 ctx.t("rows_read"): t.rows_read if t.present else None,
                 ctx.t("accepted"): t.accepted if t.present else None,
                 ctx.t("excluded"): t.excluded if t.present else None,
-                "": "" if t.present else ctx.t("missing"),
+                ctx.t("status"): "✓" if t.present else ctx.t("missing"),
             }
             for t in report.tables.values()
         ]

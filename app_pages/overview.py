@@ -59,17 +59,25 @@ trend_kpi = right.selectbox(
 )
 trend = data.kpi_table(ctx.path, filters, (granularity,), ctx.repeat_days).sort_values(granularity)
 k = KPIS_BY_ID[trend_kpi]
-left.plotly_chart(charts.kpi_trend(trend, granularity, k, k.label(lang), k.target))
+left.plotly_chart(
+    charts.kpi_trend(trend, granularity, k, k.label(lang), k.target, ctx.t("vs_target"))
+)
 
 by_channel, by_category = st.columns(2)
 by_channel.plotly_chart(
     charts.volume_bar(
-        data.ticket_counts(ctx.path, filters, "channel"), "channel", ctx.t("volume_by_channel")
+        data.ticket_counts(ctx.path, filters, "channel"),
+        "channel",
+        ctx.t("volume_by_channel"),
+        ctx.t("tickets"),
     )
 )
 by_category.plotly_chart(
     charts.volume_bar(
-        data.ticket_counts(ctx.path, filters, "category"), "category", ctx.t("volume_by_category")
+        data.ticket_counts(ctx.path, filters, "category"),
+        "category",
+        ctx.t("volume_by_category"),
+        ctx.t("tickets"),
     )
 )
 
@@ -79,6 +87,8 @@ counts = grade_counts(card)
 counts["label"] = [
     ctx.t(f"grade_{g}") if g in GRADES else ctx.t("insufficient_data") for g in counts["grade"]
 ]
-grades_col.plotly_chart(charts.grade_distribution(counts, ctx.t("grade_distribution")))
+grades_col.plotly_chart(
+    charts.grade_distribution(counts, ctx.t("grade_distribution"), ctx.t("agents"))
+)
 teams = team_summary(card)
 teams_col.plotly_chart(charts.team_ranking(teams, ctx.t("team_ranking"), ctx.t("mean_score")))

@@ -78,7 +78,7 @@ st.dataframe(
 st.subheader(ctx.t("contributions"))
 labels = {k.id: k.label(lang) for k in card.matrix.kpis}
 points = tables.top_and_bottom_contributions(card, table, 5)
-st.plotly_chart(charts.contributions(points, labels))
+st.plotly_chart(charts.contributions(points, labels, ctx.t("kpi")))
 
 shrunk_kpis = [k for k in tables.scored_kpis(card) if k.shrink]
 if shrunk_kpis:

@@ -58,7 +58,8 @@ def main() -> None:
     print(f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {args.tickets:,} tickets")
     print(f"first load of the Scorecard (open + validate + score): {first:.2f} s")
     print(
-        f"filter change (new team, {len(changes)} changes): median {statistics.median(changes):.3f} s"
+        f"filter change (new team, {len(changes)} changes): "
+        f"median {statistics.median(changes):.3f} s"
         f" · KPI matrix alone: {statistics.median(sql_only):.3f} s"
         f" · rerun with nothing changed: {statistics.median(cached):.3f} s"
     )

@@ -29,10 +29,12 @@ def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
     return fig
 
 
-def kpi_trend(frame: pd.DataFrame, period: str, kpi: KPI, label: str, target: float) -> go.Figure:
+def kpi_trend(
+    frame: pd.DataFrame, period: str, kpi: KPI, label: str, target: float, target_label: str
+) -> go.Figure:
     """A KPI over time with its target as a dashed line."""
     fig = px.line(frame, x=period, y=kpi.id, markers=True, title=label)
-    fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text="target")
+    fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=target_label)
     if kpi.fmt.endswith("%"):
         fig.update_yaxes(tickformat=".0%")
     fig.update_xaxes(title=None)
@@ -40,13 +42,14 @@ def kpi_trend(frame: pd.DataFrame, period: str, kpi: KPI, label: str, target: fl
     return _tidy(fig)
 
 
-def volume_bar(frame: pd.DataFrame, dimension: str, title: str) -> go.Figure:
+def volume_bar(frame: pd.DataFrame, dimension: str, title: str, y_label: str) -> go.Figure:
     fig = px.bar(frame, x=dimension, y="tickets", title=title, color_discrete_sequence=PALETTE)
     fig.update_xaxes(title=None)
+    fig.update_yaxes(title=y_label)
     return _tidy(fig)
 
 
-def grade_distribution(counts: pd.DataFrame, title: str) -> go.Figure:
+def grade_distribution(counts: pd.DataFrame, title: str, y_label: str) -> go.Figure:
     """Counts per grade in the grade order, coloured by grade."""
     fig = px.bar(
         counts,
@@ -59,6 +62,7 @@ def grade_distribution(counts: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_layout(showlegend=False)
     fig.update_xaxes(title=None)
+    fig.update_yaxes(title=y_label)
     return _tidy(fig)
 
 
@@ -70,7 +74,7 @@ def team_ranking(frame: pd.DataFrame, title: str, x_label: str) -> go.Figure:
     return _tidy(fig)
 
 
-def contributions(points: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+def contributions(points: pd.DataFrame, labels: dict[str, str], legend: str) -> go.Figure:
     """Stacked horizontal bars: each agent's composite split into weighted KPI points."""
     long = points.reset_index().melt(id_vars="agent", var_name="kpi", value_name="points")
     long = long[long["points"] > 0]
@@ -86,6 +90,7 @@ def contributions(points: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     )
     fig.update_xaxes(range=[0, 100], title=None)
     fig.update_yaxes(title=None)
+    fig.update_layout(legend_title_text=legend)
     return _tidy(fig, height=max(320, 28 * len(points) + 120))
 
 
@@ -96,7 +101,7 @@ def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=shrunk,
-            y=ordered["name"],
+            y=ordered["name"] + " (" + ordered["agent_id"] + ")",
             mode="markers",
             error_x={
                 "type": "data",

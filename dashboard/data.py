@@ -46,7 +46,13 @@ def filter_options(path: str) -> dict[str, list[str]]:
 
 
 def scorecard_for(path: str, filters: Filters, repeat_days: int, scheme: str | None):
-    """Score the cached KPI matrix with a weight scheme (default: the balanced preset)."""
+    """Score with a weight scheme (default: the balanced preset), then keep the chosen teams.
+
+    Agents are scored across the whole department, so a team filter shows department
+    ranks, department-wide grades and priors, not a ranking within the team alone.
+    """
     weights = schemes.load(scheme or schemes.DEFAULT_SCHEME).weights
-    matrix = kpi_matrix(path, filters, repeat_days)
-    return scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
+    department = filters.replace(teams=(), agents=())
+    matrix = kpi_matrix(path, department, repeat_days)
+    card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
+    return card.of_teams(filters.teams)

@@ -91,6 +91,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "accepted": {"en": "Accepted", "zh": "有效行数"},
     "excluded": {"en": "Excluded", "zh": "排除行数"},
     "missing": {"en": "missing", "zh": "缺失"},
+    "table": {"en": "Table", "zh": "数据表"},
+    "status": {"en": "Status", "zh": "状态"},
     "rule": {"en": "Rule", "zh": "规则"},
     "count": {"en": "Rows", "zh": "行数"},
     "examples": {"en": "Examples", "zh": "示例"},

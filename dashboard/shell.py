@@ -22,6 +22,21 @@ from .i18n import LANGUAGES, t
 from .state import LIST_KEYS, PRESETS, ViewState, from_query, preset_range, to_query
 
 _CONTEXT_KEY = "_context"
+# Widgets whose option labels depend on the language. The browser keeps a widget's shown
+# label as its value, so after a language switch each must be re-set to its option id.
+LABELLED_WIDGETS = (
+    "w_preset",
+    "w_scheme",
+    "overview_granularity",
+    "overview_trend_kpi",
+    "scorecard_interval_kpi",
+)
+
+
+def _relabel_widgets() -> None:
+    for key in LABELLED_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ def _sidebar(path: str, ds: Dataset, view: ViewState) -> ViewState:
             list(LANGUAGES),
             format_func=LANGUAGES.get,
             key="w_lang",
+            on_change=_relabel_widgets,
             horizontal=True,
         )
         st.subheader(t("filters", lang))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from scoring.metrics import Filters
+from scoring.schemes import DEFAULT_SCHEME
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -103,8 +104,8 @@ def to_query(state: ViewState) -> dict[str, str | list[str]]:
         values = getattr(state, field)
         if values:
             query[key] = list(values)
-    for key in ("scheme", "agent"):
-        value = getattr(state, key)
-        if value:
-            query[key] = value
+    if state.scheme and state.scheme != DEFAULT_SCHEME:
+        query["scheme"] = state.scheme
+    if state.agent:
+        query["agent"] = state.agent
     return query

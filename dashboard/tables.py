@@ -34,6 +34,8 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
     frame = card.frame.copy()
     frame["grade"] = [grade_badge(g, lang) for g in frame["grade"]]
     frame["composite"] = frame["composite"].where(~frame["insufficient_data"])
+    for rank in ("dept_rank", "team_rank"):  # floats, so "not ranked" shows as an empty cell
+        frame[rank] = frame[rank].astype("float64")
     frame["reweighted"] = card.reweighted
     for k in scored_kpis(card):
         column = f"{k.id}_shrunk" if k.shrink and card.config.use_shrunk else k.id

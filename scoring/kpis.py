@@ -408,7 +408,7 @@ KPIS: tuple[KPI, ...] = (
         "Workload (tickets resolved)",
         "工单量",
         "Tickets resolved per agent in the period.",
-        "tickets",
+        "",
         ",.0f",
         True,
         "count of resolved tickets (per agent; team and department: mean per agent)",

@@ -133,6 +133,7 @@ class Scorecard:
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
     left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
+    department_teams: pd.DataFrame | None = None  # set by of_teams: every team, ranked
 
     @cached_property
     def reweighted(self) -> list[str]:
@@ -146,6 +147,27 @@ class Scorecard:
         points = np.nan_to_num(self.normalised * self.effective_weights)
         ids = [k.id for k in self.matrix.kpis]
         return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
+
+    def of_teams(self, teams: tuple[str, ...]) -> Scorecard:
+        """Only these teams' agents, keeping department ranks, grades and priors."""
+        if not teams:
+            return self
+        keep = self.frame["team"].isin(teams).to_numpy()
+        matrix = KpiMatrix(
+            self.matrix.frame[keep].reset_index(drop=True),
+            self.matrix.kpis,
+            self.matrix.unavailable,
+            self.matrix.priors,
+        )
+        return Scorecard(
+            self.frame[keep].reset_index(drop=True),
+            matrix,
+            self.config,
+            self.normalised[keep],
+            self.effective_weights[keep],
+            self.left_out[keep],
+            team_summary(self),
+        )
 
 
 def normalised_weights(config: ScoringConfig, kpis: tuple[KPI, ...]) -> np.ndarray:
@@ -267,7 +289,13 @@ def _note(card: Scorecard, k: KPI, i: int) -> str:
 
 
 def team_summary(card: Scorecard) -> pd.DataFrame:
-    """Per team: agents, graded agents, mean composite of graded agents, rank, tickets."""
+    """Per team: agents, graded agents, mean composite of graded agents, rank, tickets.
+
+    For a scorecard narrowed to some teams, those teams with their department rank.
+    """
+    if card.department_teams is not None:
+        shown = card.department_teams["team"].isin(card.frame["team"])
+        return card.department_teams[shown]
     frame = card.frame.assign(graded=~card.frame["insufficient_data"])
     graded = frame[frame["graded"]]
     summary = frame.groupby("team").agg(agents=("agent_id", "size"), tickets=("tickets", "sum"))

@@ -1,0 +1,385 @@
+"""The dashboard in a real headless Chromium against `streamlit run` on the bundled sample.
+
+One server and one browser serve every test here (they share an xdist group). Expected
+texts come from the UI catalog, expected agents and teams from the sample's Parquet files.
+Each test saves a screenshot to tests/screenshots/ (git-ignored) for a human to look at.
+
+Chromium missing: the tests are skipped, unless SPD_REQUIRE_BROWSER=1 (CI), then they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from dashboard.i18n import t
+from tests.conftest import ROOT, SAMPLE_DATASET
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 2400}
+TIMEOUT_MS = 30_000
+# Assertions wait as long as actions: CI runs the suite on two busy cores.
+expect.set_options(timeout=TIMEOUT_MS)
+GRADES = ("excellent", "good", "satisfactory", "unsatisfactory")
+SCREENSHOT_MAX_HEIGHT = 8000
+
+
+AGENTS = pd.read_parquet(SAMPLE_DATASET / "agents.parquet")
+TEAMS = sorted(AGENTS["team"].unique())
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} not found: browser tests need Debian's chromium"
+    if os.environ.get("SPD_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (SPD_REQUIRE_BROWSER=1: they must run here)")
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--",
+        "--data",
+        "data/sample",
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "SPD_DATA_DIR"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(f"{base}/_stcore/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    _require_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the page
+
+
+def query_of_url(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def query_of(page: Page) -> dict[str, list[str]]:
+    return query_of_url(page.url)
+
+
+def overview_title(lang: str) -> str:
+    return f"{t('page_overview', lang)} · {t('department', lang)}"
+
+
+def open_page(page: Page, server: str, path: str, heading: str) -> None:
+    page.goto(server + path)
+    expect(page.locator("h1")).to_have_text(heading)
+
+
+def drawn_marks(page: Page, charts: int) -> list[int]:
+    """Per Plotly chart, the bars / scatter traces drawn with a visible size.
+
+    Waits until `charts` charts are on the page, each with at least one mark (or times out
+    and returns what there is, for the assertion to report).
+    """
+    script = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
+        [...plot.querySelectorAll('.bars path, .scatterlayer .trace path')]
+            .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
+            .length)"""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports
+        page.wait_for_function(
+            f"() => {{ const marks = ({script})(); "
+            f"return marks.length === {charts} && marks.every(n => n > 0); }}",
+            timeout=TIMEOUT_MS,
+        )
+    return page.evaluate(script)
+
+
+def assert_no_errors(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def agent_grid(page: Page):
+    return page.locator('[data-testid="stDataFrame"]').first.locator("[role=grid]")
+
+
+def wait_for_rows(page: Page, rows: int) -> None:
+    """The agent table shows `rows` agents (aria-rowcount counts the header row too)."""
+    expect(agent_grid(page)).to_have_attribute("aria-rowcount", str(rows + 1))
+
+
+def team_cells(page: Page) -> list[str]:
+    """The team column (3rd) of the agent table's rendered rows."""
+    return (
+        page.locator('[data-testid="stDataFrame"]')
+        .first.locator('[data-testid^="glide-cell-3-"]')
+        .all_inner_texts()
+    )
+
+
+def sidebar_widget(page: Page, testid: str, label: str):
+    return page.locator(f'[data-testid="stSidebar"] [data-testid="{testid}"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page: the viewport is stretched to the height of Streamlit's scrolling main."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    )
+    size = dict(VIEWPORT, height=min(max(VIEWPORT["height"], height), SCREENSHOT_MAX_HEIGHT))
+    page.set_viewport_size(size)
+    try:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def download_csv(page: Page, lang: str) -> pd.DataFrame:
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(
+        has_text=t("download_csv", lang)
+    )
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "scorecard.csv"
+    return pd.read_csv(download.value.path(), encoding="utf-8-sig")
+
+
+def assert_scorecard_csv(csv: pd.DataFrame, agent_ids: set[str], lang: str) -> None:
+    assert list(csv.columns[:4]) == ["agent_id", "name", "team", "tickets"]
+    assert {"composite", "grade", "dept_rank", "team_rank", "csat"} <= set(csv.columns)
+    assert len(csv) == len(agent_ids)
+    assert set(csv["agent_id"]) == agent_ids
+    labels = {t(f"grade_{g}", lang) for g in GRADES} | {t("insufficient_data", lang)}
+    assert set(csv["grade"]) <= labels
+    scored = csv["composite"].dropna()
+    assert len(scored) > 0 and scored.between(0, 100).all()
+
+
+# ---------------------------------------------------------------------------------------
+# Tests
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "heading", "charts"),
+    [
+        ("/overview", "overview", overview_title("zh"), 5),
+        ("/scorecard", "scorecard", t("page_scorecard", "zh"), 2),
+        ("/data", "data", t("page_data", "zh"), 0),
+        ("/", "root", overview_title("zh"), 5),
+    ],
+    ids=["overview", "scorecard", "data", "root"],
+)
+def test_page_by_direct_url(page: Page, server: str, path, name, heading, charts):
+    open_page(page, server, path, heading)
+    if path == "/":
+        page.wait_for_url(lambda url: urlsplit(url).path == "/overview")
+    marks = drawn_marks(page, charts)
+    assert len(marks) == charts and all(n > 0 for n in marks), marks
+    if name == "scorecard":
+        wait_for_rows(page, len(AGENTS))
+        assert len(set(team_cells(page))) > 1  # the whole department: several teams
+    if name == "data":
+        expect(page.get_by_text(t("no_problems", "zh"))).to_be_visible()
+        expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2)
+    if name == "overview":
+        expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for key in ("page_overview", "page_scorecard", "page_data"):
+        expect(nav).to_contain_text(t(key, "zh"))
+    assert_no_errors(page)
+    screenshot(page, name)
+
+
+def test_team_filter_changes_the_table_and_the_url(page: Page, server: str):
+    team = TEAMS[1]
+    members = AGENTS.loc[AGENTS["team"] == team, "agent_id"]
+    assert 0 < len(members) < len(AGENTS)
+    open_page(page, server, "/scorecard", t("page_scorecard", "zh"))
+    wait_for_rows(page, len(AGENTS))
+    before = team_cells(page)
+    assert len(set(before)) > 1
+
+    sidebar_widget(page, "stMultiSelect", t("teams", "zh")).locator("input").click()
+    page.get_by_role("option", name=team, exact=True).click()
+    page.keyboard.press("Escape")
+
+    page.wait_for_url(lambda url: query_of_url(url).get("team") == [team])
+    wait_for_rows(page, len(members))
+    after = team_cells(page)
+    assert after and set(after) == {team}
+    assert after != before
+    assert_no_errors(page)
+    screenshot(page, "scorecard_team")
+
+
+def test_language_switch_to_english(page: Page, server: str):
+    open_page(page, server, "/overview", overview_title("zh"))
+    sidebar_widget(page, "stRadio", "语言 / Language").get_by_text("English").click()
+
+    expect(page.locator("h1")).to_have_text(overview_title("en"))
+    page.wait_for_url(lambda url: query_of_url(url).get("lang") == ["en"])
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for key in ("page_overview", "page_scorecard", "page_data"):
+        expect(nav).to_contain_text(t(key, "en"))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for key in ("filters", "period", "teams", "channels", "link_hint"):
+        expect(sidebar).to_contain_text(t(key, "en"))
+    plots = page.locator(".js-plotly-plot")
+    expect(plots.filter(has_text=t("volume_by_channel", "en"))).to_have_count(1)
+    expect(plots.filter(has_text=t("team_ranking", "en"))).to_have_count(1)
+    marks = drawn_marks(page, 5)
+    assert len(marks) == 5 and all(n > 0 for n in marks), marks
+    assert_no_errors(page)
+    screenshot(page, "overview_en")
+
+
+def test_download_csv_of_the_scorecard(page: Page, server: str):
+    open_page(page, server, "/scorecard", t("page_scorecard", "zh"))
+    wait_for_rows(page, len(AGENTS))
+    csv = download_csv(page, "zh")
+    assert_scorecard_csv(csv, set(AGENTS["agent_id"]), "zh")
+
+
+def test_direct_link_with_query_params(page: Page, server: str):
+    team = TEAMS[-1]
+    members = set(AGENTS.loc[AGENTS["team"] == team, "agent_id"])
+    link = f"/scorecard?lang=en&team={team.replace(' ', '+')}"
+    open_page(page, server, link, t("page_scorecard", "en"))
+
+    wait_for_rows(page, len(members))
+    assert set(team_cells(page)) == {team}
+    teams = sidebar_widget(page, "stMultiSelect", t("teams", "en"))
+    expect(teams).to_contain_text(team)
+    for other in TEAMS:
+        if other != team:
+            expect(teams).not_to_contain_text(other)
+    radio = sidebar_widget(page, "stRadio", "语言 / Language")
+    expect(radio.get_by_role("radio", name="English")).to_be_checked()
+    query = query_of(page)
+    assert query["lang"] == ["en"] and query["team"] == [team]
+    marks = drawn_marks(page, 2)
+    assert len(marks) == 2 and all(n > 0 for n in marks), marks
+    assert_no_errors(page)
+    screenshot(page, "scorecard_link")
+
+    csv = download_csv(page, "en")
+    assert_scorecard_csv(csv, members, "en")
+    assert set(csv["team"]) == {team}
+
+
+def test_language_switch_keeps_the_view_usable(page: Page, server: str):
+    team = TEAMS[0]
+    members = AGENTS.loc[AGENTS["team"] == team, "agent_id"]
+    scheme = json.loads((ROOT / "scoring" / "weight_schemes" / "balanced.json").read_text("utf-8"))
+    open_page(page, server, "/scorecard", t("page_scorecard", "zh"))
+    wait_for_rows(page, len(AGENTS))
+    sidebar_widget(page, "stRadio", "语言 / Language").get_by_text("English").click()
+    expect(page.locator("h1")).to_have_text(t("page_scorecard", "en"))
+
+    try:
+        period = sidebar_widget(page, "stSelectbox", t("period", "en")).locator("input")
+        expect(period).to_have_value(t("preset_quarter", "en"))
+        weights = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+            has=page.get_by_text(t("scheme", "en"), exact=True)
+        )
+        expect(weights.locator("input")).to_have_value(scheme["label_en"])
+
+        # The next interaction must keep the period and the scheme, and not crash.
+        sidebar_widget(page, "stMultiSelect", t("teams", "en")).locator("input").click()
+        page.get_by_role("option", name=team, exact=True).click()
+        page.keyboard.press("Escape")
+        page.wait_for_url(lambda url: query_of_url(url).get("team") == [team], timeout=TIMEOUT_MS)
+        wait_for_rows(page, len(members))
+        assert_no_errors(page)
+        query = query_of(page)
+        assert "preset" not in query  # still the default quarter
+        assert query.get("scheme", ["balanced"]) == ["balanced"]
+    finally:
+        screenshot(page, "scorecard_en_after_switch")
