@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 # Logical types of the contract and the DuckDB type each column is cast to on load.
 DUCKDB_TYPE = {
     "string": "VARCHAR",
@@ -18,6 +20,15 @@ DUCKDB_TYPE = {
     "int": "BIGINT",
     "float": "DOUBLE",
     "bool": "BOOLEAN",
+}
+# The Arrow type each logical type is written as (generator, test datasets).
+ARROW_TYPE = {
+    "string": pa.string(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
 }
 
 

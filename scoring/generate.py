@@ -32,19 +32,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .contract import SEGMENTS, STAGE_INTERVALS, TABLES_BY_NAME
+from .contract import ARROW_TYPE, SEGMENTS, STAGE_INTERVALS, TABLES_BY_NAME
 
 DEFAULT_TICKETS = 40_000
 CHUNK_ROWS = 500_000
 
-ARROW_TYPE = {
-    "string": pa.string(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-}
 
 SECOND_US = 1_000_000
 MINUTE_US = 60 * SECOND_US

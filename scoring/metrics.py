@@ -188,16 +188,21 @@ def _grain_rows_sql(grain: str, filters: Filters, params: dict) -> str:
     return _feedback_rows_sql(filters, params)
 
 
-def _training_rows_sql(filters: Filters, params: dict) -> str:
-    """Agents in scope with the hours of courses completed in the date range (0 if none)."""
+def _overlaps_range(filters: Filters, params: dict, first_day: str, last_day: str) -> str:
+    """SQL: the span first_day..last_day (column names) overlaps the filter's dates."""
     clauses = []
     if filters.start:
         params["start_date"] = filters.start
-        clauses.append("completed_on >= $start_date")
+        clauses.append(f"{last_day} >= $start_date")
     if filters.end:
         params["end_date"] = filters.end
-        clauses.append("completed_on <= $end_date")
-    in_range = " AND ".join(clauses) or "true"
+        clauses.append(f"{first_day} <= $end_date")
+    return " AND ".join(clauses) or "true"
+
+
+def _training_rows_sql(filters: Filters, params: dict) -> str:
+    """Agents in scope with the hours of courses completed in the date range (0 if none)."""
+    in_range = _overlaps_range(filters, params, "completed_on", "completed_on")
     return f"""SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours
         FROM scope_agents a LEFT JOIN (
             SELECT agent_id, sum(hours) AS hours FROM training WHERE {in_range}
@@ -215,14 +220,7 @@ _PERIOD_MONTHS = "CASE WHEN period LIKE '%Q%' THEN 3 ELSE 1 END"
 
 def _feedback_rows_sql(filters: Filters, params: dict) -> str:
     """360 ratings of agents in scope whose period overlaps the date range."""
-    clauses = []
-    if filters.start:
-        params["start_date"] = filters.start
-        clauses.append("period_end >= $start_date")
-    if filters.end:
-        params["end_date"] = filters.end
-        clauses.append("period_start <= $end_date")
-    in_range = " AND ".join(clauses) or "true"
+    in_range = _overlaps_range(filters, params, "period_start", "period_end")
     return f"""SELECT * FROM (
             SELECT f.*, a.agent_id, a.team, {_PERIOD_START} AS period_start,
                 CAST({_PERIOD_START} + to_months({_PERIOD_MONTHS}) - INTERVAL 1 DAY AS DATE)

@@ -8,16 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scoring.contract import TABLES_BY_NAME
+from scoring.contract import ARROW_TYPE, TABLES_BY_NAME
 
-ARROW_TYPE = {
-    "string": pa.string(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-}
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
 
 

@@ -13,25 +13,16 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import scoring.generate as generator
-from scoring.contract import STAGE_INTERVALS, TABLES
+from scoring.contract import ARROW_TYPE, STAGE_INTERVALS, TABLES
 from scoring.generate import add_generate_parser, generate
 
 SIZE = 40_000
 SEED = 7
 PARTITIONED = {"tickets": "created_at", "surveys": "submitted_at"}
-EXPECTED_ARROW_TYPE = {
-    "string": pa.string(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-}
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +83,7 @@ def test_every_contract_table_is_written_with_contract_names_and_types(dataset, 
         schema = pq.read_schema(file)
         assert schema.names == [c.name for c in table.columns], file
         for column in table.columns:
-            assert schema.field(column.name).type == EXPECTED_ARROW_TYPE[column.type], column.name
+            assert schema.field(column.name).type == ARROW_TYPE[column.type], column.name
         assert pq.ParquetFile(file).metadata.num_rows > 0
 
 
