@@ -4,7 +4,7 @@ grades and the team ranking."""
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.shell import context
+from dashboard.shell import context, labelled
 from scoring.grading import GRADES
 from scoring.kpis import KPIS_BY_ID
 from scoring.metrics import available_kpis
@@ -49,13 +49,13 @@ for i, k in enumerate(headline):
 st.subheader(ctx.t("kpi_trends"))
 left, right = st.columns([3, 1])
 granularity = right.radio(
-    ctx.t("granularity"), ("month", "week"), format_func=ctx.t, key="overview_granularity"
+    ctx.t("granularity"), ("month", "week"), format_func=ctx.t, key=labelled("overview_granularity")
 )
 trend_kpi = right.selectbox(
     ctx.t("kpi"),
     [k.id for k in headline],
     format_func=lambda kpi_id: KPIS_BY_ID[kpi_id].label(lang),
-    key="overview_trend_kpi",
+    key=labelled("overview_trend_kpi"),
 )
 trend = data.kpi_table(ctx.path, filters, (granularity,), ctx.repeat_days).sort_values(granularity)
 k = KPIS_BY_ID[trend_kpi]

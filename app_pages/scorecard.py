@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, tables
-from dashboard.shell import context
+from dashboard.shell import context, labelled
 from scoring import export, schemes
 from scoring.scorecard import explain, team_summary
 
@@ -17,7 +17,7 @@ st.selectbox(
     ctx.t("scheme"),
     list(available),
     format_func=lambda name: available[name].label(lang),
-    key="w_scheme",
+    key=labelled("w_scheme"),
     help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].description,
 )
 card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, st.session_state["w_scheme"])
@@ -86,7 +86,7 @@ if shrunk_kpis:
         ctx.t("kpi"),
         [k.id for k in shrunk_kpis],
         format_func=lambda kpi_id: labels[kpi_id],
-        key="scorecard_interval_kpi",
+        key=labelled("scorecard_interval_kpi"),
     )
     k = next(k for k in shrunk_kpis if k.id == chosen)
     st.plotly_chart(charts.kpi_intervals(card.matrix.frame, k, k.label(lang)))

@@ -1,6 +1,12 @@
-"""Every UI text in both languages, in one catalog. KPI labels come from the registry."""
+"""Every UI text in both languages, in one catalog. KPI labels come from the registry.
+
+Texts shared by the shell and the first pages are here; each later page keeps its own in
+dashboard/texts/<page>.py, merged below (a key may be defined only once).
+"""
 
 from __future__ import annotations
+
+from .texts import capability, diagnostics, whatif
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -124,6 +130,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "grade_unsatisfactory": {"en": "Unsatisfactory", "zh": "不合格"},
     "mean_score": {"en": "Mean score", "zh": "平均得分"},
 }
+
+
+_PARTS = (diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
+for _part in _PARTS:
+    _clash = CATALOG.keys() & _part.keys()
+    if _clash:
+        raise KeyError(f"UI text keys defined twice: {sorted(_clash)}")
+    CATALOG.update(_part)
 
 
 def t(key: str, lang: str, **values) -> str:

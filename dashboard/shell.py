@@ -22,19 +22,21 @@ from .i18n import LANGUAGES, t
 from .state import LIST_KEYS, PRESETS, ViewState, from_query, preset_range, to_query
 
 _CONTEXT_KEY = "_context"
-# Widgets whose option labels depend on the language. The browser keeps a widget's shown
-# label as its value, so after a language switch each must be re-set to its option id.
-LABELLED_WIDGETS = (
-    "w_preset",
-    "w_scheme",
-    "overview_granularity",
-    "overview_trend_kpi",
-    "scorecard_interval_kpi",
-)
+_LABELLED_KEY = "_labelled_widgets"
+
+
+def labelled(key: str) -> str:
+    """Register a widget key whose option labels are translated; returns the key.
+
+    The browser keeps a widget's shown label as its value, so after a language switch every
+    such widget is re-set to its option id (else the old label comes back as the value).
+    """
+    st.session_state.setdefault(_LABELLED_KEY, set()).add(key)
+    return key
 
 
 def _relabel_widgets() -> None:
-    for key in LABELLED_WIDGETS:
+    for key in st.session_state.get(_LABELLED_KEY, ()):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
@@ -75,7 +77,7 @@ def _init_widgets(view: ViewState) -> None:
     for field in LIST_KEYS.values():
         st.session_state[f"w_{field}"] = list(getattr(view, field))
     known_schemes = {s.name for s in schemes.list_schemes()}
-    st.session_state["w_scheme"] = (
+    st.session_state[labelled("w_scheme")] = (
         view.scheme if view.scheme in known_schemes else schemes.DEFAULT_SCHEME
     )
     st.session_state["w_agent"] = view.agent
@@ -96,7 +98,10 @@ def _sidebar(path: str, ds: Dataset, view: ViewState) -> ViewState:
         )
         st.subheader(t("filters", lang))
         preset = st.selectbox(
-            t("period", lang), PRESETS, format_func=lambda p: t(f"preset_{p}", lang), key="w_preset"
+            t("period", lang),
+            PRESETS,
+            format_func=lambda p: t(f"preset_{p}", lang),
+            key=labelled("w_preset"),
         )
         start, end = preset_range(preset, last)
         if preset == "custom":

@@ -98,3 +98,7 @@ def bad_rows_dataset(small_dataset: Path, tmp_path_factory: pytest.TempPathFacto
         duplicate_ids=tuple(duplicates.column("ticket_id").to_pylist()),
         unknown_agent_ids=tuple(new_ids),
     )
+
+
+# Browser fixtures (server, browser, page) for every page's browser tests.
+from tests.browser_support import browser, page, server  # noqa: E402, F401

@@ -1,0 +1,206 @@
+"""Browser-test support shared by every page's browser tests.
+
+One `streamlit run` server on the bundled sample and one headless Chromium per xdist worker
+(browser tests share the xdist group "browser", so one worker runs them all). Chromium
+missing: skipped, unless SPD_REQUIRE_BROWSER=1 (CI), then a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATASET = ROOT / "data" / "sample"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 2400}
+TIMEOUT_MS = 30_000
+# Assertions wait as long as actions: CI runs the suite on two busy cores.
+expect.set_options(timeout=TIMEOUT_MS)
+SCREENSHOT_MAX_HEIGHT = 8000
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} not found: browser tests need Debian's chromium"
+    if os.environ.get("SPD_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (SPD_REQUIRE_BROWSER=1: they must run here)")
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--",
+        "--data",
+        str(SAMPLE_DATASET),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "SPD_DATA_DIR"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(f"{base}/_stcore/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    _require_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the page
+
+
+def query_of_url(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def query_of(page: Page) -> dict[str, list[str]]:
+    return query_of_url(page.url)
+
+
+def open_page(page: Page, server: str, path: str, heading: str) -> None:
+    page.goto(server + path)
+    expect(page.locator("h1")).to_have_text(heading)
+
+
+def drawn_marks(page: Page, charts: int) -> list[int]:
+    """Per Plotly chart, the bars / scatter traces drawn with a visible size.
+
+    Waits until `charts` charts are on the page, each with at least one mark (or times out
+    and returns what there is, for the assertion to report).
+    """
+    script = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
+        [...plot.querySelectorAll('.bars path, .scatterlayer .trace path')]
+            .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
+            .length)"""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports
+        page.wait_for_function(
+            f"() => {{ const marks = ({script})(); "
+            f"return marks.length === {charts} && marks.every(n => n > 0); }}",
+            timeout=TIMEOUT_MS,
+        )
+    return page.evaluate(script)
+
+
+def assert_no_errors(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def agent_grid(page: Page):
+    return page.locator('[data-testid="stDataFrame"]').first.locator("[role=grid]")
+
+
+def wait_for_rows(page: Page, rows: int) -> None:
+    """The agent table shows `rows` agents (aria-rowcount counts the header row too)."""
+    expect(agent_grid(page)).to_have_attribute("aria-rowcount", str(rows + 1))
+
+
+def team_cells(page: Page) -> list[str]:
+    """The team column (3rd) of the agent table's rendered rows."""
+    return (
+        page.locator('[data-testid="stDataFrame"]')
+        .first.locator('[data-testid^="glide-cell-3-"]')
+        .all_inner_texts()
+    )
+
+
+def sidebar_widget(page: Page, testid: str, label: str):
+    return page.locator(f'[data-testid="stSidebar"] [data-testid="{testid}"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page: the viewport is stretched to the height of Streamlit's scrolling main."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    )
+    size = dict(VIEWPORT, height=min(max(VIEWPORT["height"], height), SCREENSHOT_MAX_HEIGHT))
+    page.set_viewport_size(size)
+    try:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    finally:
+        page.set_viewport_size(VIEWPORT)
