@@ -120,8 +120,13 @@ def _date_params(filters: Filters, params: dict) -> list[str]:
     return clauses
 
 
-def _ticket_rows_sql(ds: Dataset, filters: Filters, params: dict, repeat_days: int) -> str:
-    """Accepted tickets in the filter, with the team and the derived per-ticket measures."""
+def ticket_rows_cte(ds: Dataset, filters: Filters, params: dict, repeat_days: int = 30) -> str:
+    """CTEs ending in `ticket_rows`: accepted tickets in the filter, with team and measures.
+
+    Use as `WITH {ticket_rows_cte(...)} SELECT ... FROM ticket_rows`; it adds its named
+    parameters to `params`. Derived columns: team, month, quarter, week, weekday, hour,
+    frt_minutes, sla_response_met, sla_resolution_met, is_repeat_source.
+    """
     clauses = _date_params(filters, params)
     for name, column in _LIST_FILTERS.items():
         values = getattr(filters, name)
@@ -290,7 +295,7 @@ def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int)
         if all(c in GRAIN_DIMENSIONS[k.grain] for c in by):
             grains.setdefault(k.grain, []).append(k)
     params: dict = {}
-    head = _ticket_rows_sql(ds, filters, params, repeat_days)
+    head = ticket_rows_cte(ds, filters, params, repeat_days)
     parts = [
         f"grain_{grain} AS ({_grain_aggregate(grain, kpis, by, filters, params)})"
         for grain, kpis in grains.items()
@@ -348,7 +353,7 @@ def stage_durations(
     if not present:
         return pd.DataFrame(columns=[*by, "stage", "median_hours", "p90_hours", "tickets"])
     params: dict = {}
-    head = _ticket_rows_sql(ds, filters, params, 30)
+    head = ticket_rows_cte(ds, filters, params, 30)
     unions = " UNION ALL ".join(
         f"SELECT {''.join(ident(c) + ', ' for c in by)}{literal(stage)} AS stage, "
         f"date_diff('second', {ident(start)}, {ident(end)}) / 3600.0 AS hours FROM ticket_rows "
@@ -369,7 +374,7 @@ def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame
     if dimension not in TICKET_DIMENSIONS:
         raise ValueError(f"cannot count by {dimension}")
     params: dict = {}
-    head = _ticket_rows_sql(ds, filters, params, 30)
+    head = ticket_rows_cte(ds, filters, params, 30)
     column = ident(dimension)
     sql = (
         f"WITH {head} SELECT {column}, count(*) AS tickets FROM ticket_rows "
