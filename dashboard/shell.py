@@ -19,7 +19,15 @@ from scoring.settings import setting
 
 from . import data
 from .i18n import LANGUAGES, t
-from .state import LIST_KEYS, PRESETS, ViewState, from_query, preset_range, to_query
+from .state import (
+    LIST_KEYS,
+    PRESETS,
+    ViewState,
+    from_query,
+    page_keys,
+    preset_range,
+    to_query,
+)
 
 _CONTEXT_KEY = "_context"
 _LABELLED_KEY = "_labelled_widgets"
@@ -161,7 +169,7 @@ def build_context() -> Context | None:
     view = from_query(params, last or date.today())
     _init_widgets(view)
     view = _sidebar(path, ds, view)
-    st.query_params.from_dict(to_query(view))
+    st.query_params.from_dict({**to_query(view), **page_keys(params)})
     ctx = Context(path, ds, view, int(app_setting("repeat_window_days")))
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx

@@ -24,7 +24,14 @@ LIST_KEYS = {
     "segment": "segments",
 }
 SCALAR_KEYS = ("lang", "preset", "from", "to", "scheme", "agent")
-ALLOWED_KEYS = frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS)
+# Keys a page keeps for itself (drill level, chosen KPI, ...): text, passed through as is.
+PAGE_KEYS = ("drill", "kpi", "skill", "scenario")
+ALLOWED_KEYS = frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS)
+
+
+def page_keys(params: dict[str, list[str]]) -> dict[str, str]:
+    """The page-owned keys present in the query parameters (first value each)."""
+    return {k: v[0] for k, v in params.items() if k in PAGE_KEYS and v}
 
 
 @dataclass(frozen=True)
