@@ -1,0 +1,130 @@
+"""Cached calls of the diagnostics page (bounded caches around scoring.diagnostics)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scoring import actions, diagnostics
+from scoring.kpis import KPIS_BY_ID
+from scoring.metrics import Filters, kpi_table, stage_durations
+
+from . import data
+
+Scope = diagnostics.Scope
+
+
+def department_card(path: str, filters: Filters, repeat_days: int, scheme: str | None):
+    """The department scorecard (all teams): ranks, priors and peers come from all agents."""
+    return data.scorecard_for(path, filters.replace(teams=(), agents=()), repeat_days, scheme)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gaps(
+    path: str, filters: Filters, repeat_days: int, scheme: str | None, scope: Scope
+) -> pd.DataFrame:
+    card = department_card(path, filters, repeat_days, scheme)
+    ds = data.dataset(path)
+    if scope.level == "agent":
+        values, counts = diagnostics.agent_values(card, scope.agent)
+        peers = diagnostics.agent_peer_medians(card, scope.agent)
+    elif scope.level == "team":
+        table = kpi_table(ds, filters.replace(teams=(), agents=()), ("team",), repeat_days)
+        values, counts, peers = diagnostics.group_values(
+            table, "team", scope.team, card.matrix.kpis
+        )
+    else:
+        table = kpi_table(ds, filters.replace(agents=()), (), repeat_days)
+        table["_all"] = "all"
+        values, counts, _ = diagnostics.group_values(table, "_all", "all", card.matrix.kpis)
+        peers = {}
+    return diagnostics.kpi_gaps(card, scope, values, peers, counts)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def drill_table(path: str, filters: Filters, by: str, repeat_days: int) -> pd.DataFrame:
+    """KPIs per team or per agent (with names) in the filter."""
+    ds = data.dataset(path)
+    table = kpi_table(ds, filters, (by,), repeat_days)
+    table = table[table["tickets"] > 0].copy()  # agents with only training/360 rows
+    if by == "agent_id":
+        names = ds.query("SELECT agent_id, name FROM agents")
+        table = table.merge(names, on="agent_id", how="left")
+        table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
+    else:
+        table["label"] = table[by]
+    return table.sort_values(by).reset_index(drop=True)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trend(path: str, filters: Filters, repeat_days: int) -> pd.DataFrame:
+    return data.kpi_table(path, filters, ("month",), repeat_days).sort_values("month")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def stages(path: str, filters: Filters, scope: Scope) -> pd.DataFrame:
+    return diagnostics.scope_stages(data.dataset(path), filters, scope)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def team_bottlenecks(path: str, filters: Filters) -> pd.DataFrame:
+    return diagnostics.team_bottlenecks(data.dataset(path), filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def has_stages(path: str) -> bool:
+    return not stage_durations(data.dataset(path), Filters(), ()).empty
+
+
+def breakdowns(path: str) -> list[tuple[str, str]]:
+    return diagnostics.available_breakdowns(data.dataset(path))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def breakdown(
+    path: str, filters: Filters, kpi_id: str, by: tuple[str, ...], min_cell: int, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.breakdown(
+        data.dataset(path), filters, KPIS_BY_ID[kpi_id], by, min_cell, repeat_days
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def weakest(
+    path: str, scope_filters: Filters, peer_filters: Filters, kpi_id: str, min_cell: int, days: int
+) -> pd.DataFrame:
+    return diagnostics.weakest_cell(
+        data.dataset(path),
+        scope_filters,
+        peer_filters,
+        KPIS_BY_ID[kpi_id],
+        "category",
+        min_cell,
+        days,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def repeat_sources(path: str, filters: Filters, scope: Scope, repeat_days: int) -> pd.DataFrame:
+    return diagnostics.repeat_sources(data.dataset(path), filters, scope, repeat_days)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def repeat_chains(path: str, filters: Filters, scope: Scope, repeat_days: int) -> pd.DataFrame:
+    return diagnostics.repeat_chains(data.dataset(path), filters, scope, repeat_days, limit=20)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tickets(
+    path: str, filters: Filters, cell: tuple[tuple[str, str], ...], repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.ticket_list(data.dataset(path), filters, dict(cell), None, repeat_days)
+
+
+def agent_team(path: str, agent_id: str) -> str | None:
+    return diagnostics.agent_team(data.dataset(path), agent_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def action_store(state_dir: str) -> actions.ActionStore:
+    return actions.ActionStore(f"{state_dir}/{actions.FILE_NAME}")
