@@ -1,0 +1,430 @@
+"""Named what-if scenarios (方案): save, list, load, compare, delete, mark the official baseline.
+
+A scenario holds what leadership tuned (weights — or per-segment weights —, grading
+thresholds or quotas, bonus pool and rule), the filters it was made for, its author and
+the time it was saved. Scenarios are kept in one SQLite file, `<state_dir>/scenarios.sqlite`:
+
+- every change is one transaction (`BEGIN IMMEDIATE`), so a crash never leaves half a
+  scenario and two people saving at once both keep their scenario (WAL journal, busy timeout);
+- `secure_delete` zeroes deleted rows, so nothing deleted can come back in a recovery;
+- a damaged file (not a database, or failing SQLite's integrity check) is moved aside to
+  `scenarios.sqlite.damaged-<time>`, every scenario still readable in it is copied into a
+  fresh store, and `ScenarioStore.notice` says so, naming both files. A scenario is stored
+  as one JSON text that starts with `{"_scenario"`, so it can be found in the raw bytes of
+  the file even when SQLite cannot open it any more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import export, incentives
+from . import grading as grading_rules
+from .kpis import kpi
+from .metrics import Filters
+from .settings import setting
+from .whatif import Setup
+
+STORE_FILE = "scenarios.sqlite"
+BUSY_TIMEOUT_S = 30
+_MARKER = '{"_scenario"'
+_SCHEMA = "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, body TEXT NOT NULL)"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    weights: dict[str, float]
+    grading: str = "absolute"
+    thresholds: tuple[float, float, float] = grading_rules.DEFAULT_THRESHOLDS
+    quotas: tuple[float, float, float, float] = grading_rules.DEFAULT_QUOTAS
+    pool: float = 100_000.0
+    rule: str = "grade_multiplier"
+    filters: Filters = field(default_factory=Filters)
+    author: str = ""
+    created_at: str = ""  # ISO 8601, UTC; set when saved
+    segment_weights: dict[str, dict[str, float]] | None = None
+
+    def setup(self) -> Setup:
+        return Setup(
+            weights=dict(self.weights),
+            grading=self.grading,
+            thresholds=tuple(self.thresholds),
+            quotas=tuple(self.quotas),
+            pool=self.pool,
+            rule=self.rule,
+            segment_weights=self.segment_weights,
+        )
+
+    @classmethod
+    def of(cls, name: str, setup: Setup, filters: Filters = Filters(), author: str = ""):
+        return cls(
+            name=name,
+            weights=dict(setup.weights),
+            grading=setup.grading,
+            thresholds=tuple(setup.thresholds),
+            quotas=tuple(setup.quotas),
+            pool=float(setup.pool),
+            rule=setup.rule,
+            filters=filters,
+            author=author,
+            segment_weights=setup.segment_weights,
+        )
+
+
+def check(scenario: Scenario) -> None:
+    """Raise ValueError naming what is wrong (name, weights, grading, pool, rule)."""
+    if not scenario.name.strip() or len(scenario.name) > 80:
+        raise ValueError("scenario name: 1–80 characters, not only spaces")
+    weight_sets = [scenario.weights, *(scenario.segment_weights or {}).values()]
+    for weights in weight_sets:
+        for kpi_id, weight in weights.items():
+            kpi(kpi_id)
+            if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+                raise ValueError(f"weight of {kpi_id} must be a finite number ≥ 0, got {weight}")
+    if scenario.grading not in ("absolute", "forced"):
+        raise ValueError(f"unknown grading {scenario.grading!r} (absolute or forced)")
+    if scenario.rule not in incentives.RULES:
+        raise ValueError(f"unknown allocation rule {scenario.rule!r} (known: {incentives.RULES})")
+    if not (math.isfinite(scenario.pool) and scenario.pool >= 0):
+        raise ValueError(f"pool must be a finite amount ≥ 0, got {scenario.pool}")
+
+
+# ---------------------------------------------------------------------------------------
+# JSON (exact round trip: floats as Python's shortest repr, tuples restored)
+
+
+def _filters_json(filters: Filters) -> dict:
+    out = {}
+    for f in fields(filters):
+        value = getattr(filters, f.name)
+        if isinstance(value, date):
+            out[f.name] = value.isoformat()
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def _filters_of(data: dict) -> Filters:
+    values = {}
+    for f in fields(Filters):
+        value = data.get(f.name)
+        if f.name in ("start", "end"):
+            values[f.name] = date.fromisoformat(value) if value else None
+        else:
+            values[f.name] = tuple(value or ())
+    return Filters(**values)
+
+
+def to_json(scenario: Scenario, official: bool = False, revision: int = 0) -> str:
+    body = asdict(scenario)
+    body["filters"] = _filters_json(scenario.filters)
+    body["thresholds"] = list(scenario.thresholds)
+    body["quotas"] = list(scenario.quotas)
+    envelope = {"_scenario": 1, "revision": revision, "official": official, "scenario": body}
+    return json.dumps(envelope, ensure_ascii=False, allow_nan=False)
+
+
+def from_json(text: str) -> tuple[Scenario, bool, int]:
+    """(scenario, official, revision) from a stored body; ValueError when it is not one."""
+    try:
+        envelope = json.loads(text)
+        body = dict(envelope["scenario"])
+        body["filters"] = _filters_of(body.get("filters") or {})
+        body["thresholds"] = tuple(float(x) for x in body["thresholds"])
+        body["quotas"] = tuple(float(x) for x in body["quotas"])
+        body["weights"] = {k: float(v) for k, v in body["weights"].items()}
+        if body.get("segment_weights") is not None:
+            body["segment_weights"] = {
+                s: {k: float(v) for k, v in w.items()} for s, w in body["segment_weights"].items()
+            }
+        scenario = Scenario(**body)
+        check(scenario)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a readable scenario ({exc})") from None
+    return scenario, bool(envelope.get("official")), int(envelope.get("revision", 0))
+
+
+# ---------------------------------------------------------------------------------------
+# The store
+
+
+class ScenarioStore:
+    """Scenarios in `<state_dir>/scenarios.sqlite` (default state folder: the setting).
+
+    After opening, `notice` is None, or a message for the user when the file was damaged
+    and has been replaced (what was moved where, what was kept). `skipped` lists stored
+    rows that could not be read as scenarios (left in place, not shown).
+    """
+
+    def __init__(self, state_dir: Path | str | None = None):
+        self.path = Path(state_dir or setting("state_dir")) / STORE_FILE
+        self.notice: str | None = None
+        self.skipped: list[str] = []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            self._recover(exc)
+
+    # -- connections -------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        connection.execute("PRAGMA secure_delete = ON")
+        return connection
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+    def _prepare(self) -> None:
+        connection = self._connect()
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute(_SCHEMA)
+            (result,) = connection.execute("PRAGMA quick_check").fetchone()
+            if result != "ok":
+                raise _Damaged(result)
+        finally:
+            connection.close()
+
+    def _rows(self) -> list[tuple[str, str]]:
+        connection = self._connect()
+        try:
+            return connection.execute("SELECT name, body FROM scenarios ORDER BY name").fetchall()
+        finally:
+            connection.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _read_all(self) -> list[tuple[Scenario, bool]]:
+        found, self.skipped = [], []
+        for name, body in self._rows():
+            try:
+                scenario, official, _ = from_json(body)
+            except ValueError as exc:
+                self.skipped.append(f"{name}: {exc}")
+                continue
+            found.append((scenario, official))
+        return found
+
+    def list(self) -> list[Scenario]:
+        """Every readable scenario, by name."""
+        return [scenario for scenario, _ in self._read_all()]
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.list()]
+
+    def load(self, name: str) -> Scenario:
+        for scenario, _ in self._read_all():
+            if scenario.name == name:
+                return scenario
+        raise KeyError(f"no scenario named '{name}' in {self.path}")
+
+    def official(self) -> Scenario | None:
+        """The scenario marked as the official baseline, if any."""
+        return next((s for s, official in self._read_all() if official), None)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def save(self, scenario: Scenario, overwrite: bool = True) -> Scenario:
+        """Store the scenario (stamped with the current time if it has none); returns it.
+
+        Saving under an existing name replaces that scenario (keeping its official mark)
+        unless overwrite is False, then ValueError.
+        """
+        check(scenario)
+        if not scenario.created_at:
+            stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")  # noqa: UP017
+            scenario = replace(scenario, created_at=stamp)
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT body FROM scenarios WHERE name = ?", (scenario.name,)
+            ).fetchone()
+            if row and not overwrite:
+                raise ValueError(f"a scenario named '{scenario.name}' exists already")
+            official = bool(row) and _official_of(row[0])
+            connection.execute(
+                "INSERT OR REPLACE INTO scenarios (name, body) VALUES (?, ?)",
+                (scenario.name, to_json(scenario, official, time.time_ns())),
+            )
+        return scenario
+
+    def delete(self, name: str) -> None:
+        with self._transaction() as connection:
+            deleted = connection.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+            if deleted.rowcount == 0:
+                raise KeyError(f"no scenario named '{name}' in {self.path}")
+
+    def mark_official(self, name: str | None) -> None:
+        """Make this scenario the official baseline (None: no official scenario)."""
+        with self._transaction() as connection:
+            rows = connection.execute("SELECT name, body FROM scenarios").fetchall()
+            if name is not None and name not in {n for n, _ in rows}:
+                raise KeyError(f"no scenario named '{name}' in {self.path}")
+            for row_name, body in rows:
+                want = row_name == name
+                try:
+                    scenario, official, _ = from_json(body)
+                except ValueError:
+                    continue
+                if official != want:
+                    connection.execute(
+                        "UPDATE scenarios SET body = ? WHERE name = ?",
+                        (to_json(scenario, want, time.time_ns()), row_name),
+                    )
+
+    # -- recovery ----------------------------------------------------------------------
+
+    def _recover(self, error: Exception) -> None:
+        """Move the damaged file aside, keep every scenario still readable, start afresh."""
+        kept = salvage(self.path)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        self.path.replace(backup)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                side.replace(backup.with_name(backup.name + suffix))
+        self._prepare()
+        with self._transaction() as connection:
+            for scenario, official in kept:
+                connection.execute(
+                    "INSERT OR REPLACE INTO scenarios (name, body) VALUES (?, ?)",
+                    (scenario.name, to_json(scenario, official, time.time_ns())),
+                )
+        names = ", ".join(s.name for s, _ in kept) or "none"
+        self.notice = (
+            f"The scenario store {self.path} was damaged ({error}). It was moved to {backup} "
+            f"and a new store started; {len(kept)} scenario(s) could be recovered and were "
+            f"kept: {names}."
+        )
+
+
+class _Damaged(sqlite3.DatabaseError):
+    pass
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    if isinstance(exc, _Damaged):
+        return True
+    name = getattr(exc, "sqlite_errorname", "")
+    return name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
+def _official_of(body: str) -> bool:
+    try:
+        return from_json(body)[1]
+    except ValueError:
+        return False
+
+
+def salvage(path: Path) -> list[tuple[Scenario, bool]]:
+    """Every scenario readable in a damaged store: SQLite rows first, then the raw bytes.
+
+    The raw scan looks for the `{"_scenario"` marker in the file and its WAL journal and
+    decodes the JSON text that follows; of several versions of one name the latest
+    revision wins. Deleted rows were zeroed (secure_delete), so they do not come back.
+    """
+    best: dict[str, tuple[int, Scenario, bool]] = {}
+
+    def consider(text: str) -> None:
+        try:
+            scenario, official, revision = from_json(text)
+        except ValueError:
+            return
+        if scenario.name not in best or revision > best[scenario.name][0]:
+            best[scenario.name] = (revision, scenario, official)
+
+    with contextlib.suppress(sqlite3.DatabaseError):
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for (body,) in connection.execute("SELECT body FROM scenarios"):
+                consider(body)
+        finally:
+            connection.close()
+    decoder = json.JSONDecoder()
+    for file in (path, path.with_name(path.name + "-wal")):
+        if not file.exists():
+            continue
+        text = file.read_bytes().decode("utf-8", errors="replace")
+        for match in re.finditer(re.escape(_MARKER), text):
+            with contextlib.suppress(ValueError):
+                obj, _ = decoder.raw_decode(text, match.start())
+                consider(json.dumps(obj, ensure_ascii=False))
+    return [(scenario, official) for _, scenario, official in sorted(best.values(),
+            key=lambda item: item[1].name)]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------
+# Compare and export
+
+
+def settings_table(scenario: Scenario) -> pd.DataFrame:
+    """The scenario as setting → value rows (weights in %, one row per KPI)."""
+    rows = [
+        ("name", scenario.name),
+        ("author", scenario.author),
+        ("created_at", scenario.created_at),
+        ("grading", scenario.grading),
+        ("thresholds", " / ".join(f"{x:g}" for x in scenario.thresholds)),
+        ("quotas", " / ".join(f"{x:.0%}" for x in scenario.quotas)),
+        ("pool", scenario.pool),
+        ("rule", scenario.rule),
+    ]
+    for name, value in _filters_json(scenario.filters).items():
+        if value:
+            rows.append((f"filter {name}", ", ".join(value) if isinstance(value, list) else value))
+    weight_sets = scenario.segment_weights or {"": scenario.weights}
+    for segment, weights in weight_sets.items():
+        total = sum(weights.values()) or 1.0
+        for kpi_id, weight in weights.items():
+            if weight > 0:
+                label = f"weight {segment + ' ' if segment else ''}{kpi_id}"
+                rows.append((label, round(weight / total * 100, 2)))
+    return pd.DataFrame(rows, columns=["setting", "value"])
+
+
+def compare(a: Scenario, b: Scenario) -> pd.DataFrame:
+    """Two scenarios side by side: setting, value in a, value in b, whether they differ."""
+    left = settings_table(a).set_index("setting")["value"].rename(a.name)
+    right = settings_table(b).set_index("setting")["value"].rename(b.name + " ")
+    table = pd.concat([left, right], axis=1).reset_index()
+    table.columns = ["setting", "a", "b"]
+    table["differs"] = [
+        not (pd.isna(x) and pd.isna(y)) and x != y
+        for x, y in zip(table["a"], table["b"], strict=True)
+    ]
+    return table
+
+
+def to_excel(scenario: Scenario, payouts: pd.DataFrame) -> bytes:
+    """The scenario's settings and its per-agent payouts, one sheet each (formulas neutralised)."""
+    return export.to_excel_bytes({"scenario": settings_table(scenario), "payouts": payouts})

@@ -1,0 +1,535 @@
+"""What-if incentive lab (权重模拟): change the weights, see who gains, who loses, what it costs.
+
+Everything here works on KPI matrices that are already built (`scorecard.build_matrix`, cached
+by the dashboard), so a weight change never re-reads tickets:
+
+- `rebalance`: weights as percentages that always add up to 100, with locked weights;
+- `evaluate`: composite, grade, ranks and payout of every agent under a `Setup` (weights,
+  grading, bonus pool and rule), optionally segment-aware (`segment_mix`);
+- `compare`: a new setup against a baseline — rank movement, grade-transition matrix with
+  the agents in each cell, bonus-boundary crossings, team ranking change, Kendall's tau;
+- `monte_carlo`: how robust each agent's grade and rank are to small changes of the weights
+  (Dirichlet draws around the chosen weights).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import grading as grading_rules
+from . import incentives, scorecard
+from .kpis import KPI, PERSPECTIVES
+
+TOTAL = 100.0  # weights are shown as percentages that add up to this
+_UNITS = 10  # percentages are kept to one decimal: exact sums in integer tenths
+GRADE_STATES = (*grading_rules.GRADES, "insufficient_data")
+SEGMENTS = ("enterprise", "individual")
+DEFAULT_CONCENTRATION = 100.0
+COIN_TOSS = 0.8
+
+
+# ---------------------------------------------------------------------------------------
+# Weights as percentages
+
+
+def to_percentages(weights: Mapping[str, float], kpi_ids: Iterable[str]) -> dict[str, float]:
+    """The weights of these KPIs as percentages (one decimal) adding up to exactly 100.
+
+    Weights of other KPIs are dropped (e.g. KPIs the dataset cannot compute). All zero:
+    equal shares. Rounding uses the largest-remainder method, so the sum stays exact.
+    """
+    ids = list(kpi_ids)
+    if not ids:
+        return {}
+    raw = np.array([max(float(weights.get(k, 0.0)), 0.0) for k in ids])
+    if raw.sum() <= 0:
+        raw = np.ones(len(ids))
+    units = _largest_remainder(raw / raw.sum() * TOTAL * _UNITS, int(TOTAL * _UNITS))
+    return {k: u / _UNITS for k, u in zip(ids, units, strict=True)}
+
+
+def rebalance(
+    weights: Mapping[str, float], changed: str, value: float, locked: Iterable[str] = ()
+) -> dict[str, float]:
+    """Set one weight and let the unlocked others absorb the difference (sum stays 100).
+
+    Pure function. `weights` are percentages adding up to 100 (see `to_percentages`);
+    `changed` gets `value`, clipped to what the locked weights leave over. The other
+    unlocked weights share the remainder in proportion to their current values (equally
+    when they are all zero). With no other unlocked weight the change cannot be absorbed
+    and `changed` keeps what is left (100 − locked). Locked weights never move.
+
+    Example: {a: 50, b: 30, c: 20}, a → 60, nothing locked: b and c share 40 as 30:20 →
+    {a: 60, b: 24, c: 16}; with c locked: {a: 60, b: 20, c: 20}.
+    """
+    ids = list(weights)
+    if changed not in weights:
+        raise KeyError(f"unknown weight '{changed}' (known: {', '.join(ids)})")
+    locked_ids = {k for k in locked if k in weights and k != changed}
+    free = [k for k in ids if k != changed and k not in locked_ids]
+    total_units = int(TOTAL * _UNITS)
+    locked_units = sum(round(weights[k] * _UNITS) for k in locked_ids)
+    available = max(total_units - locked_units, 0)
+    new_units = min(max(round(value * _UNITS), 0), available) if free else available
+    result = {k: round(weights[k] * _UNITS) for k in locked_ids}
+    result[changed] = new_units
+    if free:
+        current = np.array([max(weights[k], 0.0) for k in free], dtype=float)
+        if current.sum() <= 0:
+            current = np.ones(len(free))
+        shares = current / current.sum() * (available - new_units)
+        result.update(zip(free, _largest_remainder(shares, available - new_units), strict=True))
+    return {k: result[k] / _UNITS for k in ids}
+
+
+def _largest_remainder(shares: np.ndarray, total: int) -> list[int]:
+    """Integers adding up to `total`, each the floor of its share plus one for the largest
+    remainders (Hamilton's method)."""
+    floors = np.floor(shares + 1e-9).astype(int)
+    missing = total - int(floors.sum())
+    order = np.argsort(-(shares - floors), kind="stable")
+    floors[order[:missing]] += 1
+    return floors.tolist()
+
+
+def by_perspective(kpis: Iterable[KPI]) -> dict[str, list[KPI]]:
+    """KPIs grouped by balanced-scorecard perspective, in PERSPECTIVES order (empty dropped)."""
+    groups: dict[str, list[KPI]] = {p: [] for p in PERSPECTIVES}
+    for k in kpis:
+        groups[k.perspective].append(k)
+    return {p: ks for p, ks in groups.items() if ks}
+
+
+# ---------------------------------------------------------------------------------------
+# One setup → per-agent results
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What leadership tunes: weights, grading and the bonus pool.
+
+    `segment_weights` ({"enterprise": {...}, "individual": {...}}) switches on segment-aware
+    scoring (see `segment_mix`); `weights` are then unused.
+    """
+
+    weights: dict[str, float]
+    grading: str = "absolute"
+    thresholds: tuple[float, float, float] = grading_rules.DEFAULT_THRESHOLDS
+    quotas: tuple[float, float, float, float] = grading_rules.DEFAULT_QUOTAS
+    pool: float = 100_000.0
+    rule: str = "grade_multiplier"
+    segment_weights: dict[str, dict[str, float]] | None = None
+
+    def config(self, weights: Mapping[str, float] | None = None) -> scorecard.ScoringConfig:
+        return scorecard.ScoringConfig(
+            weights=dict(self.weights if weights is None else weights),
+            grading=self.grading,
+            thresholds=tuple(self.thresholds),
+            quotas=tuple(self.quotas),
+        )
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """The cached KPI matrices a setup is scored on: all tickets, and per segment (optional)."""
+
+    all: scorecard.KpiMatrix
+    segments: dict[str, scorecard.KpiMatrix] = field(default_factory=dict)
+
+
+RESULT_COLUMNS = [
+    *scorecard.AGENT_COLUMNS,
+    "tickets",
+    "composite",
+    "coverage",
+    "insufficient_data",
+    "grade",
+    "dept_rank",
+    "team_rank",
+    "payout",
+    "payout_explanation",
+]
+
+
+def evaluate(matrices: Matrices, setup: Setup) -> pd.DataFrame:
+    """Per agent: composite, coverage, grade, ranks and payout under the setup.
+
+    Plain weights: exactly `scorecard.score` plus `incentives.allocate`. Segment weights:
+    `segment_mix`, then the same grading, ranking and allocation.
+    """
+    if setup.segment_weights:
+        frame = segment_mix(matrices, setup)
+    else:
+        frame = scorecard.score(matrices.all, setup.config()).frame
+    return with_payouts(frame, setup)
+
+
+def with_payouts(frame: pd.DataFrame, setup: Setup) -> pd.DataFrame:
+    """The frame plus `payout` and its explanation (insufficient data → no payout)."""
+    allocation = incentives.allocate(
+        frame["composite"].where(~frame["insufficient_data"]).to_numpy(float),
+        frame["grade"].to_numpy(object),
+        setup.pool,
+        setup.rule,
+    )
+    return frame.assign(payout=allocation.payouts, payout_explanation=allocation.explanations)
+
+
+def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
+    """Segment-aware composite: each segment's tickets scored with that segment's weights.
+
+    Method. Enterprise customers (企业客户) value contract and SLA terms, individual consumers
+    (个体消费者) the service experience (DOMAIN.md, "Weights and segments"), so each agent is
+    scored twice: on the KPI matrix of their enterprise tickets (built with
+    `Filters(segments=("enterprise",))`, shrinkage priors fitted within that segment) using
+    the enterprise weights, and on the matrix of their individual tickets using the
+    individual weights; each composite follows `scorecard.score` (normalise, re-weight over
+    the measurable KPIs). The agent's composite is the ticket-share-weighted mix
+
+        composite = Σ_s  n_s / Σ n  · composite_s,   s ∈ {enterprise, individual},
+
+    n_s the agent's tickets in segment s, over the segments where the agent has a composite
+    (a segment without any measurable KPI drops out and the shares are re-normalised).
+    Coverage is mixed the same way. The agent is "insufficient data" when their tickets in
+    both segments add up to fewer than `min_tickets` or the mixed coverage is below
+    `min_coverage`; grades and ranks are then made exactly as in `scorecard.score`.
+    """
+    config = setup.config()
+    parts = []
+    for segment in SEGMENTS:
+        matrix = matrices.segments[segment]
+        card = scorecard.score(matrix, setup.config(setup.segment_weights.get(segment, {})))
+        parts.append(card.frame.set_index("agent_id"))
+    agents = matrices.all.frame[scorecard.AGENT_COLUMNS].set_index("agent_id")
+    tickets = np.column_stack(
+        [p["tickets"].reindex(agents.index).fillna(0).to_numpy(float) for p in parts]
+    )
+    composite = np.column_stack([p["composite"].reindex(agents.index).to_numpy() for p in parts])
+    coverage = np.column_stack([p["coverage"].reindex(agents.index).to_numpy() for p in parts])
+    share = np.where(np.isnan(composite), 0.0, tickets)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = share / share.sum(axis=1, keepdims=True)
+        mixed = np.nansum(share * np.nan_to_num(composite), axis=1)
+        mixed_coverage = np.nansum(share * np.nan_to_num(coverage), axis=1)
+    has_score = share.sum(axis=1) > 0
+    mixed = np.where(has_score, mixed, np.nan)
+    total_tickets = tickets.sum(axis=1).astype("int64")
+    insufficient = (total_tickets < config.min_tickets) | (mixed_coverage < config.min_coverage)
+    return ranked_frame(
+        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, config
+    )
+
+
+def ranked_frame(
+    agents: pd.DataFrame,
+    tickets: np.ndarray,
+    composite: np.ndarray,
+    coverage: np.ndarray,
+    insufficient: np.ndarray,
+    config: scorecard.ScoringConfig,
+) -> pd.DataFrame:
+    """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
+    graded = np.where(insufficient, np.nan, composite)
+    return pd.DataFrame(
+        {
+            **{c: agents[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            "tickets": tickets,
+            "composite": composite,
+            "coverage": coverage,
+            "insufficient_data": insufficient,
+            "grade": scorecard._grades(graded, config),
+            "dept_rank": scorecard._rank(graded),
+            "team_rank": scorecard._rank(graded, agents["team"].to_numpy()),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Baseline → new
+
+
+@dataclass
+class Comparison:
+    """A new setup against the baseline.
+
+    agents: one row per agent with base_/new_ composite, grade, rank, payout, the rank
+    movement (positive = moved up), payout change and `crossed` ("up", "down" or "").
+    transitions: counts, baseline grade (rows) → new grade (columns), GRADE_STATES order.
+    cells: (baseline grade, new grade) → agent ids in that cell.
+    teams: team, base_rank, new_rank, movement, base/new mean score and payouts.
+    tau, tau_p: Kendall's tau-b between the two composites of agents graded under both.
+    """
+
+    agents: pd.DataFrame
+    transitions: pd.DataFrame
+    cells: dict[tuple[str, str], list[str]]
+    teams: pd.DataFrame
+    tau: float
+    tau_p: float
+
+    @property
+    def grade_changes(self) -> int:
+        return int((self.agents["base_grade"] != self.agents["new_grade"]).sum())
+
+    @property
+    def crossings(self) -> pd.DataFrame:
+        return self.agents[self.agents["crossed"] != ""]
+
+
+def grade_state(frame: pd.DataFrame) -> pd.Series:
+    """The grade id, or "insufficient_data" for agents without a grade."""
+    return (
+        frame["grade"]
+        .where(~frame["insufficient_data"], "insufficient_data")
+        .fillna("insufficient_data")
+    )
+
+
+def bonus_tier(frame: pd.DataFrame, setup: Setup) -> pd.Series:
+    """Which side of the bonus boundaries each agent is on, comparable between setups.
+
+    grade_multiplier: the multiplier of the agent's grade (a change of grade between grades
+    with the same multiplier crosses nothing); threshold_linear: whether the score reaches
+    the threshold (60, incentives.allocate's default); proportional: whether the agent is
+    paid at all. No payout for insufficient data: tier −1.
+    """
+    state = grade_state(frame)
+    eligible = state != "insufficient_data"
+    if setup.rule == "grade_multiplier":
+        tier = state.map(incentives.DEFAULT_GRADE_MULTIPLIERS).astype(float)
+    elif setup.rule == "threshold_linear":
+        tier = (frame["composite"] >= 60.0).astype(float)
+    else:
+        tier = pd.Series(1.0, index=frame.index)
+    return tier.where(eligible, -1.0)
+
+
+def compare(
+    baseline: pd.DataFrame, new: pd.DataFrame, base_setup: Setup, new_setup: Setup
+) -> Comparison:
+    """Rank movement, grade transitions, bonus-boundary crossings, teams and Kendall's tau.
+
+    `baseline` and `new` are `evaluate` frames of the same agents (same order).
+    """
+    if list(baseline["agent_id"]) != list(new["agent_id"]):
+        raise ValueError("the two results must list the same agents in the same order")
+    base_tier = bonus_tier(baseline, base_setup)
+    new_tier = bonus_tier(new, new_setup)
+    crossed = np.where(
+        new_tier > base_tier, "up", np.where(new_tier < base_tier, "down", "")
+    ).astype(object)
+    agents = pd.DataFrame(
+        {
+            **{c: new[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            "tickets": new["tickets"].to_numpy(),
+            "base_composite": baseline["composite"].to_numpy(float),
+            "new_composite": new["composite"].to_numpy(float),
+            "base_grade": grade_state(baseline).to_numpy(object),
+            "new_grade": grade_state(new).to_numpy(object),
+            "base_rank": baseline["dept_rank"].array,
+            "new_rank": new["dept_rank"].array,
+            "base_payout": baseline["payout"].to_numpy(float),
+            "new_payout": new["payout"].to_numpy(float),
+        }
+    )
+    agents["movement"] = (agents["base_rank"] - agents["new_rank"]).astype("Int64")
+    agents["payout_change"] = np.round(agents["new_payout"] - agents["base_payout"], 2)
+    agents["crossed"] = crossed
+    transitions = (
+        pd.crosstab(agents["base_grade"], agents["new_grade"])
+        .reindex(index=list(GRADE_STATES), columns=list(GRADE_STATES), fill_value=0)
+        .astype(int)
+    )
+    ids = agents["agent_id"].to_numpy()
+    pairs = agents["base_grade"].to_numpy(object) + "→" + agents["new_grade"].to_numpy(object)
+    cells = {}
+    for pair in dict.fromkeys(pairs):
+        base_grade, new_grade = pair.split("→")
+        cells[(base_grade, new_grade)] = ids[pairs == pair].tolist()
+    both = ~(baseline["insufficient_data"].to_numpy() | new["insufficient_data"].to_numpy())
+    tau, p = (math.nan, math.nan)
+    if both.sum() >= 2:
+        result = stats.kendalltau(agents["base_composite"][both], agents["new_composite"][both])
+        tau, p = float(result.statistic), float(result.pvalue)
+    return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
+
+
+def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Per team: mean score and rank (graded agents) and payouts, baseline and new."""
+    parts = []
+    for prefix, frame in (("base", baseline), ("new", new)):
+        graded = frame[~frame["insufficient_data"]]
+        summary = pd.DataFrame(
+            {
+                "composite": graded.groupby("team")["composite"].mean(),
+                "payout": frame.groupby("team")["payout"].sum(),
+            }
+        )
+        summary["rank"] = scorecard._rank(summary["composite"].to_numpy()).to_numpy()
+        parts.append(summary.add_prefix(f"{prefix}_"))
+    teams = pd.concat(parts, axis=1).rename_axis("team").reset_index()
+    teams["movement"] = (teams["base_rank"] - teams["new_rank"]).astype("Int64")
+    teams["payout_change"] = np.round(teams["new_payout"] - teams["base_payout"], 2)
+    return teams.sort_values(["new_rank", "team"], na_position="last").reset_index(drop=True)
+
+
+def payout_summary(frame: pd.DataFrame) -> dict[str, float]:
+    """Total paid, number paid, and the spread of the payouts among eligible agents."""
+    paid = frame.loc[~frame["insufficient_data"], "payout"].to_numpy(float)
+    if paid.size == 0:
+        return {"total": 0.0, "paid": 0, "min": math.nan, "median": math.nan, "max": math.nan,
+                "spread": math.nan}  # fmt: skip
+    return {
+        "total": math.fsum(frame["payout"]),
+        "paid": int((paid > 0).sum()),
+        "min": float(paid.min()),
+        "median": float(np.median(paid)),
+        "max": float(paid.max()),
+        "spread": float(paid.max() - paid.min()),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Robustness: Monte Carlo over the weights
+
+
+@dataclass
+class Robustness:
+    """Per agent, over the draws: probability of each grade state, rank interval, coin toss.
+
+    probabilities: agents × GRADE_STATES (rows sum to 1); rank_low/rank_high: the 2.5% and
+    97.5% percentiles of the department rank over the draws where the agent is ranked
+    (rank_interval: the same as text, "3–7");
+    likely_grade: the most probable state; coin_toss: its probability is below the limit.
+    """
+
+    frame: pd.DataFrame
+    draws: int
+    concentration: float
+
+
+def dirichlet_weights(
+    weights: np.ndarray, draws: int, concentration: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Weight vectors drawn around `weights` (summing to 1): Dirichlet(concentration · w).
+
+    Each draw has mean w and, per KPI, variance w(1 − w)/(concentration + 1): with the
+    default concentration 100 a 20% weight varies by about ±4 points (one sd), a 5% weight
+    by about ±2. KPIs with zero weight stay at zero.
+    """
+    w = np.asarray(weights, float)
+    drawn = np.zeros((draws, w.size))
+    positive = w > 0
+    if positive.any():
+        drawn[:, positive] = rng.dirichlet(concentration * w[positive] / w[positive].sum(), draws)
+    return drawn
+
+
+def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Composite and coverage for many weight vectors at once: (draws × agents) each.
+
+    The rule of `scorecard.score`, vectorised over weight vectors (rows of `weights`, each
+    summing to 1): a KPI an agent cannot be measured on is left out and the remaining weights
+    are scaled up; composite = Σ w·score / coverage, clipped to 0–100; NaN without coverage.
+    """
+    measurable = ~np.isnan(normalised)
+    coverage = weights @ measurable.T.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        composite = (weights @ np.nan_to_num(normalised).T) / coverage
+    return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
+
+
+def monte_carlo(
+    matrix: scorecard.KpiMatrix,
+    setup: Setup,
+    draws: int = 1000,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = 0,
+    coin_toss: float = COIN_TOSS,
+) -> Robustness:
+    """Perturb the weights (Dirichlet around them) and re-grade and re-rank every agent.
+
+    Vectorised in numpy over the cached normalised matrix (`KpiMatrix.normalised`); grading
+    follows the setup (absolute bands vectorised; forced distribution per draw with
+    `grading_rules.grade_forced`). Plain weights only (segment weights: use the segment matrices).
+    """
+    config = setup.config()
+    normalised = matrix.normalised(config)
+    centre = scorecard.normalised_weights(config, matrix.kpis)
+    rng = np.random.default_rng(seed)
+    weights = dirichlet_weights(centre, draws, concentration, rng)
+    composite, coverage = composites(normalised, weights)
+    tickets = matrix.frame["tickets"].to_numpy()
+    insufficient = (tickets[None, :] < config.min_tickets) | (coverage < config.min_coverage)
+    graded = np.where(insufficient, np.nan, composite)
+    states = _grade_codes(graded, config)  # draws × agents, index into GRADE_STATES
+    probabilities = np.stack([(states == i).mean(axis=0) for i in range(len(GRADE_STATES))], axis=1)
+    ranks = _ranks(graded)
+    low, high = _rank_interval(ranks)
+    likely = probabilities.argmax(axis=1)
+    top = probabilities.max(axis=1)
+    frame = pd.DataFrame(
+        {
+            **{c: matrix.frame[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            **{f"p_{g}": probabilities[:, i] for i, g in enumerate(GRADE_STATES)},
+            "likely_grade": np.array(GRADE_STATES, dtype=object)[likely],
+            "likely_probability": top,
+            "rank_low": pd.array(np.floor(low), dtype="Int64"),
+            "rank_high": pd.array(np.ceil(high), dtype="Int64"),
+            "coin_toss": top < coin_toss,
+        }
+    )
+    frame["rank_interval"] = [
+        "" if pd.isna(lo) else f"{lo}–{hi}"
+        for lo, hi in zip(frame["rank_low"], frame["rank_high"], strict=True)
+    ]
+    return Robustness(frame, draws, concentration)
+
+
+def _grade_codes(graded: np.ndarray, config: scorecard.ScoringConfig) -> np.ndarray:
+    missing = len(GRADE_STATES) - 1
+    if config.grading == "absolute":
+        bands = np.asarray(config.thresholds, float)
+        reached = (graded[..., None] >= bands).sum(axis=-1)
+        codes = len(bands) - reached
+    else:
+        index = {g: i for i, g in enumerate(grading_rules.GRADES)}
+        codes = np.array(
+            [
+                [index.get(g, missing) for g in grading_rules.grade_forced(row, config.quotas)]
+                for row in graded
+            ]
+        )
+    return np.where(np.isnan(graded), missing, codes)
+
+
+def _ranks(graded: np.ndarray) -> np.ndarray:
+    """Department rank per draw (1 = best, ties share the best rank, NaN unranked)."""
+    descending = -np.where(np.isnan(graded), -np.inf, graded)
+    order = np.argsort(descending, axis=1, kind="stable")
+    ordered = np.take_along_axis(descending, order, axis=1)
+    positions = np.broadcast_to(np.arange(graded.shape[1]), graded.shape)
+    new_value = np.ones(graded.shape, bool)
+    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first_of_tie = np.maximum.accumulate(np.where(new_value, positions, 0), axis=1)
+    ranks = np.empty(graded.shape)
+    np.put_along_axis(ranks, order, first_of_tie + 1.0, axis=1)
+    return np.where(np.isnan(graded), np.nan, ranks)
+
+
+def _rank_interval(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per agent, the 2.5% and 97.5% order statistics of its ranks over the draws where it
+    is ranked (rounded outwards: floor and ceil of the positions); NaN if never ranked."""
+    valid = (~np.isnan(ranks)).sum(axis=0)
+    ordered = np.sort(np.where(np.isnan(ranks), np.inf, ranks), axis=0)
+    last = np.maximum(valid - 1, 0)
+    columns = np.arange(ranks.shape[1])
+    low = ordered[np.floor(0.025 * last).astype(int), columns]
+    high = ordered[np.ceil(0.975 * last).astype(int), columns]
+    return np.where(valid > 0, low, np.nan), np.where(valid > 0, high, np.nan)
