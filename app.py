@@ -21,6 +21,9 @@ st.set_page_config(
 PAGES = (
     ("app_pages/overview.py", "page_overview", "📈", "overview"),
     ("app_pages/scorecard.py", "page_scorecard", "🏅", "scorecard"),
+    ("app_pages/diagnostics.py", "page_diagnostics", "🔎", "diagnostics"),
+    ("app_pages/whatif.py", "page_whatif", "🎚️", "whatif"),
+    ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),
 )
 
@@ -45,5 +48,5 @@ navigation = st.navigation(
 )
 if ctx is None:
     st.stop()
-data_warning_badge(ctx, pages[2])
+data_warning_badge(ctx, pages[-1])
 navigation.run()

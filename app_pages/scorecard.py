@@ -20,7 +20,14 @@ st.selectbox(
     key=labelled("w_scheme"),
     help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].description,
 )
-card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, st.session_state["w_scheme"])
+case_mix = st.toggle(
+    ctx.t("capability_case_mix_toggle"),
+    key="scorecard_case_mix",
+    help=ctx.t("capability_case_mix_toggle_help"),
+)
+card = data.scorecard_for(
+    ctx.path, filters, ctx.repeat_days, st.session_state["w_scheme"], case_mix=case_mix
+)
 if int(card.frame["tickets"].sum()) == 0:
     st.info(ctx.t("no_tickets"))
     st.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring import metrics, schemes, scorecard
+from scoring import capability, metrics, schemes, scorecard
 from scoring.dataset import Dataset, open_dataset
 from scoring.metrics import Filters
 
@@ -45,14 +45,26 @@ def filter_options(path: str) -> dict[str, list[str]]:
     }
 
 
-def scorecard_for(path: str, filters: Filters, repeat_days: int, scheme: str | None):
+@st.cache_resource(max_entries=8, show_spinner="Adjusting for case mix…")
+def case_mix_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    """The KPI matrix with the skill KPIs case-mix adjusted (capability.case_mix_matrix)."""
+    return capability.case_mix_matrix(
+        kpi_matrix(path, filters, repeat_days), dataset(path), filters, repeat_days
+    )
+
+
+def scorecard_for(
+    path: str, filters: Filters, repeat_days: int, scheme: str | None, case_mix: bool = False
+):
     """Score with a weight scheme (default: the balanced preset), then keep the chosen teams.
 
     Agents are scored across the whole department, so a team filter shows department
-    ranks, department-wide grades and priors, not a ranking within the team alone.
+    ranks, department-wide grades and priors, not a ranking within the team alone. With
+    `case_mix`, FCR, CSAT, handle time and repeat rate are judged against what peers
+    achieve on the same mix of tickets.
     """
     weights = schemes.load(scheme or schemes.DEFAULT_SCHEME).weights
     department = filters.replace(teams=(), agents=())
-    matrix = kpi_matrix(path, department, repeat_days)
+    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, department, repeat_days)
     card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
     return card.of_teams(filters.teams)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from dashboard.i18n import t
 from scoring.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,9 @@ def test_every_setting_is_documented():
 
 
 def test_every_page_is_in_the_readme_tour():
+    """Each page's English and Chinese title (from the catalog) has an entry in the tour."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for page in sorted((ROOT / "app_pages").glob("*.py")):
-        assert f"({page.stem.title()}" in readme or f"**{page.stem.title()} (" in readme, page
+        key = f"page_{page.stem}"
+        entry = f"**{t(key, 'en')} ({t(key, 'zh')})**"
+        assert entry in readme, f"README tour lacks {entry} for {page.name}"
