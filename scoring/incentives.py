@@ -22,6 +22,7 @@ from scoring.grading import GRADE_LABELS
 FloatArray = npt.NDArray[np.float64]
 
 RULES = ("grade_multiplier", "threshold_linear", "proportional")
+DEFAULT_THRESHOLD = 60.0  # threshold + linear: no bonus below this score
 DEFAULT_GRADE_MULTIPLIERS: Mapping[str, float] = MappingProxyType(
     {"excellent": 1.5, "good": 1.2, "satisfactory": 1.0, "unsatisfactory": 0.0}
 )
@@ -64,7 +65,7 @@ def allocate(
     base: float | None = None,
     grade_multipliers: Mapping[str, float] = DEFAULT_GRADE_MULTIPLIERS,
     company_multiplier: float = 1.0,
-    threshold: float = 60.0,
+    threshold: float = DEFAULT_THRESHOLD,
     max_score: float = 100.0,
     min_pct: float = 0.5,
     max_pct: float = 1.5,

@@ -188,12 +188,9 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     normalised_scores = matrix.normalised(config)
     weights = normalised_weights(config, matrix.kpis)
     measurable = ~np.isnan(normalised_scores)
-    present_weight = measurable * weights
-    coverage = present_weight.sum(axis=1)
+    composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        effective = present_weight / coverage[:, None]
-        composite = np.nansum(normalised_scores * effective, axis=1)
-    composite = np.clip(np.where(coverage > 0, composite, np.nan), 0, 100)
+        effective = measurable * weights / coverage[:, None]
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets < config.min_tickets) | (coverage < config.min_coverage)
     graded_composite = np.where(insufficient, np.nan, composite)
@@ -205,22 +202,37 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
             "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": _grades(graded_composite, config),
-            "dept_rank": _rank(graded_composite),
-            "team_rank": _rank(graded_composite, teams),
+            "grade": grades(graded_composite, config),
+            "dept_rank": rank(graded_composite),
+            "team_rank": rank(graded_composite, teams),
         }
     )
     left_out = (weights > 0) & ~measurable
     return Scorecard(frame, matrix, config, normalised_scores, np.nan_to_num(effective), left_out)
 
 
-def _grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
+def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Composite and coverage for many weight vectors at once: (vectors × agents) each.
+
+    `weights` has one row per weight vector, each summing to 1. A KPI an agent cannot be
+    measured on (NaN) is left out and the remaining weights are scaled up: composite =
+    Σ w·score / coverage, clipped to 0–100; NaN where nothing is measurable.
+    """
+    measurable = ~np.isnan(normalised)
+    coverage = weights @ measurable.T.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        composite = (weights @ np.nan_to_num(normalised).T) / coverage
+    return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
+
+
+def grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
+    """Grades by the configured rule; None where the composite is NaN (not graded)."""
     if config.grading == "forced":
         return grading.grade_forced(composite, config.quotas)
     return grading.grade_absolute(composite, config.thresholds)
 
 
-def _rank(values: np.ndarray, groups: np.ndarray | None = None) -> pd.Series:
+def rank(values: np.ndarray, groups: np.ndarray | None = None) -> pd.Series:
     """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked."""
     series = pd.Series(values)
     ranked = (
@@ -301,7 +313,7 @@ def team_summary(card: Scorecard) -> pd.DataFrame:
     summary = frame.groupby("team").agg(agents=("agent_id", "size"), tickets=("tickets", "sum"))
     summary["graded"] = graded.groupby("team").size().reindex(summary.index, fill_value=0)
     summary["composite"] = graded.groupby("team")["composite"].mean().reindex(summary.index)
-    summary["rank"] = _rank(summary["composite"])
+    summary["rank"] = rank(summary["composite"])
     return summary.reset_index().sort_values(["rank", "team"], na_position="last")
 
 

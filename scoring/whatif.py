@@ -243,9 +243,9 @@ def ranked_frame(
             "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": scorecard._grades(graded, config),
-            "dept_rank": scorecard._rank(graded),
-            "team_rank": scorecard._rank(graded, agents["team"].to_numpy()),
+            "grade": scorecard.grades(graded, config),
+            "dept_rank": scorecard.rank(graded),
+            "team_rank": scorecard.rank(graded, agents["team"].to_numpy()),
         }
     )
 
@@ -296,7 +296,7 @@ def bonus_tier(frame: pd.DataFrame, setup: Setup) -> pd.Series:
 
     grade_multiplier: the multiplier of the agent's grade (a change of grade between grades
     with the same multiplier crosses nothing); threshold_linear: whether the score reaches
-    the threshold (60, incentives.allocate's default); proportional: whether the agent is
+    the threshold (incentives.DEFAULT_THRESHOLD); proportional: whether the agent is
     paid at all. No payout for insufficient data: tier −1.
     """
     state = grade_state(frame)
@@ -304,7 +304,7 @@ def bonus_tier(frame: pd.DataFrame, setup: Setup) -> pd.Series:
     if setup.rule == "grade_multiplier":
         tier = state.map(incentives.DEFAULT_GRADE_MULTIPLIERS).astype(float)
     elif setup.rule == "threshold_linear":
-        tier = (frame["composite"] >= 60.0).astype(float)
+        tier = (frame["composite"] >= incentives.DEFAULT_THRESHOLD).astype(float)
     else:
         tier = pd.Series(1.0, index=frame.index)
     return tier.where(eligible, -1.0)
@@ -371,7 +371,7 @@ def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
                 "payout": frame.groupby("team")["payout"].sum(),
             }
         )
-        summary["rank"] = scorecard._rank(summary["composite"].to_numpy()).to_numpy()
+        summary["rank"] = scorecard.rank(summary["composite"].to_numpy()).to_numpy()
         parts.append(summary.add_prefix(f"{prefix}_"))
     teams = pd.concat(parts, axis=1).rename_axis("team").reset_index()
     teams["movement"] = (teams["base_rank"] - teams["new_rank"]).astype("Int64")
@@ -431,20 +431,6 @@ def dirichlet_weights(
     return drawn
 
 
-def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Composite and coverage for many weight vectors at once: (draws × agents) each.
-
-    The rule of `scorecard.score`, vectorised over weight vectors (rows of `weights`, each
-    summing to 1): a KPI an agent cannot be measured on is left out and the remaining weights
-    are scaled up; composite = Σ w·score / coverage, clipped to 0–100; NaN without coverage.
-    """
-    measurable = ~np.isnan(normalised)
-    coverage = weights @ measurable.T.astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        composite = (weights @ np.nan_to_num(normalised).T) / coverage
-    return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
-
-
 def monte_carlo(
     matrix: scorecard.KpiMatrix,
     setup: Setup,
@@ -464,7 +450,7 @@ def monte_carlo(
     centre = scorecard.normalised_weights(config, matrix.kpis)
     rng = np.random.default_rng(seed)
     weights = dirichlet_weights(centre, draws, concentration, rng)
-    composite, coverage = composites(normalised, weights)
+    composite, coverage = scorecard.composites(normalised, weights)
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets[None, :] < config.min_tickets) | (coverage < config.min_coverage)
     graded = np.where(insufficient, np.nan, composite)

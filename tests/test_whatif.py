@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pytest
 
-from scoring import whatif
+from scoring import scorecard, whatif
 from scoring.dataset import open_dataset
 from scoring.kpis import kpi
 from scoring.metrics import Filters
@@ -229,19 +229,17 @@ def test_evaluate_is_scorecard_score(small_dataset):
 # Robustness
 
 
-def test_vectorised_composites_match_scorecard_score(small_dataset):
-    matrix = build_matrix(open_dataset(small_dataset))
-    weight_sets = [{"csat": 1, "fcr": 2, "handle_minutes": 1}, {"sla_response": 1, "csat": 3}]
-    rows = []
-    for weights in weight_sets:
-        config = ScoringConfig(weights=weights)
-        raw = np.array([config.weights.get(k.id, 0.0) for k in matrix.kpis])
-        rows.append(raw / raw.sum())
-    composite, coverage = whatif.composites(matrix.normalised(ScoringConfig()), np.array(rows))
-    for i, weights in enumerate(weight_sets):
-        card = score(matrix, ScoringConfig(weights=weights))
-        assert composite[i] == pytest.approx(card.frame["composite"].to_numpy(), nan_ok=True)
-        assert coverage[i] == pytest.approx(card.frame["coverage"].to_numpy())
+def test_vectorised_composites_re_weight_over_measurable_kpis():
+    """scorecard.composites for two weight vectors against the rule worked by hand."""
+    scores = np.array([[80.0, 40.0, np.nan], [np.nan, np.nan, np.nan], [100.0, 0.0, 50.0]])
+    weights = np.array([[0.5, 0.25, 0.25], [0.0, 0.0, 1.0]])
+    composite, coverage = scorecard.composites(scores, weights)
+    # Vector 1: agent 0 measurable on KPIs 0 and 1 → (0.5·80 + 0.25·40) / 0.75 = 66.67;
+    # agent 1 nothing → NaN; agent 2 all → 0.5·100 + 0 + 0.25·50 = 62.5.
+    assert composite[0] == pytest.approx([200 / 3, np.nan, 62.5], nan_ok=True)
+    assert coverage[0] == pytest.approx([0.75, 0.0, 1.0])
+    # Vector 2: only KPI 2 counts; agent 0 cannot be measured on it → NaN.
+    assert composite[1] == pytest.approx([np.nan, np.nan, 50.0], nan_ok=True)
 
 
 def test_one_weight_cannot_vary_so_grades_are_certain(four):
