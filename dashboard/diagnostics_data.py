@@ -44,16 +44,7 @@ def gaps(
 @st.cache_data(max_entries=32, show_spinner=False)
 def drill_table(path: str, filters: Filters, by: str, repeat_days: int) -> pd.DataFrame:
     """KPIs per team or per agent (with names) in the filter."""
-    ds = data.dataset(path)
-    table = kpi_table(ds, filters, (by,), repeat_days)
-    table = table[table["tickets"] > 0].copy()  # agents with only training/360 rows
-    if by == "agent_id":
-        names = ds.query("SELECT agent_id, name FROM agents")
-        table = table.merge(names, on="agent_id", how="left")
-        table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
-    else:
-        table["label"] = table[by]
-    return table.sort_values(by).reset_index(drop=True)
+    return diagnostics.drill_table(data.dataset(path), filters, by, repeat_days)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

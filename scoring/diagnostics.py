@@ -71,6 +71,19 @@ class Scope:
         return base.replace(agents=())
 
 
+def drill_table(ds: Dataset, filters: Filters, by: str, repeat_days: int = 30) -> pd.DataFrame:
+    """KPIs per team or per agent of the filter (agents labelled "name (id)"), for drilling."""
+    table = kpi_table(ds, filters, (by,), repeat_days)
+    table = table[table["tickets"] > 0].copy()  # agents with only training/360 rows
+    if by == "agent_id":
+        names = ds.query("SELECT agent_id, name FROM agents")
+        table = table.merge(names, on="agent_id", how="left")
+        table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
+    else:
+        table["label"] = table[by]
+    return table.sort_values(by).reset_index(drop=True)
+
+
 def agent_team(ds: Dataset, agent_id: str) -> str | None:
     row = ds.query("SELECT team FROM agents WHERE agent_id = $a", {"a": agent_id})
     return None if row.empty else str(row["team"].iloc[0])
