@@ -4,8 +4,9 @@ import streamlit as st
 
 from dashboard import capability_charts as charts
 from dashboard import capability_data as data
+from dashboard import tables
 from dashboard.shell import context, labelled
-from scoring import capability, export
+from scoring import capability
 from scoring.kpis import KPIS_BY_ID
 
 ctx = context()
@@ -382,18 +383,9 @@ else:
     }
     st.dataframe(plan, hide_index=True, key="capability_plan", column_config=headers)
     exported = plan.rename(columns=headers)
-    csv_col, excel_col, _ = st.columns([1, 1, 3])
-    csv_col.download_button(
-        ctx.t("capability_download_csv"),
-        export.to_csv_bytes(exported),
-        file_name="coaching_plan.csv",
-        mime="text/csv",
-        key="capability_download_csv",
-    )
-    excel_col.download_button(
-        ctx.t("capability_download_excel"),
-        export.to_excel_bytes({"coaching_plan": exported}),
-        file_name="coaching_plan.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="capability_download_excel",
+    tables.download_buttons(
+        (ctx.t("capability_download_csv"), ctx.t("capability_download_excel")),
+        "coaching_plan",
+        {"coaching_plan": exported},
+        key_prefix="capability_",
     )

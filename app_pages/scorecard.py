@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, tables
 from dashboard.shell import context, labelled
-from scoring import export, schemes
+from scoring import schemes
 from scoring.scorecard import explain, team_summary
 
 ctx = context()
@@ -49,21 +49,11 @@ if chosen_rows:
     st.markdown(f"**{table.iloc[chosen_rows[0]]['name']}** · {agent_id}")
     st.dataframe(explain(card, agent_id), hide_index=True)
 
-download_csv, download_excel, _ = st.columns([1, 1, 4])
 exported = tables.export_table(card, lang)
-download_csv.download_button(
-    ctx.t("download_csv"),
-    export.to_csv_bytes(exported),
-    file_name="scorecard.csv",
-    mime="text/csv",
-    key="download_csv",
-)
-download_excel.download_button(
-    ctx.t("download_excel"),
-    export.to_excel_bytes({"agents": exported, "teams": team_summary(card)}),
-    file_name="scorecard.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="download_excel",
+tables.download_buttons(
+    (ctx.t("download_csv"), ctx.t("download_excel")),
+    "scorecard",
+    {"agents": exported, "teams": team_summary(card)},
 )
 
 st.subheader(ctx.t("team_table"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from scoring import export
 from scoring.kpis import KPI
 from scoring.scorecard import Scorecard
 
@@ -97,3 +98,24 @@ def top_and_bottom_contributions(card: Scorecard, table: pd.DataFrame, n: int) -
     names = table.set_index("agent_id").loc[shown, "name"]
     points.index = pd.Index([f"{name} ({a})" for a, name in names.items()], name="agent")
     return points
+
+
+def download_buttons(
+    labels: tuple[str, str], name: str, frames: dict[str, pd.DataFrame], key_prefix: str = ""
+) -> None:
+    """CSV (the first frame) and Excel (one sheet per frame) downloads, formulas neutralised."""
+    csv_column, excel_column, _ = st.columns([1, 1, 4])
+    csv_column.download_button(
+        labels[0],
+        export.to_csv_bytes(next(iter(frames.values()))),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key_prefix}download_csv",
+    )
+    excel_column.download_button(
+        labels[1],
+        export.to_excel_bytes(frames),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key_prefix}download_excel",
+    )
