@@ -167,6 +167,10 @@ def weight_controls(weight_set: str) -> dict[str, float]:
                 ("🔒 " if k.id in locked else "") + k.label(lang),
                 min_value=0.0,
                 max_value=100.0,
+                # The value always comes from session state (init_state); giving the
+                # default explicitly spares Streamlit a scan of the whole session state
+                # per slider to guess whether it is a range slider.
+                value=0.0,
                 step=0.1,
                 format="%.1f%%",
                 key=slider_key(weight_set, k.id),
@@ -245,8 +249,9 @@ def current_setup() -> tuple[whatif.Setup, list[str]]:
 
 def rank_table(comparison: whatif.Comparison, robust: whatif.Robustness | None):
     table = comparison.agents.copy()
+    labels = {s: grade_label(s) for s in whatif.GRADE_STATES}
     for column in ("base_grade", "new_grade"):
-        table[column] = table[column].map(grade_label)
+        table[column] = table[column].map(labels).fillna(ctx.t("insufficient_data"))
     crossed = {"up": ctx.t("whatif_crossed_up"), "down": ctx.t("whatif_crossed_down"), "": ""}
     table["crossed"] = table["crossed"].map(crossed)
     if robust is not None:
@@ -347,7 +352,7 @@ def transitions(comparison: whatif.Comparison) -> None:
         )
 
 
-def scenario_controls(setup: whatif.Setup, new_frame) -> None:
+def scenario_controls(setup: whatif.Setup) -> None:
     st.subheader(ctx.t("whatif_scenarios"))
     flash = state.pop("whatif_flash", None)
     if flash:
@@ -364,10 +369,10 @@ def scenario_controls(setup: whatif.Setup, new_frame) -> None:
     current = scenarios.Scenario.of(
         state.get("whatif_name") or "what-if", setup, filters, state.get("whatif_author", "")
     )
-    export_payouts = new_frame.drop(columns=["coverage"])
     st.download_button(
         ctx.t("whatif_export"),
-        lambda: scenarios.to_excel(current, export_payouts),  # built only when clicked
+        # built only when clicked, with the payout explanations the lab does not show
+        lambda: scenarios.to_excel(current, evaluate(setup).drop(columns=["coverage"])),
         file_name="whatif_scenario.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="whatif_export",
@@ -401,7 +406,9 @@ def scenario_controls(setup: whatif.Setup, new_frame) -> None:
             column.selectbox(ctx.t("whatif_scenario"), names, format_func=shown, key=labelled(key))
         a, b = (store.load(state[k]) for k in ("whatif_cmp_a", "whatif_cmp_b"))
         side_by_side = scenarios.compare(a, b)
-        totals = [whatif.payout_summary(evaluate(s.setup()))["total"] for s in (a, b)]
+        totals = [
+            whatif.payout_summary(evaluate(s.setup(), explain=False))["total"] for s in (a, b)
+        ]
         a_col.metric(ctx.t("whatif_payout_total"), f"{totals[0]:,.2f}")
         b_col.metric(
             ctx.t("whatif_payout_total"),
@@ -461,8 +468,26 @@ def matrices_for(*setups: whatif.Setup) -> whatif.Matrices:
     return whatif.Matrices(matrix)
 
 
-def evaluate(setup: whatif.Setup):
-    return whatif.evaluate(matrices_for(setup), setup)
+def evaluate(setup: whatif.Setup, explain: bool = True):
+    return whatif.evaluate(matrices_for(setup), setup, explain)
+
+
+def baseline_result(matrices: whatif.Matrices, baseline: whatif.Setup):
+    """The baseline's results, kept in the session while the baseline and the (cached) KPI
+    matrices are the same objects: moving a slider changes only the new setup."""
+    sources = (matrices.all, *matrices.segments.values())
+    key = repr(baseline)
+    kept = state.get("_whatif_baseline_result")
+    if (
+        kept is not None
+        and kept[0] == key
+        and len(kept[1]) == len(sources)
+        and all(a is b for a, b in zip(kept[1], sources, strict=True))
+    ):
+        return kept[2]
+    frame = whatif.evaluate(matrices, baseline, explain=False)
+    state["_whatif_baseline_result"] = (key, sources, frame)
+    return frame
 
 
 # ---------------------------------------------------------------------------------------
@@ -519,8 +544,8 @@ def lab() -> None:
         st.warning(problem)
     baseline = baseline_setup()
     matrices = matrices_for(setup, baseline)
-    base_frame = whatif.evaluate(matrices, baseline)
-    new_frame = whatif.evaluate(matrices, setup)
+    base_frame = baseline_result(matrices, baseline)
+    new_frame = whatif.evaluate(matrices, setup, explain=False)
     comparison = whatif.compare(base_frame, new_frame, baseline, setup)
     robust = None
     if run_mc and not setup.segment_weights:
@@ -613,7 +638,7 @@ def lab() -> None:
                 key="whatif_interval_chart",
             )
 
-    scenario_controls(setup, new_frame)
+    scenario_controls(setup)
 
 
 lab()

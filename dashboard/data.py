@@ -35,6 +35,12 @@ def ticket_counts(path: str, filters: Filters, dimension: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+def data_range(path: str) -> tuple:
+    """First and last day with tickets (asked on every rerun by the sidebar)."""
+    return metrics.data_range(dataset(path))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
 def filter_options(path: str) -> dict[str, list[str]]:
     ds = dataset(path)
     return {

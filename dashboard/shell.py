@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from scoring import metrics, schemes
+from scoring import schemes
 from scoring.dataset import Dataset, DatasetError
 from scoring.settings import setting
 
@@ -92,7 +92,7 @@ def _init_widgets(view: ViewState) -> None:
 
 
 def _sidebar(path: str, ds: Dataset, view: ViewState) -> ViewState:
-    first, last = metrics.data_range(ds)
+    first, last = data.data_range(path)
     last = last or date.today()
     options = data.filter_options(path)
     with st.sidebar:
@@ -165,7 +165,7 @@ def build_context() -> Context | None:
     except DatasetError as error:
         _show_dataset_error(path, error, lang_hint if lang_hint in LANGUAGES else "zh")
         return None
-    _first, last = metrics.data_range(ds)
+    _first, last = data.data_range(path)
     view = from_query(params, last or date.today())
     _init_widgets(view)
     view = _sidebar(path, ds, view)

@@ -15,9 +15,9 @@ import streamlit as st
 
 from scoring import scenarios, schemes, scorecard, whatif
 from scoring.metrics import Filters
-from scoring.settings import setting
 
 from . import data
+from .shell import app_setting
 
 
 def department_filters(filters: Filters) -> Filters:
@@ -51,7 +51,7 @@ def _store(state_dir: str) -> scenarios.ScenarioStore:
 
 def store() -> scenarios.ScenarioStore:
     """The scenario store of the state folder (opened, and repaired if need be, once)."""
-    return _store(setting("state_dir"))
+    return _store(app_setting("state_dir"))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

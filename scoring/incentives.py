@@ -8,8 +8,9 @@ never exceeds the pool.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -28,20 +29,41 @@ DEFAULT_GRADE_MULTIPLIERS: Mapping[str, float] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Allocation:
     """Result of allocate().
 
     payouts: per agent, in the pool's currency, rounded down to the cent; explanations: one
     sentence per agent showing the arithmetic; total: the sum paid (≤ pool); scale: the factor
     applied to fit the pool (1.0 when the raw payouts fit); unallocated: pool − total.
+
+    The explanations are written when first read (a list, or a function returning it, may
+    be given): callers re-allocating on every slider move need only the payouts.
     """
 
     payouts: FloatArray
-    explanations: list[str]
     total: float
     scale: float
     unallocated: float
+
+    def __init__(
+        self,
+        payouts: FloatArray,
+        explanations: list[str] | Callable[[], list[str]],
+        total: float,
+        scale: float,
+        unallocated: float,
+    ) -> None:
+        object.__setattr__(self, "payouts", payouts)
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "unallocated", unallocated)
+        object.__setattr__(self, "_explanations", explanations)
+
+    @functools.cached_property
+    def explanations(self) -> list[str]:
+        given = self._explanations
+        return list(given() if callable(given) else given)
 
 
 @dataclass(frozen=True)
@@ -88,20 +110,27 @@ def allocate(
     x = np.asarray(scores, dtype=float)
     grade_list = list(grades)
     _check_inputs(x, grade_list, pool, rule)
-    missing = [_missing_reason(score, grade) for score, grade in zip(x, grade_list, strict=True)]
-    eligible = [reason is None for reason in missing]
+    no_grade = np.asarray(pd.isna(np.array(grade_list + [None], dtype=object)[:-1]), bool)
+    eligible = ~np.isnan(x) & ~no_grade
     if base is None:
-        base = pool / sum(eligible) if any(eligible) else 0.0
+        base = pool / int(eligible.sum()) if eligible.any() else 0.0
     settings = _Settings(
         pool, base, grade_multipliers, company_multiplier, threshold, max_score, min_pct, max_pct
     )
     _check_settings(settings)
-    raw, steps = _raw_payouts(rule, x, grade_list, eligible, settings)
+    raw = _raw_amounts(rule, x, grade_list, eligible, settings)
     scale, payouts = _fit_to_pool(raw, pool)
-    explanations = [
-        reason if reason is not None else _explain(step, r, paid, scale, pool)
-        for reason, step, r, paid in zip(missing, steps, raw, payouts, strict=True)
-    ]
+
+    def explanations() -> list[str]:
+        missing = [
+            _missing_reason(score, grade) for score, grade in zip(x, grade_list, strict=True)
+        ]
+        _, steps = _raw_payouts(rule, x, grade_list, [m is None for m in missing], settings)
+        return [
+            reason if reason is not None else _explain(step, r, paid, scale, pool)
+            for reason, step, r, paid in zip(missing, steps, raw, payouts, strict=True)
+        ]
+
     total = math.fsum(payouts)
     return Allocation(payouts, explanations, total, scale, max(pool - total, 0.0))
 
@@ -141,6 +170,37 @@ def _missing_reason(score: float, grade: str | None) -> str | None:
     if _missing(grade):
         return "no payout: no grade (insufficient data)"
     return None
+
+
+def _raw_amounts(
+    rule: str,
+    x: FloatArray,
+    grades: list[str | None],
+    eligible: npt.NDArray[np.bool_],
+    s: _Settings,
+) -> FloatArray:
+    """Unscaled payout per agent (0 when not eligible): `_raw_payouts` in numpy, without the
+    text. The same arithmetic in the same order, so the amounts are identical."""
+    if rule == "proportional" and np.any(x[eligible] < 0):
+        raise ValueError("the proportional rule needs scores ≥ 0")
+    raw = np.zeros(x.size)
+    chosen = np.flatnonzero(eligible)
+    if rule == "grade_multiplier":
+        for i in chosen:
+            if grades[i] not in s.grade_multipliers:
+                _grade_multiplier_payout(grades[i], s)  # raises the error for this grade
+        multipliers = np.array([s.grade_multipliers[grades[i]] for i in chosen], dtype=float)
+        raw[chosen] = s.base * s.company_multiplier * multipliers
+    elif rule == "threshold_linear":
+        score = x[chosen]
+        progress = (np.minimum(score, s.max_score) - s.threshold) / (s.max_score - s.threshold)
+        pct = s.min_pct + (s.max_pct - s.min_pct) * progress
+        raw[chosen] = np.where(score < s.threshold, 0.0, s.base * s.company_multiplier * pct)
+    else:
+        score_total = math.fsum(x[eligible])
+        if score_total != 0:
+            raw[chosen] = s.pool * (x[chosen] / score_total)
+    return raw
 
 
 def _raw_payouts(

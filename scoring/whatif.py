@@ -157,20 +157,22 @@ RESULT_COLUMNS = [
 ]
 
 
-def evaluate(matrices: Matrices, setup: Setup) -> pd.DataFrame:
+def evaluate(matrices: Matrices, setup: Setup, explain: bool = True) -> pd.DataFrame:
     """Per agent: composite, coverage, grade, ranks and payout under the setup.
 
     Plain weights: exactly `scorecard.score` plus `incentives.allocate`. Segment weights:
-    `segment_mix`, then the same grading, ranking and allocation.
+    `segment_mix`, then the same grading, ranking and allocation. `explain=False` leaves
+    out the `payout_explanation` column (one sentence per agent, costly to write) for
+    callers that do not show it.
     """
     if setup.segment_weights:
         frame = segment_mix(matrices, setup)
     else:
         frame = scorecard.score(matrices.all, setup.config()).frame
-    return with_payouts(frame, setup)
+    return with_payouts(frame, setup, explain)
 
 
-def with_payouts(frame: pd.DataFrame, setup: Setup) -> pd.DataFrame:
+def with_payouts(frame: pd.DataFrame, setup: Setup, explain: bool = True) -> pd.DataFrame:
     """The frame plus `payout` and its explanation (insufficient data → no payout)."""
     allocation = incentives.allocate(
         frame["composite"].where(~frame["insufficient_data"]).to_numpy(float),
@@ -178,6 +180,8 @@ def with_payouts(frame: pd.DataFrame, setup: Setup) -> pd.DataFrame:
         setup.pool,
         setup.rule,
     )
+    if not explain:
+        return frame.assign(payout=allocation.payouts)
     return frame.assign(payout=allocation.payouts, payout_explanation=allocation.explanations)
 
 
@@ -310,6 +314,39 @@ def bonus_tier(frame: pd.DataFrame, setup: Setup) -> pd.Series:
     return tier.where(eligible, -1.0)
 
 
+def _bonus_tier(
+    frame: pd.DataFrame, setup: Setup, state: np.ndarray, codes: np.ndarray
+) -> np.ndarray:
+    """The values of `bonus_tier` in numpy, from the grade states already worked out."""
+    eligible = state != "insufficient_data"
+    if setup.rule == "grade_multiplier":
+        multipliers = incentives.DEFAULT_GRADE_MULTIPLIERS
+        tier = np.array([multipliers.get(s, math.nan) for s in GRADE_STATES], dtype=float)
+        tier = np.where(codes >= 0, tier[codes], math.nan)
+    elif setup.rule == "threshold_linear":
+        tier = (frame["composite"].to_numpy(float) >= incentives.DEFAULT_THRESHOLD).astype(float)
+    else:
+        tier = np.ones(len(frame))
+    return np.where(eligible, tier, -1.0)
+
+
+def _state_codes(state: np.ndarray) -> np.ndarray:
+    """The index of each grade state in GRADE_STATES (−1: not one of them)."""
+    return pd.Categorical(state, categories=GRADE_STATES).codes.astype(np.intp)
+
+
+def _grade_states(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """`grade_state` as an object array, and its index in GRADE_STATES (−1: not one)."""
+    grade = frame["grade"]
+    codes = pd.Categorical(grade, categories=grading_rules.GRADES).codes.astype(np.intp)
+    if ((codes < 0) & grade.notna().to_numpy(bool)).any():  # a grade outside GRADES
+        state = grade_state(frame).to_numpy(object)
+        return state, _state_codes(state)
+    missing = (codes < 0) | frame["insufficient_data"].to_numpy(bool)
+    codes = np.where(missing, len(GRADE_STATES) - 1, codes)
+    return np.array(GRADE_STATES, dtype=object)[codes], codes
+
+
 def compare(
     baseline: pd.DataFrame, new: pd.DataFrame, base_setup: Setup, new_setup: Setup
 ) -> Comparison:
@@ -317,10 +354,13 @@ def compare(
 
     `baseline` and `new` are `evaluate` frames of the same agents (same order).
     """
-    if list(baseline["agent_id"]) != list(new["agent_id"]):
+    base_ids, new_ids = baseline["agent_id"], new["agent_id"]
+    if not base_ids.equals(new_ids) and list(base_ids) != list(new_ids):  # fast check first
         raise ValueError("the two results must list the same agents in the same order")
-    base_tier = bonus_tier(baseline, base_setup)
-    new_tier = bonus_tier(new, new_setup)
+    base_state, base_code = _grade_states(baseline)
+    new_state, new_code = _grade_states(new)
+    base_tier = _bonus_tier(baseline, base_setup, base_state, base_code)
+    new_tier = _bonus_tier(new, new_setup, new_state, new_code)
     crossed = np.where(
         new_tier > base_tier, "up", np.where(new_tier < base_tier, "down", "")
     ).astype(object)
@@ -330,8 +370,8 @@ def compare(
             "tickets": new["tickets"].to_numpy(),
             "base_composite": baseline["composite"].to_numpy(float),
             "new_composite": new["composite"].to_numpy(float),
-            "base_grade": grade_state(baseline).to_numpy(object),
-            "new_grade": grade_state(new).to_numpy(object),
+            "base_grade": base_state,
+            "new_grade": new_state,
             "base_rank": baseline["dept_rank"].array,
             "new_rank": new["dept_rank"].array,
             "base_payout": baseline["payout"].to_numpy(float),
@@ -341,17 +381,9 @@ def compare(
     agents["movement"] = (agents["base_rank"] - agents["new_rank"]).astype("Int64")
     agents["payout_change"] = np.round(agents["new_payout"] - agents["base_payout"], 2)
     agents["crossed"] = crossed
-    transitions = (
-        pd.crosstab(agents["base_grade"], agents["new_grade"])
-        .reindex(index=list(GRADE_STATES), columns=list(GRADE_STATES), fill_value=0)
-        .astype(int)
+    transitions, cells = _transitions(
+        base_state, new_state, base_code, new_code, agents["agent_id"].to_numpy()
     )
-    ids = agents["agent_id"].to_numpy()
-    pairs = agents["base_grade"].to_numpy(object) + "→" + agents["new_grade"].to_numpy(object)
-    cells = {}
-    for pair in dict.fromkeys(pairs):
-        base_grade, new_grade = pair.split("→")
-        cells[(base_grade, new_grade)] = ids[pairs == pair].tolist()
     both = ~(baseline["insufficient_data"].to_numpy() | new["insufficient_data"].to_numpy())
     tau, p = (math.nan, math.nan)
     if both.sum() >= 2:
@@ -360,17 +392,61 @@ def compare(
     return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
 
 
+def _transitions(
+    base_state: np.ndarray,
+    new_state: np.ndarray,
+    base_code: np.ndarray,
+    new_code: np.ndarray,
+    ids: np.ndarray,
+) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
+    """The grade-transition counts (GRADE_STATES × GRADE_STATES, baseline in the rows) and
+    the agents of each non-empty cell, cells in order of their first agent."""
+    size = len(GRADE_STATES)
+    known = (base_code >= 0) & (new_code >= 0)
+    counts = np.bincount(base_code[known] * size + new_code[known], minlength=size * size)
+    transitions = pd.DataFrame(
+        counts.reshape(size, size).astype(int),
+        index=pd.Index(list(GRADE_STATES), name="base_grade"),
+        columns=pd.Index(list(GRADE_STATES), name="new_grade"),
+    )
+    if known.all():
+        pair_code = base_code * size + new_code
+        order = np.argsort(pair_code, kind="stable")
+        bounds = np.flatnonzero(np.diff(pair_code[order])) + 1
+        groups = sorted(np.split(order, bounds), key=lambda g: g[0]) if len(order) else []
+        cells = {
+            (GRADE_STATES[pair_code[g[0]] // size], GRADE_STATES[pair_code[g[0]] % size]): ids[
+                g
+            ].tolist()
+            for g in groups
+        }
+    else:  # a grade outside GRADE_STATES: pair the texts
+        pairs = base_state + "→" + new_state
+        cells = {}
+        for pair in dict.fromkeys(pairs):
+            base_grade, new_grade = pair.split("→")
+            cells[(base_grade, new_grade)] = ids[pairs == pair].tolist()
+    return transitions, cells
+
+
 def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Per team: mean score and rank (graded agents) and payouts, baseline and new."""
     parts = []
     for prefix, frame in (("base", baseline), ("new", new)):
-        graded = frame[~frame["insufficient_data"]]
+        # grouped by integer team codes (sorted like the names): the same means and sums
+        # as grouping by the names, without hashing the names four times
+        codes, names = pd.factorize(frame["team"], sort=True)
+        graded = ~frame["insufficient_data"].to_numpy(bool) & (codes >= 0)
+        every = codes >= 0
+        composite = frame["composite"].to_numpy(float)
+        payout = frame["payout"].to_numpy(float)
         summary = pd.DataFrame(
             {
-                "composite": graded.groupby("team")["composite"].mean(),
-                "payout": frame.groupby("team")["payout"].sum(),
+                "composite": pd.Series(composite[graded]).groupby(codes[graded]).mean(),
+                "payout": pd.Series(payout[every]).groupby(codes[every]).sum(),
             }
-        )
+        ).reindex(range(len(names)))
+        summary.index = pd.Index(names, name="team")
         summary["rank"] = scorecard.rank(summary["composite"].to_numpy()).to_numpy()
         parts.append(summary.add_prefix(f"{prefix}_"))
     teams = pd.concat(parts, axis=1).rename_axis("team").reset_index()
@@ -482,7 +558,9 @@ def _grade_codes(graded: np.ndarray, config: scorecard.ScoringConfig) -> np.ndar
     missing = len(GRADE_STATES) - 1
     if config.grading == "absolute":
         bands = np.asarray(config.thresholds, float)
-        reached = (graded[..., None] >= bands).sum(axis=-1)
+        reached = np.zeros(graded.shape, dtype=np.intp)  # how many bands the score reaches
+        for band in bands:
+            reached += graded >= band
         codes = len(bands) - reached
     else:
         index = {g: i for i, g in enumerate(grading_rules.GRADES)}
@@ -498,7 +576,8 @@ def _grade_codes(graded: np.ndarray, config: scorecard.ScoringConfig) -> np.ndar
 def _ranks(graded: np.ndarray) -> np.ndarray:
     """Department rank per draw (1 = best, ties share the best rank, NaN unranked)."""
     descending = -np.where(np.isnan(graded), -np.inf, graded)
-    order = np.argsort(descending, axis=1, kind="stable")
+    # Not a stable sort: tied scores share the best rank, so their order does not matter.
+    order = np.argsort(descending, axis=1)
     ordered = np.take_along_axis(descending, order, axis=1)
     positions = np.broadcast_to(np.arange(graded.shape[1]), graded.shape)
     new_value = np.ones(graded.shape, bool)
