@@ -11,7 +11,7 @@ one included, has its own address (`/overview`, `/scorecard`, `/data`).
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.shell import build_context, data_warning_badge
+from dashboard.shell import build_context, data_warning_badge, requested_language
 from dashboard.state import to_query
 
 st.set_page_config(
@@ -28,7 +28,7 @@ PAGES = (
 )
 
 ctx = build_context()
-lang = ctx.lang if ctx else st.session_state.get("w_lang", "zh")
+lang = ctx.lang if ctx else requested_language()
 pages = [
     st.Page(path, title=t(title, lang), icon=icon, url_path=url) for path, title, icon, url in PAGES
 ]

@@ -18,7 +18,7 @@ from scoring.dataset import Dataset, DatasetError
 from scoring.settings import setting
 
 from . import data
-from .i18n import LANGUAGES, t
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from .state import (
     LIST_KEYS,
     PRESETS,
@@ -155,15 +155,21 @@ def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
         st.code(error.report.to_text(), language=None)
 
 
+def requested_language() -> str:
+    """The language of this session: the switch once touched, else the link, else Chinese."""
+    lang = st.session_state.get("w_lang") or st.query_params.get("lang") or DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def build_context() -> Context | None:
     """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
     path = app_setting("data_dir")
     params = _query_params()
-    lang_hint = st.session_state.get("w_lang") or params.get("lang", ["zh"])[0]
+    lang_hint = requested_language()
     try:
         ds = data.dataset(path)
     except DatasetError as error:
-        _show_dataset_error(path, error, lang_hint if lang_hint in LANGUAGES else "zh")
+        _show_dataset_error(path, error, lang_hint)
         return None
     _first, last = data.data_range(path)
     view = from_query(params, last or date.today())

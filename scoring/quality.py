@@ -285,6 +285,12 @@ class QualityReport:
         lines += [f"ERROR: {e}" for e in self.errors]
         lines += [f"warning: {w}" for w in self.warnings]
         lines.append("")
+        if not self.usable:  # rows are only counted once every table loads
+            lines += [
+                f"{t.table:<16} {'found' if t.present else '(missing)'}"
+                for t in self.tables.values()
+            ]
+            return "\n".join(lines)
         lines.append(f"{'table':<16} {'read':>10} {'accepted':>10} {'excluded':>9}")
         for t in self.tables.values():
             if t.present:

@@ -917,3 +917,16 @@ def test_validate_missing_folder(tmp_path, capsys):
     code, _, err = validate(tmp_path / "nowhere", "text", capsys)
     assert code == 2
     assert "nowhere" in err and "not found" in err
+
+
+def test_unusable_report_lists_tables_without_row_counts(tmp_path):
+    """Rows are never counted when loading stops, so the text shows no misleading zeros."""
+    write_table(tmp_path, "agents", BASE["agents"], columns=["agent_id", "name"])
+    write_table(tmp_path, "tickets", BASE["tickets"])
+    write_table(tmp_path, "surveys", BASE["surveys"])
+    with pytest.raises(DatasetError) as caught:
+        open_dataset(tmp_path)
+    text = caught.value.report.to_text()
+    assert "Usable: NO" in text and "'team'" in text
+    assert "agents           found" in text and "training         (missing)" in text
+    assert "accepted" not in text
