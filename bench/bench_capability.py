@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_scoring import median_seconds  # noqa: E402
 
 from scoring import capability  # noqa: E402
 from scoring.dataset import open_dataset  # noqa: E402
@@ -65,24 +66,15 @@ def accuracy(seeds: list[int], kpis: list[str]) -> None:
             )
 
 
-def median_time(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def speed(sizes: list[int], repeats: int) -> None:
     print("\n| tickets | kpi_table agent × category | skill_matrix (fcr) | ratio |")
     print("|---:|---:|---:|---:|")
     for tickets in sizes:
         ds = open_dataset(dataset(tickets, 7))
-        base = median_time(
+        base = median_seconds(
             lambda ds=ds: kpi_table(ds, Filters(), ("agent_id", "category")), repeats
         )
-        full = median_time(lambda ds=ds: capability.skill_matrix(ds, Filters(), "fcr"), repeats)
+        full = median_seconds(lambda ds=ds: capability.skill_matrix(ds, Filters(), "fcr"), repeats)
         print(f"| {tickets:,} | {base:.2f} s | {full:.2f} s | {full / base:.2f}× |")
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,22 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_scoring import synthetic_matrix  # noqa: E402
+from bench_scoring import median_seconds, synthetic_matrix  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard import whatif_data  # noqa: E402
 from scoring import schemes, whatif  # noqa: E402
 
 AGENTS = 2000
-
-
-def timed(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def engine(repeats: int) -> tuple[float, float]:
@@ -58,8 +48,8 @@ def engine(repeats: int) -> tuple[float, float]:
         new = whatif.Setup(whatif.rebalance(base.weights, "csat", float(next(values) % 90)))
         whatif.compare(base_frame, whatif.evaluate(matrices, new), base, new)
 
-    no_mc = timed(change, repeats * 3)
-    mc = timed(lambda: whatif.monte_carlo(matrix, base), repeats)
+    no_mc = median_seconds(change, repeats * 3)
+    mc = median_seconds(lambda: whatif.monte_carlo(matrix, base), repeats)
     return no_mc, mc
 
 
@@ -80,7 +70,7 @@ def app(repeats: int, monte_carlo: bool) -> float:
         at.slider(key="whatif_w_main_csat").set_value(float(5 + next(values) % 80)).run()
 
     change()  # warm
-    result = timed(change, repeats)
+    result = median_seconds(change, repeats)
     assert not at.exception, [e.value for e in at.exception]
     return result
 
