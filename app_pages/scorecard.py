@@ -12,7 +12,7 @@ lang = ctx.lang
 filters = ctx.view.filters()
 st.title(ctx.t("page_scorecard"))
 
-available = {s.name: s for s in schemes.list_schemes()}
+available = data.weight_schemes()
 st.selectbox(
     ctx.t("scheme"),
     list(available),

@@ -41,12 +41,12 @@ def engine(repeats: int) -> tuple[float, float]:
     ids = [k.id for k in matrix.kpis]
     base = whatif.Setup(whatif.to_percentages(schemes.load("balanced").weights, ids))
     matrices = whatif.Matrices(matrix)
-    base_frame = whatif.evaluate(matrices, base)
+    base_frame = whatif.evaluate(matrices, base, explain=False)
     values = iter(range(1, 1000))
 
     def change():
         new = whatif.Setup(whatif.rebalance(base.weights, "csat", float(next(values) % 90)))
-        whatif.compare(base_frame, whatif.evaluate(matrices, new), base, new)
+        whatif.compare(base_frame, whatif.evaluate(matrices, new, explain=False), base, new)
 
     no_mc = median_seconds(change, repeats * 3)
     mc = median_seconds(lambda: whatif.monte_carlo(matrix, base), repeats)

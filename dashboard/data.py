@@ -6,12 +6,16 @@ a weight change reuses the cached KPI matrix and re-scores in numpy.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from scoring import capability, metrics, schemes, scorecard
 from scoring.dataset import Dataset, open_dataset
 from scoring.metrics import Filters
+
+from .app_settings import app_setting
 
 
 @st.cache_resource(max_entries=2, show_spinner="Opening and checking the dataset…")
@@ -69,8 +73,19 @@ def scorecard_for(
     `case_mix`, FCR, CSAT, handle time and repeat rate are judged against what peers
     achieve on the same mix of tickets.
     """
-    weights = schemes.load(scheme or schemes.DEFAULT_SCHEME).weights
+    weights = weight_schemes()[scheme or schemes.DEFAULT_SCHEME].weights
     department = filters.replace(teams=(), agents=())
     matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, department, repeat_days)
     card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
     return card.of_teams(filters.teams)
+
+
+def weight_schemes() -> dict[str, schemes.Scheme]:
+    """Built-in and saved weight schemes by name (re-read only when a scheme file changes)."""
+    state_dir = Path(app_setting("state_dir"))
+    return _weight_schemes(str(state_dir), schemes.fingerprint(state_dir))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _weight_schemes(state_dir: str, fingerprint: tuple) -> dict[str, schemes.Scheme]:
+    return {s.name: s for s in schemes.list_schemes(Path(state_dir))}

@@ -7,7 +7,6 @@ exactly what the user sees.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,9 +14,9 @@ import streamlit as st
 
 from scoring import schemes
 from scoring.dataset import Dataset, DatasetError
-from scoring.settings import setting
 
 from . import data
+from .app_settings import app_setting
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from .state import (
     LIST_KEYS,
@@ -64,11 +63,6 @@ class Context:
         return t(key, self.view.lang, **values)
 
 
-def app_setting(name: str) -> str:
-    """`streamlit run app.py -- --data DIR` wins over SPD_DATA_DIR, then the default."""
-    return setting(name, sys.argv[1:])
-
-
 def _query_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
@@ -84,9 +78,8 @@ def _init_widgets(view: ViewState) -> None:
         st.session_state["w_range"] = (view.start, view.end)
     for field in LIST_KEYS.values():
         st.session_state[f"w_{field}"] = list(getattr(view, field))
-    known_schemes = {s.name for s in schemes.list_schemes()}
     st.session_state[labelled("w_scheme")] = (
-        view.scheme if view.scheme in known_schemes else schemes.DEFAULT_SCHEME
+        view.scheme if view.scheme in data.weight_schemes() else schemes.DEFAULT_SCHEME
     )
     st.session_state["w_agent"] = view.agent
 

@@ -60,11 +60,10 @@ def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
     candidates = size > 0
     if candidates.sum() > limit > 0:
         candidates &= size >= np.partition(size[candidates], -limit)[-limit]
-    ranked = agents[candidates]
-    order = ranked.assign(size=ranked["movement"].abs().astype(float)).sort_values(
-        ["size", "agent_id"], ascending=[False, True]
-    )
-    return order[order["size"] > 0].head(limit)
+    rows = np.flatnonzero(candidates)
+    ids = agents["agent_id"].to_numpy(object)[rows]
+    order = np.lexsort((ids, -size[rows]))  # largest movement first, then by id
+    return agents.iloc[rows[order][: max(limit, 0)]]
 
 
 def rank_slope(

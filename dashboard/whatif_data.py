@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from scoring import scenarios, schemes, scorecard, whatif
+from scoring import scenarios, scorecard, whatif
 from scoring.metrics import Filters
 
 from . import data
-from .shell import app_setting
+from .app_settings import app_setting
 
 
 def department_filters(filters: Filters) -> Filters:
@@ -54,6 +54,5 @@ def store() -> scenarios.ScenarioStore:
     return _store(app_setting("state_dir"))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def preset_weights(name: str) -> dict[str, float]:
-    return dict(schemes.load(name).weights)
+    return dict(data.weight_schemes()[name].weights)

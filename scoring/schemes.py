@@ -64,6 +64,16 @@ def list_schemes(state_dir: Path | None = None) -> list[Scheme]:
     return list(found.values())
 
 
+def fingerprint(state_dir: Path | None = None) -> tuple[tuple[str, int], ...]:
+    """Every scheme file with its modification time: changes when a scheme is saved."""
+    return tuple(
+        (str(file), file.stat().st_mtime_ns)
+        for folder in _folders(state_dir)
+        if folder.is_dir()
+        for file in sorted(folder.glob("*.json"))
+    )
+
+
 def load_file(path: Path) -> Scheme:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

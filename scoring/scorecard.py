@@ -197,7 +197,7 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     teams = matrix.frame["team"].to_numpy()
     frame = pd.DataFrame(
         {
-            **{c: matrix.frame[c].to_numpy() for c in AGENT_COLUMNS},
+            **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
             "tickets": tickets,
             "composite": composite,
             "coverage": coverage,

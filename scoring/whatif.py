@@ -30,6 +30,7 @@ TOTAL = 100.0  # weights are shown as percentages that add up to this
 _UNITS = 10  # percentages are kept to one decimal: exact sums in integer tenths
 GRADE_STATES = (*grading_rules.GRADES, "insufficient_data")
 SEGMENTS = ("enterprise", "individual")
+CROSSINGS = ("", "up", "down")  # no bonus boundary crossed, crossed upwards, downwards
 DEFAULT_CONCENTRATION = 100.0
 COIN_TOSS = 0.8
 
@@ -242,7 +243,7 @@ def ranked_frame(
     graded = np.where(insufficient, np.nan, composite)
     return pd.DataFrame(
         {
-            **{c: agents[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            **{c: agents[c].array for c in scorecard.AGENT_COLUMNS},
             "tickets": tickets,
             "composite": composite,
             "coverage": coverage,
@@ -262,8 +263,9 @@ def ranked_frame(
 class Comparison:
     """A new setup against the baseline.
 
-    agents: one row per agent with base_/new_ composite, grade, rank, payout, the rank
-    movement (positive = moved up), payout change and `crossed` ("up", "down" or "").
+    agents: one row per agent with base_/new_ composite, grade (categorical, GRADE_STATES),
+    rank, payout, the rank movement (positive = moved up), payout change and `crossed`
+    (categorical, CROSSINGS: "up", "down" or "").
     transitions: counts, baseline grade (rows) → new grade (columns), GRADE_STATES order.
     cells: (baseline grade, new grade) → agent ids in that cell.
     teams: team, base_rank, new_rank, movement, base/new mean score and payouts.
@@ -286,65 +288,41 @@ class Comparison:
         return self.agents[self.agents["crossed"] != ""]
 
 
-def grade_state(frame: pd.DataFrame) -> pd.Series:
-    """The grade id, or "insufficient_data" for agents without a grade."""
-    return (
-        frame["grade"]
-        .where(~frame["insufficient_data"], "insufficient_data")
-        .fillna("insufficient_data")
+_STATE_INDEX = {state: i for i, state in enumerate(GRADE_STATES)}
+_INSUFFICIENT = _STATE_INDEX["insufficient_data"]
+
+
+def grade_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Each agent's grade state as its index in GRADE_STATES: the grade, or
+    "insufficient_data" for agents without one (insufficient data, or not graded)."""
+    grades = frame["grade"].tolist()
+    codes = np.fromiter(
+        (_STATE_INDEX.get(g, -1) if isinstance(g, str) else _INSUFFICIENT for g in grades),
+        dtype=np.intp,
+        count=len(grades),
     )
+    if (codes < 0).any():
+        unknown = sorted({g for g, c in zip(grades, codes, strict=True) if c < 0})
+        raise ValueError(f"unknown grade(s) {unknown}: expected one of {list(GRADE_STATES)}")
+    return np.where(frame["insufficient_data"].to_numpy(bool), _INSUFFICIENT, codes)
 
 
-def bonus_tier(frame: pd.DataFrame, setup: Setup) -> pd.Series:
+def bonus_tier(frame: pd.DataFrame, setup: Setup, codes: np.ndarray) -> np.ndarray:
     """Which side of the bonus boundaries each agent is on, comparable between setups.
 
     grade_multiplier: the multiplier of the agent's grade (a change of grade between grades
     with the same multiplier crosses nothing); threshold_linear: whether the score reaches
     the threshold (incentives.DEFAULT_THRESHOLD); proportional: whether the agent is
-    paid at all. No payout for insufficient data: tier −1.
+    paid at all. No payout for insufficient data: tier −1. `codes`: `grade_codes(frame)`.
     """
-    state = grade_state(frame)
-    eligible = state != "insufficient_data"
-    if setup.rule == "grade_multiplier":
-        tier = state.map(incentives.DEFAULT_GRADE_MULTIPLIERS).astype(float)
-    elif setup.rule == "threshold_linear":
-        tier = (frame["composite"] >= incentives.DEFAULT_THRESHOLD).astype(float)
-    else:
-        tier = pd.Series(1.0, index=frame.index)
-    return tier.where(eligible, -1.0)
-
-
-def _bonus_tier(
-    frame: pd.DataFrame, setup: Setup, state: np.ndarray, codes: np.ndarray
-) -> np.ndarray:
-    """The values of `bonus_tier` in numpy, from the grade states already worked out."""
-    eligible = state != "insufficient_data"
     if setup.rule == "grade_multiplier":
         multipliers = incentives.DEFAULT_GRADE_MULTIPLIERS
-        tier = np.array([multipliers.get(s, math.nan) for s in GRADE_STATES], dtype=float)
-        tier = np.where(codes >= 0, tier[codes], math.nan)
+        tier = np.array([multipliers.get(s, math.nan) for s in GRADE_STATES], dtype=float)[codes]
     elif setup.rule == "threshold_linear":
         tier = (frame["composite"].to_numpy(float) >= incentives.DEFAULT_THRESHOLD).astype(float)
     else:
         tier = np.ones(len(frame))
-    return np.where(eligible, tier, -1.0)
-
-
-def _state_codes(state: np.ndarray) -> np.ndarray:
-    """The index of each grade state in GRADE_STATES (−1: not one of them)."""
-    return pd.Categorical(state, categories=GRADE_STATES).codes.astype(np.intp)
-
-
-def _grade_states(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """`grade_state` as an object array, and its index in GRADE_STATES (−1: not one)."""
-    grade = frame["grade"]
-    codes = pd.Categorical(grade, categories=grading_rules.GRADES).codes.astype(np.intp)
-    if ((codes < 0) & grade.notna().to_numpy(bool)).any():  # a grade outside GRADES
-        state = grade_state(frame).to_numpy(object)
-        return state, _state_codes(state)
-    missing = (codes < 0) | frame["insufficient_data"].to_numpy(bool)
-    codes = np.where(missing, len(GRADE_STATES) - 1, codes)
-    return np.array(GRADE_STATES, dtype=object)[codes], codes
+    return np.where(codes == _INSUFFICIENT, -1.0, tier)
 
 
 def compare(
@@ -357,102 +335,97 @@ def compare(
     base_ids, new_ids = baseline["agent_id"], new["agent_id"]
     if not base_ids.equals(new_ids) and list(base_ids) != list(new_ids):  # fast check first
         raise ValueError("the two results must list the same agents in the same order")
-    base_state, base_code = _grade_states(baseline)
-    new_state, new_code = _grade_states(new)
-    base_tier = _bonus_tier(baseline, base_setup, base_state, base_code)
-    new_tier = _bonus_tier(new, new_setup, new_state, new_code)
-    crossed = np.where(
-        new_tier > base_tier, "up", np.where(new_tier < base_tier, "down", "")
-    ).astype(object)
+    base_code, new_code = grade_codes(baseline), grade_codes(new)
+    base_tier = bonus_tier(baseline, base_setup, base_code)
+    new_tier = bonus_tier(new, new_setup, new_code)
+    crossed = pd.Categorical.from_codes(
+        np.where(new_tier > base_tier, 1, np.where(new_tier < base_tier, 2, 0)), CROSSINGS
+    )
+    base_composite = baseline["composite"].to_numpy(float)
+    new_composite = new["composite"].to_numpy(float)
+    base_rank, new_rank = baseline["dept_rank"].array, new["dept_rank"].array
+    base_payout, new_payout = baseline["payout"].to_numpy(float), new["payout"].to_numpy(float)
     agents = pd.DataFrame(
         {
-            **{c: new[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            **{c: new[c].array for c in scorecard.AGENT_COLUMNS},
             "tickets": new["tickets"].to_numpy(),
-            "base_composite": baseline["composite"].to_numpy(float),
-            "new_composite": new["composite"].to_numpy(float),
-            "base_grade": base_state,
-            "new_grade": new_state,
-            "base_rank": baseline["dept_rank"].array,
-            "new_rank": new["dept_rank"].array,
-            "base_payout": baseline["payout"].to_numpy(float),
-            "new_payout": new["payout"].to_numpy(float),
+            "base_composite": base_composite,
+            "new_composite": new_composite,
+            "base_grade": pd.Categorical.from_codes(base_code, GRADE_STATES),
+            "new_grade": pd.Categorical.from_codes(new_code, GRADE_STATES),
+            "base_rank": base_rank,
+            "new_rank": new_rank,
+            "base_payout": base_payout,
+            "new_payout": new_payout,
+            "movement": base_rank - new_rank,
+            "payout_change": np.round(new_payout - base_payout, 2),
+            "crossed": crossed,
         }
     )
-    agents["movement"] = (agents["base_rank"] - agents["new_rank"]).astype("Int64")
-    agents["payout_change"] = np.round(agents["new_payout"] - agents["base_payout"], 2)
-    agents["crossed"] = crossed
-    transitions, cells = _transitions(
-        base_state, new_state, base_code, new_code, agents["agent_id"].to_numpy()
-    )
+    transitions, cells = _transitions(base_code, new_code, agents["agent_id"].to_numpy())
     both = ~(baseline["insufficient_data"].to_numpy() | new["insufficient_data"].to_numpy())
     tau, p = (math.nan, math.nan)
     if both.sum() >= 2:
-        result = stats.kendalltau(agents["base_composite"][both], agents["new_composite"][both])
+        result = stats.kendalltau(base_composite[both], new_composite[both])
         tau, p = float(result.statistic), float(result.pvalue)
     return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
 
 
 def _transitions(
-    base_state: np.ndarray,
-    new_state: np.ndarray,
-    base_code: np.ndarray,
-    new_code: np.ndarray,
-    ids: np.ndarray,
+    base_code: np.ndarray, new_code: np.ndarray, ids: np.ndarray
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[str]]]:
     """The grade-transition counts (GRADE_STATES × GRADE_STATES, baseline in the rows) and
     the agents of each non-empty cell, cells in order of their first agent."""
     size = len(GRADE_STATES)
-    known = (base_code >= 0) & (new_code >= 0)
-    counts = np.bincount(base_code[known] * size + new_code[known], minlength=size * size)
+    pair_code = base_code * size + new_code
+    counts = np.bincount(pair_code, minlength=size * size)
     transitions = pd.DataFrame(
         counts.reshape(size, size).astype(int),
         index=pd.Index(list(GRADE_STATES), name="base_grade"),
         columns=pd.Index(list(GRADE_STATES), name="new_grade"),
     )
-    if known.all():
-        pair_code = base_code * size + new_code
-        order = np.argsort(pair_code, kind="stable")
-        bounds = np.flatnonzero(np.diff(pair_code[order])) + 1
-        groups = sorted(np.split(order, bounds), key=lambda g: g[0]) if len(order) else []
-        cells = {
-            (GRADE_STATES[pair_code[g[0]] // size], GRADE_STATES[pair_code[g[0]] % size]): ids[
-                g
-            ].tolist()
-            for g in groups
-        }
-    else:  # a grade outside GRADE_STATES: pair the texts
-        pairs = base_state + "→" + new_state
-        cells = {}
-        for pair in dict.fromkeys(pairs):
-            base_grade, new_grade = pair.split("→")
-            cells[(base_grade, new_grade)] = ids[pairs == pair].tolist()
+    order = np.argsort(pair_code, kind="stable")
+    bounds = np.flatnonzero(np.diff(pair_code[order])) + 1
+    groups = sorted(np.split(order, bounds), key=lambda g: g[0]) if len(order) else []
+    cells = {
+        (GRADE_STATES[pair_code[g[0]] // size], GRADE_STATES[pair_code[g[0]] % size]): ids[
+            g
+        ].tolist()
+        for g in groups
+    }
     return transitions, cells
 
 
 def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Per team: mean score and rank (graded agents) and payouts, baseline and new."""
-    parts = []
+    """Per team: mean score and rank (graded agents) and payouts, baseline and new.
+
+    `baseline` and `new` list the same agents (see `compare`), so their teams are the same.
+    """
+    codes, names = pd.factorize(new["team"], sort=True)
+    columns: dict[str, np.ndarray] = {"team": np.asarray(names, dtype=object)}
     for prefix, frame in (("base", baseline), ("new", new)):
-        # grouped by integer team codes (sorted like the names): the same means and sums
-        # as grouping by the names, without hashing the names four times
-        codes, names = pd.factorize(frame["team"], sort=True)
-        graded = ~frame["insufficient_data"].to_numpy(bool) & (codes >= 0)
-        every = codes >= 0
-        composite = frame["composite"].to_numpy(float)
-        payout = frame["payout"].to_numpy(float)
-        summary = pd.DataFrame(
-            {
-                "composite": pd.Series(composite[graded]).groupby(codes[graded]).mean(),
-                "payout": pd.Series(payout[every]).groupby(codes[every]).sum(),
-            }
-        ).reindex(range(len(names)))
-        summary.index = pd.Index(names, name="team")
-        summary["rank"] = scorecard.rank(summary["composite"].to_numpy()).to_numpy()
-        parts.append(summary.add_prefix(f"{prefix}_"))
-    teams = pd.concat(parts, axis=1).rename_axis("team").reset_index()
+        summary = _team_summary(frame, codes, len(names))
+        columns.update({f"{prefix}_{name}": values for name, values in summary.items()})
+    teams = pd.DataFrame(columns)
     teams["movement"] = (teams["base_rank"] - teams["new_rank"]).astype("Int64")
     teams["payout_change"] = np.round(teams["new_payout"] - teams["base_payout"], 2)
     return teams.sort_values(["new_rank", "team"], na_position="last").reset_index(drop=True)
+
+
+def _team_summary(frame: pd.DataFrame, codes: np.ndarray, teams: int) -> dict[str, np.ndarray]:
+    """Mean composite of the graded agents, payout total and rank of each team code
+    (numpy sums over integer team codes: no hashing of names on every slider move)."""
+    composite = frame["composite"].to_numpy(float)
+    payout = frame["payout"].to_numpy(float)
+    every = codes >= 0
+    graded = every & ~frame["insufficient_data"].to_numpy(bool) & ~np.isnan(composite)
+    counts = np.bincount(codes[graded], minlength=teams)
+    sums = np.bincount(codes[graded], weights=composite[graded], minlength=teams)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(counts > 0, sums / counts, np.nan)
+    paid = every & ~np.isnan(payout)
+    total = np.bincount(codes[paid], weights=payout[paid], minlength=teams)
+    return {"composite": mean, "payout": total, "rank": scorecard.rank(mean).array}
 
 
 def payout_summary(frame: pd.DataFrame) -> dict[str, float]:
@@ -538,7 +511,7 @@ def monte_carlo(
     top = probabilities.max(axis=1)
     frame = pd.DataFrame(
         {
-            **{c: matrix.frame[c].to_numpy() for c in scorecard.AGENT_COLUMNS},
+            **{c: matrix.frame[c].array for c in scorecard.AGENT_COLUMNS},
             **{f"p_{g}": probabilities[:, i] for i, g in enumerate(GRADE_STATES)},
             "likely_grade": np.array(GRADE_STATES, dtype=object)[likely],
             "likely_probability": top,

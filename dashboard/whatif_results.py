@@ -1,0 +1,205 @@
+"""The what-if lab's results (权重模拟): headline, rank table, grade transitions, teams and
+robustness. Each section draws one `scoring.whatif` result; none computes anything itself."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scoring import whatif
+from scoring.grading import GRADES
+
+from . import whatif_charts
+from .shell import Context
+
+SCORE = {"min_value": 0, "max_value": 100, "format": "%.1f"}
+MONEY = {"format": "%.2f"}
+
+
+def grade_label(ctx: Context, state_id: str) -> str:
+    return ctx.t(f"grade_{state_id}") if state_id in GRADES else ctx.t("insufficient_data")
+
+
+def grade_labels(ctx: Context) -> dict[str, str]:
+    return {s: grade_label(ctx, s) for s in whatif.GRADE_STATES}
+
+
+def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
+    t = ctx.t
+    base_pay, new_pay = whatif.payout_summary(base_frame), whatif.payout_summary(new_frame)
+    columns = st.columns(5 if robust is not None else 4)
+    tau = comparison.tau
+    tau_text = "—" if tau != tau else f"{tau:.3f}"
+    columns[0].metric(t("whatif_tau"), tau_text, help=t("whatif_tau_help"), border=True)
+    columns[1].metric(t("whatif_grade_changes"), comparison.grade_changes, border=True)
+    columns[2].metric(t("whatif_crossings"), len(comparison.crossings), border=True)
+    change = new_pay["total"] - base_pay["total"]
+    columns[3].metric(
+        t("whatif_payout_total"),
+        f"{new_pay['total']:,.2f}",
+        delta=f"{change:+,.2f}",
+        delta_color="off",
+        border=True,
+    )
+    columns[3].caption(
+        f"{t('whatif_payout_spread')}: {new_pay['min']:,.2f} – {new_pay['max']:,.2f}"
+    )
+    if robust is not None:
+        coin_tosses = int(robust.frame["coin_toss"].sum())
+        columns[4].metric(t("whatif_coin_tosses"), coin_tosses, border=True)
+
+
+def rank_table(
+    ctx: Context, comparison: whatif.Comparison, robust: whatif.Robustness | None
+) -> pd.DataFrame:
+    """Every agent in the teams shown, by new rank, with labels in the user's language."""
+    t = ctx.t
+    table = comparison.agents
+    if ctx.view.teams:
+        table = table[table["team"].isin(ctx.view.teams)]
+    labels = grade_labels(ctx)
+    crossed = {"up": t("whatif_crossed_up"), "down": t("whatif_crossed_down"), "": ""}
+    table = table.assign(  # categoricals: renaming the categories relabels every row
+        base_grade=table["base_grade"].cat.rename_categories(labels),
+        new_grade=table["new_grade"].cat.rename_categories(labels),
+        crossed=table["crossed"].cat.rename_categories(crossed),
+    )
+    if robust is not None:
+        extra = robust.frame.set_index("agent_id")
+        ids = table["agent_id"]
+        table = table.assign(
+            likely_grade=ids.map(extra["likely_grade"]).map(labels),
+            likely_probability=ids.map(extra["likely_probability"]),
+            rank_interval=ids.map(extra["rank_interval"]),
+            coin_toss=ids.map(extra["coin_toss"]).astype(bool),
+        )
+    table = table.sort_values(["new_rank", "agent_id"], na_position="last")
+    return table.drop(columns=["tickets"]).reset_index(drop=True)
+
+
+def rank_column_config(ctx: Context) -> dict:
+    t = ctx.t
+    number = st.column_config.NumberColumn
+    return {
+        "agent_id": t("agent_id"),
+        "name": t("name"),
+        "team": t("team"),
+        "base_composite": number(t("whatif_base_score"), **SCORE),
+        "new_composite": st.column_config.ProgressColumn(t("whatif_new_score"), **SCORE),
+        "base_rank": t("whatif_base_rank"),
+        "new_rank": t("whatif_new_rank"),
+        "movement": number(t("whatif_movement"), format="%+d"),
+        "base_grade": t("whatif_base_grade"),
+        "new_grade": t("whatif_new_grade"),
+        "base_payout": number(t("whatif_base_payout"), **MONEY),
+        "new_payout": number(t("whatif_new_payout"), **MONEY),
+        "payout_change": number(t("whatif_payout_change"), **MONEY),
+        "crossed": t("whatif_crossed"),
+        "likely_grade": t("whatif_likely_grade"),
+        "likely_probability": number(t("whatif_likely_probability"), format="percent"),
+        "rank_interval": t("whatif_rank_interval"),
+        "coin_toss": t("whatif_coin_toss"),
+    }
+
+
+def agents_section(ctx: Context, comparison: whatif.Comparison, robust) -> None:
+    """The rank table, the biggest movers' slope chart and the grade-transition matrix."""
+    t = ctx.t
+    st.markdown(f"**{t('whatif_rank_table')}**")
+    st.dataframe(
+        rank_table(ctx, comparison, robust),
+        hide_index=True,
+        column_config=rank_column_config(ctx),
+        key="whatif_ranks",
+    )
+    slope_col, transition_col = st.columns([2, 3])
+    movers = whatif_charts.biggest_movers(comparison.agents, limit=12)
+    slope = whatif_charts.rank_slope(
+        movers, t("whatif_slope"), t("whatif_base"), t("whatif_new"), t("whatif_rank")
+    )
+    slope_col.plotly_chart(slope, key="whatif_slope_chart")
+    with transition_col:
+        transitions(ctx, comparison)
+
+
+def transitions(ctx: Context, comparison: whatif.Comparison) -> None:
+    """Baseline grade → new grade counts; a clicked cell lists its agents."""
+    t = ctx.t
+    st.markdown(f"**{t('whatif_transitions')}**")
+    labels = list(grade_labels(ctx).values())
+    matrix_table = comparison.transitions.set_axis(labels, axis=0).set_axis(labels, axis=1)
+    picked = st.dataframe(
+        matrix_table, on_select="rerun", selection_mode="single-cell", key="whatif_transitions"
+    )
+    cells = picked.selection.get("cells", []) if picked else []
+    if not cells:
+        return
+    row, column = cells[0]
+    base = whatif.GRADE_STATES[int(row)]
+    new = whatif.GRADE_STATES[labels.index(column)]
+    agents = comparison.cells.get((base, new), [])
+    st.markdown(t("whatif_cell_agents", base=labels[int(row)], new=column, count=len(agents)))
+    listed = comparison.agents[comparison.agents["agent_id"].isin(agents)]
+    st.dataframe(
+        listed[["agent_id", "name", "team", "base_composite", "new_composite"]],
+        hide_index=True,
+        key="whatif_cell_agents",
+        column_config=rank_column_config(ctx),
+    )
+
+
+def teams_section(ctx: Context, comparison: whatif.Comparison) -> None:
+    """Team ranking change and bonus per team, baseline next to new."""
+    t = ctx.t
+    number = st.column_config.NumberColumn
+    st.subheader(t("whatif_teams"))
+    team_col, payout_col = st.columns(2)
+    team_col.dataframe(
+        comparison.teams,
+        hide_index=True,
+        key="whatif_team_table",
+        column_config={
+            "team": t("team"),
+            "base_composite": number(t("whatif_base_score"), format="%.1f"),
+            "new_composite": number(t("whatif_new_score"), format="%.1f"),
+            "base_payout": number(t("whatif_base_payout"), **MONEY),
+            "new_payout": number(t("whatif_new_payout"), **MONEY),
+            "base_rank": t("whatif_base_rank"),
+            "new_rank": t("whatif_new_rank"),
+            "movement": number(t("whatif_movement"), format="%+d"),
+            "payout_change": number(t("whatif_payout_change"), **MONEY),
+        },
+    )
+    chart = whatif_charts.team_payouts(
+        comparison.teams,
+        t("whatif_team_payouts"),
+        t("whatif_base"),
+        t("whatif_new"),
+        t("whatif_amount"),
+    )
+    payout_col.plotly_chart(chart, key="whatif_team_chart")
+
+
+def robustness_section(
+    ctx: Context, robust: whatif.Robustness | None, new_frame: pd.DataFrame
+) -> None:
+    """Each agent's rank interval under weight variations, coin tosses first (top 40)."""
+    t = ctx.t
+    st.subheader(t("whatif_robustness"))
+    if robust is None:
+        st.info(t("whatif_robustness_segments"))
+        return
+    st.caption(
+        t(
+            "whatif_robustness_help",
+            draws=robust.draws,
+            concentration=robust.concentration,
+            limit=whatif.COIN_TOSS,
+        )
+    )
+    shown = robust.frame.assign(rank=new_frame["dept_rank"].to_numpy(float))
+    shown = shown.sort_values(["coin_toss", "rank"], ascending=[False, True]).head(40)
+    chart = whatif_charts.rank_intervals(
+        shown, shown["name"], t("whatif_intervals_chart"), t("whatif_rank"), grade_labels(ctx)
+    )
+    st.plotly_chart(chart, key="whatif_interval_chart")
