@@ -52,7 +52,3 @@ def _store(state_dir: str) -> scenarios.ScenarioStore:
 def store() -> scenarios.ScenarioStore:
     """The scenario store of the state folder (opened, and repaired if need be, once)."""
     return _store(app_setting("state_dir"))
-
-
-def preset_weights(name: str) -> dict[str, float]:
-    return dict(data.weight_schemes()[name].weights)

@@ -22,9 +22,12 @@ from .shell import Context, labelled
 from .whatif_results import grade_label
 
 SEGMENT_PRESETS = {"enterprise": "sla_first", "individual": "customer_experience"}
+THRESHOLD_KEYS = tuple(f"whatif_threshold_{g}" for g in GRADES[:3])
+QUOTA_KEYS = tuple(f"whatif_quota_{g}" for g in GRADES)
+_KEPT_KEY = "_whatif_kept"  # the last values of KEPT, restored when Streamlit drops them
 KEPT = (
-    *(f"whatif_threshold_{g}" for g in GRADES[:3]),
-    *(f"whatif_quota_{g}" for g in GRADES),
+    *THRESHOLD_KEYS,
+    *QUOTA_KEYS,
     "whatif_grading",
     "whatif_mode",
     "whatif_pool",
@@ -39,8 +42,8 @@ def slider_key(weight_set: str, kpi_id: str) -> str:
 class Lab:
     """The lab of one run: the cached KPI matrix, the scenario store and the controls.
 
-    Made afresh on every (fragment) run, so `official` is the official scenario as stored
-    now; callbacks run with the Lab of the run that drew their widget and read the store
+    Made afresh on every (fragment) run, so `saved` and `official` are the scenarios as
+    stored now; callbacks run with the Lab of the run that drew their widget and read the store
     again where it may have changed since.
     """
 
@@ -50,9 +53,13 @@ class Lab:
         self.kpi_ids = [k.id for k in matrix.kpis]
         self.filters = ctx.view.filters()
         self.store = whatif_data.store()
-        self.official = self.store.official()
+        self.saved, self.official = self.store.catalogue()
         self.segments_available = whatif_data.has_segments(ctx.path)
+        self.schemes = data.weight_schemes()
         self.state = st.session_state
+
+    def preset_weights(self, name: str) -> dict[str, float]:
+        return dict(self.schemes[name].weights)
 
     # -----------------------------------------------------------------------------------
     # State: weights, baseline, what Streamlit drops between runs
@@ -78,7 +85,7 @@ class Lab:
     def on_preset(self, weight_set: str) -> None:
         name = self.state.get(f"whatif_preset_{weight_set}")
         if name:
-            self.apply_weights(weight_set, whatif_data.preset_weights(name))
+            self.apply_weights(weight_set, self.preset_weights(name))
 
     def baseline_setup(self, official: scenarios.Scenario | None = None) -> whatif.Setup:
         """The official scenario, else the balanced scheme with the pool and rule chosen now."""
@@ -87,7 +94,7 @@ class Lab:
             setup = official.setup()
         else:
             setup = whatif.Setup(
-                weights=whatif_data.preset_weights(schemes.DEFAULT_SCHEME),
+                weights=self.preset_weights(schemes.DEFAULT_SCHEME),
                 pool=float(self.state.get("whatif_pool", 100_000.0)),
                 rule=self.state.get("whatif_rule", "grade_multiplier"),
             )
@@ -102,15 +109,31 @@ class Lab:
         self.apply_weights("main", setup.weights)
         for segment in whatif.SEGMENTS:
             weights = (setup.segment_weights or {}).get(segment)
-            preset = whatif_data.preset_weights(SEGMENT_PRESETS[segment])
+            preset = self.preset_weights(SEGMENT_PRESETS[segment])
             self.apply_weights(segment, weights or preset)
         self.state["whatif_grading"] = setup.grading
-        for grade, value in zip(GRADES, setup.thresholds, strict=False):
-            self.state[f"whatif_threshold_{grade}"] = float(value)
-        for grade, value in zip(GRADES, setup.quotas, strict=True):
-            self.state[f"whatif_quota_{grade}"] = round(float(value) * 100, 1)
-        self.state["whatif_pool"] = float(setup.pool)
-        self.state["whatif_rule"] = setup.rule
+        self.set_kept(
+            {
+                **{k: float(v) for k, v in zip(THRESHOLD_KEYS, setup.thresholds, strict=True)},
+                **{
+                    k: round(float(v) * 100, 1)
+                    for k, v in zip(QUOTA_KEYS, setup.quotas, strict=True)
+                },
+                "whatif_pool": float(setup.pool),
+                "whatif_rule": setup.rule,
+            }
+        )
+
+    def set_kept(self, values: dict) -> None:
+        """Set kept controls: the ones drawn in the coming run in session state (over what
+        their widgets hold), every one in the kept copy that `init_state` restores from."""
+        self.state.setdefault(_KEPT_KEY, {}).update(values)
+        drawn = self.kept_keys()
+        for key, value in values.items():
+            if key in drawn:
+                self.state[key] = value
+            else:
+                self.state.pop(key, None)
 
     def on_reset(self) -> None:
         self.load_setup(self.baseline_setup(self.store.official()))
@@ -126,17 +149,24 @@ class Lab:
         weights = self.state.get("whatif_weights_main")
         if weights is None or list(weights) != self.kpi_ids:
             self.load_setup(self.baseline_setup())
-        for key in KEPT:
-            if key not in self.state and f"_keep_{key}" in self.state:
-                self.state[key] = self.state[f"_keep_{key}"]
+        kept = self.state.get(_KEPT_KEY, {})
+        for key in self.kept_keys():
+            if key not in self.state and key in kept:
+                self.state[key] = kept[key]
         for weight_set in self.drawn_weight_sets():
             for kpi_id, value in self.state[f"whatif_weights_{weight_set}"].items():
                 self.state.setdefault(slider_key(weight_set, kpi_id), value)
 
     def keep_state(self) -> None:
-        for key in KEPT:
-            if key in self.state:
-                self.state[f"_keep_{key}"] = self.state[key]
+        kept = self.state.setdefault(_KEPT_KEY, {})
+        kept.update({key: self.state[key] for key in KEPT if key in self.state})
+
+    def kept_keys(self) -> tuple[str, ...]:
+        """The kept controls drawn in this run (thresholds or quotas, as graded)."""
+        kept = self.state.get(_KEPT_KEY, {})
+        grading = self.state.get("whatif_grading", kept.get("whatif_grading", "absolute"))
+        hidden = QUOTA_KEYS if grading == "absolute" else THRESHOLD_KEYS
+        return tuple(key for key in KEPT if key not in hidden)
 
     def segment_mode(self) -> bool:
         return self.segments_available and self.state.get("whatif_mode") == "segments"
@@ -178,7 +208,7 @@ class Lab:
 
     def weight_controls(self, weight_set: str) -> None:
         t, lang = self.ctx.t, self.ctx.lang
-        available = {name: s.label(lang) for name, s in data.weight_schemes().items()}
+        available = {name: s.label(lang) for name, s in self.schemes.items()}
         labels = {k.id: k.label(lang) for k in self.matrix.kpis}
         preset_col, lock_col = st.columns(2)
         preset_col.selectbox(

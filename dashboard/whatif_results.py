@@ -3,6 +3,7 @@ robustness. Each section draws one `scoring.whatif` result; none computes anythi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -32,7 +33,7 @@ def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
     tau_text = "—" if tau != tau else f"{tau:.3f}"
     columns[0].metric(t("whatif_tau"), tau_text, help=t("whatif_tau_help"), border=True)
     columns[1].metric(t("whatif_grade_changes"), comparison.grade_changes, border=True)
-    columns[2].metric(t("whatif_crossings"), len(comparison.crossings), border=True)
+    columns[2].metric(t("whatif_crossings"), comparison.crossing_count, border=True)
     change = new_pay["total"] - base_pay["total"]
     columns[3].metric(
         t("whatif_payout_total"),
@@ -52,7 +53,7 @@ def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
 def rank_table(
     ctx: Context, comparison: whatif.Comparison, robust: whatif.Robustness | None
 ) -> pd.DataFrame:
-    """Every agent in the teams shown, by new rank, with labels in the user's language."""
+    """Every agent in the teams shown, by new rank then id, labels in the user's language."""
     t = ctx.t
     table = comparison.agents
     if ctx.view.teams:
@@ -73,8 +74,10 @@ def rank_table(
             rank_interval=ids.map(extra["rank_interval"]),
             coin_toss=ids.map(extra["coin_toss"]).astype(bool),
         )
-    table = table.sort_values(["new_rank", "agent_id"], na_position="last")
-    return table.drop(columns=["tickets"]).reset_index(drop=True)
+    # A stable sort keeps the matrix order (by agent id) among equal ranks.
+    rank = table["new_rank"].to_numpy(float, na_value=np.inf)
+    by_rank = np.argsort(rank, kind="stable")
+    return table.drop(columns=["tickets"]).take(by_rank).reset_index(drop=True)
 
 
 def rank_column_config(ctx: Context) -> dict:

@@ -29,7 +29,7 @@ def scenario_panel(lab: Lab, setup: whatif.Setup) -> None:
     author_col.text_input(t("whatif_author"), key="whatif_author", max_chars=80)
     save_col.button(t("whatif_save"), key="whatif_save", on_click=on_save, args=(lab,))
     export_button(lab, setup)
-    saved = lab.store.list()
+    saved = lab.saved
     if not saved:
         st.caption(t("whatif_no_scenarios"))
         return

@@ -235,9 +235,14 @@ class ScenarioStore:
             found.append((scenario, official))
         return found
 
+    def catalogue(self) -> tuple[list[Scenario], Scenario | None]:
+        """Every readable scenario by name, and the official one (one read of the store)."""
+        found = self._read_all()
+        return [s for s, _ in found], next((s for s, official in found if official), None)
+
     def list(self) -> list[Scenario]:
         """Every readable scenario, by name."""
-        return [scenario for scenario, _ in self._read_all()]
+        return self.catalogue()[0]
 
     def names(self) -> list[str]:
         return [s.name for s in self.list()]
@@ -250,7 +255,7 @@ class ScenarioStore:
 
     def official(self) -> Scenario | None:
         """The scenario marked as the official baseline, if any."""
-        return next((s for s, official in self._read_all() if official), None)
+        return self.catalogue()[1]
 
     # -- writing -----------------------------------------------------------------------
 

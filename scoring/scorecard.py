@@ -57,7 +57,7 @@ class ScoringConfig:
 class KpiMatrix:
     """Per-agent KPI values for one filter: the input of every scoring run."""
 
-    frame: pd.DataFrame  # one row per agent: agent columns, tickets, KPI inputs and values
+    frame: pd.DataFrame  # one row per agent, by agent id: agent columns, tickets, KPI values
     kpis: tuple[KPI, ...]  # the KPIs this dataset supports, in registry order
     unavailable: dict[str, str]  # KPI id → why it cannot be computed
     priors: dict[str, dict] = field(default_factory=dict)
@@ -73,6 +73,13 @@ class KpiMatrix:
         den = self.frame.get(f"{k.id}__den")
         enough = np.ones(len(values), bool) if den is None else den.to_numpy(float) >= k.min_sample
         return ~np.isnan(values) & enough
+
+    @cached_property
+    def team_codes(self) -> np.ndarray:
+        """Each agent's team as a number (NaN: no team): per-team ranks without hashing
+        the team names on every re-score."""
+        codes = pd.factorize(self.frame["team"])[0]
+        return np.where(codes < 0, np.nan, codes)
 
     def normalised(self, config: ScoringConfig) -> np.ndarray:
         """Agents × KPIs on 0–100 (NaN where not measurable); cached per setting."""
@@ -194,7 +201,6 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets < config.min_tickets) | (coverage < config.min_coverage)
     graded_composite = np.where(insufficient, np.nan, composite)
-    teams = matrix.frame["team"].to_numpy()
     frame = pd.DataFrame(
         {
             **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
@@ -204,7 +210,7 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
             "insufficient_data": insufficient,
             "grade": grades(graded_composite, config),
             "dept_rank": rank(graded_composite),
-            "team_rank": rank(graded_composite, teams),
+            "team_rank": rank(graded_composite, matrix.team_codes),
         }
     )
     left_out = (weights > 0) & ~measurable

@@ -287,23 +287,27 @@ class Comparison:
     def crossings(self) -> pd.DataFrame:
         return self.agents[self.agents["crossed"] != ""]
 
+    @property
+    def crossing_count(self) -> int:
+        return int((self.agents["crossed"] != "").sum())
 
-_STATE_INDEX = {state: i for i, state in enumerate(GRADE_STATES)}
-_INSUFFICIENT = _STATE_INDEX["insufficient_data"]
+
+_INSUFFICIENT = GRADE_STATES.index("insufficient_data")
+_STATES = pd.CategoricalDtype(GRADE_STATES)
+_CROSSINGS = pd.CategoricalDtype(CROSSINGS)
 
 
 def grade_codes(frame: pd.DataFrame) -> np.ndarray:
     """Each agent's grade state as its index in GRADE_STATES: the grade, or
     "insufficient_data" for agents without one (insufficient data, or not graded)."""
-    grades = frame["grade"].tolist()
-    codes = np.fromiter(
-        (_STATE_INDEX.get(g, -1) if isinstance(g, str) else _INSUFFICIENT for g in grades),
-        dtype=np.intp,
-        count=len(grades),
-    )
-    if (codes < 0).any():
-        unknown = sorted({g for g, c in zip(grades, codes, strict=True) if c < 0})
-        raise ValueError(f"unknown grade(s) {unknown}: expected one of {list(GRADE_STATES)}")
+    grades = frame["grade"].to_numpy(object)
+    codes = np.full(len(grades), _INSUFFICIENT, dtype=np.intp)
+    for i, grade in enumerate(grading_rules.GRADES):
+        codes[grades == grade] = i
+    unknown = (codes == _INSUFFICIENT) & ~pd.isna(grades)
+    if unknown.any():
+        found = sorted(set(grades[unknown]))
+        raise ValueError(f"unknown grade(s) {found}: expected one of {list(GRADE_STATES)}")
     return np.where(frame["insufficient_data"].to_numpy(bool), _INSUFFICIENT, codes)
 
 
@@ -339,7 +343,7 @@ def compare(
     base_tier = bonus_tier(baseline, base_setup, base_code)
     new_tier = bonus_tier(new, new_setup, new_code)
     crossed = pd.Categorical.from_codes(
-        np.where(new_tier > base_tier, 1, np.where(new_tier < base_tier, 2, 0)), CROSSINGS
+        np.where(new_tier > base_tier, 1, np.where(new_tier < base_tier, 2, 0)), dtype=_CROSSINGS
     )
     base_composite = baseline["composite"].to_numpy(float)
     new_composite = new["composite"].to_numpy(float)
@@ -351,8 +355,8 @@ def compare(
             "tickets": new["tickets"].to_numpy(),
             "base_composite": base_composite,
             "new_composite": new_composite,
-            "base_grade": pd.Categorical.from_codes(base_code, GRADE_STATES),
-            "new_grade": pd.Categorical.from_codes(new_code, GRADE_STATES),
+            "base_grade": pd.Categorical.from_codes(base_code, dtype=_STATES),
+            "new_grade": pd.Categorical.from_codes(new_code, dtype=_STATES),
             "base_rank": base_rank,
             "new_rank": new_rank,
             "base_payout": base_payout,
@@ -397,19 +401,24 @@ def _transitions(
 
 
 def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Per team: mean score and rank (graded agents) and payouts, baseline and new.
+    """Per team: mean score and rank (graded agents) and payouts, baseline and new; by new
+    rank (unranked teams last), then name.
 
     `baseline` and `new` list the same agents (see `compare`), so their teams are the same.
     """
     codes, names = pd.factorize(new["team"], sort=True)
-    columns: dict[str, np.ndarray] = {"team": np.asarray(names, dtype=object)}
-    for prefix, frame in (("base", baseline), ("new", new)):
-        summary = _team_summary(frame, codes, len(names))
-        columns.update({f"{prefix}_{name}": values for name, values in summary.items()})
-    teams = pd.DataFrame(columns)
-    teams["movement"] = (teams["base_rank"] - teams["new_rank"]).astype("Int64")
-    teams["payout_change"] = np.round(teams["new_payout"] - teams["base_payout"], 2)
-    return teams.sort_values(["new_rank", "team"], na_position="last").reset_index(drop=True)
+    base = _team_summary(baseline, codes, len(names))
+    now = _team_summary(new, codes, len(names))
+    new_rank = now["rank"].to_numpy(float, na_value=np.inf)
+    order = np.lexsort((np.arange(len(names)), new_rank))
+    columns = {
+        "team": np.asarray(names, dtype=object),
+        **{f"base_{name}": values for name, values in base.items()},
+        **{f"new_{name}": values for name, values in now.items()},
+        "movement": base["rank"] - now["rank"],
+        "payout_change": np.round(now["payout"] - base["payout"], 2),
+    }
+    return pd.DataFrame({name: values[order] for name, values in columns.items()})
 
 
 def _team_summary(frame: pd.DataFrame, codes: np.ndarray, teams: int) -> dict[str, np.ndarray]:

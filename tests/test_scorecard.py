@@ -637,3 +637,15 @@ def test_build_matrix_shrinks_and_scores_end_to_end(tmp_path):
         assert (frame[f"{k}_shrunk"] <= frame[f"{k}_hi"]).all()
     card = score(matrix, ScoringConfig(weights={"resolution_rate": 1, "csat": 1}))
     assert by_agent(card, "dept_rank")["A1"] == 1
+
+
+def test_matrix_rows_are_ordered_by_agent_id(tmp_path):
+    # Ties in the what-if rank table keep this order, so it is part of the contract.
+    ids = ["Z9", "A1", "m3", "B2", "张三"]
+    root = write_dataset(
+        tmp_path,
+        agents=[agent(a, team="T2" if i % 2 else "T1") for i, a in enumerate(ids)],
+        tickets=[ticket(f"t{i}", a, i) for i, a in enumerate(reversed(ids))],
+    )
+    matrix = build_matrix(open_dataset(root))
+    assert matrix.frame["agent_id"].tolist() == sorted(ids)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scoring import scorecard, whatif
@@ -158,7 +159,7 @@ def test_a_weight_change_moves_ranks_grades_and_payouts_as_worked_out_by_hand(fo
     # bonus tiers are the grade multipliers: A 1.5 → 0 down, B 1.2 → 1.0 down, C 0 → 1.2 up,
     # D 0 → 0 crosses nothing
     assert by_agent(agents, "crossed") == {"A": "down", "B": "down", "C": "up", "D": ""}
-    assert len(comparison.crossings) == 3
+    assert len(comparison.crossings) == comparison.crossing_count == 3
     assert comparison.grade_changes == 3
     assert comparison.cells == {
         ("excellent", "unsatisfactory"): ["A"],
@@ -356,3 +357,41 @@ def test_vectorised_ranks_match_scipy_rankdata_min():
     expected = stats.rankdata(-filled, method="min", axis=1)
     assert np.array_equal(np.isnan(ranks), np.isnan(graded))
     assert np.array_equal(ranks[~np.isnan(graded)], expected[~np.isnan(graded)])
+
+
+def test_team_change_ranks_graded_agents_and_puts_unranked_teams_last():
+    # T3's only agent has insufficient data: no mean score, no rank, still in the table
+    def frame(composites, payouts):
+        return pd.DataFrame(
+            {
+                "agent_id": ["a1", "a2", "b1", "c1"],
+                "team": ["T3", "T1", "T2", "T1"],
+                "composite": composites,
+                "insufficient_data": [True, False, False, False],
+                "payout": payouts,
+            }
+        )
+
+    baseline = frame([90.0, 80.0, 70.0, 60.0], [0.0, 300.0, 200.0, 100.0])
+    new = frame([95.0, 50.0, 75.0, 60.0], [0.0, 100.0, 400.0, 100.0])
+    teams = whatif.team_change(baseline, new)
+    # T1: (80+60)/2 = 70 → (50+60)/2 = 55; T2: 70 → 75
+    assert teams["team"].tolist() == ["T2", "T1", "T3"]
+    assert teams["base_composite"].tolist()[:2] == [70.0, 70.0]
+    assert teams["new_composite"].tolist()[:2] == [75.0, 55.0]
+    assert teams["base_rank"].tolist() == [1, 1, pd.NA]
+    assert teams["new_rank"].tolist() == [1, 2, pd.NA]
+    assert teams["movement"].tolist() == [0, -1, pd.NA]
+    assert teams["payout_change"].tolist() == [200.0, -200.0, 0.0]
+
+
+def test_an_unknown_grade_is_named_not_miscounted():
+    frame = pd.DataFrame({"grade": ["excellent", "platinum", None], "insufficient_data": False})
+    with pytest.raises(ValueError, match="platinum"):
+        whatif.grade_codes(frame)
+    known = frame.assign(grade=["excellent", "good", None])
+    assert whatif.grade_codes(known).tolist() == [
+        0,
+        1,
+        whatif.GRADE_STATES.index("insufficient_data"),
+    ]

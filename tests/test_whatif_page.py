@@ -290,3 +290,33 @@ def test_other_datasets_render(monkeypatch, tmp_path, request, dataset):
     at.slider(key="whatif_w_main_csat").set_value(70.0).run()
     no_exception(at)
     assert weights(at)["csat"] == 70.0
+
+
+def test_controls_survive_another_page_and_the_other_mode(monkeypatch, tmp_path):
+    # Streamlit drops the state of widgets a run does not draw; the lab restores it.
+    at = open_lab(monkeypatch, SAMPLE_DATASET, tmp_path)
+    at.slider(key="whatif_w_main_csat").set_value(40.0).run()
+    at.number_input(key="whatif_pool").set_value(50_000.0).run()
+    at.radio(key="whatif_grading").set_value("forced").run()
+    at.number_input(key="whatif_quota_excellent").set_value(20.0)
+    at.number_input(key="whatif_quota_good").set_value(30.0).run()
+    chosen = weights(at)
+    table = ranks(at)
+
+    at.switch_page("app_pages/overview.py").run()
+    assert "whatif_w_main_csat" not in at.session_state  # dropped while away
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert weights(at) == chosen
+    assert at.slider(key="whatif_w_main_csat").value == 40.0
+    assert at.number_input(key="whatif_pool").value == 50_000.0
+    assert at.radio(key="whatif_grading").value == "forced"
+    assert at.number_input(key="whatif_quota_excellent").value == 20.0
+    assert at.number_input(key="whatif_quota_good").value == 30.0
+    pd.testing.assert_frame_equal(ranks(at), table)
+
+    at.radio(key="whatif_mode").set_value("segments").run()
+    assert "whatif_w_main_csat" not in [s.key for s in at.slider]
+    at.radio(key="whatif_mode").set_value("single").run()
+    assert at.slider(key="whatif_w_main_csat").value == 40.0
+    pd.testing.assert_frame_equal(ranks(at), table)
