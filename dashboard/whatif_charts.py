@@ -69,24 +69,35 @@ def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
 def rank_slope(
     movers: pd.DataFrame, title: str, base_label: str, new_label: str, rank_label: str
 ) -> go.Figure:
-    """A slope chart: each agent's baseline rank → new rank (1 at the top)."""
+    """A slope chart: each agent's baseline rank → new rank (1 at the top).
+
+    One line per agent, drawn as two traces (moved up in green, down in red) whose lines
+    are separated by gaps, so the figure stays small however many agents it shows.
+    """
     traces = []
-    for row in movers.to_dict("records"):
-        colour = "#1a7f37" if row["movement"] > 0 else "#cf222e"
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [base_label, new_label],
-                "y": [int(row["base_rank"]), int(row["new_rank"])],
-                "mode": "lines+markers+text",
-                "line": {"color": colour, "width": 2},
-                "text": ["", f"{row['name']} ({int(row['movement']):+d})"],
-                "textposition": "middle right",
-                "name": str(row["name"]),
-                "hovertemplate": f"{row['name']} · {row['team']}<br>%{{x}}: %{{y}}<extra></extra>",
-                "showlegend": False,
-            }
-        )
+    for up, colour in ((True, "#1a7f37"), (False, "#cf222e")):
+        x, y, text, who = [], [], [], []
+        for row in movers[(movers["movement"] > 0) == up].to_dict("records"):
+            label = f"{row['name']} · {row['team']}"
+            x += [base_label, new_label, None]
+            y += [int(row["base_rank"]), int(row["new_rank"]), None]
+            text += ["", f"{row['name']} ({int(row['movement']):+d})", ""]
+            who += [label, label, ""]
+        if x:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": y,
+                    "text": text,
+                    "customdata": who,
+                    "mode": "lines+markers+text",
+                    "line": {"color": colour, "width": 2},
+                    "textposition": "middle right",
+                    "hovertemplate": "%{customdata}<br>%{x}: %{y}<extra></extra>",
+                    "showlegend": False,
+                }
+            )
     layout = {
         "title": {"text": title},
         "yaxis": {"autorange": "reversed", "title": {"text": rank_label}},
