@@ -55,8 +55,8 @@ def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
     """The agents ranked under both setups with the largest rank movement (ties by id)."""
     # Sort only the candidates: ranked both times, moved, and by at least the limit-th
     # largest movement (the rows the full sort would put first).
-    ranked = agents["base_rank"].notna().to_numpy() & agents["new_rank"].notna().to_numpy()
-    size = np.where(ranked, agents["movement"].abs().to_numpy(float, na_value=0.0), 0.0)
+    movement = agents["movement"].to_numpy(float, na_value=np.nan)  # NaN: unranked once
+    size = np.where(np.isnan(movement), 0.0, np.abs(movement))
     candidates = size > 0
     if candidates.sum() > limit > 0:
         candidates &= size >= np.partition(size[candidates], -limit)[-limit]
@@ -74,15 +74,18 @@ def rank_slope(
     One line per agent, drawn as two traces (moved up in green, down in red) whose lines
     are separated by gaps, so the figure stays small however many agents it shows.
     """
+    columns = ("name", "team", "base_rank", "new_rank", "movement")
+    rows = list(zip(*(movers[c].tolist() for c in columns), strict=True))
     traces = []
     for up, colour in ((True, "#1a7f37"), (False, "#cf222e")):
         x, y, text, who = [], [], [], []
-        for row in movers[(movers["movement"] > 0) == up].to_dict("records"):
-            label = f"{row['name']} · {row['team']}"
+        for name, team, base_rank, new_rank, movement in rows:
+            if (movement > 0) != up:
+                continue
             x += [base_label, new_label, None]
-            y += [int(row["base_rank"]), int(row["new_rank"]), None]
-            text += ["", f"{row['name']} ({int(row['movement']):+d})", ""]
-            who += [label, label, ""]
+            y += [int(base_rank), int(new_rank), None]
+            text += ["", f"{name} ({int(movement):+d})", ""]
+            who += [f"{name} · {team}"] * 2 + [""]
         if x:
             traces.append(
                 {

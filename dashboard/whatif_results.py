@@ -58,26 +58,22 @@ def rank_table(
     table = comparison.agents
     if ctx.view.teams:
         table = table[table["team"].isin(ctx.view.teams)]
+    # A stable sort keeps the matrix order (by agent id) among equal ranks.
+    order = np.argsort(table["new_rank"].to_numpy(float, na_value=np.inf), kind="stable")
+    columns = {c: table[c].array.take(order) for c in table.columns if c != "tickets"}
     labels = grade_labels(ctx)
     crossed = {"up": t("whatif_crossed_up"), "down": t("whatif_crossed_down"), "": ""}
-    table = table.assign(  # categoricals: renaming the categories relabels every row
-        base_grade=table["base_grade"].cat.rename_categories(labels),
-        new_grade=table["new_grade"].cat.rename_categories(labels),
-        crossed=table["crossed"].cat.rename_categories(crossed),
-    )
+    # categoricals: renaming the categories relabels every row at once
+    columns["base_grade"] = columns["base_grade"].rename_categories(labels)
+    columns["new_grade"] = columns["new_grade"].rename_categories(labels)
+    columns["crossed"] = columns["crossed"].rename_categories(crossed)
     if robust is not None:
-        extra = robust.frame.set_index("agent_id")
-        ids = table["agent_id"]
-        table = table.assign(
-            likely_grade=ids.map(extra["likely_grade"]).map(labels),
-            likely_probability=ids.map(extra["likely_probability"]),
-            rank_interval=ids.map(extra["rank_interval"]),
-            coin_toss=ids.map(extra["coin_toss"]).astype(bool),
-        )
-    # A stable sort keeps the matrix order (by agent id) among equal ranks.
-    rank = table["new_rank"].to_numpy(float, na_value=np.inf)
-    by_rank = np.argsort(rank, kind="stable")
-    return table.drop(columns=["tickets"]).take(by_rank).reset_index(drop=True)
+        extra = robust.frame.set_index("agent_id").reindex(columns["agent_id"])
+        columns["likely_grade"] = extra["likely_grade"].map(labels).array
+        columns["likely_probability"] = extra["likely_probability"].array
+        columns["rank_interval"] = extra["rank_interval"].array
+        columns["coin_toss"] = extra["coin_toss"].astype(bool).array
+    return pd.DataFrame(columns)
 
 
 def rank_column_config(ctx: Context) -> dict:

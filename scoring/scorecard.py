@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import grading, incentives, normalise, shrinkage
@@ -238,15 +239,40 @@ def grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
     return grading.grade_absolute(composite, config.thresholds)
 
 
-def rank(values: np.ndarray, groups: np.ndarray | None = None) -> pd.Series:
-    """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked."""
-    series = pd.Series(values)
-    ranked = (
-        series.rank(ascending=False, method="min")
-        if groups is None
-        else series.groupby(groups).rank(ascending=False, method="min")
-    )
-    return ranked.astype("Int64")
+def rank(values: npt.ArrayLike, groups: npt.ArrayLike | None = None) -> pd.Series:
+    """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked.
+
+    With `groups`, ranks within each group (names, or numbers with NaN for none); an agent
+    without a group is unranked. A Series keeps its index. In numpy: one sort by group and
+    descending value, then each value's rank is where its tie starts, counted from where its
+    group starts.
+    """
+    scores = np.asarray(values, dtype=float)
+    codes = np.zeros(scores.size, dtype=np.intp) if groups is None else _group_codes(groups)
+    ranked = np.flatnonzero(~np.isnan(scores) & (codes >= 0))
+    order = ranked[np.lexsort((-scores[ranked], codes[ranked]))]
+    group, score = codes[order], scores[order]
+    new_group = np.ones(order.size, bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_score = new_group.copy()
+    new_score[1:] |= score[1:] != score[:-1]
+    positions = np.arange(order.size)
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+    tie_start = np.maximum.accumulate(np.where(new_score, positions, 0))
+    result = np.zeros(scores.size, dtype=np.int64)
+    result[order] = tie_start - group_start + 1
+    unranked = np.ones(scores.size, bool)
+    unranked[order] = False
+    index = values.index if isinstance(values, pd.Series) else None
+    return pd.Series(pd.arrays.IntegerArray(result, unranked), index=index)
+
+
+def _group_codes(groups: npt.ArrayLike) -> np.ndarray:
+    """A non-negative integer per group, −1 for none (NaN or None)."""
+    array = np.asarray(groups)
+    if array.dtype.kind == "f":
+        return np.where(np.isnan(array), -1, array).astype(np.intp)
+    return pd.factorize(array)[0].astype(np.intp)
 
 
 def with_payouts(card: Scorecard, pool: float, rule: str = "grade_multiplier", **options):

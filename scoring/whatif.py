@@ -175,8 +175,9 @@ def evaluate(matrices: Matrices, setup: Setup, explain: bool = True) -> pd.DataF
 
 def with_payouts(frame: pd.DataFrame, setup: Setup, explain: bool = True) -> pd.DataFrame:
     """The frame plus `payout` and its explanation (insufficient data → no payout)."""
+    insufficient = frame["insufficient_data"].to_numpy(bool)
     allocation = incentives.allocate(
-        frame["composite"].where(~frame["insufficient_data"]).to_numpy(float),
+        np.where(insufficient, np.nan, frame["composite"].to_numpy(float)),
         frame["grade"].to_numpy(object),
         setup.pool,
         setup.rule,
@@ -439,12 +440,13 @@ def _team_summary(frame: pd.DataFrame, codes: np.ndarray, teams: int) -> dict[st
 
 def payout_summary(frame: pd.DataFrame) -> dict[str, float]:
     """Total paid, number paid, and the spread of the payouts among eligible agents."""
-    paid = frame.loc[~frame["insufficient_data"], "payout"].to_numpy(float)
+    payouts = frame["payout"].to_numpy(float)
+    paid = payouts[~frame["insufficient_data"].to_numpy(bool)]
     if paid.size == 0:
         return {"total": 0.0, "paid": 0, "min": math.nan, "median": math.nan, "max": math.nan,
                 "spread": math.nan}  # fmt: skip
     return {
-        "total": math.fsum(frame["payout"]),
+        "total": math.fsum(payouts.tolist()),
         "paid": int((paid > 0).sum()),
         "min": float(paid.min()),
         "median": float(np.median(paid)),

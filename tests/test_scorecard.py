@@ -28,6 +28,7 @@ from scoring.scorecard import (
     explain,
     grade_counts,
     normalised_weights,
+    rank,
     score,
     team_summary,
     with_payouts,
@@ -649,3 +650,34 @@ def test_matrix_rows_are_ordered_by_agent_id(tmp_path):
     )
     matrix = build_matrix(open_dataset(root))
     assert matrix.frame["agent_id"].tolist() == sorted(ids)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.none(), st.sampled_from([50.0, 60.0, 60.0, 75.5, 90.0]), st.floats(0, 100)
+            ),
+            st.one_of(st.none(), st.sampled_from(["T1", "T2", "T3"])),
+        ),
+        max_size=40,
+    )
+)
+def test_ranks_match_pandas_min_method_within_groups(rows):
+    values = np.array([math.nan if v is None else v for v, _ in rows], dtype=float)
+    teams = np.array([t for _, t in rows], dtype=object)
+    series = pd.Series(values)
+    expected_department = series.rank(ascending=False, method="min")
+    expected_team = series.groupby(teams).rank(ascending=False, method="min")
+    assert rank(values).astype(float).tolist() == pytest.approx(
+        expected_department.tolist(), nan_ok=True
+    )
+    assert rank(values, teams).astype(float).tolist() == pytest.approx(
+        expected_team.reindex(series.index).tolist(), nan_ok=True
+    )
+    codes = pd.factorize(teams)[0].astype(float)  # teams as numbers, as KpiMatrix.team_codes
+    codes[codes < 0] = math.nan
+    assert rank(values, codes).astype(float).tolist() == pytest.approx(
+        expected_team.reindex(series.index).tolist(), nan_ok=True
+    )

@@ -86,7 +86,7 @@ def test_hand_made_weight_change_against_the_official_baseline(monkeypatch, four
     assert weights(at)[HANDLE] == 50.0 and weights(at)[PARTS] == 50.0
     table = ranks(at)
     # new scores A 50, B 62.5, C 75, D 50 → ranks C 1, B 2, A and D 3
-    assert table["agent_id"].tolist()[:2] == ["C", "B"]
+    assert table["agent_id"].tolist() == ["C", "B", "A", "D"]  # A and D tie at 3: by id
     assert by_agent(table, "new_rank") == {"A": 3, "B": 2, "C": 1, "D": 3}
     assert by_agent(table, "movement") == {"A": -2, "B": 0, "C": 2, "D": 1}
     assert by_agent(table, "new_grade") == {
@@ -181,6 +181,11 @@ def test_rule_grading_and_robustness(monkeypatch, four, tmp_path):
     no_exception(at)
     table = ranks(at)
     assert by_agent(table, "coin_toss") == {"A": False, "B": False, "C": True, "D": False}
+    probability = by_agent(table, "likely_probability")
+    assert probability["C"] < 0.8 <= min(probability[a] for a in "ABD")
+    grade_names = {t(f"grade_{g}", "en") for g in ("excellent", "good", "satisfactory",
+                                                    "unsatisfactory")}  # fmt: skip
+    assert set(by_agent(table, "likely_grade").values()) <= grade_names
     assert metric(at, "whatif_coin_tosses") == "1"
     assert len(at.get("plotly_chart")) == 3  # slope, team payouts, rank intervals
 
