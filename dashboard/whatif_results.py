@@ -73,6 +73,8 @@ def rank_table(
         columns["likely_probability"] = extra["likely_probability"].array
         columns["rank_interval"] = extra["rank_interval"].array
         columns["coin_toss"] = extra["coin_toss"].astype(bool).array
+        for state in whatif.GRADE_STATES:
+            columns[f"p_{state}"] = extra[f"p_{state}"].array
     return pd.DataFrame(columns)
 
 
@@ -98,6 +100,12 @@ def rank_column_config(ctx: Context) -> dict:
         "likely_probability": number(t("whatif_likely_probability"), format="percent"),
         "rank_interval": t("whatif_rank_interval"),
         "coin_toss": t("whatif_coin_toss"),
+        **{
+            f"p_{state}": number(
+                t("whatif_grade_probability", grade=label), format="percent", width="small"
+            )
+            for state, label in grade_labels(ctx).items()
+        },
     }
 
 

@@ -86,6 +86,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--",
         "--data",
         str(SAMPLE_DATASET),
+        "--state",  # scenarios and actions saved by the tests stay out of the repo's state/
+        str(tmp_path_factory.mktemp("state")),
     ]
     env = {k: v for k, v in os.environ.items() if k != "SPD_DATA_DIR"}
     with log.open("wb") as output:

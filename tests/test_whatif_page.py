@@ -186,6 +186,10 @@ def test_rule_grading_and_robustness(monkeypatch, four, tmp_path):
     grade_names = {t(f"grade_{g}", "en") for g in ("excellent", "good", "satisfactory",
                                                     "unsatisfactory")}  # fmt: skip
     assert set(by_agent(table, "likely_grade").values()) <= grade_names
+    states = ("excellent", "good", "satisfactory", "unsatisfactory", "insufficient_data")
+    grade_probabilities = table[[f"p_{s}" for s in states]]
+    assert grade_probabilities.sum(axis=1).round(9).eq(1).all()  # each agent: some state
+    assert grade_probabilities.max(axis=1).tolist() == table["likely_probability"].tolist()
     assert metric(at, "whatif_coin_tosses") == "1"
     assert len(at.get("plotly_chart")) == 3  # slope, team payouts, rank intervals
 

@@ -124,6 +124,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_coin_tosses": {"en": "Coin-toss grades", "zh": "等级不稳定人数"},
     "whatif_likely_grade": {"en": "Most likely grade", "zh": "最可能等级"},
     "whatif_likely_probability": {"en": "Probability", "zh": "概率"},
+    "whatif_grade_probability": {"en": "P({grade})", "zh": "{grade}概率"},
     "whatif_rank_interval": {"en": "Rank 95% interval", "zh": "排名 95% 区间"},
     "whatif_coin_toss": {"en": "Coin toss", "zh": "不稳定"},
     "whatif_intervals_chart": {
