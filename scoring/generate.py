@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .bad_rows import plant as plant_bad_rows
 from .contract import ARROW_TYPE, SEGMENTS, STAGE_INTERVALS, TABLES_BY_NAME
 
 DEFAULT_TICKETS = 40_000
@@ -1323,11 +1324,14 @@ def generate(
     start: str = "2025-12-01",
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    bad_rows: bool = False,
 ) -> dict:
     """Write a complete dataset (all contract tables) and its manifest `truth.json` to `out_dir`.
 
-    `progress(done, total)` is called with ticket counts after each written part. Returns the
-    manifest.
+    `progress(done, total)` is called with ticket counts after each written part. With
+    `bad_rows`, a few tickets and surveys that break the contract's rules are added
+    (`scoring.bad_rows`; the manifest's "bad_rows" counts them per rule, "counts" are the
+    rows generated without them). Returns the manifest.
     """
     params = _validated_params(tickets, agents, teams, months, start, seed)
     period = _Period(date.fromisoformat(params["start"]), params["months"])
@@ -1343,6 +1347,7 @@ def generate(
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = table.num_rows
     manifest = _manifest(world, params, counts)
+    manifest["bad_rows"] = plant_bad_rows(out) if bad_rows else {}
     (out / "truth.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
 
@@ -1364,6 +1369,12 @@ def add_generate_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--teams", type=int, default=6)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--start", default="2025-12-01", help="first day of a month, YYYY-MM-DD")
+    parser.add_argument(
+        "--bad-rows",
+        action="store_true",
+        help="also write a few tickets and surveys that break the contract's rules, to see "
+        "the data-quality report at work (counted per rule in truth.json)",
+    )
     parser.set_defaults(func=run_generate_command)
     return parser
 
@@ -1383,6 +1394,7 @@ def run_generate_command(args: argparse.Namespace) -> int:
         start=args.start,
         seed=args.seed,
         progress=report,
+        bad_rows=args.bad_rows,
     )
     counts = manifest["counts"]
     print(
