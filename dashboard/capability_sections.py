@@ -36,6 +36,12 @@ EFFECTS_SHOWN = [
 # --- Formats and labels shared by the sections ---------------------------------------------
 
 
+def _interval(ctx: Context, side: str, number_format: str):
+    """A column of an interval's low or high end, labelled with the credible level."""
+    level = capability.CapabilityConfig().level
+    return NUMBER(ctx.t(f"capability_interval_{side}", level=level), format=number_format)
+
+
 def _rating(value: float) -> str:
     return "—" if value != value else f"{value:.2f}"
 
@@ -194,8 +200,8 @@ def _needs_columns(ctx: Context) -> dict:
         "cases": NUMBER(ctx.t("capability_cases"), format="%d"),
         "per_month": NUMBER(ctx.t("capability_per_month"), format="%.1f"),
         "value": NUMBER(ctx.t("capability_value"), format="%.3f"),
-        "lo": NUMBER("95% lo", format="%.3f"),
-        "hi": NUMBER("95% hi", format="%.3f"),
+        "lo": _interval(ctx, "low", "%.3f"),
+        "hi": _interval(ctx, "high", "%.3f"),
         "reference": NUMBER(ctx.t("capability_reference"), format="%.3f"),
         "gap": NUMBER(ctx.t("capability_gap"), format="%+.3f"),
         "impact": NUMBER(ctx.t("capability_impact"), format="%.1f"),
@@ -360,8 +366,8 @@ def _effects_columns(ctx: Context) -> dict:
         "change": NUMBER(ctx.t("capability_change"), format="%+.3f"),
         "peers_change": NUMBER(ctx.t("capability_peers_change"), format="%+.3f"),
         "did": NUMBER(ctx.t("capability_did"), format="%+.3f"),
-        "did_lo": NUMBER("95% lo", format="%+.3f"),
-        "did_hi": NUMBER("95% hi", format="%+.3f"),
+        "did_lo": _interval(ctx, "low", "%+.3f"),
+        "did_hi": _interval(ctx, "high", "%+.3f"),
         "p_value": NUMBER(ctx.t("capability_p_value"), format="%.3f"),
     }
 
@@ -418,8 +424,8 @@ def _blind_spots_table(ctx: Context, spots: pd.DataFrame) -> None:
         column_config={
             "agent_id": ctx.t("capability_feedback_agent"),
             "gap": NUMBER(ctx.t("capability_self_gap"), format="%+.2f"),
-            "lo": NUMBER("95% lo", format="%+.2f"),
-            "hi": NUMBER("95% hi", format="%+.2f"),
+            "lo": _interval(ctx, "low", "%+.2f"),
+            "hi": _interval(ctx, "high", "%+.2f"),
             "worst": ctx.t("capability_worst"),
         },
     )
@@ -486,16 +492,15 @@ def _plan_describer(ctx: Context, kpi: KPI):
 
 def _training_texts(ctx: Context, plan: pd.DataFrame) -> list[str]:
     """The suggested course; for a blind spot, a feedback talk; else "no course"."""
-    blind_spot = ctx.t("capability_plan_blind_spot")
     return [
         course
         if isinstance(course, str)
         else (
             ctx.t("capability_plan_blind_training")
-            if gap == blind_spot
+            if kind == "blind_spot"
             else ctx.t("capability_no_course")
         )
-        for course, gap in zip(plan["training"], plan["gap"], strict=True)
+        for course, kind in zip(plan["training"], plan["kind"], strict=True)
     ]
 
 
@@ -521,7 +526,7 @@ def plan_section(
     if plan.empty:
         st.info(ctx.t("capability_no_plan"))
         return
-    plan["training"] = _training_texts(ctx, plan)
+    plan = plan.assign(training=_training_texts(ctx, plan)).drop(columns="kind")
     headers = _plan_headers(ctx)
     st.dataframe(plan, hide_index=True, key="capability_plan", column_config=headers)
     tables.download_buttons(

@@ -36,10 +36,14 @@ def trend_markers(store: actions.ActionStore, scope: Scope, k: KPI) -> list[tupl
     """(start date, "#id measure…") of the scope's actions on this KPI; at the agent level,
     the team's actions and the agent's own."""
     return [
-        (a.start_date, f"#{a.id} {a.measure[:MARKER_LENGTH]}")
+        (a.start_date, f"#{a.id} {_shortened(a.measure)}")
         for a in store.list(team=scope.team, kpi=k.id)
         if scope.level != "agent" or a.agent_id in (None, scope.agent)
     ]
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MARKER_LENGTH else text[: MARKER_LENGTH - 1] + "…"
 
 
 def status_label(ctx: Context, status: str) -> str:

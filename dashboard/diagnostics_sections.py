@@ -39,6 +39,12 @@ def parse_drill(text: str | None) -> dict | None:
     return {column: value} if column in DRILL_COLUMNS and value else None
 
 
+def forget_agent() -> None:
+    """Drop an agent the dataset does not know from the selection and the address."""
+    st.session_state["w_agent"] = None
+    st.query_params.pop("agent", None)
+
+
 def scope_from_url(ctx: Context) -> tuple[Scope, dict | None]:
     """The level shown (department, one team, one agent) and the drilled cell, if any.
 
@@ -51,6 +57,7 @@ def scope_from_url(ctx: Context) -> tuple[Scope, dict | None]:
         agent_team = dd.agent_team(ctx.path, agent)
         if agent_team is None:
             st.warning(ctx.t("diagnostics_unknown_agent", agent=agent))
+            forget_agent()
             agent = None
         else:
             team = agent_team

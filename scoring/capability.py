@@ -715,7 +715,8 @@ def team_needs(needs: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)[columns]
 
 
-PLAN_COLUMNS = ["agent_id", "name", "team", "owner", "gap", "evidence", "training"]
+PLAN_COLUMNS = ["agent_id", "name", "team", "owner", "gap", "evidence", "training", "kind"]
+PLAN_KINDS = ("training_need", "blind_spot")
 
 
 def coaching_plan(
@@ -726,23 +727,24 @@ def coaching_plan(
     describe,
 ) -> pd.DataFrame:
     """One row per agent and gap: owner (the agent's supervisor, else the team), the gap,
-    its evidence and the suggested training. `describe(row) -> (gap, evidence)` words a
-    need (the page passes a translated one); blind spots are added as a gap of their own."""
+    its evidence, the suggested training and the kind of gap (PLAN_KINDS: a training need,
+    or a 360 blind spot, added as a gap of its own). `describe(row) -> (gap, evidence)`
+    words either (the page passes a translated one)."""
     roster = agents(ds, filters).set_index("agent_id")
     rows = []
     for need in needs.itertuples(index=False):
         gap, evidence = describe(need)
-        rows.append((need.agent_id, gap, evidence, need.course))
+        rows.append((need.agent_id, gap, evidence, need.course, "training_need"))
     for spot in spots[spots["blind_spot"]].itertuples(index=False) if len(spots) else []:
         gap, evidence = describe(spot)
-        rows.append((spot.agent_id, gap, evidence, None))
+        rows.append((spot.agent_id, gap, evidence, None, "blind_spot"))
     plan = []
-    for agent_id, gap, evidence, course in rows:
+    for agent_id, gap, evidence, course, kind in rows:
         if agent_id not in roster.index:
             continue
         agent = roster.loc[agent_id]
         owner = agent["supervisor"] if isinstance(agent["supervisor"], str) else agent["team"]
-        plan.append((agent_id, agent["name"], agent["team"], owner, gap, evidence, course))
+        plan.append((agent_id, agent["name"], agent["team"], owner, gap, evidence, course, kind))
     frame = pd.DataFrame(plan, columns=PLAN_COLUMNS)
     return frame.sort_values(["team", "agent_id"], kind="stable").reset_index(drop=True)
 

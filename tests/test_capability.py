@@ -198,13 +198,25 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
         ds, Filters(), repair_only, pd.DataFrame(columns=["agent_id", "blind_spot"]),
         lambda row: (row.skill, f"{row.cases:.0f} cases"),
     )  # fmt: skip
-    assert plan.iloc[0][["agent_id", "owner", "gap", "evidence", "training"]].tolist() == [
+    assert plan.iloc[0][["agent_id", "owner", "gap", "evidence", "training", "kind"]].tolist() == [
         "W",
         "Boss",
         "repair",
         "60 cases",
         "Repair 101",
+        "training_need",
     ]
+    spot = pd.DataFrame(
+        [{"agent_id": "W", "gap": 1.2, "lo": 0.4, "hi": 2.0, "worst": "empathy",
+          "blind_spot": True}]
+    )  # fmt: skip
+    plan = capability.coaching_plan(
+        ds, Filters(), repair_only.iloc[0:0], spot, lambda row: ("blind spot", f"{row.worst}")
+    )
+    assert plan[["gap", "evidence", "kind"]].values.tolist() == [
+        ["blind spot", "empathy", "blind_spot"]
+    ]
+    assert plan["training"].isna().all()  # the page words the feedback talk
 
 
 @pytest.fixture(scope="module")

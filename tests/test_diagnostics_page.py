@@ -191,6 +191,9 @@ def test_an_unknown_agent_in_the_url_falls_back_to_the_department(monkeypatch):
     assert not at.exception
     assert at.warning[0].value == t("diagnostics_unknown_agent", "zh", agent="NOBODY")
     assert len(crumbs(at)) == 1
+    assert "agent" not in at.query_params  # the address no longer names the unknown agent
+    at.run()
+    assert not at.warning and "agent" not in at.query_params
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "小样本向整体收缩，并给出 95% 区间。",
     },
     "capability_kpi": {"en": "Measure skills by", "zh": "技能衡量指标"},
+    "capability_interval_low": {"en": "{level:.0%} low", "zh": "{level:.0%} 下限"},
+    "capability_interval_high": {"en": "{level:.0%} high", "zh": "{level:.0%} 上限"},
     "capability_baseline": {"en": "Compare with", "zh": "比较基准"},
     "capability_baseline_specific": {
         "en": "Peers on the same work, allowing for the agent's overall level",
