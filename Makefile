@@ -27,7 +27,7 @@ lint: setup
 
 sample: setup
 	rm -rf data/sample
-	$(BIN)/python -m scoring generate --out data/sample --tickets 60000 --agents 60 --teams 6 --months 12 --seed 2026
+	$(BIN)/python -m scoring generate --out data/sample --tickets 60000 --agents 60 --teams 6 --months 12 --seed 2026 --bad-rows
 
 bench: setup
 	$(BIN)/python bench/bench_generate.py --tickets 10000000

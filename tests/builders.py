@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from scoring import bad_rows
 from scoring.contract import ARROW_TYPE, TABLES_BY_NAME
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
@@ -68,3 +70,14 @@ def survey(survey_id: str, ticket_id: str, csat: int, **extra) -> dict:
         "csat": csat,
         **extra,
     }
+
+
+def read_generated(data: Path, name: str) -> pd.DataFrame:
+    """A table of a generated dataset as the generator wrote it, without the rows planted to
+    break the contract (`generate --bad-rows` puts them in `bad_rows.BAD_FILE`; the app
+    excludes every one of them, see tests/test_bad_rows.py). Read straight from the Parquet
+    files, independently of the app's validation."""
+    single = data / f"{name}.parquet"
+    files = [single] if single.exists() else sorted((data / name).rglob("*.parquet"))
+    generated = [f for f in files if f.name != bad_rows.BAD_FILE]
+    return pd.concat([pq.read_table(f).to_pandas() for f in generated], ignore_index=True)

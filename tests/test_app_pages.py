@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from scoring.kpis import KPIS_BY_ID
+from tests.builders import read_generated
 from tests.conftest import OPTIONAL_TABLES, ROOT, SAMPLE_DATASET, BadRows
 
 APP = str(ROOT / "app.py")
@@ -93,13 +93,6 @@ def kpi_columns(table: pd.DataFrame) -> set[str]:
 # Reading the data independently
 
 
-def read_table(data: Path, name: str) -> pd.DataFrame:
-    """A table from its single file or its folder of part files (partition folders ignored)."""
-    single = data / f"{name}.parquet"
-    files = [single] if single.exists() else sorted((data / name).rglob("*.parquet"))
-    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
-
-
 def quarter_window(tickets: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The default period: the 91 days ending with the last day that has tickets."""
     last = tickets["created_at"].max().normalize()
@@ -116,7 +109,7 @@ def counts(tickets: pd.DataFrame, column: str) -> dict[str, int]:
 
 
 def mean_csat(data: Path, tickets: pd.DataFrame) -> str:
-    surveys = read_table(data, "surveys")
+    surveys = read_generated(data, "surveys")
     chosen = surveys[surveys["ticket_id"].isin(tickets["ticket_id"])]
     return f"{chosen['csat'].mean():.2f} /5"
 
@@ -151,15 +144,18 @@ def test_every_page_renders_on_the_sample(monkeypatch, page):
         assert {KPIS_BY_ID[k].label("zh") for k in ("csat", *OPTIONAL_KPIS)} <= labels
         assert len(at.get("plotly_chart")) == 5
     if page == "scorecard":
-        agents = read_table(SAMPLE_DATASET, "agents")
+        agents = read_generated(SAMPLE_DATASET, "agents")
         assert sorted(agent_table(at)["agent_id"]) == sorted(agents["agent_id"])
         assert [b.label for b in at.get("download_button")] == [
             t("download_csv", "zh"),
             t("download_excel", "zh"),
         ]
-    if page == "data":
-        assert [s.value for s in at.success] == [t("no_problems", "zh")]
-        assert not page_links(at)
+    planted = json.loads((SAMPLE_DATASET / "truth.json").read_text())["bad_rows"]
+    assert page_links(at) == [t("data_warning_badge", "zh", count=sum(planted.values()))]
+    if page == "data":  # the sample ships with a few broken rows, each under its rule
+        rules = at.dataframe[1].value.set_index(t("rule", "zh"))
+        assert dict(rules[t("count", "zh")]) == planted
+        assert not at.success
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -174,7 +170,7 @@ def test_every_page_renders_without_the_optional_tables(monkeypatch, core_only_d
             assert KPIS_BY_ID[kpi].label("zh") not in labels
     if page == "scorecard":
         table = agent_table(at)
-        assert len(table) == len(read_table(core_only_dataset, "agents"))
+        assert len(table) == len(read_generated(core_only_dataset, "agents"))
         assert "csat" in table.columns
         assert not set(OPTIONAL_KPIS) & set(table.columns)
     if page == "data":
@@ -222,7 +218,7 @@ def test_the_error_follows_the_language_of_the_link(monkeypatch, invalid_dataset
     ],
 )
 def test_ticket_filters_change_the_overview(monkeypatch, small_dataset, widget, column, value):
-    everything = read_table(small_dataset, "tickets")
+    everything = read_generated(small_dataset, "tickets")
     tickets = in_window(everything, quarter_window(everything))
     chosen = tickets[tickets[column] == value]
     assert 0 < len(chosen) < len(tickets)
@@ -245,7 +241,7 @@ def test_ticket_filters_change_the_overview(monkeypatch, small_dataset, widget, 
 
 
 def test_team_filter_limits_the_scorecard_to_that_team(monkeypatch, small_dataset):
-    agents = read_table(small_dataset, "agents")
+    agents = read_generated(small_dataset, "agents")
     team = sorted(agents["team"].unique())[1]
     members = set(agents.loc[agents["team"] == team, "agent_id"])
 
@@ -269,7 +265,7 @@ def test_team_filter_limits_the_scorecard_to_that_team(monkeypatch, small_datase
 
 
 def test_period_preset_changes_the_kpis(monkeypatch, small_dataset):
-    tickets = read_table(small_dataset, "tickets")
+    tickets = read_generated(small_dataset, "tickets")
     quarter = in_window(tickets, quarter_window(tickets))
     assert len(quarter) < len(tickets)
     csat = KPIS_BY_ID["csat"].label("zh")
@@ -291,7 +287,7 @@ def test_period_preset_changes_the_kpis(monkeypatch, small_dataset):
 
 
 def test_custom_date_range(monkeypatch, small_dataset):
-    tickets = read_table(small_dataset, "tickets")
+    tickets = read_generated(small_dataset, "tickets")
     first = tickets["created_at"].min().date()
     start, end = first + timedelta(days=10), first + timedelta(days=40)
     chosen = in_window(tickets, (pd.Timestamp(start), pd.Timestamp(end + timedelta(days=1))))
@@ -354,7 +350,7 @@ def test_scheme_changes_the_scores_and_ranking(monkeypatch, small_dataset):
 
 
 def test_query_params_are_honoured_on_first_load(monkeypatch, small_dataset):
-    agents = read_table(small_dataset, "agents")
+    agents = read_generated(small_dataset, "agents")
     team = sorted(agents["team"].unique())[-1]
     params = {"lang": "en", "team": team, "preset": "all", "scheme": "efficiency"}
     at = open_app(monkeypatch, small_dataset, "scorecard", params)
@@ -367,7 +363,7 @@ def test_query_params_are_honoured_on_first_load(monkeypatch, small_dataset):
     table = agent_table(at)
     assert set(table["agent_id"]) == set(agents.loc[agents["team"] == team, "agent_id"])
     assert kpi_columns(table) == scheme_kpis("efficiency")
-    tickets = read_table(small_dataset, "tickets")
+    tickets = read_generated(small_dataset, "tickets")
     team_tickets = tickets[tickets["agent_id"].isin(table["agent_id"])]
     assert table["tickets"].sum() == len(team_tickets)  # the whole period, not a quarter
     assert query(at) == {k: [v] for k, v in params.items()}

@@ -16,14 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from scoring.kpis import KPIS_BY_ID
+from tests.builders import read_generated
 from tests.conftest import ROOT, SAMPLE_DATASET
 
 APP = str(ROOT / "app.py")
 PAGE = "app_pages/capability.py"
-TICKETS = pd.concat(
-    [pd.read_parquet(f) for f in sorted((SAMPLE_DATASET / "tickets").rglob("*.parquet"))],
-    ignore_index=True,
-)
+TICKETS = read_generated(SAMPLE_DATASET, "tickets")
 AGENTS = pd.read_parquet(SAMPLE_DATASET / "agents.parquet")
 FEEDBACK = pd.read_parquet(SAMPLE_DATASET / "feedback_360.parquet")
 
@@ -134,9 +132,7 @@ def test_kpi_dimension_and_baseline_controls(monkeypatch, tmp_path):
     assert heatmap(at)["layout"]["title"]["text"].startswith(csat)
     assert at.query_params["kpi"] in ("csat", ["csat"])
     # case mix: observed CSAT per agent equals the surveys' mean from the Parquet files
-    surveys = pd.concat(
-        [pd.read_parquet(f) for f in (SAMPLE_DATASET / "surveys").rglob("*.parquet")]
-    )
+    surveys = read_generated(SAMPLE_DATASET, "surveys")
     joined = surveys.merge(quarter_tickets()[["ticket_id", "agent_id"]], on="ticket_id")
     means = joined.groupby("agent_id")["csat"].mean()
     mix = frame(at, "adjusted_rank").set_index("agent_id")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from scoring.generate import generate
 from scoring.kpis import KPIS_BY_ID
+from tests.builders import read_generated
 from tests.conftest import ROOT, SAMPLE_DATASET
 
 APP = str(ROOT / "app.py")
@@ -41,12 +41,6 @@ def open_page(monkeypatch, data: Path, params: dict | None = None) -> AppTest:
     at.query_params.update(params or {})
     at.switch_page(PAGE)
     return at.run()
-
-
-def read_table(data: Path, name: str) -> pd.DataFrame:
-    single = data / f"{name}.parquet"
-    files = [single] if single.exists() else sorted((data / name).rglob("*.parquet"))
-    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
 
 
 def quarter(tickets: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +93,7 @@ def test_department_level_shows_every_team_and_the_biggest_drag(monkeypatch):
     no_errors(at)
     assert at.title[0].value == TITLE
     assert crumbs(at) == ["📍 " + t("diagnostics_level_department", "zh")]
-    teams = sorted(read_table(SAMPLE_DATASET, "agents")["team"].unique())
+    teams = sorted(read_generated(SAMPLE_DATASET, "agents")["team"].unique())
     k = KPIS_BY_ID[at.selectbox(key="diagnostics_kpi").value]
     spec = chart(at, t("diagnostics_drill_teams", "zh", kpi=k.label("zh")))
     assert _values(spec["data"][0]["x"]) == teams
@@ -113,8 +107,8 @@ def test_team_level_from_the_url_lists_the_teams_agents(monkeypatch):
     at = open_page(monkeypatch, SAMPLE_DATASET, {"team": "Team North"})
     no_errors(at)
     assert crumbs(at)[-1] == f"📍 {t('diagnostics_level_team', 'zh')}: Team North"
-    agents = read_table(SAMPLE_DATASET, "agents")
-    tickets = quarter(read_table(SAMPLE_DATASET, "tickets"))
+    agents = read_generated(SAMPLE_DATASET, "agents")
+    tickets = quarter(read_generated(SAMPLE_DATASET, "tickets"))
     members = agents[agents["team"] == "Team North"]
     active = sorted(set(members["agent_id"]) & set(tickets["agent_id"]))
     k = KPIS_BY_ID[at.selectbox(key="diagnostics_kpi").value]
@@ -128,13 +122,13 @@ def test_team_level_from_the_url_lists_the_teams_agents(monkeypatch):
 def test_agent_level_from_the_url_counts_tickets_per_category(monkeypatch):
     at = open_page(monkeypatch, SAMPLE_DATASET, {"agent": "A026"})
     no_errors(at)
-    agents = read_table(SAMPLE_DATASET, "agents").set_index("agent_id")
+    agents = read_generated(SAMPLE_DATASET, "agents").set_index("agent_id")
     team = agents.loc["A026", "team"]
     assert crumbs(at)[1:] == [
         f"{t('diagnostics_level_team', 'zh')}: {team}  ›",
         f"📍 {t('diagnostics_level_agent', 'zh')}: A026",
     ]
-    tickets = quarter(read_table(SAMPLE_DATASET, "tickets"))
+    tickets = quarter(read_generated(SAMPLE_DATASET, "tickets"))
     mine = tickets[tickets["agent_id"] == "A026"]["category"].value_counts()
     spec = chart(at, t("diagnostics_drill_categories", "zh"))
     shown = dict(zip(_values(spec["data"][0]["x"]), _values(spec["data"][0]["y"]), strict=True))
@@ -158,7 +152,7 @@ def test_ticket_level_from_the_url_lists_every_ticket_of_the_cell_worst_first(mo
     # test clicks the real chart); the link opens the same level.
     at = open_page(monkeypatch, SAMPLE_DATASET, {"agent": "A026", "drill": "category:repair"})
     no_errors(at)
-    tickets = quarter(read_table(SAMPLE_DATASET, "tickets"))
+    tickets = quarter(read_generated(SAMPLE_DATASET, "tickets"))
     expected = tickets[(tickets["agent_id"] == "A026") & (tickets["category"] == "repair")]
     title = t("diagnostics_tickets_title", "zh", count=len(expected), cell="category = repair")
     assert title in [s.value for s in at.subheader]
@@ -166,7 +160,7 @@ def test_ticket_level_from_the_url_lists_every_ticket_of_the_cell_worst_first(mo
     assert sorted(listed["ticket_id"]) == sorted(expected["ticket_id"])
     csat = listed["csat"].dropna().tolist()
     assert csat == sorted(csat)  # worst first
-    surveys = read_table(SAMPLE_DATASET, "surveys").set_index("ticket_id")
+    surveys = read_generated(SAMPLE_DATASET, "surveys").set_index("ticket_id")
     first = listed.iloc[0]
     assert surveys.loc[first["ticket_id"], "csat"] == min(csat)
     assert at.query_params.get("drill") == "category:repair"

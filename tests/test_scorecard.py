@@ -397,9 +397,11 @@ def matrices(draw, min_agents=2, max_agents=8):
     return rows
 
 
-weights_strategy = st.fixed_dictionaries({k: st.floats(0, 10) for k in PROP_KPIS}).filter(
-    lambda w: sum(w.values()) > 0
-)
+# No subnormal weights: 5e-324 × 0.5 underflows to 0, which would turn a weighted KPI into an
+# unweighted one (weights are percentages with one decimal in the app).
+weights_strategy = st.fixed_dictionaries(
+    {k: st.floats(0, 10, allow_subnormal=False) for k in PROP_KPIS}
+).filter(lambda w: sum(w.values()) > 0)
 
 
 def _composite_of(rows, config, agent=0):
