@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
+from scoring import schemes
 from scoring.kpis import KPIS_BY_ID
 from tests.builders import read_generated
 from tests.conftest import OPTIONAL_TABLES, ROOT, SAMPLE_DATASET, BadRows
@@ -422,3 +424,22 @@ def test_clean_dataset_shows_no_badge(monkeypatch, small_dataset):
     assert not at.exception
     assert not page_links(at)
     assert [s.value for s in at.success] == [t("no_problems", "zh")]
+
+
+def test_saved_schemes_come_from_the_state_folder_given_on_the_command_line(
+    monkeypatch, small_dataset, tmp_path
+):
+    # `streamlit run app.py -- --state DIR`: the scheme list reads DIR/schemes, and a scheme
+    # saved while the app runs appears on the next rerun.
+    monkeypatch.delenv("SPD_STATE_DIR", raising=False)
+    monkeypatch.setattr(sys, "argv", ["app.py", "--state", str(tmp_path)])
+    weights = dict(schemes.load("balanced").weights)
+    schemes.save(schemes.Scheme("team_first", "Team first", "团队优先", "", weights), tmp_path)
+    at = open_app(monkeypatch, small_dataset, "scorecard")
+    assert "团队优先" in at.selectbox(key="w_scheme").options  # options show the labels
+    assert "夜班" not in at.selectbox(key="w_scheme").options
+    schemes.save(schemes.Scheme("night_shift", "Night shift", "夜班", "", weights), tmp_path)
+    at.run()
+    assert "夜班" in at.selectbox(key="w_scheme").options
+    at.selectbox(key="w_scheme").set_value("team_first").run()
+    assert not at.exception
