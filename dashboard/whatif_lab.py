@@ -22,8 +22,15 @@ from .shell import Context, labelled
 from .whatif_results import grade_label
 
 SEGMENT_PRESETS = {"enterprise": "sla_first", "individual": "customer_experience"}
-THRESHOLD_KEYS = tuple(f"whatif_threshold_{g}" for g in GRADES[:3])
-QUOTA_KEYS = tuple(f"whatif_quota_{g}" for g in GRADES)
+# Per grading mode: the inputs' key (and text) prefix, their grades, highest value, step.
+GRADE_INPUTS = {
+    "absolute": ("whatif_threshold", GRADES[:3], 120.0, 1.0),  # score bands
+    "forced": ("whatif_quota", GRADES, 100.0, 5.0),  # % of agents per grade
+}
+INPUT_KEYS = {
+    mode: tuple(f"{p}_{g}" for g in grades) for mode, (p, grades, *_) in GRADE_INPUTS.items()
+}
+THRESHOLD_KEYS, QUOTA_KEYS = INPUT_KEYS["absolute"], INPUT_KEYS["forced"]
 _KEPT_KEY = "_whatif_kept"  # the last values of KEPT, restored when Streamlit drops them
 KEPT = (
     *THRESHOLD_KEYS,
@@ -165,7 +172,7 @@ class Lab:
         """The kept controls drawn in this run (thresholds or quotas, as graded)."""
         kept = self.state.get(_KEPT_KEY, {})
         grading = self.state.get("whatif_grading", kept.get("whatif_grading", "absolute"))
-        hidden = QUOTA_KEYS if grading == "absolute" else THRESHOLD_KEYS
+        hidden = INPUT_KEYS["forced" if grading == "absolute" else "absolute"]
         return tuple(key for key in KEPT if key not in hidden)
 
     def segment_mode(self) -> bool:
@@ -261,24 +268,16 @@ class Lab:
             key=labelled("whatif_grading"),
             horizontal=True,
         )
-        if mode == "absolute":
-            for column, grade in zip(st.columns(3), GRADES[:3], strict=True):
-                column.number_input(
-                    t("whatif_threshold", grade=grade_label(self.ctx, grade)),
-                    min_value=0.0,
-                    max_value=120.0,
-                    step=1.0,
-                    key=f"whatif_threshold_{grade}",
-                )
-        else:
-            for column, grade in zip(st.columns(4), GRADES, strict=True):
-                column.number_input(
-                    t("whatif_quota", grade=grade_label(self.ctx, grade)),
-                    min_value=0.0,
-                    max_value=100.0,
-                    step=5.0,
-                    key=f"whatif_quota_{grade}",
-                )
+        prefix, grades, highest, step = GRADE_INPUTS[mode]
+        columns = st.columns(len(grades))
+        for column, grade, key in zip(columns, grades, INPUT_KEYS[mode], strict=True):
+            column.number_input(
+                t(prefix, grade=grade_label(self.ctx, grade)),
+                min_value=0.0,
+                max_value=highest,
+                step=step,
+                key=key,
+            )
 
     def pool_controls(self) -> None:
         t = self.ctx.t
@@ -299,13 +298,13 @@ class Lab:
         thresholds, quotas = DEFAULT_THRESHOLDS, DEFAULT_QUOTAS
         grading_mode = state.get("whatif_grading", "absolute")
         if grading_mode == "absolute":
-            chosen = tuple(float(state[f"whatif_threshold_{g}"]) for g in GRADES[:3])
+            chosen = tuple(float(state[key]) for key in THRESHOLD_KEYS)
             if chosen[0] > chosen[1] > chosen[2]:
                 thresholds = chosen
             else:
                 problems.append(t("whatif_bad_thresholds"))
         else:
-            chosen = tuple(float(state[f"whatif_quota_{g}"]) for g in GRADES)
+            chosen = tuple(float(state[key]) for key in QUOTA_KEYS)
             if abs(sum(chosen) - 100) < 1e-6:
                 quotas = tuple(q / 100 for q in chosen)
             else:
