@@ -12,10 +12,11 @@ report = ctx.ds.report
 st.title(ctx.t("page_data"))
 
 st.markdown(f"**{ctx.t('dataset_location')}**: `{report.dataset}`")
-if report.warnings:
-    with st.expander(f"{ctx.t('warnings')} ({len(report.warnings)})", expanded=True):
-        for warning in report.warnings:
-            st.markdown(f"- {warning}")
+if report.notices:
+    with st.expander(f"{ctx.t('warnings')} ({len(report.notices)})", expanded=True):
+        for notice in report.notices:
+            text = ctx.t(f"notice_{notice.code}", table=notice.table, **notice.values)
+            st.markdown(f"- {text}")
 
 st.subheader(ctx.t("table_sizes"))
 st.dataframe(
@@ -42,7 +43,7 @@ if broken:
             [
                 {
                     ctx.t("rule"): r.rule,
-                    ctx.t("description"): r.description,
+                    ctx.t("description"): r.description_in(ctx.lang),
                     ctx.t("count"): r.count,
                     ctx.t("examples"): ", ".join(r.examples),
                 }

@@ -107,6 +107,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "examples": {"en": "Examples", "zh": "示例"},
     "no_problems": {"en": "Every row passed every check.", "zh": "所有数据均通过校验。"},
     "warnings": {"en": "Warnings", "zh": "提示"},
+    # one per scoring.quality.NOTICES code
+    "notice_optional_table_missing": {
+        "en": "{table}: optional table missing; features that need {columns} are unavailable",
+        "zh": "{table}：可选数据表缺失，需要 {columns} 的功能不可用",
+    },
+    "notice_table_empty": {"en": "{table}: the table is empty", "zh": "{table}：数据表为空"},
+    "notice_rows_excluded": {
+        "en": "{table}: {excluded:,} of {read:,} rows excluded (see the data-quality report)",
+        "zh": "{table}：{read:,} 行中有 {excluded:,} 行被排除（见数据质量报告）",
+    },
     "unavailable_kpis": {
         "en": "KPIs this dataset cannot support",
         "zh": "此数据集无法计算的指标",

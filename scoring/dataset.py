@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import quality
 from .contract import TABLES, Column, Table
-from .quality import QualityReport, RuleResult, TableReport
+from .quality import Notice, QualityReport, RuleResult, TableReport
 from .sql import ident, literal_list
 
 # Physical Arrow types that load into each logical type without a value-by-value check.
@@ -127,24 +127,24 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
     con.execute("SET TimeZone = 'UTC'")
     reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
     problems: list[str] = []
-    warnings: list[str] = []
-    sources = _locate(root, reports, problems, warnings)
+    notices: list[Notice] = []
+    sources = _locate(root, reports, problems, notices)
     for source in sources:
         schema_problems = _check_schema(source, reports[source.table.name])
         problems += schema_problems or _check_values(con, source)
     if not problems:
         for source in sources:
             _create_raw_view(con, source, reports[source.table.name])
-    report = QualityReport(str(root), reports, [], warnings, problems)
+    report = QualityReport(str(root), reports, [], notices, problems)
     if problems:
         raise DatasetError(problems, report)
     report.rules = _apply_rules(con, sources, reports, kpi_ids)
-    _count_rows(con, sources, reports, warnings)
+    _count_rows(con, sources, reports, notices)
     return Dataset(root, con, report)
 
 
 def _locate(
-    root: Path, reports: dict[str, TableReport], problems: list[str], warnings: list[str]
+    root: Path, reports: dict[str, TableReport], problems: list[str], notices: list[Notice]
 ) -> list[_Source]:
     sources = []
     for table in TABLES:
@@ -154,10 +154,8 @@ def _locate(
             if table.required:
                 problems.append(f"{table.name}: required table missing (expected {expected})")
             else:
-                warnings.append(
-                    f"{table.name}: optional table missing; features that need "
-                    f"{', '.join(table.required_columns)} are unavailable"
-                )
+                columns = ", ".join(table.required_columns)
+                notices.append(Notice("optional_table_missing", table.name, {"columns": columns}))
             continue
         reports[table.name].present = True
         reports[table.name].files = [str(f) for f in files]
@@ -285,10 +283,11 @@ def _run_rule(con, rule: quality.Rule) -> RuleResult:
         f"FROM {ident('excluded_' + rule.table)} WHERE rule = ?",
         [rule.id],
     ).fetchone()
-    return RuleResult(rule.id, rule.table, rule.description, count, list(examples or []))
+    examples = list(examples or [])
+    return RuleResult(rule.id, rule.table, rule.description, count, examples, rule.description_zh)
 
 
-def _count_rows(con, sources: list[_Source], reports, warnings: list[str]):
+def _count_rows(con, sources: list[_Source], reports, notices: list[Notice]):
     for source in sources:
         name = source.table.name
         report = reports[name]
@@ -298,9 +297,7 @@ def _count_rows(con, sources: list[_Source], reports, warnings: list[str]):
         ).fetchone()[0]
         report.accepted = report.rows_read - report.excluded
         if report.rows_read == 0:
-            warnings.append(f"{name}: the table is empty")
+            notices.append(Notice("table_empty", name))
         if report.excluded:
-            warnings.append(
-                f"{name}: {report.excluded:,} of {report.rows_read:,} rows excluded "
-                "(see the data-quality report)"
-            )
+            counts = {"excluded": report.excluded, "read": report.rows_read}
+            notices.append(Notice("rows_excluded", name, counts))

@@ -39,11 +39,12 @@ EVALUATION_ORDER = (
 class Rule:
     id: str
     table: str
-    description: str
+    description: str  # English
     # SELECT returning `_source`, `_row`, `example` for each offending row of raw_<table>.
     offending_sql: str
     needs: tuple[str, ...] = ()  # other tables the rule reads (skipped when absent)
     columns: tuple[str, ...] = ()  # optional columns the rule reads (skipped when absent)
+    description_zh: str = ""
 
 
 def _example_of(table: str) -> str:
@@ -69,6 +70,7 @@ def _null_rules(table: str) -> list[Rule]:
             table,
             f"required value {col} is empty",
             _select_where(table, f"{ident(col)} IS NULL"),
+            description_zh=f"必填字段 {col} 为空",
         )
         for col in TABLES_BY_NAME[table].required_columns
     ]
@@ -83,7 +85,14 @@ def _duplicate_rule(table: str) -> Rule:
         f"WHERE {key} IN (SELECT {key} FROM {raw} GROUP BY {key} HAVING count(*) > 1) "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _source, _row) > 1"
     )
-    return Rule(f"{table}.duplicate_id", table, f"duplicate {TABLES_BY_NAME[table].key}", sql)
+    key_name = TABLES_BY_NAME[table].key
+    return Rule(
+        f"{table}.duplicate_id",
+        table,
+        f"duplicate {key_name}",
+        sql,
+        description_zh=f"{key_name} 重复",
+    )
 
 
 def _range_rules() -> list[Rule]:
@@ -103,21 +112,26 @@ def _range_rules() -> list[Rule]:
                 f"{col} outside {bounds}",
                 _select_where(table, " OR ".join(checks)),
                 columns=optional,
+                description_zh=f"{col} 超出范围 {bounds}",
             )
         )
     return rules
 
 
-def _unknown_reference_rule(
-    rule_id: str, table: str, column: str, target_table: str, target_column: str, what: str
-) -> Rule:
-    """A value that names a row of another table's accepted rows."""
+def _unknown_agent_rule(table: str, column: str) -> Rule:
+    """An agent id that names no accepted row of agents."""
     condition = (
         f"{ident(column)} IS NOT NULL AND {ident(column)} NOT IN "
-        f"(SELECT {ident(target_column)} FROM {ident(target_table)} "
-        f"WHERE {ident(target_column)} IS NOT NULL)"
+        "(SELECT agent_id FROM agents WHERE agent_id IS NOT NULL)"
     )
-    return Rule(rule_id, table, what, _select_where(table, condition), needs=(target_table,))
+    return Rule(
+        f"{table}.unknown_agent",
+        table,
+        "unknown agent",
+        _select_where(table, condition),
+        needs=("agents",),
+        description_zh="员工不存在",
+    )
 
 
 def _stage_order_rule() -> Rule:
@@ -132,6 +146,7 @@ def _stage_order_rule() -> Rule:
         "stage timestamps run backwards (created ≤ accepted ≤ work started ≤ resolved ≤ "
         "followed up; created ≤ first response)",
         _select_where("tickets", checks),
+        description_zh="环节时间倒序（应为 创建 ≤ 受理 ≤ 开始处理 ≤ 解决 ≤ 回访；创建 ≤ 首次响应）",
     )
 
 
@@ -150,20 +165,27 @@ def _survey_ticket_rules() -> list[Rule]:
             "surveys",
             "survey for an unknown ticket",
             _select_where("surveys", unknown),
+            description_zh="问卷对应的工单不存在",
         ),
         Rule(
             "surveys.ticket_excluded",
             "surveys",
             "survey of a ticket that was itself excluded",
             _select_where("surveys", excluded),
+            description_zh="问卷对应的工单已被排除",
         ),
     ]
 
 
 def _allowed_values_rule(rule_id: str, table: str, column: str, allowed: tuple[str, ...]) -> Rule:
     condition = f"{ident(column)} NOT IN (SELECT unnest({literal_list(allowed)}))"
+    listed = ", ".join(allowed)
     return Rule(
-        rule_id, table, f"{column} not one of {', '.join(allowed)}", _select_where(table, condition)
+        rule_id,
+        table,
+        f"{column} not one of {listed}",
+        _select_where(table, condition),
+        description_zh=f"{column} 不在允许值之内（{listed}）",
     )
 
 
@@ -173,6 +195,7 @@ def _period_rule(table: str) -> Rule:
         table,
         "period not written as YYYY-Qn or YYYY-MM",
         _select_where(table, f"NOT regexp_full_match(period, {literal(PERIOD_PATTERN)})"),
+        description_zh="期间格式不是 YYYY-Qn 或 YYYY-MM",
     )
 
 
@@ -188,6 +211,7 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
             "objectives",
             "objective for an unknown agent or team",
             _select_where("objectives", unknown_owner),
+            description_zh="目标对应的员工或班组不存在",
         ),
         _allowed_values_rule("objectives.unknown_kpi", "objectives", "kpi", kpi_ids),
         Rule(
@@ -195,6 +219,7 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
             "objectives",
             "period_end before period_start",
             _select_where("objectives", "period_end < period_start"),
+            description_zh="period_end 早于 period_start",
         ),
     ]
 
@@ -204,11 +229,7 @@ def rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
     by_table: list[Rule] = []
     by_table += _null_rules("agents") + [_duplicate_rule("agents")]
     by_table += _null_rules("tickets") + [_duplicate_rule("tickets"), _stage_order_rule()]
-    by_table.append(
-        _unknown_reference_rule(
-            "tickets.unknown_agent", "tickets", "agent_id", "agents", "agent_id", "unknown agent"
-        )
-    )
+    by_table.append(_unknown_agent_rule("tickets", "agent_id"))
     by_table += _null_rules("surveys") + [_duplicate_rule("surveys")] + _survey_ticket_rules()
     for table, column in (
         ("training", "agent_id"),
@@ -216,11 +237,7 @@ def rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
         ("employee_survey", "agent_id"),
     ):
         by_table += _null_rules(table)
-        by_table.append(
-            _unknown_reference_rule(
-                f"{table}.unknown_agent", table, column, "agents", "agent_id", "unknown agent"
-            )
-        )
+        by_table.append(_unknown_agent_rule(table, column))
     by_table.append(
         _allowed_values_rule(
             "feedback_360.bad_role", "feedback_360", "reviewer_role", REVIEWER_ROLES
@@ -240,6 +257,33 @@ class RuleResult:
     description: str
     count: int
     examples: list[str]
+    description_zh: str = ""
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_zh or self.description) if lang == "zh" else self.description
+
+
+NOTICES = {  # in English; the dashboard words each code from its own catalog
+    "optional_table_missing": (
+        "{table}: optional table missing; features that need {columns} are unavailable"
+    ),
+    "table_empty": "{table}: the table is empty",
+    "rows_excluded": (
+        "{table}: {excluded:,} of {read:,} rows excluded (see the data-quality report)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to know about a table that does not stop loading (code: a key of NOTICES)."""
+
+    code: str
+    table: str
+    values: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        return NOTICES[self.code].format(table=self.table, **self.values)
 
 
 @dataclass
@@ -259,8 +303,12 @@ class QualityReport:
     dataset: str
     tables: dict[str, TableReport]
     rules: list[RuleResult]
-    warnings: list[str]
+    notices: list[Notice]
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [notice.text() for notice in self.notices]
 
     @property
     def usable(self) -> bool:
