@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .charts import tidy
+
 GREY = "#d0d7de"
 ROLE_COLOURS = {
     "self": "#cf222e",
@@ -14,17 +16,6 @@ ROLE_COLOURS = {
     "subordinate": "#8250df",
     "customer": "#bf8700",
 }
-
-
-def _tidy(fig: go.Figure, height: int, title: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-        template="plotly_white",
-    )
-    return fig
 
 
 def skill_heatmap(
@@ -105,7 +96,7 @@ def skill_heatmap(
         )
     )
     fig.update_xaxes(side="top")
-    return _tidy(fig, max(320, 22 * len(rows) + 120), title)
+    return tidy(fig, max(320, 22 * len(rows) + 120), title)
 
 
 def case_mix_scatter(
@@ -134,7 +125,7 @@ def case_mix_scatter(
     )
     fig.update_xaxes(title=x_label, tickformat=".0%" if percent else None)
     fig.update_yaxes(title=y_label, tickformat=".0%" if percent else None)
-    return _tidy(fig, 380, title)
+    return tidy(fig, 380, title)
 
 
 def before_after(effect: pd.Series, labels: dict[str, str], title: str, percent: bool) -> go.Figure:
@@ -168,7 +159,7 @@ def before_after(effect: pd.Series, labels: dict[str, str], title: str, percent:
     )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[-0.02, 1.02])
-    return _tidy(fig, 360, title)
+    return tidy(fig, 360, title)
 
 
 def radar(table: pd.DataFrame, roles: dict[str, str], title: str) -> go.Figure:
@@ -189,4 +180,4 @@ def radar(table: pd.DataFrame, roles: dict[str, str], title: str) -> go.Figure:
             )
         )
     fig.update_layout(polar={"radialaxis": {"range": [1, 5], "dtick": 1, "angle": 90}})
-    return _tidy(fig, 420, title)
+    return tidy(fig, 420, title)

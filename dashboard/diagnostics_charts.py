@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from scoring.kpis import KPI
 
-from .charts import PALETTE, _tidy
+from .charts import PALETTE, tidy
 
 SCOPE_COLOUR = "#cf222e"
 PEER_COLOUR = "#8c959f"
@@ -62,7 +62,7 @@ def drill_bars(
             )
     fig.update_xaxes(title=None, type="category")
     fig.update_yaxes(title=None)
-    return _tidy(fig)
+    return tidy(fig)
 
 
 def trend(
@@ -106,7 +106,7 @@ def trend(
     _axis_format(fig, k)
     fig.update_xaxes(title=None)
     fig.update_yaxes(title=None)
-    return _tidy(fig)
+    return tidy(fig)
 
 
 def stages(
@@ -137,7 +137,7 @@ def stages(
     fig.update_layout(title=title, barmode="group")
     fig.update_xaxes(title=None)
     fig.update_yaxes(title=y_label)
-    return _tidy(fig)
+    return tidy(fig)
 
 
 def heatmap(
@@ -210,7 +210,7 @@ def heatmap(
     fig.update_layout(title=title)
     fig.update_xaxes(title=column_label, type="category")
     fig.update_yaxes(title=row_label, type="category")
-    return _tidy(fig, height=max(320, 30 * len(row_values) + 140))
+    return tidy(fig, height=max(320, 30 * len(row_values) + 140))
 
 
 def _natural(text: str):

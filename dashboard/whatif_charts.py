@@ -2,30 +2,20 @@
 
 The figures are assembled as plain dicts and wrapped without plotly's per-property
 validation (`_validate=False`): the lab redraws them on every slider move, and validating
-(plus copying the "plotly_white" template into each figure) cost ~20-50 ms per figure.
-The output is the same JSON; titles are written as {"text": ...} as plotly would coerce them.
+cost ~20-50 ms per figure. The output is the same JSON; titles are written as {"text": ...}
+as plotly would coerce them. Like every chart of the app they keep the default template,
+Streamlit's theme (see `charts.tidy`).
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from .charts import GRADE_COLOURS, PALETTE
-
-
-@functools.cache
-def _white_template(trace_types: tuple[str, ...]) -> dict:
-    """The "plotly_white" template as a plain dict, converted once per process, with the
-    trace defaults of these trace types only (the others could not apply: less to copy)."""
-    template = pio.templates["plotly_white"].to_plotly_json()
-    data = {k: v for k, v in template.get("data", {}).items() if k in trace_types}
-    return {**template, "data": data}
 
 
 def _figure(data: list[dict], layout: dict, height: int = 360) -> go.Figure:
@@ -34,7 +24,6 @@ def _figure(data: list[dict], layout: dict, height: int = 360) -> go.Figure:
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "legend": {"orientation": "h", "y": -0.15},
-        "template": _white_template(tuple(sorted({trace["type"] for trace in data}))),
     }
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
