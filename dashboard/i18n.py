@@ -38,8 +38,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "地址栏已包含当前筛选，复制链接即可分享此视图。",
     },
     "data_warning_badge": {
-        "en": "⚠ {count:,} rows excluded by data checks — see the Data page",
-        "zh": "⚠ 数据校验排除了 {count:,} 行 —— 详见“数据”页",
+        "en": "⚠ {count:,} rows excluded: see why",
+        "zh": "⚠ 已排除 {count:,} 行问题数据",
     },
     "dataset_error_title": {
         "en": "The dataset cannot be used",
