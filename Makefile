@@ -32,3 +32,5 @@ sample: setup
 bench: setup
 	$(BIN)/python bench/bench_generate.py --tickets 10000000
 	$(BIN)/python bench/bench_scoring.py
+	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_whatif.py

@@ -1,43 +1,20 @@
 """Plotly figures of the what-if lab. Pure functions of data frames, no streamlit.
 
-The figures are assembled as plain dicts and wrapped without plotly's per-property
-validation (`_validate=False`): the lab redraws them on every slider move, and validating
-cost ~20-50 ms per figure. The output is the same JSON; titles are written as {"text": ...}
-as plotly would coerce them. Like every chart of the app they keep the default template,
-Streamlit's theme (see `charts.tidy`).
+The figures are plain dicts (`charts.plain_figure`): the lab redraws them on every slider
+move, and plotly's validation cost ~20-50 ms per figure.
 """
 
 from __future__ import annotations
-
-import base64
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import GRADE_COLOURS, PALETTE
+from .charts import GRADE_COLOURS, PALETTE, plain_figure, plot_values
 
 
 def _figure(data: list[dict], layout: dict, height: int = 360) -> go.Figure:
-    layout = {
-        **layout,
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "legend": {"orientation": "h", "y": -0.15},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
-def _values(column: pd.Series):
-    """As plotly's validators pass data on: floats as a typed array ({"dtype": "f8",
-    "bdata": base64}, what plotly makes of a float64 array), other numbers as numpy, text
-    as a list."""
-    if column.dtype == np.float64 and len(column):
-        data = np.ascontiguousarray(column.to_numpy())
-        return {"dtype": "f8", "bdata": base64.b64encode(data).decode("ascii")}
-    if pd.api.types.is_numeric_dtype(column.dtype):
-        return column.to_numpy()
-    return column.tolist()
+    return plain_figure(data, layout, height=height, legend_y=-0.15)
 
 
 def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
@@ -102,11 +79,11 @@ def team_payouts(
     teams: pd.DataFrame, title: str, base_label: str, new_label: str, y_label: str
 ) -> go.Figure:
     """Bonus per team, baseline next to new."""
-    x = _values(teams["team"])
+    x = plot_values(teams["team"])
     bars = [
-        {"type": "bar", "x": x, "y": _values(teams["base_payout"]), "name": base_label,
+        {"type": "bar", "x": x, "y": plot_values(teams["base_payout"]), "name": base_label,
          "marker": {"color": "#afb8c1"}},
-        {"type": "bar", "x": x, "y": _values(teams["new_payout"]), "name": new_label,
+        {"type": "bar", "x": x, "y": plot_values(teams["new_payout"]), "name": new_label,
          "marker": {"color": PALETTE[0]}},
     ]  # fmt: skip
     layout = {"title": {"text": title}, "barmode": "group", "yaxis": {"title": {"text": y_label}}}
@@ -128,8 +105,8 @@ def rank_intervals(
         traces.append(
             {
                 "type": "scatter",
-                "x": _values(group["rank"].astype(float)),
-                "y": _values(names.loc[group.index]),
+                "x": plot_values(group["rank"].astype(float)),
+                "y": plot_values(names.loc[group.index]),
                 "mode": "markers",
                 "marker": {
                     "color": colour,
@@ -139,8 +116,8 @@ def rank_intervals(
                 "error_x": {
                     "type": "data",
                     "symmetric": False,
-                    "array": _values((group["rank_high"] - group["rank"]).astype(float)),
-                    "arrayminus": _values((group["rank"] - group["rank_low"]).astype(float)),
+                    "array": plot_values((group["rank_high"] - group["rank"]).astype(float)),
+                    "arrayminus": plot_values((group["rank"] - group["rank_low"]).astype(float)),
                     "color": colour,
                 },
                 "name": labels.get(grade, grade),

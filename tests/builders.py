@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -81,3 +83,10 @@ def read_generated(data: Path, name: str) -> pd.DataFrame:
     files = [single] if single.exists() else sorted((data / name).rglob("*.parquet"))
     generated = [f for f in files if f.name != bad_rows.BAD_FILE]
     return pd.concat([pq.read_table(f).to_pandas() for f in generated], ignore_index=True)
+
+
+def plotly_values(values) -> list:
+    """A figure's data array as a list, from a list or plotly's typed-array JSON encoding."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)

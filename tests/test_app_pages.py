@@ -6,7 +6,6 @@ members) and from the UI catalog (texts); never from the dashboard's own query c
 
 from __future__ import annotations
 
-import base64
 import json
 import sys
 from datetime import timedelta
@@ -20,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import t
 from scoring import schemes
 from scoring.kpis import KPIS_BY_ID
-from tests.builders import read_generated
+from tests.builders import plotly_values, read_generated
 from tests.conftest import OPTIONAL_TABLES, ROOT, SAMPLE_DATASET, BadRows
 
 APP = str(ROOT / "app.py")
@@ -66,12 +65,6 @@ def query(at: AppTest) -> dict[str, list[str]]:
     return {k: [v] if isinstance(v, str) else list(v) for k, v in at.query_params.items()}
 
 
-def _plotly_values(values) -> list:
-    if isinstance(values, dict) and "bdata" in values:  # plotly's typed-array encoding
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return list(values)
-
-
 def bar_chart(at: AppTest, chart_title: str) -> dict[str, int]:
     """x → y of the single-trace bar chart with this title."""
     for chart in at.get("plotly_chart"):
@@ -79,7 +72,7 @@ def bar_chart(at: AppTest, chart_title: str) -> dict[str, int]:
         if spec["layout"].get("title", {}).get("text") == chart_title:
             (trace,) = spec["data"]
             assert trace["type"] == "bar"
-            return dict(zip(_plotly_values(trace["x"]), _plotly_values(trace["y"]), strict=True))
+            return dict(zip(plotly_values(trace["x"]), plotly_values(trace["y"]), strict=True))
     raise AssertionError(f"no chart titled {chart_title!r}")
 
 
