@@ -6,8 +6,8 @@ import base64
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from scoring.grading import GRADES
 from scoring.kpis import KPI
@@ -19,7 +19,7 @@ GRADE_COLOURS = {
     "unsatisfactory": "#cf222e",
     "insufficient_data": "#afb8c1",
 }
-PALETTE = px.colors.qualitative.Safe
+PALETTE = qualitative.Safe
 
 
 def tidy(fig: go.Figure, height: int = 320, title: str | None = None) -> go.Figure:
@@ -149,7 +149,7 @@ def contributions(points: pd.DataFrame, labels: dict[str, str], legend: str) -> 
     """Stacked horizontal bars: each agent's composite split into weighted KPI points
     (one bar segment per KPI with points; the first agent of `points` at the top)."""
     agents = np.asarray(points.index, dtype=object)
-    colours = px.colors.qualitative.Set3
+    colours = qualitative.Set3
     bars = []
     for kpi_id in points.columns:
         values = points[kpi_id].to_numpy(float)
