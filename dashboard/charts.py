@@ -70,7 +70,7 @@ def plot_values(column: pd.Series):
     return column.tolist()
 
 
-def _title(text: str | None) -> dict:
+def title_of(text: str | None) -> dict:
     return {"text": text}
 
 
@@ -86,22 +86,33 @@ def kpi_trend(
         "showlegend": False,
         "hovertemplate": "%{x}: %{y}<extra></extra>",
     }
-    target_line = {
+    target_line, target_text = target_marks(target, target_label)
+    layout = {
+        "title": title_of(label),
+        "shapes": [target_line],
+        "annotations": [target_text],
+        "yaxis": kpi_axis(kpi),
+    }
+    return plain_figure([line], layout)
+
+
+def target_marks(target: float, label: str) -> tuple[dict, dict]:
+    """A dashed horizontal line across the plot at the target, and its label at the right
+    end (what plotly's `add_hline` makes)."""
+    line = {
         "type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": target,
         "y1": target, "line": {"color": "#888", "dash": "dash"},
     }  # fmt: skip
-    target_text = {
-        "text": target_label, "showarrow": False, "xref": "x domain", "x": 1,
-        "xanchor": "right", "yref": "y", "y": target, "yanchor": "bottom",
+    text = {
+        "text": label, "showarrow": False, "xref": "x domain", "x": 1, "xanchor": "right",
+        "yref": "y", "y": target, "yanchor": "bottom",
     }  # fmt: skip
-    y_axis = {"tickformat": ".0%"} if kpi.fmt.endswith("%") else {}
-    layout = {
-        "title": _title(label),
-        "shapes": [target_line],
-        "annotations": [target_text],
-        "yaxis": y_axis,
-    }
-    return plain_figure([line], layout)
+    return line, text
+
+
+def kpi_axis(kpi: KPI) -> dict:
+    """Percent ticks for a KPI shown as a percentage."""
+    return {"tickformat": ".0%"} if kpi.fmt.endswith("%") else {}
 
 
 def volume_bar(frame: pd.DataFrame, dimension: str, title: str, y_label: str) -> go.Figure:
@@ -112,7 +123,7 @@ def volume_bar(frame: pd.DataFrame, dimension: str, title: str, y_label: str) ->
         "marker": {"color": PALETTE[0]},
         "hovertemplate": "%{x}: %{y}<extra></extra>",
     }
-    return plain_figure([bar], {"title": _title(title), "yaxis": {"title": _title(y_label)}})
+    return plain_figure([bar], {"title": title_of(title), "yaxis": {"title": title_of(y_label)}})
 
 
 def grade_distribution(counts: pd.DataFrame, title: str, y_label: str) -> go.Figure:
@@ -126,7 +137,7 @@ def grade_distribution(counts: pd.DataFrame, title: str, y_label: str) -> go.Fig
         "marker": {"color": [GRADE_COLOURS.get(g, "#888") for g in ordered["grade"]]},
         "hovertemplate": "%{x}: %{y}<extra></extra>",
     }
-    layout = {"title": _title(title), "yaxis": {"title": _title(y_label)}, "showlegend": False}
+    layout = {"title": title_of(title), "yaxis": {"title": title_of(y_label)}, "showlegend": False}
     return plain_figure([bar], layout)
 
 
@@ -141,7 +152,7 @@ def team_ranking(frame: pd.DataFrame, title: str, x_label: str) -> go.Figure:
         "textposition": "auto",
         "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
     }
-    layout = {"title": _title(title), "xaxis": {"range": [0, 100], "title": _title(x_label)}}
+    layout = {"title": title_of(title), "xaxis": {"range": [0, 100], "title": title_of(x_label)}}
     return plain_figure([bar], layout)
 
 
@@ -172,7 +183,7 @@ def contributions(points: pd.DataFrame, labels: dict[str, str], legend: str) -> 
         "barmode": "relative",
         "xaxis": {"range": [0, 100]},
         "yaxis": {"categoryorder": "array", "categoryarray": agents[::-1].tolist()},
-        "legend": {"title": _title(legend)},
+        "legend": {"title": title_of(legend)},
     }
     return plain_figure(bars, layout, height=max(320, 28 * len(points) + 120))
 
@@ -201,6 +212,5 @@ def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
             "<extra></extra>"
         ),
     }
-    x_axis = {"tickformat": ".0%"} if kpi.fmt.endswith("%") else {}
-    layout = {"title": _title(title), "xaxis": x_axis}
+    layout = {"title": title_of(title), "xaxis": kpi_axis(kpi)}
     return plain_figure([points], layout, height=max(360, 16 * len(ordered) + 100))

@@ -12,19 +12,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from scoring.kpis import KPI
 
-from .charts import PALETTE, tidy
+from .charts import PALETTE, kpi_axis, plain_figure, plot_values, target_marks, title_of
 
 SCOPE_COLOUR = "#cf222e"
 PEER_COLOUR = "#8c959f"
 GREY = "#d0d7de"
-
-
-def _axis_format(fig: go.Figure, k: KPI, axis: str = "y") -> None:
-    if k.fmt.endswith("%"):
-        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=".0%")
+ACTION_COLOUR = "#1a7f37"
 
 
 def drill_bars(
@@ -42,27 +39,23 @@ def drill_bars(
     colours = PALETTE[0]
     if k is not None and target is not None:
         colours = [PALETTE[0] if k.meets(v, target) else SCOPE_COLOUR for v in frame[value]]
-    fig = go.Figure(
-        go.Bar(
-            x=frame[label].astype(str),
-            y=frame[value],
-            customdata=np.column_stack([frame[key].astype(str), frame["tickets"]]),
-            marker_color=colours,
-            text=frame["tickets"] if k is None else None,
-            textposition="outside" if k is None else None,
-            hovertemplate="%{x}<br>%{y}<br>n = %{customdata[1]}<extra></extra>",
-        )
-    )
-    fig.update_layout(title=title, clickmode="event+select")
+    bar = {
+        "type": "bar",
+        "x": frame[label].astype(str).tolist(),
+        "y": plot_values(frame[value].astype(float)),
+        "customdata": [[str(i), int(n)] for i, n in zip(frame[key], frame["tickets"], strict=True)],
+        "marker": {"color": colours},
+        "hovertemplate": "%{x}<br>%{y}<br>n = %{customdata[1]}<extra></extra>",
+    }
+    if k is None:
+        bar |= {"text": frame["tickets"].tolist(), "textposition": "outside"}
+    layout = {"title": title_of(title), "clickmode": "event+select", "xaxis": {"type": "category"}}
     if k is not None:
-        _axis_format(fig, k)
+        layout["yaxis"] = kpi_axis(k)
         if target is not None:
-            fig.add_hline(
-                y=target, line_dash="dash", line_color="#888", annotation_text=target_label
-            )
-    fig.update_xaxes(title=None, type="category")
-    fig.update_yaxes(title=None)
-    return tidy(fig)
+            line, text = target_marks(target, target_label)
+            layout |= {"shapes": [line], "annotations": [text]}
+    return plain_figure([bar], layout)
 
 
 def trend(
@@ -78,35 +71,44 @@ def trend(
 ) -> go.Figure:
     """The KPI over time, the target dashed, the selected period shaded, and a vertical
     line with a label at each improvement action's start date."""
-    fig = go.Figure(go.Scatter(x=frame[period], y=frame[k.id], mode="lines+markers", name=title))
-    fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=target_label)
+    line = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": frame[period].tolist(),
+        "y": plot_values(frame[k.id].astype(float)),
+        "name": title,
+    }
+    target_line, target_text = target_marks(target, target_label)
+    shapes, annotations = [target_line], [target_text]
     start, end = highlight
     if start and end:
-        fig.add_vrect(
-            x0=pd.Timestamp(start),
-            x1=pd.Timestamp(end),
-            fillcolor="#4c9be8",
-            opacity=0.12,
-            line_width=0,
-            annotation_text=highlight_label,
-            annotation_position="top left",
-        )
+        x0, x1 = pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()
+        shapes.append(
+            {"type": "rect", "xref": "x", "x0": x0, "x1": x1, "yref": "y domain", "y0": 0,
+             "y1": 1, "fillcolor": "#4c9be8", "opacity": 0.12, "line": {"width": 0}}
+        )  # fmt: skip
+        annotations.append(
+            {"text": highlight_label, "showarrow": False, "xref": "x", "x": x0,
+             "xanchor": "left", "yref": "y domain", "y": 1, "yanchor": "top"}
+        )  # fmt: skip
     for when, text in markers:
-        fig.add_vline(x=pd.Timestamp(when).value / 1e6, line_color="#1a7f37", line_dash="dot")
-        fig.add_annotation(
-            x=pd.Timestamp(when),
-            y=1,
-            yref="paper",
-            text=text,
-            showarrow=False,
-            xanchor="left",
-            font={"color": "#1a7f37", "size": 11},
-        )
-    fig.update_layout(title=title, showlegend=False)
-    _axis_format(fig, k)
-    fig.update_xaxes(title=None)
-    fig.update_yaxes(title=None)
-    return tidy(fig)
+        x = pd.Timestamp(when).isoformat()
+        shapes.append(
+            {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0,
+             "y1": 1, "line": {"color": ACTION_COLOUR, "dash": "dot"}}
+        )  # fmt: skip
+        annotations.append(
+            {"text": text, "showarrow": False, "x": x, "xanchor": "left", "yref": "paper",
+             "y": 1, "font": {"color": ACTION_COLOUR, "size": 11}}
+        )  # fmt: skip
+    layout = {
+        "title": title_of(title),
+        "showlegend": False,
+        "shapes": shapes,
+        "annotations": annotations,
+        "yaxis": kpi_axis(k),
+    }
+    return plain_figure([line], layout)
 
 
 def stages(
@@ -121,23 +123,23 @@ def stages(
     stage's bar outlined."""
     x = [labels.get(s, s) for s in frame["stage"]]
     widths = [3 if s == worst else 0 for s in frame["stage"]]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=x,
-                y=frame["hours"],
-                name=names[0],
-                marker={"color": SCOPE_COLOUR, "line": {"width": widths, "color": "#000"}},
-                customdata=frame["stage"],
-            ),
-        ]
-    )
+    bars = [
+        {
+            "type": "bar",
+            "x": x,
+            "y": plot_values(frame["hours"].astype(float)),
+            "name": names[0],
+            "marker": {"color": SCOPE_COLOUR, "line": {"width": widths, "color": "#000"}},
+            "customdata": frame["stage"].tolist(),
+        }
+    ]
     if frame["peer_hours"].notna().any():
-        fig.add_trace(go.Bar(x=x, y=frame["peer_hours"], name=names[1], marker_color=PEER_COLOUR))
-    fig.update_layout(title=title, barmode="group")
-    fig.update_xaxes(title=None)
-    fig.update_yaxes(title=y_label)
-    return tidy(fig)
+        peers = plot_values(frame["peer_hours"].astype(float))
+        bars.append(
+            {"type": "bar", "x": x, "y": peers, "name": names[1], "marker": {"color": PEER_COLOUR}}
+        )
+    layout = {"title": title_of(title), "barmode": "group", "yaxis": {"title": title_of(y_label)}}
+    return plain_figure(bars, layout)
 
 
 def heatmap(
@@ -171,46 +173,50 @@ def heatmap(
     counts = grid("cases", 0).astype(int)
     enough = grid("enough", False).astype(bool)
     grey = np.where(~enough & (counts > 0), 1.0, np.nan)
-    custom = np.dstack(
-        [
-            np.array([[r] * len(column_values) for r in row_values], dtype=object),
-            np.array([column_values] * len(row_values), dtype=object),
-            counts.astype(object),
-        ]
-    )
+    custom = [
+        [[r, c, int(n)] for c, n in zip(column_values, row_counts, strict=True)]
+        for r, row_counts in zip(row_values, counts, strict=True)
+    ]
     fmt = ".0%" if k.fmt.endswith("%") else ".2f" if k.fmt == ".2f" else ",.0f"
-    text = np.array([[format(v, fmt) if v == v else "" for v in row] for row in values])
-    colorscale = "RdYlGn" if k.higher_is_better else "RdYlGn_r"
-    fig = go.Figure(
-        [
-            go.Heatmap(
-                z=grey,
-                x=column_values,
-                y=row_values,
-                colorscale=[[0, GREY], [1, GREY]],
-                showscale=False,
-                text=np.where(grey == 1.0, "n=" + counts.astype(str), ""),
-                texttemplate="%{text}",
-                textfont={"color": "#57606a"},
-                hoverinfo="skip",
-            ),
-            go.Heatmap(
-                z=values,
-                x=column_values,
-                y=row_values,
-                colorscale=colorscale,
-                text=text,
-                texttemplate="%{text}",
-                customdata=custom,
-                hovertemplate="%{y} × %{x}<br>%{z}<br>n = %{customdata[2]}<extra></extra>",
-                colorbar={"tickformat": ".0%" if k.fmt.endswith("%") else None},
-            ),
-        ]
-    )
-    fig.update_layout(title=title)
-    fig.update_xaxes(title=column_label, type="category")
-    fig.update_yaxes(title=row_label, type="category")
-    return tidy(fig, height=max(320, 30 * len(row_values) + 140))
+    text = [[format(v, fmt) if v == v else "" for v in row] for row in values]
+    colorscale = get_colorscale("RdYlGn" if k.higher_is_better else "RdYlGn_r")
+    layers = [
+        {
+            "type": "heatmap",
+            "z": _cells(grey),
+            "x": column_values,
+            "y": row_values,
+            "colorscale": [[0, GREY], [1, GREY]],
+            "showscale": False,
+            "text": np.where(grey == 1.0, "n=" + counts.astype(str), "").tolist(),
+            "texttemplate": "%{text}",
+            "textfont": {"color": "#57606a"},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "heatmap",
+            "z": _cells(values),
+            "x": column_values,
+            "y": row_values,
+            "colorscale": colorscale,
+            "text": text,
+            "texttemplate": "%{text}",
+            "customdata": custom,
+            "hovertemplate": "%{y} × %{x}<br>%{z}<br>n = %{customdata[2]}<extra></extra>",
+            "colorbar": {"tickformat": ".0%"} if k.fmt.endswith("%") else {},
+        },
+    ]
+    layout = {
+        "title": title_of(title),
+        "xaxis": {"title": title_of(column_label), "type": "category"},
+        "yaxis": {"title": title_of(row_label), "type": "category"},
+    }
+    return plain_figure(layers, layout, height=max(320, 30 * len(row_values) + 140))
+
+
+def _cells(grid: np.ndarray) -> list[list[float | None]]:
+    """A grid of floats as nested lists, NaN as None (a gap in the heatmap)."""
+    return [[None if v != v else float(v) for v in row] for row in grid]
 
 
 def _natural(text: str):
