@@ -9,7 +9,9 @@ and what was expected.
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import queue
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,7 +88,7 @@ class Dataset:
         self._missing_columns = {
             name: set(t.missing_columns) for name, t in report.tables.items() if t.present
         }
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         # The moment the data runs to: windows still open at this time are not judged yet.
         self.as_of = self.scalar("SELECT max(created_at) FROM tickets") or datetime.now()
 
@@ -96,22 +98,35 @@ class Dataset:
             return False
         return column is None or column not in self._missing_columns[table]
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """One DuckDB cursor per thread: Streamlit serves sessions from several threads."""
-        cursor = getattr(self._local, "cursor", None)
-        if cursor is None:
-            cursor = self._local.cursor = self._con.cursor()
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB cursor of its own for one query, from a pool of idle cursors.
+
+        Streamlit serves sessions from several threads, and a cursor must not be shared by
+        two at once. Cursors are pooled rather than kept per thread: Streamlit runs every
+        rerun in a new thread, so per-thread cursors were made (and configured) anew for each
+        rerun and dropped when it ended; the pool keeps as many as run at once.
+        """
+        try:
+            cursor = self._idle.get_nowait()
+        except queue.Empty:
+            cursor = self._con.cursor()
             cursor.execute("SET TimeZone = 'UTC'")
-        return cursor
+        try:
+            yield cursor
+        finally:
+            self._idle.put(cursor)
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-        return self._cursor().execute(sql, params or []).df()
+        with self._cursor() as cursor:
+            return cursor.execute(sql, params or []).df()
 
     def scalar(self, sql: str, params: list | dict | None = None):
         return self.row(sql, params)[0]
 
     def row(self, sql: str, params: list | dict | None = None) -> tuple:
-        return self._cursor().execute(sql, params or []).fetchone()
+        with self._cursor() as cursor:
+            return cursor.execute(sql, params or []).fetchone()
 
 
 def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Dataset:

@@ -7,6 +7,7 @@ numbers are worked out from the rows written (rows are numbered from 0 within a 
 from __future__ import annotations
 
 import json
+import threading
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -930,3 +931,26 @@ def test_unusable_report_lists_tables_without_row_counts(tmp_path):
     assert "Usable: NO" in text and "'team'" in text
     assert "agents           found" in text and "training         (missing)" in text
     assert "accepted" not in text
+
+
+def test_queries_from_many_short_lived_threads_all_answer(small_dataset):
+    # Streamlit runs every rerun in a new thread: concurrent queries from threads that come
+    # and go each get a cursor of their own and the right answer.
+    ds = open_dataset(small_dataset)
+    expected = ds.scalar("SELECT count(*) FROM tickets")
+    answers: list[int] = []
+
+    def ask() -> None:
+        answers.append(ds.scalar("SELECT count(*) FROM tickets"))
+        answers.append(len(ds.query("SELECT agent_id FROM agents")))
+
+    for _ in range(25):  # waves of 4 concurrent "reruns"
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+            assert not thread.is_alive(), "a query did not return"
+    agents = ds.scalar("SELECT count(*) FROM agents")
+    assert sorted(set(answers)) == sorted({expected, agents})
+    assert len(answers) == 25 * 4 * 2
