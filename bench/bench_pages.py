@@ -27,12 +27,19 @@ PAGES = ("data", "overview", "scorecard", "diagnostics", "whatif", "capability")
 WARM_UP = 3
 
 
-def rerun_seconds(page: str, repeats: int) -> float:
+def open_page(page: str) -> AppTest:
+    """The app on this page (English), run once and checked to render without an exception."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun_seconds(page: str, repeats: int) -> float:
+    """Median time of a rerun with nothing changed, after a few warm-up reruns."""
+    at = open_page(page)
     for _ in range(WARM_UP):
         at.run()
     return median_seconds(at.run, repeats)

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_pages import open_page, rerun_seconds  # noqa: E402
 from bench_scoring import median_seconds, synthetic_matrix  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard import whatif_data  # noqa: E402
 from scoring import schemes, whatif  # noqa: E402
@@ -58,11 +58,7 @@ def engine(repeats: int) -> tuple[float, float]:
 def app(repeats: int, monte_carlo: bool) -> float:
     matrix = synthetic_matrix(AGENTS)
     whatif_data.department_matrix = lambda *args, **kwargs: matrix  # the injected boundary
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.switch_page("app_pages/whatif.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("whatif")
     assert len(next(d.value for d in at.dataframe if "new_rank" in d.value.columns)) == AGENTS
     if monte_carlo:
         at.toggle(key="whatif_mc").set_value(True).run()
@@ -78,16 +74,6 @@ def app(repeats: int, monte_carlo: bool) -> float:
     return result
 
 
-def bare_page(repeats: int) -> float:
-    """The same-run baseline: an AppTest rerun of the Data page (the shell and a short page)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.switch_page("app_pages/data.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return median_seconds(at.run, repeats)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=15)
@@ -97,7 +83,7 @@ def main() -> None:
     engine_no_mc, engine_mc = engine(args.repeats)
     rerun_no_mc = app(args.repeats, monte_carlo=False)
     rerun_mc = app(args.repeats, monte_carlo=True)
-    bare = bare_page(args.repeats)
+    bare = rerun_seconds("data", args.repeats)  # the same-run baseline
     print(f"# {time.strftime('%Y-%m-%d')} · {AGENTS:,} agents · median of {args.repeats}")
     print("| | engine only | AppTest rerun after a slider change | target |")
     print("|---|---:|---:|---:|")
