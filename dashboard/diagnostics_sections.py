@@ -21,7 +21,7 @@ from scoring.metrics import Filters, available_kpis
 from . import data
 from . import diagnostics_charts as charts
 from . import diagnostics_data as dd
-from .shell import Context, labelled
+from .shell import Context, labelled, set_view
 
 DRILL_KEY = "drill"  # the page's query parameter: `category:VALUE` at the agent level
 DRILL_COLUMNS = ("category", "channel")
@@ -41,7 +41,7 @@ def parse_drill(text: str | None) -> dict | None:
 
 def forget_agent() -> None:
     """Drop an agent the dataset does not know from the selection and the address."""
-    st.session_state["w_agent"] = None
+    set_view(agent=None)
     st.query_params.pop("agent", None)
 
 
@@ -84,11 +84,9 @@ def go_to_level(level: str, team: str | None) -> None:
     """Breadcrumb: back up to the department or to `team`."""
     st.query_params.pop(DRILL_KEY, None)
     if level == "department":
-        st.session_state["w_teams"] = []
-        st.session_state["w_agent"] = None
+        set_view(teams=[], agent=None)
     elif level == "team":
-        st.session_state["w_teams"] = [team]
-        st.session_state["w_agent"] = None
+        set_view(teams=[team], agent=None)
 
 
 def clicked_id(chart_key: str) -> str | None:
@@ -105,10 +103,9 @@ def drill_down(chart_key: str, level: str) -> None:
         return
     st.query_params.pop(DRILL_KEY, None)
     if level == "department":
-        st.session_state["w_teams"] = [target]
-        st.session_state["w_agent"] = None
+        set_view(teams=[target], agent=None)
     elif level == "team":
-        st.session_state["w_agent"] = target
+        set_view(agent=target)
     else:
         st.query_params[DRILL_KEY] = f"category:{target}"
 

@@ -187,6 +187,7 @@ def context() -> Context:
 
 
 def set_view(**changes) -> None:
-    """Change a selection kept in the URL (scheme, agent) and rerun."""
+    """Change selections kept in the URL (teams, agent, scheme…): the sidebar and the
+    address follow from the next run on (in a callback: from the run it triggers)."""
     for key, value in changes.items():
         st.session_state[f"w_{key}"] = value
