@@ -17,8 +17,9 @@ from scoring.kpis import KPI
 
 from . import data
 from . import diagnostics_data as dd
+from .app_settings import app_setting
 from .diagnostics_sections import kpi_ids, kpi_label
-from .shell import Context, app_setting, labelled
+from .shell import Context, labelled
 
 SAVED_KEY = "diagnostics_saved"  # the message of the action saved in the last run
 MARKER_LENGTH = 24  # characters of the measure shown on the trend
