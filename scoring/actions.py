@@ -16,12 +16,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from . import sqlite_files
 from .kpis import KPI_IDS
 from .settings import setting
 
 STATUSES = ("planned", "in_progress", "done", "cancelled")
 FILE_NAME = "actions.sqlite"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_S = 10
 MAX_TEXT = 2000
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS actions (
@@ -127,12 +128,9 @@ class ActionStore:
         try:
             self._init()
         except sqlite3.DatabaseError as error:
-            aside = self.path.with_name(
-                f"{self.path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
-            )
-            self.path.rename(aside)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            if not sqlite_files.is_damaged(error):
+                raise
+            aside = sqlite_files.move_aside(self.path, "corrupt")
             self.warning = (
                 f"{self.path} could not be read as an actions database ({error}); it was moved "
                 f"to {aside} and a new, empty store was started"
@@ -140,15 +138,14 @@ class ActionStore:
             self._init()
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        con = sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
         con.row_factory = sqlite3.Row
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return con
 
     def _init(self) -> None:
         con = self._connect()
         try:
-            con.execute("PRAGMA journal_mode = WAL")
+            sqlite_files.use_wal(con, BUSY_TIMEOUT_S)
             con.execute(_SCHEMA)
             con.execute("SELECT count(*) FROM actions").fetchone()
         finally:

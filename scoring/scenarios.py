@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export, incentives
+from . import export, incentives, sqlite_files
 from . import grading as grading_rules
 from .kpis import kpi
 from .metrics import Filters
@@ -178,15 +178,14 @@ class ScenarioStore:
         try:
             self._prepare()
         except sqlite3.DatabaseError as exc:
-            if not _damaged(exc):
+            if not sqlite_files.is_damaged(exc):
                 raise
             self._recover(exc)
 
     # -- connections -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        connection = sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
         connection.execute("PRAGMA secure_delete = ON")
         return connection
 
@@ -207,11 +206,11 @@ class ScenarioStore:
     def _prepare(self) -> None:
         connection = self._connect()
         try:
-            connection.execute("PRAGMA journal_mode = WAL")
+            sqlite_files.use_wal(connection, BUSY_TIMEOUT_S)
             connection.execute(_SCHEMA)
             (result,) = connection.execute("PRAGMA quick_check").fetchone()
             if result != "ok":
-                raise _Damaged(result)
+                raise sqlite_files.Damaged(result)
         finally:
             connection.close()
 
@@ -311,13 +310,7 @@ class ScenarioStore:
     def _recover(self, error: Exception) -> None:
         """Move the damaged file aside, keep every scenario still readable, start afresh."""
         kept = salvage(self.path)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        self.path.replace(backup)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.replace(backup.with_name(backup.name + suffix))
+        backup = sqlite_files.move_aside(self.path, "damaged")
         self._prepare()
         with self._transaction() as connection:
             for scenario, official in kept:
@@ -331,17 +324,6 @@ class ScenarioStore:
             f"and a new store started; {len(kept)} scenario(s) could be recovered and were "
             f"kept: {names}."
         )
-
-
-class _Damaged(sqlite3.DatabaseError):
-    pass
-
-
-def _damaged(exc: sqlite3.DatabaseError) -> bool:
-    if isinstance(exc, _Damaged):
-        return True
-    name = getattr(exc, "sqlite_errorname", "")
-    return name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in str(exc)
 
 
 def _official_of(body: str) -> bool:

@@ -106,7 +106,7 @@ def test_actions_survive_a_restart_and_are_listed_per_team(tmp_path):
 def test_two_threads_writing_at_once_lose_nothing(tmp_path):
     path = tmp_path / FILE_NAME
     stores = [ActionStore(path), ActionStore(path)]  # two sessions, one file
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
 
     def write(store: ActionStore, owner: str) -> None:
         barrier.wait()
@@ -119,7 +119,8 @@ def test_two_threads_writing_at_once_lose_nothing(tmp_path):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a writer did not finish"
     owners = sorted(row[3] for row in rows_in(path))
     assert owners == sorted([f"x{i}" for i in range(40)] + [f"y{i}" for i in range(40)])
 

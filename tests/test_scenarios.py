@@ -95,7 +95,7 @@ def test_invalid_scenarios_are_refused(store):
 def test_two_concurrent_saves_lose_nothing(tmp_path):
     # Two threads, each with its own store object (its own connections), save 25 scenarios
     # each at the same time; a barrier makes them start together.
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     errors = []
 
     def writer(prefix: str) -> None:
@@ -111,7 +111,8 @@ def test_two_concurrent_saves_lose_nothing(tmp_path):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a writer did not finish"
     assert errors == []
     names = ScenarioStore(tmp_path).names()
     assert names == [f"x{i:02d}" for i in range(25)] + [f"y{i:02d}" for i in range(25)]
