@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
-from .charts import tidy
+from .charts import plain_figure, plot_values, title_of
 
 GREY = "#d0d7de"
+RED_TO_BLUE = get_colorscale("RdBu")  # resolved here: plotly.js's own "RdBu" runs blue to red
 ROLE_COLOURS = {
     "self": "#cf222e",
     "supervisor": "#0969da",
@@ -59,125 +61,106 @@ def skill_heatmap(
         )
         for c in cells_full.itertuples()
     ]
-    hover = np.array(hover, dtype=object).reshape(shape)
+    hover = np.array(hover, dtype=object).reshape(shape).tolist()
     limit = float(np.nanmax(np.abs(coloured))) if np.isfinite(coloured).any() else 0.1
     limit = max(min(limit, 1.0), 0.05)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Heatmap(
-            z=grey,
-            x=skills,
-            y=rows,
-            colorscale=[[0, GREY], [1, GREY]],
-            showscale=False,
-            text=np.where(np.isfinite(grey), "–", ""),
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=coloured,
-            x=skills,
-            y=rows,
-            zmin=-limit,
-            zmax=limit,
-            colorscale="RdBu",
-            colorbar={"title": gap_label, "tickformat": "+.0%"},
-            text=marks,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.update_xaxes(side="top")
-    return tidy(fig, max(320, 22 * len(rows) + 120), title)
+    cell = {
+        "type": "heatmap", "x": skills, "y": rows, "customdata": hover,
+        "texttemplate": "%{text}", "hovertemplate": "%{y} · %{x}<br>%{customdata}<extra></extra>",
+        "xgap": 2, "ygap": 2,
+    }  # fmt: skip
+    grey_layer = {
+        **cell, "z": grey, "colorscale": [[0, GREY], [1, GREY]], "showscale": False,
+        "text": np.where(np.isfinite(grey), "–", ""),
+    }  # fmt: skip
+    gap_layer = {
+        **cell, "z": coloured, "zmin": -limit, "zmax": limit, "colorscale": RED_TO_BLUE,
+        "colorbar": {"title": {"text": gap_label}, "tickformat": "+.0%"}, "text": marks,
+    }  # fmt: skip
+    layout = {"title": title_of(title), "xaxis": {"side": "top"}}
+    return plain_figure([grey_layer, gap_layer], layout, max(320, 22 * len(rows) + 120), -0.15)
 
 
 def case_mix_scatter(
     mix: pd.DataFrame, title: str, x_label: str, y_label: str, percent: bool
 ) -> go.Figure:
     """Observed vs expected per agent, with the line observed = expected."""
-    fig = go.Figure()
     low = float(np.nanmin(mix[["observed", "expected"]].to_numpy(float)))
     high = float(np.nanmax(mix[["observed", "expected"]].to_numpy(float)))
-    fig.add_trace(
-        go.Scatter(
-            x=[low, high], y=[low, high], mode="lines", line={"dash": "dash", "color": "#888"},
-            showlegend=False, hoverinfo="skip",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=mix["expected"],
-            y=mix["observed"],
-            mode="markers",
-            marker={"size": 9, "color": "#0969da"},
-            text=mix["agent_id"] + " " + mix["name"].astype(str),
-            hovertemplate="%{text}<br>%{x:.3f} → %{y:.3f}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    fig.update_xaxes(title=x_label, tickformat=".0%" if percent else None)
-    fig.update_yaxes(title=y_label, tickformat=".0%" if percent else None)
-    return tidy(fig, 380, title)
+    diagonal = {
+        "type": "scatter", "x": [low, high], "y": [low, high], "mode": "lines",
+        "line": {"dash": "dash", "color": "#888"}, "showlegend": False, "hoverinfo": "skip",
+    }  # fmt: skip
+    agents = {
+        "type": "scatter",
+        "x": plot_values(mix["expected"].astype(float)),
+        "y": plot_values(mix["observed"].astype(float)),
+        "mode": "markers",
+        "marker": {"size": 9, "color": "#0969da"},
+        "text": (mix["agent_id"] + " " + mix["name"].astype(str)).tolist(),
+        "hovertemplate": "%{text}<br>%{x:.3f} → %{y:.3f}<extra></extra>",
+        "showlegend": False,
+    }
+    ticks = {"tickformat": ".0%"} if percent else {}
+    layout = {
+        "title": title_of(title),
+        "xaxis": {"title": title_of(x_label), **ticks},
+        "yaxis": {"title": title_of(y_label), **ticks},
+    }
+    return plain_figure([diagonal, agents], layout, 380, -0.15)
 
 
 def before_after(effect: pd.Series, labels: dict[str, str], title: str, percent: bool) -> go.Figure:
     """Trained agent and untrained peers, before → after; the trained agent's values with
     their 95% intervals (before_half, after_half of capability.training_effects)."""
     x = [labels["before"], labels["after"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=[effect["before"], effect["after"]],
-            mode="lines+markers",
-            name=labels["trained"],
-            marker={"size": 11, "color": "#cf222e"},
-            error_y={
-                "type": "data",
-                "array": [effect["before_half"], effect["after_half"]],
-                "visible": True,
-            },
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=[effect["peers_before"], effect["peers_after"]],
-            mode="lines+markers",
-            name=labels["untrained"],
-            marker={"size": 11, "color": "#6e7781"},
-            line={"dash": "dot"},
-        )
-    )
-    if percent:
-        fig.update_yaxes(tickformat=".0%", range=[-0.02, 1.02])
-    return tidy(fig, 360, title)
+    trained = {
+        "type": "scatter",
+        "x": x,
+        "y": [float(effect["before"]), float(effect["after"])],
+        "mode": "lines+markers",
+        "name": labels["trained"],
+        "marker": {"size": 11, "color": "#cf222e"},
+        "error_y": {
+            "type": "data",
+            "array": [float(effect["before_half"]), float(effect["after_half"])],
+            "visible": True,
+        },
+    }
+    peers = {
+        "type": "scatter",
+        "x": x,
+        "y": [float(effect["peers_before"]), float(effect["peers_after"])],
+        "mode": "lines+markers",
+        "name": labels["untrained"],
+        "marker": {"size": 11, "color": "#6e7781"},
+        "line": {"dash": "dot"},
+    }
+    axis = {"tickformat": ".0%", "range": [-0.02, 1.02]} if percent else {}
+    layout = {"title": title_of(title), "yaxis": axis}
+    return plain_figure([trained, peers], layout, 360, -0.15)
 
 
 def radar(table: pd.DataFrame, roles: dict[str, str], title: str) -> go.Figure:
-    """360 ratings of one agent: one closed Scatterpolar line per reviewer role."""
-    fig = go.Figure()
+    """360 ratings of one agent: one closed polar line per reviewer role."""
     competencies = table["competency"].astype(str).tolist()
+    lines = []
     for role, label in roles.items():
         if role not in table or table[role].isna().all():
             continue
-        values = table[role].tolist()
-        fig.add_trace(
-            go.Scatterpolar(
-                r=values + values[:1],
-                theta=competencies + competencies[:1],
-                mode="lines+markers",
-                name=label,
-                line={"color": ROLE_COLOURS.get(role), "width": 3 if role == "self" else 2},
-            )
+        values = table[role].astype(float).tolist()
+        lines.append(
+            {
+                "type": "scatterpolar",
+                "r": values + values[:1],
+                "theta": competencies + competencies[:1],
+                "mode": "lines+markers",
+                "name": label,
+                "line": {"color": ROLE_COLOURS.get(role), "width": 3 if role == "self" else 2},
+            }
         )
-    fig.update_layout(polar={"radialaxis": {"range": [1, 5], "dtick": 1, "angle": 90}})
-    return tidy(fig, 420, title)
+    layout = {
+        "title": title_of(title),
+        "polar": {"radialaxis": {"range": [1, 5], "dtick": 1, "angle": 90}},
+    }
+    return plain_figure(lines, layout, 420, -0.15)
