@@ -10,6 +10,7 @@ one included, has its own address (`/overview`, `/scorecard`, `/data`).
 
 import streamlit as st
 
+from dashboard.access import grant_caption, session_grant
 from dashboard.i18n import t
 from dashboard.shell import build_context, data_warning_badge, requested_language
 from dashboard.state import to_query
@@ -27,20 +28,26 @@ PAGES = (
     ("app_pages/data.py", "page_data", "🗂️", "data"),
 )
 
-ctx = build_context()
+grant = session_grant(requested_language())
+if grant is None:  # not let in: the reason is shown, nothing else is
+    st.stop()
+ctx = build_context(grant)
 lang = ctx.lang if ctx else requested_language()
-pages = [
-    st.Page(path, title=t(title, lang), icon=icon, url_path=url) for path, title, icon, url in PAGES
-]
+pages = {
+    url: st.Page(path, title=t(title, lang), icon=icon, url_path=url)
+    for path, title, icon, url in PAGES
+    if grant.allows_page(url)
+}
 
 
 def _root() -> None:
-    st.switch_page(pages[0], query_params=to_query(ctx.view) if ctx else None)
+    first = next(iter(pages.values()))
+    st.switch_page(first, query_params=to_query(ctx.view) if ctx else None)
 
 
 navigation = st.navigation(
     [
-        *pages,
+        *pages.values(),
         st.Page(
             _root, title=t("app_title", lang), url_path="home", default=True, visibility="hidden"
         ),
@@ -48,5 +55,7 @@ navigation = st.navigation(
 )
 if ctx is None:
     st.stop()
-data_warning_badge(ctx, pages[-1])
+grant_caption(grant, ctx.lang)
+if "data" in pages:
+    data_warning_badge(ctx, pages["data"])
 navigation.run()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from scoring import capability, metrics, schemes, scorecard
+from scoring import capability, diagnostics, metrics, schemes, scorecard
 from scoring.dataset import Dataset, open_dataset
 from scoring.metrics import Filters
 
@@ -53,6 +53,11 @@ def filter_options(path: str) -> dict[str, list[str]]:
         "categories": metrics.distinct_values(ds, "category"),
         "segments": metrics.distinct_values(ds, "customer_segment"),
     }
+
+
+def agent_team(path: str, agent_id: str) -> str | None:
+    """The agent's team; None for an agent the dataset does not know."""
+    return diagnostics.agent_team(dataset(path), agent_id)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Adjusting for case mix…")

@@ -112,10 +112,6 @@ def tickets(
     return diagnostics.ticket_list(data.dataset(path), filters, dict(cell), None, repeat_days)
 
 
-def agent_team(path: str, agent_id: str) -> str | None:
-    return diagnostics.agent_team(data.dataset(path), agent_id)
-
-
 @st.cache_resource(max_entries=4, show_spinner=False)
 def action_store(state_dir: str) -> actions.ActionStore:
     return actions.ActionStore(f"{state_dir}/{actions.FILE_NAME}")

@@ -54,7 +54,7 @@ def scope_from_url(ctx: Context) -> tuple[Scope, dict | None]:
     agent = ctx.view.agent
     team = ctx.view.teams[0] if len(ctx.view.teams) == 1 else None
     if agent:
-        agent_team = dd.agent_team(ctx.path, agent)
+        agent_team = data.agent_team(ctx.path, agent)
         if agent_team is None:
             st.warning(ctx.t("diagnostics_unknown_agent", agent=agent))
             forget_agent()

@@ -6,7 +6,7 @@ dashboard/texts/<page>.py, merged below (a key may be defined only once).
 
 from __future__ import annotations
 
-from .texts import capability, diagnostics, whatif
+from .texts import access, capability, diagnostics, whatif
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -145,7 +145,7 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-_PARTS = (diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
+_PARTS = (access.TEXTS, diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()
     if _clash:

@@ -7,12 +7,13 @@ exactly what the user sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import streamlit as st
 
 from scoring import schemes
+from scoring.access import Grant
 from scoring.dataset import Dataset, DatasetError
 
 from . import data
@@ -54,6 +55,7 @@ class Context:
     ds: Dataset
     view: ViewState
     repeat_days: int
+    grant: Grant
 
     @property
     def lang(self) -> str:
@@ -84,10 +86,11 @@ def _init_widgets(view: ViewState) -> None:
     st.session_state["w_agent"] = view.agent
 
 
-def _sidebar(path: str, ds: Dataset, view: ViewState) -> ViewState:
+def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
     first, last = data.data_range(path)
     last = last or date.today()
     options = data.filter_options(path)
+    options = {**options, "teams": grant.team_options(options["teams"])}
     with st.sidebar:
         lang = st.radio(
             "语言 / Language",
@@ -154,7 +157,17 @@ def requested_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def build_context() -> Context | None:
+def _within_grant(path: str, view: ViewState, grant: Grant) -> ViewState:
+    """The view clamped to what the grant allows: its teams (all of them when none is
+    picked) and no agent of another team, whatever the widgets or the link asked for."""
+    teams = grant.clamp_teams(view.teams, data.filter_options(path)["teams"])
+    agent = view.agent
+    if agent and not grant.allows_team(data.agent_team(path, agent)):
+        agent = None
+    return replace(view, teams=teams, agent=agent)
+
+
+def build_context(grant: Grant) -> Context | None:
     """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
     path = app_setting("data_dir")
     params = _query_params()
@@ -167,9 +180,9 @@ def build_context() -> Context | None:
     _first, last = data.data_range(path)
     view = from_query(params, last or date.today())
     _init_widgets(view)
-    view = _sidebar(path, ds, view)
+    view = _within_grant(path, _sidebar(path, view, grant), grant)
     st.query_params.from_dict({**to_query(view), **page_keys(params)})
-    ctx = Context(path, ds, view, int(app_setting("repeat_window_days")))
+    ctx = Context(path, ds, view, int(app_setting("repeat_window_days")), grant)
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx
 

@@ -51,6 +51,23 @@ SETTINGS = (
         "Days after a resolution in which a new ticket of the same customer and category "
         "counts as a repeat issue.",
     ),
+    Setting(
+        "access_file",
+        "SPD_ACCESS_FILE",
+        "--access",
+        "",
+        "JSON file naming each user's role and teams (see docs/ACCESS.md). Empty: open "
+        "access, every page and team for whoever reaches the dashboard.",
+    ),
+    Setting(
+        "user_header",
+        "SPD_USER_HEADER",
+        "--user-header",
+        "",
+        "HTTP header holding the signed-in user's name, set by a trusted proxy in front of "
+        "the dashboard (e.g. X-Forwarded-Email). Used when Streamlit's own login (st.login) "
+        "is not configured. Only safe if the dashboard cannot be reached around the proxy.",
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 

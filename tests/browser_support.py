@@ -68,28 +68,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_chromium()
+@contextlib.contextmanager
+def running_streamlit(folder: Path, *app_options: str) -> Iterator[str]:
+    """`streamlit run app.py` on the sample (saved state in `folder`), on a free port; yields
+    its address once healthy and stops it afterwards. `app_options` go after `--`."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = folder / "server.log"
     command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--",
-        "--data",
-        str(SAMPLE_DATASET),
-        "--state",  # scenarios and actions saved by the tests stay out of the repo's state/
-        str(tmp_path_factory.mktemp("state")),
-    ]
-    env = {k: v for k, v in os.environ.items() if k != "SPD_DATA_DIR"}
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.headless", "true",
+        "--", "--data", str(SAMPLE_DATASET),
+        "--state", str(folder),  # scenarios and actions saved by tests stay out of state/
+        *app_options,
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPD_")}  # options rule
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env
@@ -109,6 +101,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_chromium()
+    with running_streamlit(tmp_path_factory.mktemp("streamlit")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,162 @@
+"""Who may see what (权限): roles declared once, an access file naming each user's role
+and teams, and the grant that clamps a session's view to what its role allows.
+
+Without an access file the dashboard runs open (one trusted user or a closed room: every
+page, every team). With one, a session sees nothing until it is identified as a listed
+user; a supervisor then sees exactly what leadership sees when filtered to the
+supervisor's teams, and pages outside the role are not offered at all.
+
+The access file is JSON::
+
+    {"users": {
+        "zhang.wei@example.com": {"role": "leadership"},
+        "li.na@example.com": {"role": "supervisor", "teams": ["Team North"]},
+        "wang.fang@example.com": {"role": "trainer"}
+    }}
+
+User names are compared without regard to case. A problem in the file is never half
+applied: every problem is collected and reported, and nobody is let in until it is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+ALL_PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data")
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    pages: tuple[str, ...]
+    needs_teams: bool  # must the access file name the teams this role may see?
+    help: str
+
+
+ROLES = (
+    Role("leadership", ALL_PAGES, False, "every page; all teams unless teams are given"),
+    Role(
+        "supervisor",
+        ("overview", "scorecard", "diagnostics", "capability", "data"),
+        True,
+        "their teams' scorecard, diagnostics and capability gaps; not the what-if lab",
+    ),
+    Role(
+        "trainer",
+        ("overview", "capability", "data"),
+        False,
+        "capability gaps and training effects; all teams unless teams are given",
+    ),
+)
+ROLES_BY_ID = {r.id: r for r in ROLES}
+_USER_KEYS = {"role", "teams"}
+
+
+class AccessFileError(Exception):
+    """The access file cannot be used. `problems` lists every problem found."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one session may see: its pages and teams (None: every team)."""
+
+    user: str | None
+    role: str
+    teams: tuple[str, ...] | None = None
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return ROLES_BY_ID[self.role].pages
+
+    def allows_page(self, page: str) -> bool:
+        return page in self.pages
+
+    def team_options(self, known: list[str]) -> list[str]:
+        """The teams this session may pick from, in the dataset's order."""
+        return list(known) if self.teams is None else [t for t in known if t in self.teams]
+
+    def clamp_teams(self, requested: tuple[str, ...], known: list[str]) -> tuple[str, ...]:
+        """The teams to show: the requested ones it may see, else all it may see.
+
+        An open grant keeps the request as it is (empty = all teams)."""
+        if self.teams is None:
+            return requested
+        allowed = self.team_options(known)
+        kept = tuple(t for t in requested if t in allowed)
+        return kept or tuple(allowed)
+
+    def allows_team(self, team: str | None) -> bool:
+        return self.teams is None or team in self.teams
+
+
+OPEN = Grant(user=None, role="leadership")
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    users: dict[str, Grant]  # by lower-case user name
+
+    def grant_for(self, user: str | None) -> Grant | None:
+        """The user's grant; None when the user is unknown or not identified."""
+        return self.users.get(user.strip().lower()) if user else None
+
+
+def load_policy(path: str | Path) -> AccessPolicy:
+    """Read and check an access file; raises AccessFileError listing every problem."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AccessFileError(path, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AccessFileError(path, [f"not readable as JSON ({exc})"]) from None
+    users = document.get("users") if isinstance(document, dict) else None
+    if not isinstance(users, dict) or not users:
+        raise AccessFileError(path, ['expected {"users": {"<user>": {"role": ...}, ...}}'])
+    problems: list[str] = []
+    grants: dict[str, Grant | None] = {}
+    for user, entry in users.items():
+        key = user.strip().lower()
+        if key in grants:
+            problems.append(f"user '{user}': listed twice (names ignore case)")
+        grants[key] = _grant(user, entry, problems)
+    if problems:
+        raise AccessFileError(path, problems)
+    return AccessPolicy({key: grant for key, grant in grants.items() if grant})
+
+
+def _grant(user: str, entry, problems: list[str]) -> Grant | None:
+    where = f"user '{user}'"
+    if not user.strip():
+        problems.append("a user with an empty name")
+        return None
+    if not isinstance(entry, dict):
+        problems.append(f'{where}: expected {{"role": ..., "teams": [...]}}')
+        return None
+    found = len(problems)
+    for key in sorted(set(entry) - _USER_KEYS):
+        problems.append(f"{where}: unknown key '{key}' (known: role, teams)")
+    role_id = entry.get("role")
+    role = ROLES_BY_ID.get(role_id) if isinstance(role_id, str) else None
+    if role is None:
+        known = ", ".join(ROLES_BY_ID)
+        problems.append(f"{where}: role {entry.get('role')!r} unknown (expected one of {known})")
+    teams = entry.get("teams")
+    if teams is None:
+        if role is not None and role.needs_teams:
+            problems.append(f"{where}: a {role.id} needs the teams they may see")
+    elif not isinstance(teams, list) or not all(isinstance(t, str) and t for t in teams):
+        problems.append(f"{where}: teams must be a list of team names")
+    elif not teams:
+        every = "" if role is None or role.needs_teams else "; leave it out for every team"
+        problems.append(f"{where}: teams is empty (name at least one team{every})")
+    if len(problems) > found:
+        return None
+    return Grant(user.strip(), role.id, None if teams is None else tuple(teams))

@@ -1,0 +1,140 @@
+"""Access by role (scoring/access.py): the access file is checked whole, and a grant clamps
+what a session may see. Expectations are written from docs/ACCESS.md, not from the code."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scoring import access
+from scoring.access import AccessFileError, Grant, load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWN_TEAMS = ["Team Central", "Team East", "Team North", "Team South"]
+
+
+def write(tmp_path: Path, document) -> Path:
+    path = tmp_path / "access.json"
+    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(AccessFileError) as caught:
+        load_policy(path)
+    assert caught.value.path == path
+    return caught.value.problems
+
+
+def test_a_valid_file_gives_each_user_their_role_and_teams(tmp_path):
+    policy = load_policy(
+        write(
+            tmp_path,
+            {
+                "users": {
+                    "Zhang.Wei@example.com": {"role": "leadership"},
+                    "li.na@example.com": {"role": "supervisor", "teams": ["Team North"]},
+                    "王芳": {"role": "trainer", "teams": ["Team East", "Team South"]},
+                }
+            },
+        )
+    )
+    boss = policy.grant_for("zhang.wei@EXAMPLE.com ")  # names ignore case and spaces
+    assert (boss.role, boss.teams) == ("leadership", None)
+    assert policy.grant_for("li.na@example.com").teams == ("Team North",)
+    assert policy.grant_for("王芳").teams == ("Team East", "Team South")
+    assert policy.grant_for("nobody@example.com") is None
+    assert policy.grant_for(None) is None and policy.grant_for("") is None
+
+
+def test_every_problem_is_reported_with_the_user_it_concerns(tmp_path):
+    path = write(
+        tmp_path,
+        {
+            "users": {
+                "a@x": {"role": "boss"},
+                "b@x": {"role": "supervisor"},
+                "c@x": {"role": "trainer", "teams": "Team North"},
+                "d@x": {"role": "leadership", "team": ["Team North"]},
+                "e@x": {"role": "leadership", "teams": []},
+                "E@X": {"role": "leadership"},
+                "f@x": "leadership",
+                "ok@x": {"role": "leadership"},
+            }
+        },
+    )
+    problems = problems_of(path)
+    expected = {
+        "a@x": "role 'boss' unknown",
+        "b@x": "needs the teams",
+        "c@x": "teams must be a list",
+        "d@x": "unknown key 'team'",
+        "e@x": "teams is empty",
+        "E@X": "listed twice",
+        "f@x": 'expected {"role"',
+    }
+    for user, words in expected.items():
+        assert any(f"'{user}'" in p and words in p for p in problems), (user, problems)
+    assert len(problems) == len(expected)
+    assert not any("ok@x" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{not json", "not readable as JSON"),
+        ('{"people": {}}', '{"users"'),
+        ('{"users": {}}', '{"users"'),
+        ("[1, 2]", '{"users"'),
+    ],
+)
+def test_an_unusable_file_names_itself_and_what_was_expected(tmp_path, content, words):
+    path = write(tmp_path, content)
+    (problem,) = problems_of(path)
+    assert words in problem
+    assert str(path) in str(AccessFileError(path, [problem]))
+
+
+def test_a_missing_file_is_a_problem_not_open_access(tmp_path):
+    assert problems_of(tmp_path / "absent.json") == ["file not found"]
+
+
+def test_a_supervisor_is_clamped_to_their_teams():
+    grant = Grant("li.na", "supervisor", ("Team North", "Team South"))
+    assert grant.team_options(KNOWN_TEAMS) == ["Team North", "Team South"]
+    assert grant.clamp_teams((), KNOWN_TEAMS) == ("Team North", "Team South")  # "All"
+    assert grant.clamp_teams(("Team South",), KNOWN_TEAMS) == ("Team South",)
+    assert grant.clamp_teams(("Team East",), KNOWN_TEAMS) == ("Team North", "Team South")
+    assert grant.clamp_teams(("Team East", "Team North"), KNOWN_TEAMS) == ("Team North",)
+    assert grant.allows_team("Team North") and not grant.allows_team("Team East")
+    assert not grant.allows_team(None)  # an agent the dataset does not know
+
+
+def test_the_open_grant_changes_nothing():
+    assert access.OPEN.clamp_teams((), KNOWN_TEAMS) == ()
+    assert access.OPEN.clamp_teams(("Team East",), KNOWN_TEAMS) == ("Team East",)
+    assert access.OPEN.team_options(KNOWN_TEAMS) == KNOWN_TEAMS
+    assert access.OPEN.allows_team("anything")
+    assert access.OPEN.pages == access.ALL_PAGES
+
+
+def test_the_role_table_in_the_docs_matches_the_declared_roles():
+    text = (ROOT / "docs" / "ACCESS.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `(\w+)` \([^)]*\) \| ([^|]+) \|", text, re.M)}
+    assert sorted(rows) == sorted(r.id for r in access.ROLES)
+    titles = {
+        "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
+        "whatif": "What-if lab", "capability": "Capability gaps", "data": "Data",
+    }  # fmt: skip
+    for role in access.ROLES:
+        listed = [p for p in access.ALL_PAGES if titles[p] in rows[role.id]]
+        assert listed == list(role.pages), role.id
+    assert only_what_if_for_leadership()
+
+
+def only_what_if_for_leadership() -> bool:
+    return [r.id for r in access.ROLES if "whatif" in r.pages] == ["leadership"]

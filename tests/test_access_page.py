@@ -1,0 +1,158 @@
+"""Access by role in the running app (AppTest): who is let in, and what each role sees.
+
+The reference for "what a supervisor sees" is the open dashboard filtered to the supervisor's
+team; teams and agents come from the Parquet files read with pandas.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import access as app_access
+from dashboard.i18n import t
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+NORTH, SOUTH = "Team North", "Team South"
+
+
+def agents_of(data: Path) -> pd.DataFrame:
+    return pd.read_parquet(data / "agents.parquet")
+
+
+@pytest.fixture
+def access_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "access.json"
+    users = {
+        "boss@example.com": {"role": "leadership"},
+        "li.na@example.com": {"role": "supervisor", "teams": [NORTH]},
+        "wang.fang@example.com": {"role": "trainer"},
+    }
+    path.write_text(json.dumps({"users": users}), encoding="utf-8")
+    monkeypatch.setenv("SPD_ACCESS_FILE", str(path))
+    return path
+
+
+def open_as(monkeypatch, data: Path, user: str | None, page: str, params=None) -> AppTest:
+    """The app as `user` (what the sign-in would report) on `page`, in English."""
+    monkeypatch.setenv("SPD_DATA_DIR", str(data))
+    monkeypatch.setattr(app_access, "session_user", lambda: user)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lang": "en", **(params or {})})
+    at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
+def shows_no_data(at: AppTest) -> bool:
+    return not (at.dataframe or at.metric or at.get("plotly_chart") or at.sidebar.multiselect)
+
+
+def agent_table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe(key="scorecard_agents").value
+
+
+def test_a_supervisor_sees_what_leadership_sees_filtered_to_their_team(
+    monkeypatch, small_dataset, access_file
+):
+    supervisor = open_as(monkeypatch, small_dataset, "li.na@example.com", "scorecard")
+    boss = open_as(monkeypatch, small_dataset, "boss@example.com", "scorecard", {"team": NORTH})
+    assert not supervisor.exception and not boss.exception
+    mine = agent_table(supervisor)
+    pd.testing.assert_frame_equal(mine, agent_table(boss))
+    north = agents_of(small_dataset).query("team == @NORTH")["agent_id"]
+    assert set(mine["agent_id"]) <= set(north) and len(mine) > 0
+    assert supervisor.query_params["team"] == NORTH  # the address says what is shown
+    assert supervisor.sidebar.multiselect(key="w_teams").options == [NORTH]
+
+
+def test_a_link_to_another_team_is_narrowed_to_the_supervisors_team(
+    monkeypatch, small_dataset, access_file
+):
+    at = open_as(monkeypatch, small_dataset, "LI.NA@example.com", "scorecard", {"team": SOUTH})
+    assert not at.exception
+    assert set(agent_table(at)["team"]) == {NORTH}
+    assert at.query_params["team"] == NORTH
+
+
+def test_an_agent_of_another_team_is_dropped_from_diagnostics(
+    monkeypatch, small_dataset, access_file
+):
+    roster = agents_of(small_dataset)
+    south_agent = roster.query("team == @SOUTH")["agent_id"].iloc[0]
+    at = open_as(
+        monkeypatch, small_dataset, "li.na@example.com", "diagnostics", {"agent": south_agent}
+    )
+    assert not at.exception
+    assert "agent" not in at.query_params and at.query_params["team"] == NORTH
+    shown = " ".join(b.label for b in at.button)
+    assert south_agent not in shown and NORTH in shown
+    boss = open_as(
+        monkeypatch, small_dataset, "boss@example.com", "diagnostics", {"agent": south_agent}
+    )
+    assert boss.query_params["agent"] == south_agent  # leadership keeps it
+
+
+def test_pages_outside_the_role_are_not_served(monkeypatch, small_dataset, access_file):
+    at = open_as(monkeypatch, small_dataset, "li.na@example.com", "whatif")
+    assert not at.exception
+    overview = f"{t('page_overview', 'en')} · {t('department', 'en')}"
+    assert [e.value for e in at.title] == [overview]  # the first page of the role instead
+    trainer = open_as(monkeypatch, small_dataset, "wang.fang@example.com", "scorecard")
+    assert [e.value for e in trainer.title] == [overview]
+    lab = open_as(monkeypatch, small_dataset, "boss@example.com", "whatif")
+    assert [e.value for e in lab.title] == [t("page_whatif", "en")]
+
+
+def test_the_sidebar_says_who_is_signed_in_and_which_teams(monkeypatch, small_dataset, access_file):
+    at = open_as(monkeypatch, small_dataset, "li.na@example.com", "overview")
+    captions = [c.value for c in at.sidebar.caption]
+    role = t("role_supervisor", "en")
+    assert t("access_signed_in", "en", user="li.na@example.com", role=role) in captions
+    assert t("access_teams", "en", teams=NORTH) in captions
+
+
+@pytest.mark.parametrize(
+    ("user", "message"),
+    [
+        ("stranger@example.com", t("access_denied", "en", user="stranger@example.com")),
+        (None, t("access_anonymous", "en")),
+    ],
+)
+def test_a_session_not_in_the_file_sees_why_and_no_data(
+    monkeypatch, small_dataset, access_file, user, message
+):
+    at = open_as(monkeypatch, small_dataset, user, "scorecard")
+    assert not at.exception
+    assert message in [m.value for m in (*at.warning, *at.info)]
+    assert shows_no_data(at)
+
+
+def test_a_broken_access_file_lets_nobody_in_and_lists_its_problems(
+    monkeypatch, small_dataset, access_file
+):
+    access_file.write_text(
+        json.dumps(
+            {"users": {"boss@example.com": {"role": "boss"}, "x@y": {"role": "supervisor"}}}
+        ),
+        encoding="utf-8",
+    )
+    at = open_as(monkeypatch, small_dataset, "boss@example.com", "scorecard")
+    assert not at.exception
+    assert at.error[0].value == t("access_file_error", "en", path=str(access_file))
+    listed = at.markdown[0].value
+    assert "'boss@example.com'" in listed and "'boss'" in listed and "'x@y'" in listed
+    assert shows_no_data(at)
+
+
+def test_a_changed_access_file_applies_on_the_next_run(monkeypatch, small_dataset, access_file):
+    at = open_as(monkeypatch, small_dataset, "li.na@example.com", "scorecard")
+    assert set(agent_table(at)["team"]) == {NORTH}
+    promoted = {"users": {"li.na@example.com": {"role": "leadership"}}}
+    access_file.write_text(json.dumps(promoted, indent=2), encoding="utf-8")
+    at.sidebar.multiselect(key="w_teams").set_value([]).run()
+    assert len(set(agent_table(at)["team"])) > 1
