@@ -15,6 +15,7 @@ import streamlit as st
 from scoring import schemes
 from scoring.access import Grant
 from scoring.dataset import Dataset, DatasetError
+from scoring.quality import Problem
 
 from . import data
 from .app_settings import app_setting
@@ -142,11 +143,19 @@ def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
     )
 
 
+def problem_text(problem: Problem, lang: str) -> str:
+    """A problem that stops loading, in the user's language."""
+    values = dict(problem.values)
+    if "type" in values:
+        values["type_words"] = t(f"type_{values['type']}", lang)
+    return t(f"problem_{problem.code}", lang, **values)
+
+
 def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
     st.error(f"**{t('dataset_error_title', lang)}**: {path}")
     st.markdown(t("dataset_error_help", lang))
-    for problem in error.problems:
-        st.markdown(f"- `{problem}`")
+    for problem in error.details:
+        st.markdown(f"- `{problem_text(problem, lang)}`")
     if error.report is not None:
         st.code(error.report.to_text(), language=None)
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from . import quality
 from .contract import TABLES, Column, Table
-from .quality import Notice, QualityReport, RuleResult, TableReport
+from .quality import Notice, Problem, QualityReport, RuleResult, TableReport
 from .sql import ident, literal_list
 
 # Physical Arrow types that load into each logical type without a value-by-value check.
@@ -35,23 +35,17 @@ _DIRECT = {
     "float": (pa.types.is_floating, pa.types.is_integer, pa.types.is_decimal),
     "bool": (pa.types.is_boolean,),
 }
-_TYPE_WORDS = {
-    "string": "text",
-    "timestamp": "a timestamp",
-    "date": "a date",
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true/false",
-}
 
 
 class DatasetError(Exception):
-    """The dataset cannot be used. `problems` lists every fatal problem found."""
+    """The dataset cannot be used. `details` holds every fatal problem found, `problems`
+    the same in English words."""
 
-    def __init__(self, problems: list[str], report: QualityReport | None = None):
-        self.problems = problems
+    def __init__(self, details: list[Problem], report: QualityReport | None = None):
+        self.details = details
+        self.problems = [p.text() for p in details]
         self.report = report
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -137,11 +131,11 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
         kpi_ids = KPI_IDS
     root = Path(path)
     if not root.is_dir():
-        raise DatasetError([f"{root}: dataset folder not found (expected a folder of tables)"])
+        raise DatasetError([Problem("folder_missing", {"path": str(root)})])
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
-    problems: list[str] = []
+    problems: list[Problem] = []
     notices: list[Notice] = []
     sources = _locate(root, reports, problems, notices)
     for source in sources:
@@ -150,7 +144,7 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
     if not problems:
         for source in sources:
             _create_raw_view(con, source, reports[source.table.name])
-    report = QualityReport(str(root), reports, [], notices, problems)
+    report = QualityReport(str(root), reports, [], notices, [p.text() for p in problems])
     if problems:
         raise DatasetError(problems, report)
     report.rules = _apply_rules(con, sources, reports, kpi_ids)
@@ -159,15 +153,15 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
 
 
 def _locate(
-    root: Path, reports: dict[str, TableReport], problems: list[str], notices: list[Notice]
+    root: Path, reports: dict[str, TableReport], problems: list[Problem], notices: list[Notice]
 ) -> list[_Source]:
     sources = []
     for table in TABLES:
         files = _find_files(root, table)
         if not files:
-            expected = f"{root / table.name}.parquet or a folder {root / table.name}/ of Parquet"
             if table.required:
-                problems.append(f"{table.name}: required table missing (expected {expected})")
+                where = {"table": table.name, "path": str(root / table.name)}
+                problems.append(Problem("table_missing", where))
             else:
                 columns = ", ".join(table.required_columns)
                 notices.append(Notice("optional_table_missing", table.name, {"columns": columns}))
@@ -178,7 +172,7 @@ def _locate(
     return sources
 
 
-def _check_schema(source: _Source, report: TableReport) -> list[str]:
+def _check_schema(source: _Source, report: TableReport) -> list[Problem]:
     """Every file readable, required columns present, column types loadable."""
     problems = []
     columns_seen: set[str] = set()
@@ -186,15 +180,15 @@ def _check_schema(source: _Source, report: TableReport) -> list[str]:
         try:
             schema = pq.read_schema(file)
         except Exception as exc:  # pyarrow raises several types for damaged files
-            problems.append(f"{file}: unreadable Parquet file ({type(exc).__name__}: {exc})")
+            error = f"{type(exc).__name__}: {exc}"
+            problems.append(Problem("file_unreadable", {"file": str(file), "error": error}))
             continue
         columns_seen.update(schema.names)
         for column in source.table.columns:
             if column.required and column.name not in schema.names:
-                problems.append(
-                    f"{file}: required column '{column.name}' missing "
-                    f"(expected {_TYPE_WORDS[column.type]}: {column.meaning})"
-                )
+                where = {"file": str(file), "column": column.name}
+                expected = {"type": column.type, "meaning": column.meaning}
+                problems.append(Problem("column_missing", where | expected))
     report.missing_columns = [c.name for c in source.table.columns if c.name not in columns_seen]
     return problems
 
@@ -217,7 +211,7 @@ def _create_raw_view(con: duckdb.DuckDBPyConnection, source: _Source, report: Ta
     )
 
 
-def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[str]:
+def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[Problem]:
     """Columns whose stored type needs conversion: every value must convert."""
     problems = []
     files = literal_list(str(f) for f in source.files)
@@ -233,11 +227,10 @@ def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[str]:
                 continue
             bad = _first_unconvertible(con, files, file, column)
             if bad is not None:
-                problems.append(
-                    f"{file}: column '{column.name}' holds {arrow_type} values such as "
-                    f"{bad!r} that cannot be read as {_TYPE_WORDS[column.type]} "
-                    f"({column.duckdb_type})"
-                )
+                where = {"file": str(file), "column": column.name}
+                found = {"found": str(arrow_type), "example": repr(bad)}
+                expected = {"type": column.type, "sql_type": column.duckdb_type}
+                problems.append(Problem("bad_values", where | found | expected))
     return problems
 
 

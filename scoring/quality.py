@@ -274,6 +274,44 @@ NOTICES = {  # in English; the dashboard words each code from its own catalog
 }
 
 
+# Problems that stop loading, in English (the command line); the dashboard words each code
+# from its own catalog (`problem_<code>`). `type` is a contract type, worded by TYPE_WORDS.
+PROBLEMS = {
+    "folder_missing": "{path}: dataset folder not found (expected a folder of tables)",
+    "table_missing": (
+        "{table}: required table missing (expected {path}.parquet or a folder {path}/ of Parquet)"
+    ),
+    "file_unreadable": "{file}: unreadable Parquet file ({error})",
+    "column_missing": (
+        "{file}: required column '{column}' missing (expected {type_words}: {meaning})"
+    ),
+    "bad_values": (
+        "{file}: column '{column}' holds {found} values such as {example} that cannot be read "
+        "as {type_words} ({sql_type})"
+    ),
+}
+TYPE_WORDS = {
+    "string": "text",
+    "timestamp": "a timestamp",
+    "date": "a date",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true/false",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops the dataset from loading (code: a key of PROBLEMS)."""
+
+    code: str
+    values: dict
+
+    def text(self) -> str:
+        words = {"type_words": TYPE_WORDS[self.values["type"]]} if "type" in self.values else {}
+        return PROBLEMS[self.code].format(**self.values, **words)
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something to know about a table that does not stop loading (code: a key of NOTICES)."""

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import CATALOG, t
 from scoring import quality
+from scoring.contract import TABLES
 from scoring.kpis import KPI_IDS
 from tests.conftest import ROOT, SAMPLE_DATASET
 
@@ -29,6 +30,21 @@ def test_every_notice_is_in_the_catalog_with_the_same_values(code):
     entry = CATALOG[f"notice_{code}"]
     for lang in ("en", "zh"):
         assert fields(entry[lang]) == fields(quality.NOTICES[code])
+
+
+@pytest.mark.parametrize("code", sorted(quality.PROBLEMS))
+def test_every_problem_is_in_the_catalog_naming_where_it_is(code):
+    entry = CATALOG[f"problem_{code}"]
+    assert entry["en"] == quality.PROBLEMS[code]  # the dashboard says what the CLI says
+    where = fields(quality.PROBLEMS[code]) & {"path", "table", "file", "column"}
+    assert where and where <= fields(entry["zh"]) <= fields(entry["en"])
+
+
+def test_every_contract_type_is_worded_in_both_languages():
+    for type_code, words in quality.TYPE_WORDS.items():
+        assert CATALOG[f"type_{type_code}"]["en"] == words
+        assert CATALOG[f"type_{type_code}"]["zh"]
+    assert {c.type for t in TABLES for c in t.columns} <= set(quality.TYPE_WORDS)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
