@@ -91,10 +91,12 @@ def test_an_agent_of_another_team_is_dropped_from_diagnostics(
     assert "agent" not in at.query_params and at.query_params["team"] == NORTH
     shown = " ".join(b.label for b in at.button)
     assert south_agent not in shown and NORTH in shown
+    assert at.button(key="diagnostics_crumb_department").disabled  # no way above the team
     boss = open_as(
         monkeypatch, small_dataset, "boss@example.com", "diagnostics", {"agent": south_agent}
     )
     assert boss.query_params["agent"] == south_agent  # leadership keeps it
+    assert not boss.button(key="diagnostics_crumb_department").disabled
 
 
 def test_pages_outside_the_role_are_not_served(monkeypatch, small_dataset, access_file):
