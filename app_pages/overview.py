@@ -38,7 +38,7 @@ for i, k in enumerate(headline):
         k.format(value),
         delta=delta,
         delta_color="normal" if k.higher_is_better else "inverse",
-        help=f"{k.description} {ctx.t('vs_target')}: {k.format(k.target)}",
+        help=f"{k.describe(lang)} {ctx.t('vs_target')}: {k.format(k.target)}",
         border=True,
     )
     columns[i % 4].caption(

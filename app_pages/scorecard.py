@@ -18,7 +18,7 @@ st.selectbox(
     list(available),
     format_func=lambda name: available[name].label(lang),
     key=labelled("w_scheme"),
-    help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].description,
+    help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].describe(ctx.lang),
 )
 case_mix = st.toggle(
     ctx.t("capability_case_mix_toggle"),

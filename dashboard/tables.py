@@ -64,10 +64,10 @@ def export_table(card: Scorecard, lang: str) -> pd.DataFrame:
 def kpi_column(k: KPI, lang: str):
     """A column config showing a KPI in its unit."""
     if k.fmt.endswith("%"):
-        return st.column_config.NumberColumn(k.label(lang), format="percent", help=k.description)
+        return st.column_config.NumberColumn(k.label(lang), format="percent", help=k.describe(lang))
     digits = k.fmt.rsplit(".", 1)[-1].rstrip("f") if "." in k.fmt else "0"
     return st.column_config.NumberColumn(
-        k.label(lang), format=f"%.{digits}f {k.unit}".strip(), help=k.description
+        k.label(lang), format=f"%.{digits}f {k.unit}".strip(), help=k.describe(lang)
     )
 
 

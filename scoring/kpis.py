@@ -49,9 +49,17 @@ class KPI:
     shrink: str | None = None  # "beta" for rates, "mean" for ratings, None
     quantile: float | None = None
     scale: tuple[float, float] | None = None  # possible range of a rating
+    description_zh: str = ""
+    formula_zh: str = ""
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+    def describe(self, lang: str) -> str:
+        return self.description_zh if lang == "zh" else self.description
+
+    def formula_in(self, lang: str) -> str:
+        return self.formula_zh if lang == "zh" else self.formula
 
     def format(self, value: float | None) -> str:
         if value is None or value != value:
@@ -103,6 +111,8 @@ def _survey_dimension(id_: str, en: str, zh: str, column: str, weight: float) ->
         weight,
         shrink="mean",
         scale=(1, 5),
+        description_zh=f"回访调查中“{zh}”评分的平均值（1–5 分）。",
+        formula_zh=f"该坐席工单回访中 {column} 的平均值",
     )
 
 
@@ -128,6 +138,8 @@ KPIS: tuple[KPI, ...] = (
         20,
         shrink="mean",
         scale=(1, 5),
+        description_zh="售后回访调查中总体满意度评分的平均值（1–5 分）。",
+        formula_zh="该坐席工单回访中 csat 的平均值",
     ),
     KPI(
         "csat_satisfied",
@@ -149,6 +161,8 @@ KPIS: tuple[KPI, ...] = (
         0.98,
         0,
         shrink="beta",
+        description_zh="回访评分为 4 分或 5 分的调查占比。",
+        formula_zh="csat ≥ 4 的调查数 / 调查数",
     ),
     KPI(
         "first_response_median",
@@ -170,6 +184,8 @@ KPIS: tuple[KPI, ...] = (
         10,
         10,
         quantile=0.5,
+        description_zh="从工单创建到首次响应的分钟数的中位数。",
+        formula_zh="(first_response_at − created_at) 的中位数，单位为分钟",
     ),
     KPI(
         "first_response_p90",
@@ -191,6 +207,8 @@ KPIS: tuple[KPI, ...] = (
         45,
         0,
         quantile=0.9,
+        description_zh="从工单创建到首次响应的分钟数的第 90 百分位数。",
+        formula_zh="(first_response_at − created_at) 的第 90 百分位数，单位为分钟",
     ),
     KPI(
         "sla_response",
@@ -212,6 +230,8 @@ KPIS: tuple[KPI, ...] = (
         0.99,
         10,
         shrink="beta",
+        description_zh="设有响应时限的工单中，在时限内首次响应的占比。",
+        formula_zh="在 sla_response_minutes 内首次响应的工单 / 设有响应时限的工单",
     ),
     KPI(
         "sla_resolution",
@@ -234,6 +254,8 @@ KPIS: tuple[KPI, ...] = (
         0.99,
         10,
         shrink="beta",
+        description_zh="设有解决时限的工单中，在时限内解决的占比。",
+        formula_zh="在 sla_resolve_hours 内解决的工单 / 设有解决时限且已到期或已解决的工单",
     ),
     KPI(
         "resolution_rate",
@@ -255,6 +277,8 @@ KPIS: tuple[KPI, ...] = (
         0.99,
         5,
         shrink="beta",
+        description_zh="已解决工单的占比。",
+        formula_zh="已解决工单 / 工单",
     ),
     KPI(
         "fcr",
@@ -276,6 +300,8 @@ KPIS: tuple[KPI, ...] = (
         0.95,
         15,
         shrink="beta",
+        description_zh="已解决工单中，首次联系或首次上门即解决的占比。",
+        formula_zh="contacts = 1 的已解决工单 / 记录了联系次数的已解决工单",
     ),
     KPI(
         "repeat_rate",
@@ -299,6 +325,9 @@ KPIS: tuple[KPI, ...] = (
         0.02,
         10,
         shrink="beta",
+        description_zh="解决后在重复问题窗口内，同一客户又就同一类别提交新工单的占比。",
+        formula_zh="窗口内出现新工单（同一客户、同一类别）的已解决工单"
+        " / 窗口已完全过去的已解决工单",
     ),
     KPI(
         "reopen_rate",
@@ -320,6 +349,8 @@ KPIS: tuple[KPI, ...] = (
         0.01,
         5,
         shrink="beta",
+        description_zh="解决后又被重新打开的工单占比。",
+        formula_zh="重开的工单 / 记录了重开标记的工单",
     ),
     KPI(
         "handle_minutes",
@@ -340,6 +371,8 @@ KPIS: tuple[KPI, ...] = (
         40,
         25,
         5,
+        description_zh="每张工单坐席的平均处理分钟数。",
+        formula_zh="handle_minutes 的平均值",
     ),
     KPI(
         "complaint_rate",
@@ -361,6 +394,8 @@ KPIS: tuple[KPI, ...] = (
         0.02,
         5,
         shrink="beta",
+        description_zh="投诉工单的占比。",
+        formula_zh="投诉工单 / 工单",
     ),
     KPI(
         "escalation_rate",
@@ -382,6 +417,8 @@ KPIS: tuple[KPI, ...] = (
         0.03,
         0,
         shrink="beta",
+        description_zh="升级到其他层级处理的工单占比。",
+        formula_zh="升级的工单 / 工单",
     ),
     KPI(
         "parts_cost",
@@ -402,6 +439,8 @@ KPIS: tuple[KPI, ...] = (
         80,
         40,
         5,
+        description_zh="记录了配件成本的工单的平均配件成本。",
+        formula_zh="parts_cost 的平均值",
     ),
     KPI(
         "workload",
@@ -422,6 +461,8 @@ KPIS: tuple[KPI, ...] = (
         300,
         450,
         5,
+        description_zh="期间内每位坐席解决的工单数。",
+        formula_zh="已解决工单数（按坐席；班组和部门：每位坐席的平均值）",
     ),
     _survey_dimension("attitude", "Service attitude", "服务态度", "attitude", 0),
     _survey_dimension("quality", "Repair quality", "维修质量", "quality", 0),
@@ -445,6 +486,8 @@ KPIS: tuple[KPI, ...] = (
         40,
         70,
         0,
+        description_zh="推荐者（9–10 分）占比减去贬损者（0–6 分）占比，单位为点。",
+        formula_zh="100 × (推荐者 − 贬损者) / 回答数",
     ),
     KPI(
         "training_hours",
@@ -465,6 +508,8 @@ KPIS: tuple[KPI, ...] = (
         16,
         32,
         2.5,
+        description_zh="期间内完成的培训学时。",
+        formula_zh="期间内完成课程的学时之和（班组：每位坐席的平均值）",
     ),
     KPI(
         "teamwork_360",
@@ -487,6 +532,8 @@ KPIS: tuple[KPI, ...] = (
         2.5,
         shrink="mean",
         scale=(1, 5),
+        description_zh="主管、同事、下属和客户给出的团队合作评分平均值（不含自评）。",
+        formula_zh="360 评估中 teamwork 评分的平均值，reviewer_role ≠ self",
     ),
 )
 
@@ -510,10 +557,10 @@ def registry_rows(lang: str = "en") -> list[dict]:
             "id": k.id,
             "label": k.label(lang),
             "label_other": k.label_en if lang == "zh" else k.label_zh,
-            "description": k.description,
+            "description": k.describe(lang),
             "unit": k.unit,
             "higher_is_better": k.higher_is_better,
-            "formula": k.formula,
+            "formula": k.formula_in(lang),
             "perspective": PERSPECTIVES[k.perspective][lang],
             "min_sample": k.min_sample,
             "floor": k.floor,

@@ -30,9 +30,13 @@ class Scheme:
     label_zh: str
     description: str
     weights: dict[str, float]
+    description_zh: str = ""  # optional in saved schemes: English is shown instead
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+    def describe(self, lang: str) -> str:
+        return (self.description_zh or self.description) if lang == "zh" else self.description
 
 
 def _checked(data: dict, source: str) -> Scheme:
