@@ -25,7 +25,7 @@ matrix = data.skill_matrix(
 )
 
 sections.matrix_section(ctx, chosen, matrix)
-needs = sections.needs_section(ctx, filters, matrix)
+needs = sections.needs_section(ctx, filters, chosen)
 if skills.kpis:
     sections.case_mix_section(ctx, filters, kpi)
     sections.effects_section(ctx, filters, kpi)

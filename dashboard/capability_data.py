@@ -24,6 +24,21 @@ def skill_matrix(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def training_needs(
+    path: str,
+    filters: Filters,
+    kpi_id: str,
+    repeat_days: int,
+    config: capability.CapabilityConfig,
+    baseline: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training needs of the skill matrix with these inputs, and the same per team."""
+    matrix = skill_matrix(path, filters, kpi_id, repeat_days, config, baseline)
+    needs = capability.training_needs(matrix, courses(path), months_in(path, filters))
+    return needs, capability.team_needs(needs)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def case_mix(path: str, filters: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
     return capability.case_mix(dataset(path), filters, kpi_id, repeat_days)
 

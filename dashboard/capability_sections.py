@@ -229,12 +229,13 @@ def _labelled_needs(ctx: Context, needs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def needs_section(ctx: Context, filters: Filters, matrix: pd.DataFrame) -> pd.DataFrame:
+def needs_section(ctx: Context, filters: Filters, chosen: Selection) -> pd.DataFrame:
     """Each agent's training needs, then the same needs per team. Returns the needs."""
     st.subheader(ctx.t("capability_needs"))
     st.caption(ctx.t("capability_needs_help"))
-    catalogue = data.courses(ctx.path)
-    needs = capability.training_needs(matrix, catalogue, data.months_in(ctx.path, filters))
+    needs, per_team = data.training_needs(
+        ctx.path, filters, chosen.kpi_id, ctx.repeat_days, chosen.config, chosen.baseline
+    )
     if needs.empty:
         st.info(ctx.t("capability_no_needs"))
         return needs
@@ -247,7 +248,7 @@ def needs_section(ctx: Context, filters: Filters, matrix: pd.DataFrame) -> pd.Da
     st.markdown(f"**{ctx.t('capability_team_view')}**")
     st.caption(ctx.t("capability_team_view_help"))
     st.dataframe(
-        _labelled_needs(ctx, capability.team_needs(needs)),
+        _labelled_needs(ctx, per_team),
         hide_index=True,
         key="capability_team_needs",
         column_config=_team_needs_columns(ctx),
@@ -522,7 +523,8 @@ def plan_section(
     """Who coaches whom on what, with the evidence; CSV and Excel downloads."""
     st.subheader(ctx.t("capability_plan"))
     st.caption(ctx.t("capability_plan_help"))
-    plan = capability.coaching_plan(ctx.ds, filters, needs, spots, _plan_describer(ctx, kpi))
+    roster = data.agents(ctx.path, filters)
+    plan = capability.coaching_plan(roster, needs, spots, _plan_describer(ctx, kpi))
     if plan.empty:
         st.info(ctx.t("capability_no_plan"))
         return

@@ -146,8 +146,8 @@ def _grant(user: str, entry, problems: list[str]) -> Grant | None:
     role_id = entry.get("role")
     role = ROLES_BY_ID.get(role_id) if isinstance(role_id, str) else None
     if role is None:
-        known = ", ".join(ROLES_BY_ID)
-        problems.append(f"{where}: role {entry.get('role')!r} unknown (expected one of {known})")
+        given = "no role" if role_id is None else f"role {role_id!r} unknown"
+        problems.append(f"{where}: {given} (expected one of {', '.join(ROLES_BY_ID)})")
     teams = entry.get("teams")
     if teams is None:
         if role is not None and role.needs_teams:

@@ -720,17 +720,16 @@ PLAN_KINDS = ("training_need", "blind_spot")
 
 
 def coaching_plan(
-    ds: Dataset,
-    filters: Filters,
+    roster: pd.DataFrame,
     needs: pd.DataFrame,
     spots: pd.DataFrame,
     describe,
 ) -> pd.DataFrame:
     """One row per agent and gap: owner (the agent's supervisor, else the team), the gap,
     its evidence, the suggested training and the kind of gap (PLAN_KINDS: a training need,
-    or a 360 blind spot, added as a gap of its own). `describe(row) -> (gap, evidence)`
-    words either (the page passes a translated one)."""
-    roster = agents(ds, filters).set_index("agent_id")
+    or a 360 blind spot, added as a gap of its own). `roster` is `agents(ds, filters)`;
+    `describe(row) -> (gap, evidence)` words either (the page passes a translated one)."""
+    people = {row.agent_id: row for row in roster.itertuples(index=False)}
     rows = []
     for need in needs.itertuples(index=False):
         gap, evidence = describe(need)
@@ -740,11 +739,11 @@ def coaching_plan(
         rows.append((spot.agent_id, gap, evidence, None, "blind_spot"))
     plan = []
     for agent_id, gap, evidence, course, kind in rows:
-        if agent_id not in roster.index:
+        agent = people.get(agent_id)
+        if agent is None:
             continue
-        agent = roster.loc[agent_id]
-        owner = agent["supervisor"] if isinstance(agent["supervisor"], str) else agent["team"]
-        plan.append((agent_id, agent["name"], agent["team"], owner, gap, evidence, course, kind))
+        owner = agent.supervisor if isinstance(agent.supervisor, str) else agent.team
+        plan.append((agent_id, agent.name, agent.team, owner, gap, evidence, course, kind))
     frame = pd.DataFrame(plan, columns=PLAN_COLUMNS)
     return frame.sort_values(["team", "agent_id"], kind="stable").reset_index(drop=True)
 

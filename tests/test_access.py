@@ -63,6 +63,7 @@ def test_every_problem_is_reported_with_the_user_it_concerns(tmp_path):
                 "e@x": {"role": "leadership", "teams": []},
                 "E@X": {"role": "leadership"},
                 "f@x": "leadership",
+                "g@x": {"teams": ["Team North"]},
                 "ok@x": {"role": "leadership"},
             }
         },
@@ -76,6 +77,7 @@ def test_every_problem_is_reported_with_the_user_it_concerns(tmp_path):
         "e@x": "teams is empty",
         "E@X": "listed twice",
         "f@x": 'expected {"role"',
+        "g@x": "no role (expected one of leadership, supervisor, trainer)",
     }
     for user, words in expected.items():
         assert any(f"'{user}'" in p and words in p for p in problems), (user, problems)

@@ -194,8 +194,9 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
     team = capability.team_needs(needs).set_index("skill")
     assert team.loc["repair", ["team", "agents", "agent_ids"]].tolist() == ["T1", 1, "W"]
     repair_only = needs[needs["skill"] == "repair"]
+    roster = capability.agents(ds, Filters())
     plan = capability.coaching_plan(
-        ds, Filters(), repair_only, pd.DataFrame(columns=["agent_id", "blind_spot"]),
+        roster, repair_only, pd.DataFrame(columns=["agent_id", "blind_spot"]),
         lambda row: (row.skill, f"{row.cases:.0f} cases"),
     )  # fmt: skip
     assert plan.iloc[0][["agent_id", "owner", "gap", "evidence", "training", "kind"]].tolist() == [
@@ -211,7 +212,7 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
           "blind_spot": True}]
     )  # fmt: skip
     plan = capability.coaching_plan(
-        ds, Filters(), repair_only.iloc[0:0], spot, lambda row: ("blind spot", f"{row.worst}")
+        roster, repair_only.iloc[0:0], spot, lambda row: ("blind spot", f"{row.worst}")
     )
     assert plan[["gap", "evidence", "kind"]].values.tolist() == [
         ["blind spot", "empathy", "blind_spot"]
