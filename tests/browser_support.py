@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Download, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,6 +162,20 @@ def drawn_marks(page: Page, charts: int) -> list[int]:
             timeout=TIMEOUT_MS,
         )
     return page.evaluate(script)
+
+
+def download(page: Page, button: Locator) -> Download:
+    """Click a download button once the app is idle, and return the download.
+
+    Streamlit writes a deferred download's file only on click, under an id that changes
+    with every rerun: a click that still holds the previous run's id downloads nothing
+    (streamlit's media_file_manager.remove_deferred). So wait until no run is in progress.
+    """
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
+    with page.expect_download() as event:
+        button.click()
+    return event.value
 
 
 def assert_no_errors(page: Page) -> None:

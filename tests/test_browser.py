@@ -20,6 +20,7 @@ from dashboard.i18n import t
 from tests.browser_support import (
     TIMEOUT_MS,
     assert_no_errors,
+    download,
     drawn_marks,
     open_page,
     query_of,
@@ -45,10 +46,9 @@ def download_csv(page: Page, lang: str) -> pd.DataFrame:
     button = page.locator('[data-testid="stDownloadButton"] button').filter(
         has_text=t("download_csv", lang)
     )
-    with page.expect_download() as download:
-        button.click()
-    assert download.value.suggested_filename == "scorecard.csv"
-    return pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    file = download(page, button)
+    assert file.suggested_filename == "scorecard.csv"
+    return pd.read_csv(file.path(), encoding="utf-8-sig")
 
 
 def assert_scorecard_csv(csv: pd.DataFrame, agent_ids: set[str], lang: str) -> None:

@@ -19,6 +19,7 @@ from scoring.kpis import KPIS_BY_ID
 from tests.browser_support import (
     TIMEOUT_MS,
     assert_no_errors,
+    download,
     open_page,
     query_of_url,
     screenshot,
@@ -80,10 +81,9 @@ def test_capability_page_finds_gaps_and_follows_the_kpi(page: Page, server: str)
     button = page.locator('[data-testid="stDownloadButton"] button').filter(
         has_text=t("capability_download_csv", "zh")
     )
-    with page.expect_download() as download:
-        button.click()
-    assert download.value.suggested_filename == "coaching_plan.csv"
-    plan = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    file = download(page, button)
+    assert file.suggested_filename == "coaching_plan.csv"
+    plan = pd.read_csv(file.path(), encoding="utf-8-sig")
     owner, agent = t("capability_owner", "zh"), t("capability_feedback_agent", "zh")
     assert len(plan) > 0
     supervisors = AGENTS.set_index("agent_id")["supervisor"]
