@@ -7,6 +7,7 @@ team; teams and agents come from the Parquet files read with pandas.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -158,3 +159,34 @@ def test_a_changed_access_file_applies_on_the_next_run(monkeypatch, small_datase
     access_file.write_text(json.dumps(promoted, indent=2), encoding="utf-8")
     at.sidebar.multiselect(key="w_teams").set_value([]).run()
     assert len(set(agent_table(at)["team"])) > 1
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every element of the page as protobuf text: tables (their Arrow bytes hold the ids as
+    plain text), chart specs, options of every picker, captions, help texts."""
+    parts, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        todo.extend(getattr(node, "children", {}).values())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ["overview", "scorecard", "diagnostics", "capability", "data"])
+def test_no_agent_of_another_team_appears_anywhere_on_a_supervisors_pages(
+    monkeypatch, small_dataset, access_file, page
+):
+    roster = agents_of(small_dataset)
+    at = open_as(monkeypatch, small_dataset, "li.na@example.com", page)
+    assert not at.exception
+    shown = everything_shown(at)
+    others = roster[roster["team"] != NORTH]
+    leaked = [a for a in others["agent_id"] if re.search(rf"\b{a}\b", shown)]
+    assert leaked == []
+    leaked_names = [n for n in others["name"] if n and n in shown]
+    assert leaked_names == []
+    if page in ("scorecard", "capability"):  # the check can see agents where they are listed
+        mine = roster.loc[roster["team"] == NORTH, "agent_id"]
+        assert any(re.search(rf"\b{a}\b", shown) for a in mine)
