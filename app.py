@@ -55,7 +55,7 @@ navigation = st.navigation(
 )
 if ctx is None:
     st.stop()
-grant_caption(grant, ctx.lang)
+grant_caption(ctx.grant, ctx.lang)
 if "data" in pages:
     data_warning_badge(ctx, pages["data"])
 navigation.run()

@@ -71,7 +71,8 @@ def case_mix_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.
 def scorecard_for(
     path: str, filters: Filters, repeat_days: int, scheme: str | None, case_mix: bool = False
 ):
-    """Score with a weight scheme (default: the balanced preset), then keep the chosen teams.
+    """Score with a weight scheme (default: the balanced preset), then keep the chosen teams
+    (and agents: an agent's own view).
 
     Agents are scored across the whole department, so a team filter shows department
     ranks, department-wide grades and priors, not a ranking within the team alone. With
@@ -82,7 +83,7 @@ def scorecard_for(
     department = filters.replace(teams=(), agents=())
     matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, department, repeat_days)
     card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
-    return card.of_teams(filters.teams)
+    return card.of_scope(filters.teams, filters.agents)
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:

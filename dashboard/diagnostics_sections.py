@@ -122,8 +122,13 @@ def breadcrumbs(ctx: Context, scope: Scope, cell: dict | None) -> None:
         crumbs.append(("agent", f"{ctx.t('diagnostics_level_agent')}: {scope.agent}"))
     if cell:
         crumbs.append(("tickets", ctx.t("diagnostics_level_tickets")))
-    # A session granted one team cannot go above it: its department crumb leads nowhere.
-    one_team = ctx.grant.teams is not None and len(ctx.grant.teams) == 1
+    # A session granted one team cannot go above it, an agent not above themselves.
+    if ctx.grant.agent_id is not None:
+        closed = {"department", "team"}
+    elif ctx.grant.teams is not None and len(ctx.grant.teams) == 1:
+        closed = {"department"}
+    else:
+        closed = set()
     columns = st.columns(len(crumbs) + 2)
     for i, (level, text) in enumerate(crumbs):
         last = i == len(crumbs) - 1
@@ -132,7 +137,7 @@ def breadcrumbs(ctx: Context, scope: Scope, cell: dict | None) -> None:
             key=f"diagnostics_crumb_{level}",
             on_click=go_to_level,
             args=(level, scope.team),
-            disabled=last or (level == "department" and one_team),
+            disabled=last or level in closed,
             use_container_width=True,
         )
     st.caption(ctx.t("diagnostics_breadcrumb_help"))

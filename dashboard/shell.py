@@ -166,10 +166,25 @@ def requested_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def _grant_in(path: str, grant: Grant) -> Grant | None:
+    """The grant as this dataset allows it: an agent's grant gets the agent's team; None
+    (after saying why) when none of its teams is in the dataset, rather than no filter."""
+    if grant.agent_id is not None:
+        grant = grant.for_team(data.agent_team(path, grant.agent_id))
+    if grant.teams is None or grant.team_options(data.filter_options(path)["teams"]):
+        return grant
+    who = grant.agent_id or ", ".join(grant.teams)
+    st.warning(t("access_nothing_here", requested_language(), who=who))
+    return None
+
+
 def _within_grant(path: str, view: ViewState, grant: Grant) -> ViewState:
     """The view clamped to what the grant allows: its teams (all of them when none is
-    picked) and no agent of another team, whatever the widgets or the link asked for."""
+    picked), no agent of another team, and an agent only themselves, whatever the widgets
+    or the link asked for."""
     teams = grant.clamp_teams(view.teams, data.filter_options(path)["teams"])
+    if grant.agent_id is not None:
+        return replace(view, teams=teams, agent=grant.agent_id, only_agents=(grant.agent_id,))
     agent = view.agent
     if agent and not grant.allows_team(data.agent_team(path, agent)):
         agent = None
@@ -185,6 +200,9 @@ def build_context(grant: Grant) -> Context | None:
         ds = data.dataset(path)
     except DatasetError as error:
         _show_dataset_error(path, error, lang_hint)
+        return None
+    grant = _grant_in(path, grant)
+    if grant is None:
         return None
     _first, last = data.data_range(path)
     view = from_query(params, last or date.today())

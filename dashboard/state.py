@@ -46,12 +46,14 @@ class ViewState:
     segments: tuple[str, ...] = ()
     scheme: str | None = None
     agent: str | None = None
+    only_agents: tuple[str, ...] = ()  # an agent's own view (set by the grant, not the URL)
 
     def filters(self) -> Filters:
         return Filters(
             start=self.start,
             end=self.end,
             teams=self.teams,
+            agents=self.only_agents,
             channels=self.channels,
             categories=self.categories,
             segments=self.segments,

@@ -11,7 +11,8 @@ The access file is JSON::
     {"users": {
         "zhang.wei@example.com": {"role": "leadership"},
         "li.na@example.com": {"role": "supervisor", "teams": ["Team North"]},
-        "wang.fang@example.com": {"role": "trainer"}
+        "wang.fang@example.com": {"role": "trainer"},
+        "zhao.lei@example.com": {"role": "agent", "agent_id": "A017"}
     }}
 
 User names are compared without regard to case. A problem in the file is never half
@@ -21,7 +22,7 @@ applied: every problem is collected and reported, and nobody is let in until it 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ALL_PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data")
@@ -33,6 +34,7 @@ class Role:
     pages: tuple[str, ...]
     needs_teams: bool  # must the access file name the teams this role may see?
     help: str
+    is_agent: bool = False  # one agent's own view: needs their agent_id, no teams
 
 
 ROLES = (
@@ -49,9 +51,16 @@ ROLES = (
         False,
         "capability gaps and training effects; all teams unless teams are given",
     ),
+    Role(
+        "agent",
+        ("overview", "scorecard", "diagnostics", "data"),
+        False,
+        "their own scores, KPIs and diagnostics, nobody else's",
+        is_agent=True,
+    ),
 )
 ROLES_BY_ID = {r.id: r for r in ROLES}
-_USER_KEYS = {"role", "teams"}
+_USER_KEYS = {"role", "teams", "agent_id"}
 
 
 class AccessFileError(Exception):
@@ -65,11 +74,13 @@ class AccessFileError(Exception):
 
 @dataclass(frozen=True)
 class Grant:
-    """What one session may see: its pages and teams (None: every team)."""
+    """What one session may see: its pages and teams (None: every team); an agent's grant
+    names the agent, whose team the dataset says (`for_team`)."""
 
     user: str | None
     role: str
     teams: tuple[str, ...] | None = None
+    agent_id: str | None = None
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -78,6 +89,10 @@ class Grant:
     def allows_page(self, page: str) -> bool:
         return page in self.pages
 
+    def for_team(self, team: str | None) -> Grant:
+        """An agent's grant narrowed to the agent's team (None: no team, nothing to see)."""
+        return replace(self, teams=() if team is None else (team,))
+
     def team_options(self, known: list[str]) -> list[str]:
         """The teams this session may pick from, in the dataset's order."""
         return list(known) if self.teams is None else [t for t in known if t in self.teams]
@@ -85,7 +100,9 @@ class Grant:
     def clamp_teams(self, requested: tuple[str, ...], known: list[str]) -> tuple[str, ...]:
         """The teams to show: the requested ones it may see, else all it may see.
 
-        An open grant keeps the request as it is (empty = all teams)."""
+        An open grant keeps the request as it is (empty = all teams). A restricted grant
+        none of whose teams is known gets (), which means *all* teams in a filter: check
+        `team_options` first and show nothing instead."""
         if self.teams is None:
             return requested
         allowed = self.team_options(known)
@@ -142,21 +159,41 @@ def _grant(user: str, entry, problems: list[str]) -> Grant | None:
         return None
     found = len(problems)
     for key in sorted(set(entry) - _USER_KEYS):
-        problems.append(f"{where}: unknown key '{key}' (known: role, teams)")
+        problems.append(f"{where}: unknown key '{key}' (known: role, teams, agent_id)")
     role_id = entry.get("role")
     role = ROLES_BY_ID.get(role_id) if isinstance(role_id, str) else None
     if role is None:
         given = "no role" if role_id is None else f"role {role_id!r} unknown"
         problems.append(f"{where}: {given} (expected one of {', '.join(ROLES_BY_ID)})")
+    elif role.is_agent:
+        _check_agent_entry(where, entry, problems)
+    else:
+        _check_teams_entry(where, role, entry, problems)
+    if len(problems) > found:
+        return None
+    if role.is_agent:
+        return Grant(user.strip(), role.id, agent_id=entry["agent_id"].strip())
+    teams = entry.get("teams")
+    return Grant(user.strip(), role.id, None if teams is None else tuple(teams))
+
+
+def _check_agent_entry(where: str, entry: dict, problems: list[str]) -> None:
+    agent_id = entry.get("agent_id")
+    if not (isinstance(agent_id, str) and agent_id.strip()):
+        problems.append(f"{where}: an agent needs their agent_id")
+    if "teams" in entry:
+        problems.append(f"{where}: an agent sees their own team; leave teams out")
+
+
+def _check_teams_entry(where: str, role: Role, entry: dict, problems: list[str]) -> None:
+    if "agent_id" in entry:
+        problems.append(f"{where}: agent_id is only for the agent role")
     teams = entry.get("teams")
     if teams is None:
-        if role is not None and role.needs_teams:
+        if role.needs_teams:
             problems.append(f"{where}: a {role.id} needs the teams they may see")
     elif not isinstance(teams, list) or not all(isinstance(t, str) and t for t in teams):
         problems.append(f"{where}: teams must be a list of team names")
     elif not teams:
-        every = "" if role is None or role.needs_teams else "; leave it out for every team"
+        every = "" if role.needs_teams else "; leave it out for every team"
         problems.append(f"{where}: teams is empty (name at least one team{every})")
-    if len(problems) > found:
-        return None
-    return Grant(user.strip(), role.id, None if teams is None else tuple(teams))

@@ -141,7 +141,7 @@ class Scorecard:
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
     left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
-    department_teams: pd.DataFrame | None = None  # set by of_teams: every team, ranked
+    department_teams: pd.DataFrame | None = None  # set by of_scope: every team, ranked
 
     @cached_property
     def reweighted(self) -> list[str]:
@@ -156,11 +156,16 @@ class Scorecard:
         ids = [k.id for k in self.matrix.kpis]
         return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
 
-    def of_teams(self, teams: tuple[str, ...]) -> Scorecard:
-        """Only these teams' agents, keeping department ranks, grades and priors."""
-        if not teams:
+    def of_scope(self, teams: tuple[str, ...], agents: tuple[str, ...] = ()) -> Scorecard:
+        """Only these teams' agents (and of them only `agents`, when given), keeping
+        department ranks, grades and priors."""
+        if not teams and not agents:
             return self
-        keep = self.frame["team"].isin(teams).to_numpy()
+        keep = np.ones(len(self.frame), dtype=bool)
+        if teams:
+            keep &= self.frame["team"].isin(teams).to_numpy()
+        if agents:
+            keep &= self.frame["agent_id"].isin(agents).to_numpy()
         matrix = KpiMatrix(
             self.matrix.frame[keep].reset_index(drop=True),
             self.matrix.kpis,

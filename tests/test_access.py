@@ -77,7 +77,7 @@ def test_every_problem_is_reported_with_the_user_it_concerns(tmp_path):
         "e@x": "teams is empty",
         "E@X": "listed twice",
         "f@x": 'expected {"role"',
-        "g@x": "no role (expected one of leadership, supervisor, trainer)",
+        "g@x": "no role (expected one of leadership, supervisor, trainer, agent)",
     }
     for user, words in expected.items():
         assert any(f"'{user}'" in p and words in p for p in problems), (user, problems)
@@ -140,3 +140,25 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
 
 def only_what_if_for_leadership() -> bool:
     return [r.id for r in access.ROLES if "whatif" in r.pages] == ["leadership"]
+
+
+def test_an_agent_names_themselves_and_nothing_else(tmp_path):
+    users = {
+        "zhao@x": {"role": "agent", "agent_id": " A017 "},
+        "a@x": {"role": "agent"},
+        "b@x": {"role": "agent", "agent_id": "A001", "teams": ["Team North"]},
+        "c@x": {"role": "supervisor", "teams": ["Team North"], "agent_id": "A001"},
+    }
+    problems = problems_of(write(tmp_path, {"users": users}))
+    assert problems == [
+        "user 'a@x': an agent needs their agent_id",
+        "user 'b@x': an agent sees their own team; leave teams out",
+        "user 'c@x': agent_id is only for the agent role",
+    ]
+    del users["a@x"], users["b@x"], users["c@x"]
+    grant = load_policy(write(tmp_path, {"users": users})).grant_for("zhao@x")
+    assert (grant.role, grant.agent_id, grant.teams) == ("agent", "A017", None)
+    mine = grant.for_team("Team East")
+    assert mine.team_options(KNOWN_TEAMS) == ["Team East"]
+    assert grant.for_team(None).team_options(KNOWN_TEAMS) == []  # unknown agent: nothing
+    assert "whatif" not in grant.pages and "capability" not in grant.pages

@@ -190,3 +190,57 @@ def test_no_agent_of_another_team_appears_anywhere_on_a_supervisors_pages(
     if page in ("scorecard", "capability"):  # the check can see agents where they are listed
         mine = roster.loc[roster["team"] == NORTH, "agent_id"]
         assert any(re.search(rf"\b{a}\b", shown) for a in mine)
+
+
+def with_users(access_file: Path, users: dict) -> None:
+    current = json.loads(access_file.read_text(encoding="utf-8"))["users"]
+    access_file.write_text(json.dumps({"users": current | users}), encoding="utf-8")
+
+
+def north_agent(data: Path) -> str:
+    return agents_of(data).query("team == @NORTH")["agent_id"].iloc[0]
+
+
+def test_an_agent_sees_their_own_row_as_leadership_sees_it(monkeypatch, small_dataset, access_file):
+    me = north_agent(small_dataset)
+    with_users(access_file, {"zhao@example.com": {"role": "agent", "agent_id": me}})
+    mine = agent_table(open_as(monkeypatch, small_dataset, "zhao@example.com", "scorecard"))
+    boss = agent_table(open_as(monkeypatch, small_dataset, "boss@example.com", "scorecard"))
+    assert mine["agent_id"].tolist() == [me]
+    expected = boss[boss["agent_id"] == me].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, expected)  # department rank and grade unchanged
+
+
+@pytest.mark.parametrize("page", ["overview", "scorecard", "diagnostics", "data"])
+def test_no_other_agent_appears_anywhere_on_an_agents_pages(
+    monkeypatch, small_dataset, access_file, page
+):
+    roster = agents_of(small_dataset)
+    me = north_agent(small_dataset)
+    with_users(access_file, {"zhao@example.com": {"role": "agent", "agent_id": me}})
+    at = open_as(monkeypatch, small_dataset, "zhao@example.com", page, {"team": SOUTH})
+    assert not at.exception
+    shown = everything_shown(at)
+    others = roster[roster["agent_id"] != me]
+    assert [a for a in others["agent_id"] if re.search(rf"\b{a}\b", shown)] == []
+    assert [n for n in others["name"] if n and n in shown] == []
+    if page == "diagnostics":
+        assert at.button(key="diagnostics_crumb_team").disabled
+        assert at.query_params["agent"] == me
+
+
+@pytest.mark.parametrize(
+    ("entry", "who"),
+    [
+        ({"role": "supervisor", "teams": ["Team Nowhere"]}, "Team Nowhere"),
+        ({"role": "agent", "agent_id": "NOBODY"}, "NOBODY"),
+    ],
+)
+def test_a_grant_the_dataset_does_not_contain_shows_nothing(
+    monkeypatch, small_dataset, access_file, entry, who
+):
+    with_users(access_file, {"typo@example.com": entry})
+    at = open_as(monkeypatch, small_dataset, "typo@example.com", "overview")
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("access_nothing_here", "en", who=who)]
+    assert shows_no_data(at)

@@ -223,7 +223,7 @@ def test_case_mix_scorecard_for_the_scorecard_page():
     plain = data.scorecard_for(path, Filters(), 30, None)
     adjusted = data.scorecard_for(path, Filters(teams=("Team North",)), 30, None, case_mix=True)
     assert set(adjusted.frame["team"]) == {"Team North"}
-    north = plain.of_teams(("Team North",))
+    north = plain.of_scope(("Team North",))
     assert list(adjusted.frame["agent_id"]) == list(north.frame["agent_id"])
     before = north.matrix.frame.set_index("agent_id")["fcr"]
     after = adjusted.matrix.frame.set_index("agent_id")["fcr"]

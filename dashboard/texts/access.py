@@ -26,7 +26,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Teams you may see: {teams}",
         "zh": "可查看的班组：{teams}",
     },
+    "access_nothing_here": {
+        "en": "You may see {who}, which this dataset does not contain, so there is nothing to "
+        "show. Ask the dashboard's administrator to check the access file.",
+        "zh": "您的权限范围（{who}）不在当前数据集中，因此没有可显示的数据。"
+        "请联系看板管理员核对权限文件。",
+    },
     "role_leadership": {"en": "Leadership", "zh": "管理层"},
     "role_supervisor": {"en": "Supervisor", "zh": "主管"},
     "role_trainer": {"en": "Trainer", "zh": "培训师"},
+    "role_agent": {"en": "Agent", "zh": "坐席"},
 }
