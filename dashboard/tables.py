@@ -105,14 +105,16 @@ def download_buttons(
 ) -> None:
     """CSV (the first frame) and Excel (one sheet per frame) downloads, formulas neutralised.
 
-    The files are written only when a button is clicked (Streamlit calls the function then),
-    not on every rerun of the page: an Excel file takes ~10 ms to write.
+    The Excel file is written only when its button is clicked (Streamlit calls the function
+    then), not on every rerun: it takes ~10 ms. The CSV is written with the page (~1 ms for
+    a team's table): a deferred download sometimes gave nothing on the first click on a
+    busy server (seen in the browser tests, 3 times in ~15 full runs).
     """
     first = next(iter(frames.values()))
     csv_column, excel_column, _ = st.columns([1, 1, 4])
     csv_column.download_button(
         labels[0],
-        lambda: export.to_csv_bytes(first),
+        export.to_csv_bytes(first),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key_prefix}download_csv",
