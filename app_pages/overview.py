@@ -14,7 +14,8 @@ from scoring.scorecard import grade_counts, team_summary
 ctx = context()
 lang = ctx.lang
 filters = ctx.view.filters()
-st.title(f"{ctx.t('page_overview')} · {ctx.t('department')}")
+shown = ctx.view.only_agents or ctx.view.teams  # what the figures cover: an agent, teams
+st.title(f"{ctx.t('page_overview')} · {', '.join(shown) if shown else ctx.t('department')}")
 
 current = data.kpi_table(ctx.path, filters, (), ctx.repeat_days)
 if current.empty or int(current["tickets"].iloc[0]) == 0:

@@ -103,10 +103,10 @@ def test_an_agent_of_another_team_is_dropped_from_diagnostics(
 def test_pages_outside_the_role_are_not_served(monkeypatch, small_dataset, access_file):
     at = open_as(monkeypatch, small_dataset, "li.na@example.com", "whatif")
     assert not at.exception
-    overview = f"{t('page_overview', 'en')} · {t('department', 'en')}"
-    assert [e.value for e in at.title] == [overview]  # the first page of the role instead
+    overview = t("page_overview", "en")
+    assert [e.value for e in at.title] == [f"{overview} · {NORTH}"]  # the role's first page
     trainer = open_as(monkeypatch, small_dataset, "wang.fang@example.com", "scorecard")
-    assert [e.value for e in trainer.title] == [overview]
+    assert [e.value for e in trainer.title] == [f"{overview} · {t('department', 'en')}"]
     lab = open_as(monkeypatch, small_dataset, "boss@example.com", "whatif")
     assert [e.value for e in lab.title] == [t("page_whatif", "en")]
 
@@ -227,6 +227,8 @@ def test_no_other_agent_appears_anywhere_on_an_agents_pages(
     if page == "diagnostics":
         assert at.button(key="diagnostics_crumb_team").disabled
         assert at.query_params["agent"] == me
+    if page == "overview":  # the cards are the agent's own KPIs, and the title says so
+        assert [e.value for e in at.title] == [f"{t('page_overview', 'en')} · {me}"]
 
 
 @pytest.mark.parametrize(

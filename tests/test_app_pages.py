@@ -240,6 +240,14 @@ def test_ticket_filters_change_the_overview(monkeypatch, small_dataset, widget, 
     assert query(at)[key] == [value]
 
 
+def test_the_overview_title_names_the_teams_its_figures_cover(monkeypatch, small_dataset):
+    teams = sorted(read_generated(small_dataset, "agents")["team"].unique())[:2]
+    at = open_app(monkeypatch, small_dataset, "overview", {"lang": "en"})
+    assert title(at) == f"{t('page_overview', 'en')} · {t('department', 'en')}"
+    at.sidebar.multiselect(key="w_teams").set_value(teams).run()
+    assert title(at) == f"{t('page_overview', 'en')} · {', '.join(teams)}"
+
+
 def test_team_filter_limits_the_scorecard_to_that_team(monkeypatch, small_dataset):
     agents = read_generated(small_dataset, "agents")
     team = sorted(agents["team"].unique())[1]
