@@ -110,32 +110,26 @@ def case_mix_scatter(
     return plain_figure([diagonal, agents], layout, 380, -0.15)
 
 
+def _before_after_line(x: list[str], y: list, name: str, colour: str, **style) -> dict:
+    points = [float(v) for v in y]
+    marker = {"size": 11, "color": colour}
+    return {"type": "scatter", "x": x, "y": points, "mode": "lines+markers", "name": name,
+            "marker": marker, **style}  # fmt: skip
+
+
 def before_after(effect: pd.Series, labels: dict[str, str], title: str, percent: bool) -> go.Figure:
     """Trained agent and untrained peers, before → after; the trained agent's values with
     their 95% intervals (before_half, after_half of capability.training_effects)."""
     x = [labels["before"], labels["after"]]
-    trained = {
-        "type": "scatter",
-        "x": x,
-        "y": [float(effect["before"]), float(effect["after"])],
-        "mode": "lines+markers",
-        "name": labels["trained"],
-        "marker": {"size": 11, "color": "#cf222e"},
-        "error_y": {
-            "type": "data",
-            "array": [float(effect["before_half"]), float(effect["after_half"])],
-            "visible": True,
-        },
-    }
-    peers = {
-        "type": "scatter",
-        "x": x,
-        "y": [float(effect["peers_before"]), float(effect["peers_after"])],
-        "mode": "lines+markers",
-        "name": labels["untrained"],
-        "marker": {"size": 11, "color": "#6e7781"},
-        "line": {"dash": "dot"},
-    }
+    halves = [float(effect["before_half"]), float(effect["after_half"])]
+    trained = _before_after_line(
+        x, [effect["before"], effect["after"]], labels["trained"], "#cf222e",
+        error_y={"type": "data", "array": halves, "visible": True},
+    )  # fmt: skip
+    peers = _before_after_line(
+        x, [effect["peers_before"], effect["peers_after"]], labels["untrained"], "#6e7781",
+        line={"dash": "dot"},
+    )  # fmt: skip
     axis = {"tickformat": ".0%", "range": [-0.02, 1.02]} if percent else {}
     layout = {"title": title_of(title), "yaxis": axis}
     return plain_figure([trained, peers], layout, 360, -0.15)

@@ -6,6 +6,8 @@ dashboard/texts/<page>.py, merged below (a key may be defined only once).
 
 from __future__ import annotations
 
+from scoring.quality import PROBLEMS, TYPE_WORDS
+
 from .texts import access, capability, diagnostics, whatif
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -117,35 +119,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{table}: {excluded:,} of {read:,} rows excluded (see the data-quality report)",
         "zh": "{table}：{read:,} 行中有 {excluded:,} 行被排除（见数据质量报告）",
     },
-    # one per scoring.quality.PROBLEMS code, and per contract type
-    "problem_folder_missing": {
-        "en": "{path}: dataset folder not found (expected a folder of tables)",
-        "zh": "{path}：找不到数据集文件夹（应为存放各数据表的文件夹）",
-    },
-    "problem_table_missing": {
-        "en": "{table}: required table missing (expected {path}.parquet or a folder {path}/ of "
-        "Parquet)",
-        "zh": "{table}：缺少必需的数据表（应为 {path}.parquet 或存放 Parquet 文件的文件夹 {path}/）",
-    },
-    "problem_file_unreadable": {
-        "en": "{file}: unreadable Parquet file ({error})",
-        "zh": "{file}：无法读取的 Parquet 文件（{error}）",
-    },
-    "problem_column_missing": {
-        "en": "{file}: required column '{column}' missing (expected {type_words}: {meaning})",
-        "zh": "{file}：缺少必需列“{column}”（应为{type_words}）",
-    },
-    "problem_bad_values": {
-        "en": "{file}: column '{column}' holds {found} values such as {example} that cannot be "
-        "read as {type_words} ({sql_type})",
-        "zh": "{file}：列“{column}”中的 {found} 值（如 {example}）无法读取为{type_words}（{sql_type}）",
-    },
-    "type_string": {"en": "text", "zh": "文本"},
-    "type_timestamp": {"en": "a timestamp", "zh": "时间戳"},
-    "type_date": {"en": "a date", "zh": "日期"},
-    "type_int": {"en": "a whole number", "zh": "整数"},
-    "type_float": {"en": "a number", "zh": "数值"},
-    "type_bool": {"en": "true/false", "zh": "布尔值（是/否）"},
     "unavailable_kpis": {
         "en": "KPIs this dataset cannot support",
         "zh": "此数据集无法计算的指标",
@@ -174,7 +147,29 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-_PARTS = (access.TEXTS, diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
+# Problems that stop loading, and the contract's types: the English is scoring.quality's own
+# wording (what the command line prints), the Chinese is said here.
+_PROBLEMS_ZH = {
+    "folder_missing": "{path}：找不到数据集文件夹（应为存放各数据表的文件夹）",
+    "table_missing": "{table}：缺少必需的数据表（应为 {path}.parquet 或存放 Parquet 文件的文件夹 {path}/）",
+    "file_unreadable": "{file}：无法读取的 Parquet 文件（{error}）",
+    "column_missing": "{file}：缺少必需列“{column}”（应为{type_words}）",
+    "bad_values": "{file}：列“{column}”中的 {found} 值（如 {example}）无法读取为{type_words}（{sql_type}）",
+}
+_TYPE_WORDS_ZH = {
+    "string": "文本",
+    "timestamp": "时间戳",
+    "date": "日期",
+    "int": "整数",
+    "float": "数值",
+    "bool": "布尔值（是/否）",
+}
+_QUALITY_TEXTS = {
+    **{f"problem_{c}": {"en": PROBLEMS[c], "zh": zh} for c, zh in _PROBLEMS_ZH.items()},
+    **{f"type_{c}": {"en": TYPE_WORDS[c], "zh": zh} for c, zh in _TYPE_WORDS_ZH.items()},
+}
+
+_PARTS = (_QUALITY_TEXTS, access.TEXTS, diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()
     if _clash:

@@ -166,7 +166,7 @@ def requested_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _grant_in(path: str, grant: Grant) -> Grant | None:
+def _grant_in(path: str, grant: Grant, lang: str) -> Grant | None:
     """The grant as this dataset allows it: an agent's grant gets the agent's team; None
     (after saying why) when none of its teams is in the dataset, rather than no filter."""
     if grant.agent_id is not None:
@@ -174,7 +174,7 @@ def _grant_in(path: str, grant: Grant) -> Grant | None:
     if grant.teams is None or grant.team_options(data.filter_options(path)["teams"]):
         return grant
     who = grant.agent_id or ", ".join(grant.teams)
-    st.warning(t("access_nothing_here", requested_language(), who=who))
+    st.warning(t("access_nothing_here", lang, who=who))
     return None
 
 
@@ -201,7 +201,7 @@ def build_context(grant: Grant) -> Context | None:
     except DatasetError as error:
         _show_dataset_error(path, error, lang_hint)
         return None
-    grant = _grant_in(path, grant)
+    grant = _grant_in(path, grant, lang_hint)
     if grant is None:
         return None
     _first, last = data.data_range(path)

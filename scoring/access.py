@@ -100,14 +100,15 @@ class Grant:
     def clamp_teams(self, requested: tuple[str, ...], known: list[str]) -> tuple[str, ...]:
         """The teams to show: the requested ones it may see, else all it may see.
 
-        An open grant keeps the request as it is (empty = all teams). A restricted grant
-        none of whose teams is known gets (), which means *all* teams in a filter: check
-        `team_options` first and show nothing instead."""
+        An open grant keeps the request as it is (empty = all teams). A restricted grant none
+        of whose teams is known raises ValueError: in a filter, no teams means *every* team,
+        so the caller must show nothing instead (check `team_options` first)."""
         if self.teams is None:
             return requested
         allowed = self.team_options(known)
-        kept = tuple(t for t in requested if t in allowed)
-        return kept or tuple(allowed)
+        if not allowed:
+            raise ValueError(f"none of the teams {self.teams} is in the dataset")
+        return tuple(t for t in requested if t in allowed) or tuple(allowed)
 
     def allows_team(self, team: str | None) -> bool:
         return self.teams is None or team in self.teams

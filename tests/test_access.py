@@ -114,6 +114,8 @@ def test_a_supervisor_is_clamped_to_their_teams():
     assert grant.clamp_teams(("Team East", "Team North"), KNOWN_TEAMS) == ("Team North",)
     assert grant.allows_team("Team North") and not grant.allows_team("Team East")
     assert not grant.allows_team(None)  # an agent the dataset does not know
+    with pytest.raises(ValueError, match="none of the teams"):  # never "no filter"
+        grant.clamp_teams((), ["Team East"])
 
 
 def test_the_open_grant_changes_nothing():
