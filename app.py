@@ -10,6 +10,7 @@ one included, has its own address (`/overview`, `/scorecard`, `/data`).
 
 import streamlit as st
 
+from dashboard import audit
 from dashboard.access import grant_caption, session_grant
 from dashboard.i18n import t
 from dashboard.shell import build_context, data_warning_badge, requested_language
@@ -26,6 +27,7 @@ PAGES = (
     ("app_pages/whatif.py", "page_whatif", "🎚️", "whatif"),
     ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),
+    ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),
 )
 
 grant = session_grant(requested_language())
@@ -55,6 +57,8 @@ navigation = st.navigation(
 )
 if ctx is None:
     st.stop()
+if navigation.url_path in pages:  # not the hidden root, which only redirects
+    audit.page_view(ctx, navigation.url_path)
 grant_caption(ctx.grant, ctx.lang)
 if "data" in pages:
     data_warning_badge(ctx, pages["data"])

@@ -21,7 +21,7 @@ if skills.empty:
 chosen = sections.controls(ctx, skills)
 kpi = chosen.kpi
 matrix = data.skill_matrix(
-    ctx.path, filters, chosen.kpi_id, ctx.repeat_days, chosen.config, chosen.baseline
+    ctx.path, filters, ctx.visible, chosen.kpi_id, ctx.repeat_days, chosen.config, chosen.baseline
 )
 
 sections.matrix_section(ctx, chosen, matrix)
@@ -30,4 +30,4 @@ if skills.kpis:
     sections.case_mix_section(ctx, filters, kpi)
     sections.effects_section(ctx, filters, kpi)
 spots = sections.feedback_section(ctx, filters, skills)
-sections.plan_section(ctx, filters, kpi, needs, spots)
+sections.plan_section(ctx, kpi, needs, spots)

@@ -37,6 +37,9 @@ st.dataframe(
 
 st.subheader(ctx.t("quality_report"))
 broken = [r for r in report.rules if r.count]
+# Example ids may name anyone's tickets or agents: only a session that may see every team
+# gets them; the others see the counts.
+with_examples = ctx.visible.is_everything
 if broken:
     st.dataframe(
         pd.DataFrame(
@@ -45,13 +48,15 @@ if broken:
                     ctx.t("rule"): r.rule,
                     ctx.t("description"): r.description_in(ctx.lang),
                     ctx.t("count"): r.count,
-                    ctx.t("examples"): ", ".join(r.examples),
+                    **({ctx.t("examples"): ", ".join(r.examples)} if with_examples else {}),
                 }
                 for r in broken
             ]
         ),
         hide_index=True,
     )
+    if not with_examples:
+        st.caption(ctx.t("examples_for_everyone_only"))
 else:
     st.success(ctx.t("no_problems"))
 

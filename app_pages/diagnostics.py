@@ -34,7 +34,7 @@ with left:
     sections.drill_chart(ctx, scope, base, k)
 store = improvement.open_store(ctx)
 with right:
-    sections.trend_chart(ctx, scope, base, k, improvement.trend_markers(store, scope, k))
+    sections.trend_chart(ctx, scope, base, k, improvement.trend_markers(ctx, store, scope, k))
 
 if cell:
     sections.ticket_list(ctx, scope, base, cell)

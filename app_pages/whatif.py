@@ -2,6 +2,7 @@
 
 The lab is one fragment: moving a slider reruns only the lab, which re-scores the cached KPI
 matrix (scoring.whatif) without reading tickets. Weights are percentages adding up to 100.
+Everyone is scored and paid over the department; the results show only the visible teams.
 """
 
 import streamlit as st
@@ -44,17 +45,17 @@ def what_if_lab() -> None:
     matrices = lab.matrices_for(setup, baseline)
     base_frame = lab.baseline_result(matrices, baseline)
     new_frame = whatif.evaluate(matrices, setup, explain=False)
-    comparison = whatif.compare(base_frame, new_frame, baseline, setup)
+    comparison = whatif.compare(base_frame, new_frame, baseline, setup).visible_to(ctx.visible)
     robust = None
     if run_monte_carlo and not setup.segment_weights:
-        robust = whatif.monte_carlo(matrix, setup)
+        robust = whatif.monte_carlo(matrix, setup).visible_to(ctx.visible)
 
     st.subheader(ctx.t("whatif_consequences"))
     results.headline(ctx, comparison, base_frame, new_frame, robust)
     results.agents_section(ctx, comparison, robust)
     results.teams_section(ctx, comparison)
     if run_monte_carlo:
-        results.robustness_section(ctx, robust, new_frame)
+        results.robustness_section(ctx, robust, comparison)
     scenario_panel(lab, setup)
 
 

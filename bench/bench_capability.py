@@ -30,6 +30,7 @@ from scoring import capability  # noqa: E402
 from scoring.dataset import open_dataset  # noqa: E402
 from scoring.generate import generate  # noqa: E402
 from scoring.metrics import Filters, kpi_table  # noqa: E402
+from scoring.scope import EVERYTHING  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
@@ -49,7 +50,7 @@ def accuracy(seeds: list[int], kpis: list[str]) -> None:
         truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
         planted = {(w["agent_id"], w["category"]) for w in truth["weak_skills"]}
         ds = open_dataset(path)
-        spots = capability.blind_spots(ds, Filters())
+        spots = capability.blind_spots(ds, Filters(), EVERYTHING)
         blind = set(spots.loc[spots["blind_spot"], "agent_id"])
         over = set(truth["self_overraters"])
         blind_pr = (

@@ -1,4 +1,9 @@
-"""Cached capability results (bounded caches), one call per page section."""
+"""Cached capability results (bounded caches), one call per page section.
+
+Statistics are cached per population (`Filters.population()`: every team), so a supervisor
+and leadership filtered to the same team share them and see the same numbers; each public
+function returns only the rows of the visible scope.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +12,81 @@ import streamlit as st
 
 from scoring import capability
 from scoring.metrics import Filters
+from scoring.scope import Visible, shows_rows
 
 from .data import dataset
 
 
 @st.cache_data(max_entries=32, show_spinner="Comparing agents skill by skill…")
-def skill_matrix(
+def _skill_matrix(
     path: str,
-    filters: Filters,
+    population: Filters,
     kpi_id: str,
     repeat_days: int,
     config: capability.CapabilityConfig,
     baseline: str,
 ) -> pd.DataFrame:
-    return capability.skill_matrix(dataset(path), filters, kpi_id, repeat_days, config, baseline)
+    return capability.skill_matrix(dataset(path), population, kpi_id, repeat_days, config, baseline)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@shows_rows
+def skill_matrix(
+    path: str,
+    filters: Filters,
+    visible: Visible,
+    kpi_id: str,
+    repeat_days: int,
+    config: capability.CapabilityConfig,
+    baseline: str,
+) -> pd.DataFrame:
+    """The visible agents' cells of the population's skill matrix."""
+    population = filters.population()
+    return visible.keep(_skill_matrix(path, population, kpi_id, repeat_days, config, baseline))
+
+
 def training_needs(
     path: str,
     filters: Filters,
+    visible: Visible,
     kpi_id: str,
     repeat_days: int,
     config: capability.CapabilityConfig,
     baseline: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The training needs of the skill matrix with these inputs, and the same per team."""
-    matrix = skill_matrix(path, filters, kpi_id, repeat_days, config, baseline)
-    needs = capability.training_needs(matrix, courses(path), months_in(path, filters))
-    return needs, capability.team_needs(needs)
+    """The visible agents' training needs in the population's skill matrix, and per team."""
+    matrix = _skill_matrix(path, filters.population(), kpi_id, repeat_days, config, baseline)
+    needs = capability.training_needs(matrix, courses(path), months_in(path, filters), visible)
+    return needs, capability.team_needs(needs, visible)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def case_mix(path: str, filters: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
-    return capability.case_mix(dataset(path), filters, kpi_id, repeat_days)
+def _case_mix(path: str, population: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
+    return capability.case_mix(dataset(path), population, kpi_id, repeat_days)
+
+
+@shows_rows
+def case_mix(
+    path: str, filters: Filters, visible: Visible, kpi_id: str, repeat_days: int
+) -> pd.DataFrame:
+    """The visible agents' rows of the population's case mix (department ranks)."""
+    return visible.keep(_case_mix(path, filters.population(), kpi_id, repeat_days))
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring training effects…")
-def training_effects(path: str, filters: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
-    return capability.training_effects(dataset(path), filters, kpi_id, repeat_days)
+def training_effects(
+    path: str, filters: Filters, visible: Visible, kpi_id: str, repeat_days: int
+) -> pd.DataFrame:
+    return capability.training_effects(dataset(path), filters, visible, kpi_id, repeat_days)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def feedback(path: str, filters: Filters) -> pd.DataFrame:
-    return capability.feedback_360(dataset(path), filters)
+def feedback(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
+    return capability.feedback_360(dataset(path), filters, visible)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def blind_spots(path: str, filters: Filters) -> pd.DataFrame:
-    return capability.blind_spots(dataset(path), filters)
+def blind_spots(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
+    return capability.blind_spots(dataset(path), filters, visible)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -69,5 +100,5 @@ def months_in(path: str, filters: Filters) -> float:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def agents(path: str, filters: Filters) -> pd.DataFrame:
-    return capability.agents(dataset(path), filters)
+def agents(path: str, visible: Visible) -> pd.DataFrame:
+    return capability.agents(dataset(path), visible)

@@ -27,7 +27,7 @@ NUMBER = st.column_config.NumberColumn
 FALLBACK_KPI = "fcr"  # the KPI named when the dataset has no skill KPI (only 360 ratings)
 CASE_MIX_SCALED = ("observed", "expected", "adjusted", "difference")
 EFFECTS_SHOWN = [
-    *("agent_id", "skill", "course", "completed_on", "before", "before_cases"),
+    *("agent_id", "team", "skill", "course", "completed_on", "before", "before_cases"),
     *("after", "after_cases", "change"),
     *("peers_change", "did", "did_lo", "did_hi", "p_value"),
 ]
@@ -234,7 +234,13 @@ def needs_section(ctx: Context, filters: Filters, chosen: Selection) -> pd.DataF
     st.subheader(ctx.t("capability_needs"))
     st.caption(ctx.t("capability_needs_help"))
     needs, per_team = data.training_needs(
-        ctx.path, filters, chosen.kpi_id, ctx.repeat_days, chosen.config, chosen.baseline
+        ctx.path,
+        filters,
+        ctx.visible,
+        chosen.kpi_id,
+        ctx.repeat_days,
+        chosen.config,
+        chosen.baseline,
     )
     if needs.empty:
         st.info(ctx.t("capability_no_needs"))
@@ -288,7 +294,7 @@ def case_mix_section(ctx: Context, filters: Filters, kpi: KPI) -> None:
     """Observed against case-mix-expected KPI per agent: a table and a scatter."""
     st.subheader(f"{ctx.t('capability_case_mix')} · {kpi.label(ctx.lang)}")
     st.caption(ctx.t("capability_case_mix_help"))
-    mix = data.case_mix(ctx.path, filters, kpi.id, ctx.repeat_days)
+    mix = data.case_mix(ctx.path, filters, ctx.visible, kpi.id, ctx.repeat_days)
     if mix.empty:
         return
     left, right = st.columns([3, 2])
@@ -357,6 +363,7 @@ def _before_after_chart(ctx: Context, kpi: KPI, row: pd.Series):
 def _effects_columns(ctx: Context) -> dict:
     return {
         "agent_id": ctx.t("capability_feedback_agent"),
+        "team": ctx.t("team"),
         "skill": ctx.t("capability_skill"),
         "course": ctx.t("capability_course_col"),
         "completed_on": ctx.t("capability_completed"),
@@ -377,7 +384,7 @@ def effects_section(ctx: Context, filters: Filters, kpi: KPI) -> None:
     """Before/after a course against untrained peers (difference in differences)."""
     st.subheader(f"{ctx.t('capability_effects')} · {kpi.label(ctx.lang)}")
     st.caption(ctx.t("capability_effects_help", days=capability.EFFECT_WINDOW_DAYS))
-    effects = data.training_effects(ctx.path, filters, kpi.id, ctx.repeat_days)
+    effects = data.training_effects(ctx.path, filters, ctx.visible, kpi.id, ctx.repeat_days)
     if effects.empty:
         st.info(ctx.t("capability_no_effects"))
         return
@@ -424,6 +431,7 @@ def _blind_spots_table(ctx: Context, spots: pd.DataFrame) -> None:
         key="capability_blind",
         column_config={
             "agent_id": ctx.t("capability_feedback_agent"),
+            "team": ctx.t("team"),
             "gap": NUMBER(ctx.t("capability_self_gap"), format="%+.2f"),
             "lo": _interval(ctx, "low", "%+.2f"),
             "hi": _interval(ctx, "high", "%+.2f"),
@@ -435,12 +443,12 @@ def _blind_spots_table(ctx: Context, spots: pd.DataFrame) -> None:
 def feedback_section(ctx: Context, filters: Filters, skills: Skills) -> pd.DataFrame:
     """One agent's 360 radar next to the blind spots. Returns the blind-spot table."""
     st.subheader(ctx.t("capability_feedback"))
-    feedback = data.feedback(ctx.path, filters)
-    spots = data.blind_spots(ctx.path, filters)
+    feedback = data.feedback(ctx.path, filters, ctx.visible)
+    spots = data.blind_spots(ctx.path, filters, ctx.visible)
     if capability.COMPETENCY not in skills.dimensions or feedback.empty:
         st.info(ctx.t("capability_no_feedback"))
         return spots
-    roster = data.agents(ctx.path, filters).set_index("agent_id")
+    roster = data.agents(ctx.path, ctx.visible).set_index("agent_id")
     rated = sorted(set(feedback["agent_id"]) & set(roster.index))
     flagged = spots.loc[spots["blind_spot"], "agent_id"].tolist()
     agent_id = _pick_rated_agent(ctx, rated, flagged, roster)
@@ -517,14 +525,12 @@ def _plan_headers(ctx: Context) -> dict[str, str]:
     }
 
 
-def plan_section(
-    ctx: Context, filters: Filters, kpi: KPI, needs: pd.DataFrame, spots: pd.DataFrame
-) -> None:
+def plan_section(ctx: Context, kpi: KPI, needs: pd.DataFrame, spots: pd.DataFrame) -> None:
     """Who coaches whom on what, with the evidence; CSV and Excel downloads."""
     st.subheader(ctx.t("capability_plan"))
     st.caption(ctx.t("capability_plan_help"))
-    roster = data.agents(ctx.path, filters)
-    plan = capability.coaching_plan(roster, needs, spots, _plan_describer(ctx, kpi))
+    roster = data.agents(ctx.path, ctx.visible)
+    plan = capability.coaching_plan(roster, needs, spots, _plan_describer(ctx, kpi), ctx.visible)
     if plan.empty:
         st.info(ctx.t("capability_no_plan"))
         return

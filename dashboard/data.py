@@ -14,6 +14,7 @@ import streamlit as st
 from scoring import capability, diagnostics, metrics, schemes, scorecard
 from scoring.dataset import Dataset, open_dataset
 from scoring.metrics import Filters
+from scoring.scope import Visible
 
 from .app_settings import app_setting
 
@@ -71,8 +72,8 @@ def case_mix_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.
 def scorecard_for(
     path: str, filters: Filters, repeat_days: int, scheme: str | None, case_mix: bool = False
 ):
-    """Score with a weight scheme (default: the balanced preset), then keep the chosen teams
-    (and agents: an agent's own view).
+    """Score the population with a weight scheme (default: the balanced preset), then keep
+    the visible scope of `filters` (the chosen teams; an agent's own view: the agent).
 
     Agents are scored across the whole department, so a team filter shows department
     ranks, department-wide grades and priors, not a ranking within the team alone. With
@@ -80,10 +81,10 @@ def scorecard_for(
     achieve on the same mix of tickets.
     """
     weights = weight_schemes()[scheme or schemes.DEFAULT_SCHEME].weights
-    department = filters.replace(teams=(), agents=())
-    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, department, repeat_days)
+    population = filters.population()
+    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
     card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
-    return card.of_scope(filters.teams, filters.agents)
+    return card.visible_to(Visible.of(filters))
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:

@@ -1,8 +1,10 @@
 """The diagnostics page's improvement actions (改进措施): the store, the actions as markers on
 the trend, the list with its status switch, and the form for a new action.
 
-Actions live in the SQLite store of the state folder (`scoring.actions`). A saved action
-leaves a one-line message in session state for the next run.
+Actions live in the SQLite store of the state folder (`scoring.actions`), read and written
+within the session's visible scope: a supervisor sees, adds and changes their teams'
+actions only; roles that do not edit actions (an agent) see theirs without the controls.
+A saved action leaves a one-line message in session state for the next run.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ def open_store(ctx: Context) -> actions.ActionStore:
     return store
 
 
-def trend_markers(store: actions.ActionStore, scope: Scope, k: KPI) -> list[tuple[date, str]]:
+def trend_markers(
+    ctx: Context, store: actions.ActionStore, scope: Scope, k: KPI
+) -> list[tuple[date, str]]:
     """(start date, "#id measure…") of the scope's actions on this KPI; at the agent level,
     the team's actions and the agent's own."""
     return [
         (a.start_date, f"#{a.id} {_shortened(a.measure)}")
-        for a in store.list(team=scope.team, kpi=k.id)
+        for a in store.list(ctx.visible, team=scope.team, kpi=k.id)
         if scope.level != "agent" or a.agent_id in (None, scope.agent)
     ]
 
@@ -104,16 +108,20 @@ def status_switch(ctx: Context, store: actions.ActionStore, listed: list[actions
         key=labelled("diagnostics_status_value"),
     )
     if status_button.button(ctx.t("diagnostics_action_update"), key="diagnostics_status_update"):
-        store.set_status(action_id, new_status)
+        try:
+            store.set_status(ctx.visible, action_id, new_status)
+        except (KeyError, PermissionError):
+            st.error(ctx.t("diagnostics_action_refused"))
+            return
         st.rerun()
 
 
 def actions_section(ctx: Context, scope: Scope, store: actions.ActionStore) -> None:
-    """The actions of the scope's team (all actions at the department level)."""
+    """The actions of the scope's team (at the department level, of every visible team)."""
     st.subheader(ctx.t("diagnostics_actions"))
     if st.session_state.get(SAVED_KEY):
         st.success(st.session_state.pop(SAVED_KEY))
-    listed = store.list(team=scope.team)
+    listed = store.list(ctx.visible, team=scope.team)
     st.markdown(
         ctx.t("diagnostics_actions_of", team=scope.team)
         if scope.team
@@ -121,7 +129,8 @@ def actions_section(ctx: Context, scope: Scope, store: actions.ActionStore) -> N
     )
     if listed:
         actions_table(ctx, listed)
-        status_switch(ctx, store, listed)
+        if ctx.grant.edits_actions:
+            status_switch(ctx, store, listed)
     else:
         st.markdown(ctx.t("diagnostics_no_actions"))
 
@@ -138,9 +147,12 @@ def form_problem(ctx: Context, owner: str, measure: str, start_date, due_date) -
 
 
 def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: KPI) -> None:
-    """A new action for a team and KPI (the scope's, by default). At the agent level an
-    action for the agent's own team is the agent's."""
-    teams = data.filter_options(ctx.path)["teams"]
+    """A new action for a visible team and KPI (the scope's, by default). At the agent
+    level an action for the agent's own team is the agent's. Not drawn for a role that does
+    not edit actions; the store refuses a team outside the scope whatever the form sent."""
+    if not ctx.grant.edits_actions:
+        return
+    teams = [t for t in data.filter_options(ctx.path)["teams"] if ctx.visible.allows_team(t)]
     ids = kpi_ids(ctx)
     with st.form("diagnostics_action_form", clear_on_submit=False):
         st.markdown(f"**{ctx.t('diagnostics_action_new')}**")
@@ -184,10 +196,20 @@ def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: K
         agent = scope.agent if scope.level == "agent" and action_team == scope.team else None
         try:
             saved = store.add(
-                action_team, action_kpi, measure, owner, start_date, due_date, status, agent
+                ctx.visible,
+                action_team,
+                action_kpi,
+                measure,
+                owner,
+                start_date,
+                due_date,
+                status,
+                agent,
             )
         except ValueError as error:
             problem = str(error)
+        except PermissionError:
+            problem = ctx.t("diagnostics_action_refused")
     if problem is None:
         st.session_state[SAVED_KEY] = ctx.t(
             "diagnostics_action_saved", id=saved.id, team=saved.team

@@ -8,6 +8,7 @@ import streamlit as st
 from scoring import actions, diagnostics
 from scoring.kpis import KPIS_BY_ID
 from scoring.metrics import Filters, kpi_table, stage_durations
+from scoring.scope import Visible
 
 from . import data
 
@@ -15,8 +16,9 @@ Scope = diagnostics.Scope
 
 
 def department_card(path: str, filters: Filters, repeat_days: int, scheme: str | None):
-    """The department scorecard (all teams): ranks, priors and peers come from all agents."""
-    return data.scorecard_for(path, filters.replace(teams=(), agents=()), repeat_days, scheme)
+    """The population's scorecard (all teams): ranks, priors and peers come from all agents.
+    Only aggregates of it leave this module (the KPI gaps of one scope)."""
+    return data.scorecard_for(path, filters.population(), repeat_days, scheme)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -29,7 +31,7 @@ def gaps(
         values, counts = diagnostics.agent_values(card, scope.agent)
         peers = diagnostics.agent_peer_medians(card, scope.agent)
     elif scope.level == "team":
-        table = kpi_table(ds, filters.replace(teams=(), agents=()), ("team",), repeat_days)
+        table = kpi_table(ds, filters.population(), ("team",), repeat_days)
         values, counts, peers = diagnostics.group_values(
             table, "team", scope.team, card.matrix.kpis
         )
@@ -42,9 +44,11 @@ def gaps(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def drill_table(path: str, filters: Filters, by: str, repeat_days: int) -> pd.DataFrame:
-    """KPIs per team or per agent (with names) in the filter."""
-    return diagnostics.drill_table(data.dataset(path), filters, by, repeat_days)
+def drill_table(
+    path: str, filters: Filters, by: str, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    """KPIs per visible team or agent (with names) in the filter."""
+    return diagnostics.drill_table(data.dataset(path), filters, by, visible, repeat_days)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -58,8 +62,8 @@ def stages(path: str, filters: Filters, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def team_bottlenecks(path: str, filters: Filters) -> pd.DataFrame:
-    return diagnostics.team_bottlenecks(data.dataset(path), filters)
+def team_bottlenecks(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
+    return diagnostics.team_bottlenecks(data.dataset(path), filters, visible)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -96,20 +100,32 @@ def weakest(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def repeat_sources(path: str, filters: Filters, scope: Scope, repeat_days: int) -> pd.DataFrame:
-    return diagnostics.repeat_sources(data.dataset(path), filters, scope, repeat_days)
+def repeat_sources(
+    path: str, filters: Filters, scope: Scope, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.repeat_sources(data.dataset(path), filters, scope, visible, repeat_days)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def repeat_chains(path: str, filters: Filters, scope: Scope, repeat_days: int) -> pd.DataFrame:
-    return diagnostics.repeat_chains(data.dataset(path), filters, scope, repeat_days, limit=20)
+def repeat_chains(
+    path: str, filters: Filters, scope: Scope, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.repeat_chains(
+        data.dataset(path), filters, scope, visible, repeat_days, limit=20
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def tickets(
-    path: str, filters: Filters, cell: tuple[tuple[str, str], ...], repeat_days: int
+    path: str,
+    filters: Filters,
+    visible: Visible,
+    cell: tuple[tuple[str, str], ...],
+    repeat_days: int,
 ) -> pd.DataFrame:
-    return diagnostics.ticket_list(data.dataset(path), filters, dict(cell), None, repeat_days)
+    return diagnostics.ticket_list(
+        data.dataset(path), filters, visible, dict(cell), None, repeat_days
+    )
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

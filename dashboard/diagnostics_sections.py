@@ -18,7 +18,7 @@ from scoring.diagnostics import STAGE_IDS, Scope, bottleneck
 from scoring.kpis import KPI, KPIS_BY_ID
 from scoring.metrics import Filters, available_kpis
 
-from . import data
+from . import audit, data
 from . import diagnostics_charts as charts
 from . import diagnostics_data as dd
 from .shell import Context, labelled, set_view
@@ -237,13 +237,15 @@ def gaps_section(ctx: Context, gaps: pd.DataFrame) -> None:
 def drill_figure(ctx: Context, scope: Scope, base: Filters, k: KPI):
     """Teams (department), agents (team) or ticket counts per category (agent)."""
     if scope.level == "department":
-        table = dd.drill_table(ctx.path, base.replace(agents=()), "team", ctx.repeat_days)
+        table = dd.drill_table(ctx.path, base, "team", ctx.visible, ctx.repeat_days)
         title = ctx.t("diagnostics_drill_teams", kpi=k.label(ctx.lang))
         return charts.drill_bars(
             table, "team", "label", k.id, title, k, k.target, ctx.t("vs_target")
         )
     if scope.level == "team":
-        table = dd.drill_table(ctx.path, scope.filters(base), "agent_id", ctx.repeat_days)
+        table = dd.drill_table(
+            ctx.path, scope.filters(base), "agent_id", ctx.visible, ctx.repeat_days
+        )
         title = ctx.t("diagnostics_drill_agents", kpi=k.label(ctx.lang))
         return charts.drill_bars(
             table, "agent_id", "label", k.id, title, k, k.target, ctx.t("vs_target")
@@ -291,7 +293,9 @@ def trend_chart(ctx: Context, scope: Scope, base: Filters, k: KPI, markers: list
 
 
 def ticket_list(ctx: Context, scope: Scope, base: Filters, cell: dict) -> None:
-    rows = dd.tickets(ctx.path, scope.filters(base), tuple(sorted(cell.items())), ctx.repeat_days)
+    rows = dd.tickets(
+        ctx.path, scope.filters(base), ctx.visible, tuple(sorted(cell.items())), ctx.repeat_days
+    )
     label = " · ".join(f"{key} = {value}" for key, value in cell.items())
     st.subheader(ctx.t("diagnostics_tickets_title", count=len(rows), cell=label))
     st.caption(ctx.t("diagnostics_tickets_help"))
@@ -317,7 +321,7 @@ def ticket_list(ctx: Context, scope: Scope, base: Filters, cell: dict) -> None:
         },
         key="diagnostics_tickets",
     )
-    st.download_button(
+    audit.download_button(
         ctx.t("diagnostics_download_tickets"),
         export.to_csv_bytes(rows),
         file_name=f"tickets_{scope.agent}_{'_'.join(cell.values())}.csv",
@@ -336,7 +340,7 @@ def stage_labels(ctx: Context) -> dict[str, str]:
 
 def team_bottleneck_note(ctx: Context, base: Filters, labels: dict[str, str]) -> None:
     """Department level: the team that loses most time in one stage against its peers."""
-    worst_teams = dd.team_bottlenecks(ctx.path, base)
+    worst_teams = dd.team_bottlenecks(ctx.path, base, ctx.visible)
     if worst_teams.empty:
         return
     top = worst_teams.iloc[0]
@@ -403,7 +407,7 @@ def weakest_category_note(ctx: Context, scope: Scope, base: Filters, k: KPI) -> 
     weak = dd.weakest(
         ctx.path,
         scope.filters(base),
-        base.replace(teams=(), agents=()),
+        base.population(),
         k.id,
         max(k.min_sample, 20),
         ctx.repeat_days,
@@ -500,8 +504,8 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
     if not (ctx.ds.has("tickets", "customer_id") and ctx.ds.has("tickets", "resolved_at")):
         return
     st.subheader(ctx.t("diagnostics_repeats"))
-    sources = dd.repeat_sources(ctx.path, base, scope, ctx.repeat_days)
-    chains = dd.repeat_chains(ctx.path, base, scope, ctx.repeat_days)
+    sources = dd.repeat_sources(ctx.path, base, scope, ctx.visible, ctx.repeat_days)
+    chains = dd.repeat_chains(ctx.path, base, scope, ctx.visible, ctx.repeat_days)
     if chains.empty:
         st.markdown(ctx.t("diagnostics_no_repeats"))
         return
@@ -526,7 +530,7 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
     )
     second.markdown(ctx.t("diagnostics_repeat_chains", days=ctx.repeat_days))
     second.dataframe(
-        chains.drop(columns=["is_repeat"]),
+        chains_shown(ctx, chains),
         hide_index=True,
         column_config={
             "chain": ctx.t("diagnostics_chain"),
@@ -540,3 +544,15 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
         },
         key="diagnostics_repeat_chains",
     )
+    if not chains["visible_step"].all():
+        second.caption(ctx.t("diagnostics_chains_help"))
+
+
+def chains_shown(ctx: Context, chains: pd.DataFrame) -> pd.DataFrame:
+    """The chains as shown: another team's step (anonymous in the data) says so."""
+    shown = chains.drop(columns=["is_repeat", "visible_step"])
+    hidden = ~chains["visible_step"].to_numpy(bool)
+    for column in ("ticket_id", "agent_id", "team"):
+        shown[column] = shown[column].astype(object)
+        shown.loc[hidden, column] = ctx.t("diagnostics_other_step")
+    return shown

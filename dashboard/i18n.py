@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scoring.quality import PROBLEMS, TYPE_WORDS
 
-from .texts import access, capability, diagnostics, whatif
+from .texts import access, audit, capability, diagnostics, whatif
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -107,6 +107,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "rule": {"en": "Rule", "zh": "规则"},
     "count": {"en": "Rows", "zh": "行数"},
     "examples": {"en": "Examples", "zh": "示例"},
+    "examples_for_everyone_only": {
+        "en": "Example ids are shown only to users who may see every team.",
+        "zh": "示例编号仅对可查看全部班组的用户显示。",
+    },
     "no_problems": {"en": "Every row passed every check.", "zh": "所有数据均通过校验。"},
     "warnings": {"en": "Warnings", "zh": "提示"},
     # one per scoring.quality.NOTICES code
@@ -169,7 +173,14 @@ _QUALITY_TEXTS = {
     **{f"type_{c}": {"en": TYPE_WORDS[c], "zh": zh} for c, zh in _TYPE_WORDS_ZH.items()},
 }
 
-_PARTS = (_QUALITY_TEXTS, access.TEXTS, diagnostics.TEXTS, whatif.TEXTS, capability.TEXTS)
+_PARTS = (
+    _QUALITY_TEXTS,
+    access.TEXTS,
+    audit.TEXTS,
+    diagnostics.TEXTS,
+    whatif.TEXTS,
+    capability.TEXTS,
+)
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()
     if _clash:

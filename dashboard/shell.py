@@ -16,6 +16,7 @@ from scoring import schemes
 from scoring.access import Grant
 from scoring.dataset import Dataset, DatasetError
 from scoring.quality import Problem
+from scoring.scope import Visible
 
 from . import data
 from .app_settings import app_setting
@@ -61,6 +62,11 @@ class Context:
     @property
     def lang(self) -> str:
         return self.view.lang
+
+    @property
+    def visible(self) -> Visible:
+        """What this session may be shown: its grant clamped to its filter."""
+        return Visible.of(self.view.filters())
 
     def t(self, key: str, **values) -> str:
         return t(key, self.view.lang, **values)

@@ -9,6 +9,7 @@ from scoring import export
 from scoring.kpis import KPI
 from scoring.scorecard import Scorecard
 
+from . import audit
 from .i18n import t
 
 GRADE_BADGES = {
@@ -112,17 +113,19 @@ def download_buttons(
     """
     first = next(iter(frames.values()))
     csv_column, excel_column, _ = st.columns([1, 1, 4])
-    csv_column.download_button(
-        labels[0],
-        export.to_csv_bytes(first),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key_prefix}download_csv",
-    )
-    excel_column.download_button(
-        labels[1],
-        lambda: export.to_excel_bytes(frames),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key_prefix}download_excel",
-    )
+    with csv_column:
+        audit.download_button(
+            labels[0],
+            export.to_csv_bytes(first),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"{key_prefix}download_csv",
+        )
+    with excel_column:
+        audit.download_button(
+            labels[1],
+            lambda: export.to_excel_bytes(frames),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key_prefix}download_excel",
+        )

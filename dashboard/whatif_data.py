@@ -1,8 +1,9 @@
 """Cached inputs of the what-if lab: the KPI matrices and the scenario store.
 
 The matrices come from `dashboard.data.kpi_matrix` (cached per filter), so moving a slider
-never re-reads tickets: only `scoring.whatif` re-scores in numpy. Agents are scored across
-the whole department (team filters only narrow what is shown), as on the Scorecard.
+never re-reads tickets: only `scoring.whatif` re-scores in numpy. Agents are scored over
+the population (the whole department: team filters only narrow what is shown), as on the
+Scorecard.
 `department_matrix` is the one loader the page calls for the plain matrix; the benchmark
 replaces it to inject a synthetic 2,000-agent matrix.
 """
@@ -20,19 +21,15 @@ from . import data
 from .app_settings import app_setting
 
 
-def department_filters(filters: Filters) -> Filters:
-    return filters.replace(teams=(), agents=())
-
-
 def department_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
-    return data.kpi_matrix(path, department_filters(filters), repeat_days)
+    return data.kpi_matrix(path, filters.population(), repeat_days)
 
 
 def segment_matrices(
     path: str, filters: Filters, repeat_days: int
 ) -> dict[str, scorecard.KpiMatrix]:
     """One matrix per customer segment (the sidebar's segment filter is replaced)."""
-    department = department_filters(filters)
+    department = filters.population()
     return {
         segment: data.kpi_matrix(path, department.replace(segments=(segment,)), repeat_days)
         for segment in whatif.SEGMENTS

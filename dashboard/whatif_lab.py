@@ -334,7 +334,14 @@ class Lab:
         return whatif.Matrices(self.matrix)
 
     def evaluate(self, setup: whatif.Setup, explain: bool = True):
-        return whatif.evaluate(self.matrices_for(setup), setup, explain)
+        """The setup's results for the agents this session may see (scored and paid over
+        the department): what the scenario export holds."""
+        return whatif.visible_results(self.matrices_for(setup), setup, self.ctx.visible, explain)
+
+    def payout_total(self, setup: whatif.Setup) -> float:
+        """The setup's bonus bill over the whole department (an aggregate)."""
+        frame = whatif.evaluate(self.matrices_for(setup), setup, explain=False)
+        return whatif.payout_summary(frame)["total"]
 
     def baseline_result(self, matrices: whatif.Matrices, baseline: whatif.Setup):
         """The baseline's results, kept in the session while the baseline and the (cached)

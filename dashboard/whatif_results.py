@@ -1,5 +1,8 @@
 """The what-if lab's results (权重模拟): headline, rank table, grade transitions, teams and
-robustness. Each section draws one `scoring.whatif` result; none computes anything itself."""
+robustness. Each section draws one `scoring.whatif` result; none computes anything itself.
+
+The sections get the comparison and robustness narrowed to the visible scope
+(`visible_to`); only the headline's τ and bonus bill are the department's."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ def grade_labels(ctx: Context) -> dict[str, str]:
 
 
 def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
+    """τ and the bonus bill of the department (`base_frame`, `new_frame`: every agent);
+    grade changes, crossings and coin tosses of the visible agents (`comparison`, `robust`)."""
     t = ctx.t
     base_pay, new_pay = whatif.payout_summary(base_frame), whatif.payout_summary(new_frame)
     columns = st.columns(5 if robust is not None else 4)
@@ -48,16 +53,16 @@ def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
     if robust is not None:
         coin_tosses = int(robust.frame["coin_toss"].sum())
         columns[4].metric(t("whatif_coin_tosses"), coin_tosses, border=True)
+    if not ctx.visible.is_everything:
+        st.caption(t("whatif_department_totals", teams=", ".join(ctx.visible.teams or ())))
 
 
 def rank_table(
     ctx: Context, comparison: whatif.Comparison, robust: whatif.Robustness | None
 ) -> pd.DataFrame:
-    """Every agent in the teams shown, by new rank then id, labels in the user's language."""
+    """Every agent of the comparison, by new rank then id, labels in the user's language."""
     t = ctx.t
     table = comparison.agents
-    if ctx.view.teams:
-        table = table[table["team"].isin(ctx.view.teams)]
     # A stable sort keeps the matrix order (by agent id) among equal ranks.
     order = np.argsort(table["new_rank"].to_numpy(float, na_value=np.inf), kind="stable")
     columns = {c: table[c].array.take(order) for c in table.columns if c != "tickets"}
@@ -188,9 +193,10 @@ def teams_section(ctx: Context, comparison: whatif.Comparison) -> None:
 
 
 def robustness_section(
-    ctx: Context, robust: whatif.Robustness | None, new_frame: pd.DataFrame
+    ctx: Context, robust: whatif.Robustness | None, comparison: whatif.Comparison
 ) -> None:
-    """Each agent's rank interval under weight variations, coin tosses first (top 40)."""
+    """Each agent's rank interval under weight variations, coin tosses first (top 40), by
+    the new department rank of the comparison."""
     t = ctx.t
     st.subheader(t("whatif_robustness"))
     if robust is None:
@@ -204,7 +210,8 @@ def robustness_section(
             limit=whatif.COIN_TOSS,
         )
     )
-    shown = robust.frame.assign(rank=new_frame["dept_rank"].to_numpy(float))
+    ranks = comparison.agents.set_index("agent_id")["new_rank"].reindex(robust.frame["agent_id"])
+    shown = robust.frame.assign(rank=ranks.to_numpy(float, na_value=np.nan))
     shown = shown.sort_values(["coin_toss", "rank"], ascending=[False, True]).head(40)
     chart = whatif_charts.rank_intervals(
         shown, shown["name"], t("whatif_intervals_chart"), t("whatif_rank"), grade_labels(ctx)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from scoring import scenarios, whatif
 
+from . import audit
 from .shell import labelled
 from .whatif_lab import Lab
 
@@ -58,7 +59,7 @@ def export_button(lab: Lab, setup: whatif.Setup) -> None:
     current = scenarios.Scenario.of(
         state.get("whatif_name") or "what-if", setup, lab.filters, state.get("whatif_author", "")
     )
-    st.download_button(
+    audit.download_button(
         lab.ctx.t("whatif_export"),
         # built only when clicked, with the payout explanations the lab does not show
         lambda: scenarios.to_excel(current, lab.evaluate(setup).drop(columns=["coverage"])),
@@ -69,7 +70,8 @@ def export_button(lab: Lab, setup: whatif.Setup) -> None:
 
 
 def side_by_side(lab: Lab, names: list[str], shown) -> None:
-    """Two saved scenarios: their settings side by side and their payout totals."""
+    """Two saved scenarios: their settings side by side (filters: the visible teams only)
+    and their department bonus bills."""
     t, state = lab.ctx.t, lab.state
     st.markdown(f"**{t('whatif_compare')}**")
     a_col, b_col = st.columns(2)
@@ -78,9 +80,7 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
             state[key] = names[default]
         column.selectbox(t("whatif_scenario"), names, format_func=shown, key=labelled(key))
     a, b = (lab.store.load(state[k]) for k in ("whatif_cmp_a", "whatif_cmp_b"))
-    totals = [
-        whatif.payout_summary(lab.evaluate(s.setup(), explain=False))["total"] for s in (a, b)
-    ]
+    totals = [lab.payout_total(s.setup()) for s in (a, b)]
     a_col.metric(t("whatif_payout_total"), f"{totals[0]:,.2f}")
     b_col.metric(
         t("whatif_payout_total"),
@@ -88,8 +88,10 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
         delta=f"{totals[1] - totals[0]:+,.2f}",
         delta_color="off",
     )
+    if not lab.ctx.visible.is_everything:
+        st.caption(t("whatif_compare_department"))
     st.dataframe(
-        scenarios.compare(a, b).astype({"a": str, "b": str}),
+        scenarios.compare(a, b, lab.ctx.visible).astype({"a": str, "b": str}),
         hide_index=True,
         key="whatif_compare_table",
         column_config={

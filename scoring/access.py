@@ -25,7 +25,10 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ALL_PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data")
+ALL_PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data", "access_log")
+# Pages that show every team's people whatever the filter (the access log lists every user's
+# views and queries): only a grant of every team may open them.
+EVERY_TEAM_PAGES = ("access_log",)
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,23 @@ class Role:
     needs_teams: bool  # must the access file name the teams this role may see?
     help: str
     is_agent: bool = False  # one agent's own view: needs their agent_id, no teams
+    edits_actions: bool = False  # may add improvement actions and change their status
 
 
 ROLES = (
-    Role("leadership", ALL_PAGES, False, "every page; all teams unless teams are given"),
+    Role(
+        "leadership",
+        ALL_PAGES,
+        False,
+        "every page; all teams unless teams are given",
+        edits_actions=True,
+    ),
     Role(
         "supervisor",
         ("overview", "scorecard", "diagnostics", "capability", "data"),
         True,
         "their teams' scorecard, diagnostics and capability gaps; not the what-if lab",
+        edits_actions=True,
     ),
     Role(
         "trainer",
@@ -86,8 +97,12 @@ class Grant:
     def pages(self) -> tuple[str, ...]:
         return ROLES_BY_ID[self.role].pages
 
+    @property
+    def edits_actions(self) -> bool:
+        return ROLES_BY_ID[self.role].edits_actions
+
     def allows_page(self, page: str) -> bool:
-        return page in self.pages
+        return page in self.pages and (self.teams is None or page not in EVERY_TEAM_PAGES)
 
     def for_team(self, team: str | None) -> Grant:
         """An agent's grant narrowed to the agent's team (None: no team, nothing to see)."""

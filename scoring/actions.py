@@ -4,7 +4,10 @@ a target KPI, a start and a due date and a status, for a team (optionally one ag
 Kept in an SQLite file under the state folder (setting "state_dir"): every write is one
 transaction, so a crash leaves either the old or the new state; WAL mode and a busy
 timeout let two sessions write at once without losing either write. Input is checked
-before anything is written; a bad value raises ValueError naming the field. A file that
+before anything is written; a bad value raises ValueError naming the field. Actions are
+read and written within a visible scope (scoring.scope): a session sees, adds and changes
+only actions of teams (and agents) it may see, whatever a form sent; anything else raises
+PermissionError. A file that
 is not a readable database is moved aside (its name is in `ActionStore.warning`) and a
 fresh store is started, so the dashboard keeps working and the old file can be examined.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from . import sqlite_files
 from .kpis import KPI_IDS
+from .scope import Visible
 from .settings import setting
 
 STATUSES = ("planned", "in_progress", "done", "cancelled")
@@ -123,19 +127,9 @@ class ActionStore:
     def __init__(self, path: str | Path | None = None):
         folder = Path(setting("state_dir")) if path is None else None
         self.path = Path(path) if path is not None else folder / FILE_NAME
-        self.warning: str | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._init()
-        except sqlite3.DatabaseError as error:
-            if not sqlite_files.is_damaged(error):
-                raise
-            aside = sqlite_files.move_aside(self.path, "corrupt")
-            self.warning = (
-                f"{self.path} could not be read as an actions database ({error}); it was moved "
-                f"to {aside} and a new, empty store was started"
-            )
-            self._init()
+        self.warning = sqlite_files.open_or_start_afresh(
+            self.path, self._init, "an actions database"
+        )
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
@@ -153,6 +147,7 @@ class ActionStore:
 
     def add(
         self,
+        visible: Visible,
         team: str,
         kpi: str,
         measure: str,
@@ -162,8 +157,10 @@ class ActionStore:
         status: str = "planned",
         agent_id: str | None = None,
     ) -> Action:
-        """Check and save a new action in one transaction; returns it with its id."""
+        """Check and save a new action in one transaction; returns it with its id.
+        PermissionError when its team (or agent) is outside `visible`."""
         fields = validate(team, kpi, measure, owner, start_date, due_date, status, agent_id)
+        _check_visible(visible, fields["team"], fields["agent_id"])
         created = datetime.now(UTC).replace(microsecond=0)
         con = self._connect()
         try:
@@ -191,9 +188,9 @@ class ActionStore:
             raise
         finally:
             con.close()
-        return self.get(new_id)
+        return self._get(new_id)
 
-    def get(self, action_id: int) -> Action:
+    def _get(self, action_id: int) -> Action:
         con = self._connect()
         try:
             row = con.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
@@ -203,8 +200,12 @@ class ActionStore:
             raise KeyError(f"no improvement action with id {action_id}")
         return _row(row)
 
-    def set_status(self, action_id: int, status: str) -> Action:
+    def set_status(self, visible: Visible, action_id: int, status: str) -> Action:
+        """Change an action's status; KeyError for an unknown id, PermissionError for an
+        action outside `visible` (told apart only after the scope check passes)."""
         _status(status)
+        current = self._get(action_id)
+        _check_visible(visible, current.team, current.agent_id)
         con = self._connect()
         try:
             changed = con.execute(
@@ -214,14 +215,23 @@ class ActionStore:
             con.close()
         if not changed:
             raise KeyError(f"no improvement action with id {action_id}")
-        return self.get(action_id)
+        return self._get(action_id)
 
-    def list(self, team: str | None = None, kpi: str | None = None) -> list[Action]:
-        """Actions (of one team / KPI when given), by start date then id."""
+    def list(
+        self, visible: Visible, team: str | None = None, kpi: str | None = None
+    ) -> list[Action]:
+        """The actions `visible` allows (of one team / KPI when given), by start date, id."""
         sql = "SELECT * FROM actions WHERE (? IS NULL OR team = ?) AND (? IS NULL OR kpi = ?)"
         con = self._connect()
         try:
             rows = con.execute(sql + " ORDER BY start_date, id", (team, team, kpi, kpi)).fetchall()
         finally:
             con.close()
-        return [_row(r) for r in rows]
+        listed = (_row(r) for r in rows)
+        return [a for a in listed if visible.allows_person(a.team, a.agent_id)]
+
+
+def _check_visible(visible: Visible, team: str, agent_id: str | None) -> None:
+    if not visible.allows_person(team, agent_id):
+        who = f"team {team!r}" + (f", agent {agent_id!r}" if agent_id else "")
+        raise PermissionError(f"an action of {who} is outside what this session may see")

@@ -1,7 +1,10 @@
 """Capability gaps (能力差距): who needs which training, with the evidence.
 
 Everything here is a pure function of the dataset and a filter; the Capability page only
-renders it. The pieces:
+renders it. Statistics (peer references, priors, case-mix expected values and ranks, the
+untrained control group) are computed over the population (`Filters.population()`), so a
+supervisor sees the same numbers as leadership filtered to the supervisor's teams; what
+is shown comes out through the visible scope (`scoring.scope`). The pieces:
 
 - `skill_matrix`: an agent × skill table. Skills are ticket categories, channels, products
   (a KPI measured on the agent's tickets of that skill) and 360 competencies (the mean
@@ -38,6 +41,7 @@ from . import shrinkage, stats
 from .dataset import Dataset
 from .kpis import KPI, KPIS_BY_ID
 from .metrics import TICKET_DIMENSIONS, Filters, available_kpis, data_range, ticket_rows_cte
+from .scope import EVERYTHING, Visible, for_statistics, shows_rows
 from .scorecard import KpiMatrix
 from .sql import ident
 
@@ -232,14 +236,25 @@ def _cells(
     return cells
 
 
-def agents(ds: Dataset, filters: Filters) -> pd.DataFrame:
-    """Agents in the team/agent scope: agent_id, name, team, supervisor (None if absent)."""
-    supervisor = "supervisor" if ds.has("agents", "supervisor") else "NULL"
+def _roster(ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """Agents in the filter's team/agent scope: agent_id, name, team."""
     return ds.query(
-        f"SELECT agent_id, name, team, {supervisor} AS supervisor FROM agents "
+        "SELECT agent_id, name, team FROM agents "
         "WHERE (len($teams) = 0 OR list_contains($teams, team)) "
         "AND (len($agents) = 0 OR list_contains($agents, agent_id)) ORDER BY agent_id",
         {"teams": list(filters.teams), "agents": list(filters.agents)},
+    )
+
+
+@shows_rows
+def agents(ds: Dataset, visible: Visible) -> pd.DataFrame:
+    """The agents that may be shown: agent_id, name, team, supervisor (None if absent)."""
+    supervisor = "supervisor" if ds.has("agents", "supervisor") else "NULL"
+    params: dict = {}
+    return ds.query(
+        f"SELECT agent_id, name, team, {supervisor} AS supervisor FROM agents "
+        f"WHERE {visible.sql(params)} ORDER BY agent_id",
+        params,
     )
 
 
@@ -248,6 +263,7 @@ def mix_dimensions(ds: Dataset) -> tuple[str, ...]:
     return tuple(d for d in CASE_MIX_DIMENSIONS if ds.has("tickets", d))
 
 
+@for_statistics
 def kpi_inputs(
     ds: Dataset, filters: Filters, k: KPI, by: tuple[str, ...], repeat_days: int = 30
 ) -> pd.DataFrame:
@@ -281,6 +297,7 @@ def kpi_inputs(
     return result
 
 
+@for_statistics
 def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) -> pd.DataFrame:
     """The KPI's inputs per agent and fine cell (case-mix dimensions and product), with
     `exp`: the cell's cases times the peers' value in the case-mix cell.
@@ -372,6 +389,7 @@ def _specific_refs(fine: pd.DataFrame, dimension: str, kind: str, min_cases: int
     return pd.Series(refs, dtype=float)
 
 
+@for_statistics
 def skill_matrix(
     ds: Dataset,
     filters: Filters,
@@ -386,6 +404,10 @@ def skill_matrix(
     (reviewer_role ≠ self). `peer` is the reference the cell is compared with (see `_cells`
     for the two baselines); gap is signed so that negative means worse, in the measure's
     units (rate points, rating points, minutes).
+
+    Priors and references are fitted over the filter's agents: give it the population
+    (`Filters.population()`), so that a team is compared with the department, and show its
+    rows through the visible scope.
     """
     k = KPIS_BY_ID[kpi_id]
     if k.id not in SKILL_KPIS:
@@ -445,8 +467,7 @@ def skill_matrix(
     if not parts:
         return pd.DataFrame(columns=MATRIX_COLUMNS)
     cells = pd.concat(parts, ignore_index=True)
-    roster = agents(ds, filters)[["agent_id", "name", "team"]]
-    cells = roster.merge(cells, on="agent_id", how="inner")
+    cells = _roster(ds, filters).merge(cells, on="agent_id", how="inner")
     return cells[MATRIX_COLUMNS].sort_values(["agent_id", "dimension", "skill"], ignore_index=True)
 
 
@@ -461,8 +482,10 @@ _PERIOD_START = (
 _PERIOD_MONTHS = "CASE WHEN period LIKE '%Q%' THEN 3 ELSE 1 END"
 
 
-def _ratings(ds: Dataset, filters: Filters) -> pd.DataFrame:
-    """360 ratings of agents in the team/agent scope whose period overlaps the date range."""
+def _ratings(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
+    """360 ratings of the agents in the filter's team/agent scope that `visible` allows,
+    whose period overlaps the date range: agent_id, team, role, competency, score. Never
+    the reviewer: who gave a rating is not shown to anyone."""
     params: dict = {"teams": list(filters.teams), "agents": list(filters.agents)}
     clauses = []
     if filters.start:
@@ -473,20 +496,21 @@ def _ratings(ds: Dataset, filters: Filters) -> pd.DataFrame:
         clauses.append("period_start <= $end_date")
     where = " AND ".join(clauses) or "true"
     sql = f"""
-        SELECT reviewee_id AS agent_id, reviewer_role AS role, competency, score FROM (
-            SELECT f.*, {_PERIOD_START} AS period_start,
+        SELECT reviewee_id AS agent_id, team, reviewer_role AS role, competency, score FROM (
+            SELECT f.*, a.team, {_PERIOD_START} AS period_start,
                 CAST({_PERIOD_START} + to_months({_PERIOD_MONTHS}) - INTERVAL 1 DAY AS DATE)
                     AS period_end
             FROM feedback_360 f JOIN agents a ON f.reviewee_id = a.agent_id
             WHERE (len($teams) = 0 OR list_contains($teams, a.team))
-              AND (len($agents) = 0 OR list_contains($agents, a.agent_id)))
+              AND (len($agents) = 0 OR list_contains($agents, a.agent_id))
+              AND {visible.sql(params, "a.")})
         WHERE {where}"""
     return ds.query(sql, params)
 
 
 def _competency_inputs(ds: Dataset, filters: Filters) -> pd.DataFrame:
     """Per agent and competency: sum, sum of squares and count of others' ratings."""
-    ratings = _ratings(ds, filters)
+    ratings = _ratings(ds, filters, EVERYTHING)
     others = ratings[ratings["role"] != "self"].assign(sq=lambda r: r["score"] ** 2)
     grouped = others.groupby(["agent_id", "competency"], as_index=False).agg(
         num=("score", "sum"), sq=("sq", "sum"), den=("score", "count")
@@ -494,40 +518,45 @@ def _competency_inputs(ds: Dataset, filters: Filters) -> pd.DataFrame:
     return grouped.rename(columns={"competency": "skill"})
 
 
-def feedback_360(ds: Dataset, filters: Filters) -> pd.DataFrame:
-    """Mean rating per agent, competency and reviewer role (columns: ROLES present), plus
-    `others` (mean of every non-self rating), `gap` = self − others and `ratings` (count)."""
-    columns = ["agent_id", "competency", *ROLES, "others", "gap", "ratings"]
+@shows_rows
+def feedback_360(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
+    """Mean rating per visible agent, competency and reviewer role (columns: ROLES present)
+    over the filter's period, plus `others` (mean of every non-self rating), `gap` = self −
+    others and `ratings` (count). No reviewer ids: only means per role."""
+    columns = ["agent_id", "team", "competency", *ROLES, "others", "gap", "ratings"]
     if not ds.has("feedback_360"):
         return pd.DataFrame(columns=columns)
-    ratings = _ratings(ds, filters)
+    ratings = _ratings(ds, filters.population(), visible)
     if ratings.empty:
         return pd.DataFrame(columns=columns)
-    by_role = ratings.pivot_table(
-        index=["agent_id", "competency"], columns="role", values="score", aggfunc="mean"
-    )
-    others = ratings[ratings["role"] != "self"].groupby(["agent_id", "competency"])["score"]
+    keys = ["agent_id", "team", "competency"]
+    by_role = ratings.pivot_table(index=keys, columns="role", values="score", aggfunc="mean")
+    others = ratings[ratings["role"] != "self"].groupby(keys)["score"]
     table = by_role.reindex(columns=list(ROLES))
     table["others"] = others.mean()
     table["gap"] = table["self"] - table["others"]
-    table["ratings"] = ratings.groupby(["agent_id", "competency"])["score"].count()
+    table["ratings"] = ratings.groupby(keys)["score"].count()
     table.columns.name = None
     return table.reset_index()[columns]
 
 
+@shows_rows
 def blind_spots(
-    ds: Dataset, filters: Filters, config: CapabilityConfig = CapabilityConfig()
+    ds: Dataset, filters: Filters, visible: Visible, config: CapabilityConfig = CapabilityConfig()
 ) -> pd.DataFrame:
-    """Per agent: mean self − others gap over competencies, its 95% interval, the worst
-    competency, and `blind_spot` when the gap ≥ config.blind_spot_points and the interval's
-    lower bound is above 0 (BLIND_SPOT_POINTS documents the threshold)."""
-    columns = ["agent_id", "gap", "lo", "hi", "competencies", "worst", "worst_gap", "blind_spot"]
-    table = feedback_360(ds, filters).dropna(subset=["gap"])
+    """Per visible agent: mean self − others gap over competencies, its 95% interval, the
+    worst competency, and `blind_spot` when the gap ≥ config.blind_spot_points and the
+    interval's lower bound is above 0 (BLIND_SPOT_POINTS documents the threshold)."""
+    columns = [
+        *("agent_id", "team", "gap", "lo", "hi"),
+        *("competencies", "worst", "worst_gap", "blind_spot"),
+    ]
+    table = feedback_360(ds, filters, visible).dropna(subset=["gap"])
     if table.empty:
         return pd.DataFrame(columns=columns)
     rows = []
     z = sps.norm.ppf((1 + config.level) / 2)
-    for agent_id, group in table.groupby("agent_id", sort=True):
+    for (agent_id, team), group in table.groupby(["agent_id", "team"], sort=True):
         gaps = group["gap"].to_numpy(float)
         mean = float(gaps.mean())
         half = z * float(gaps.std(ddof=1)) / math.sqrt(len(gaps)) if len(gaps) > 1 else math.inf
@@ -535,6 +564,7 @@ def blind_spots(
         rows.append(
             {
                 "agent_id": agent_id,
+                "team": team,
                 "gap": mean,
                 "lo": mean - half,
                 "hi": mean + half,
@@ -550,6 +580,7 @@ def blind_spots(
 # --- Case-mix adjustment ------------------------------------------------------------------
 
 
+@for_statistics
 def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) -> pd.DataFrame:
     """Observed versus expected KPI per agent, by indirect standardisation.
 
@@ -561,6 +592,8 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     and repeat rate). adjusted = ratio × the department's value: the indirectly
     standardised value, comparable across agents who take different work (clipped to
     [0, 1] for rates). Ranks: 1 = best, raw and adjusted.
+    Peers, the department value and the ranks are those of the filter's agents: give it the
+    population and show its rows through the visible scope.
     """
     k = KPIS_BY_ID[kpi_id]
     columns = [
@@ -580,7 +613,7 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
         return pd.DataFrame(columns=columns)
     fine = ticket_cells(ds, filters, k.id, repeat_days)
     per_agent = fine.groupby("agent_id")[["num", "den", "exp"]].sum()
-    roster = agents(ds, filters).set_index("agent_id")
+    roster = _roster(ds, filters).set_index("agent_id")
     per_agent = per_agent[per_agent["den"] > 0].join(roster[["name", "team"]], how="inner")
     total_den = per_agent["den"].sum()
     department = per_agent["num"].sum() / total_den if total_den > 0 else math.nan
@@ -605,6 +638,7 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     return out[columns].reset_index(drop=True)
 
 
+@for_statistics
 def case_mix_matrix(
     matrix: KpiMatrix, ds: Dataset, filters: Filters, repeat_days: int = 30
 ) -> KpiMatrix:
@@ -641,6 +675,7 @@ def case_mix_matrix(
 # --- Training needs, courses and the coaching plan -----------------------------------------
 
 
+@for_statistics
 def courses(ds: Dataset) -> pd.DataFrame:
     """Courses per skill from the training table: skill, course, completions."""
     if not ds.has("training"):
@@ -675,8 +710,12 @@ NEEDS_COLUMNS = [
 ]
 
 
-def training_needs(matrix: pd.DataFrame, catalogue: pd.DataFrame, months: float) -> pd.DataFrame:
-    """The weak cells of a skill matrix ranked by impact, with a suggested course.
+@shows_rows
+def training_needs(
+    matrix: pd.DataFrame, catalogue: pd.DataFrame, months: float, visible: Visible
+) -> pd.DataFrame:
+    """The weak cells of the visible agents in a skill matrix (of the population: gaps
+    are against the department) ranked by impact, with a suggested course.
 
     impact = cases per month in the skill × |gap|: for a rate, the cases per month that go
     wrong because of the gap (e.g. tickets not solved at first contact); for a mean, the
@@ -684,7 +723,7 @@ def training_needs(matrix: pd.DataFrame, catalogue: pd.DataFrame, months: float)
     are listed after the ticket skills, by gap. Evidence: cases, the shrunk value and its
     interval, and the reference it is compared with.
     """
-    weak = matrix[matrix["weak"]].copy()
+    weak = visible.keep(matrix[matrix["weak"]])
     if weak.empty:
         return pd.DataFrame(columns=NEEDS_COLUMNS)
     ticket = weak["dimension"] != COMPETENCY
@@ -699,9 +738,13 @@ def training_needs(matrix: pd.DataFrame, catalogue: pd.DataFrame, months: float)
     return weak[NEEDS_COLUMNS].reset_index(drop=True)
 
 
-def team_needs(needs: pd.DataFrame) -> pd.DataFrame:
-    """Needs shared within a team (group training): team, skill, agents, impact, course."""
+@shows_rows
+def team_needs(needs: pd.DataFrame, visible: Visible) -> pd.DataFrame:
+    """Needs shared within a visible team (group training): team, skill, agents, impact,
+    course. Only visible agents are counted and listed in `agent_ids` (a text the scope
+    check cannot read, so they are kept before grouping)."""
     columns = ["team", "dimension", "skill", "agents", "agent_ids", "impact", "course"]
+    needs = visible.keep(needs)
     if needs.empty:
         return pd.DataFrame(columns=columns)
     grouped = needs.groupby(["team", "dimension", "skill"], as_index=False, dropna=False).agg(
@@ -719,17 +762,20 @@ PLAN_COLUMNS = ["agent_id", "name", "team", "owner", "gap", "evidence", "trainin
 PLAN_KINDS = ("training_need", "blind_spot")
 
 
+@shows_rows
 def coaching_plan(
     roster: pd.DataFrame,
     needs: pd.DataFrame,
     spots: pd.DataFrame,
     describe,
+    visible: Visible,
 ) -> pd.DataFrame:
-    """One row per agent and gap: owner (the agent's supervisor, else the team), the gap,
-    its evidence, the suggested training and the kind of gap (PLAN_KINDS: a training need,
-    or a 360 blind spot, added as a gap of its own). `roster` is `agents(ds, filters)`;
-    `describe(row) -> (gap, evidence)` words either (the page passes a translated one)."""
-    people = {row.agent_id: row for row in roster.itertuples(index=False)}
+    """One row per visible agent and gap: owner (the agent's supervisor, else the team),
+    the gap, its evidence, the suggested training and the kind of gap (PLAN_KINDS: a
+    training need, or a 360 blind spot, added as a gap of its own). `roster` is
+    `agents(ds, visible)`; `describe(row) -> (gap, evidence)` words either (the page passes
+    a translated one)."""
+    people = {row.agent_id: row for row in visible.keep(roster).itertuples(index=False)}
     rows = []
     for need in needs.itertuples(index=False):
         gap, evidence = describe(need)
@@ -753,6 +799,7 @@ def coaching_plan(
 EFFECT_COLUMNS = [
     "agent_id",
     "name",
+    "team",
     "skill",
     "course",
     "completed_on",
@@ -786,21 +833,24 @@ def _mean_var(num: float, den: float, sq: float, kind: str) -> tuple[float, floa
     return value, spread / den
 
 
+@shows_rows
 def training_effects(
     ds: Dataset,
     filters: Filters,
+    visible: Visible,
     kpi_id: str = "fcr",
     repeat_days: int = 30,
     window_days: int = EFFECT_WINDOW_DAYS,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Before vs after each completed course on a ticket skill (category, channel, product).
+    """Before vs after each course a visible agent completed on a ticket skill (category,
+    channel, product).
 
     The trained agent's KPI on tickets of the course's skill in the `window_days` before
-    the completion week versus the same span after it, next to untrained peers (agents
-    with no course on that skill) over the same weeks. change = after − before with a
-    normal interval (variances p(1 − p)/n or s²/n; before_half / after_half are the
-    half-widths of the before and after values' own intervals);
+    the completion week versus the same span after it, next to untrained peers (the
+    population's agents with no course on that skill) over the same weeks. change = after −
+    before with a normal interval (variances p(1 − p)/n or s²/n; before_half / after_half
+    are the half-widths of the before and after values' own intervals);
     did = stats.difference_in_differences (METHODS.md) with the interval of the four
     independent estimates; p_value: the trained agent's before/after test
     (stats.two_proportion_z_test for rates; for means a z-test on the change, the
@@ -812,9 +862,9 @@ def training_effects(
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     trained = ds.query("SELECT agent_id, skill, course, completed_on FROM training")
     dims = [d for d in TICKET_SKILL_DIMENSIONS if ds.has("tickets", d)]
-    undated = filters.replace(start=None, end=None)
+    undated = filters.population().replace(start=None, end=None)
     z = sps.norm.ppf((1 + level) / 2)
-    roster = agents(ds, undated).set_index("agent_id")
+    roster = agents(ds, visible).set_index("agent_id")
     rows = []
     for dimension in dims:
         table = kpi_inputs(ds, undated, k, ("agent_id", dimension, "week"), repeat_days)
@@ -868,6 +918,7 @@ def training_effects(
                 {
                     "agent_id": course.agent_id,
                     "name": roster.loc[course.agent_id, "name"],
+                    "team": roster.loc[course.agent_id, "team"],
                     "skill": course.skill,
                     "course": course.course,
                     "completed_on": done,

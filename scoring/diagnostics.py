@@ -30,6 +30,7 @@ from .contract import STAGE_INTERVALS
 from .dataset import Dataset
 from .kpis import KPI
 from .metrics import TICKET_DIMENSIONS, Filters, kpi_table, stage_durations, ticket_rows_cte
+from .scope import Visible, for_statistics, shows_rows
 from .scorecard import Scorecard
 from .sql import ident
 
@@ -71,17 +72,21 @@ class Scope:
         return base.replace(agents=())
 
 
-def drill_table(ds: Dataset, filters: Filters, by: str, repeat_days: int = 30) -> pd.DataFrame:
-    """KPIs per team or per agent of the filter (agents labelled "name (id)"), for drilling."""
+@shows_rows
+def drill_table(
+    ds: Dataset, filters: Filters, by: str, visible: Visible, repeat_days: int = 30
+) -> pd.DataFrame:
+    """KPIs per visible team or agent of the filter (agents labelled "name (id)", with
+    their team), for drilling."""
     table = kpi_table(ds, filters, (by,), repeat_days)
     table = table[table["tickets"] > 0].copy()  # agents with only training/360 rows
     if by == "agent_id":
-        names = ds.query("SELECT agent_id, name FROM agents")
+        names = ds.query("SELECT agent_id, name, team FROM agents")
         table = table.merge(names, on="agent_id", how="left")
         table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
     else:
         table["label"] = table[by]
-    return table.sort_values(by).reset_index(drop=True)
+    return visible.keep(table.sort_values(by))
 
 
 def agent_team(ds: Dataset, agent_id: str) -> str | None:
@@ -128,6 +133,7 @@ def _better_of(k: KPI, a: float, b: float) -> float:
     return max(a, b) if k.higher_is_better else min(a, b)
 
 
+@for_statistics
 def kpi_gaps(
     card: Scorecard,
     scope: Scope,
@@ -207,7 +213,8 @@ def agent_values(card: Scorecard, agent_id: str) -> tuple[dict, dict]:
     for k in card.matrix.kpis:
         values[k.id] = float(card.matrix.values(k, card.config.use_shrunk)[i])
         den = card.matrix.frame.get(f"{k.id}__den")
-        counts[k.id] = float(den.iloc[i]) if den is not None else np.nan
+        known = den is not None and pd.notna(den.iloc[i])  # no case at all: a missing count
+        counts[k.id] = float(den.iloc[i]) if known else np.nan
     return values, counts
 
 
@@ -248,6 +255,7 @@ def group_values(table: pd.DataFrame, key: str, value: str, kpis) -> tuple[dict,
 # Workflow bottlenecks
 
 
+@for_statistics
 def stage_excess(durations: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
     """Per stage: the scope's median hours, its peers' (median of the other groups' medians),
     the hours lost per ticket and the ratio. `durations` from metrics.stage_durations by key.
@@ -280,11 +288,13 @@ def bottleneck(excess: pd.DataFrame) -> dict | None:
     return slower.loc[slower["ratio"].idxmax()].to_dict()
 
 
-def team_bottlenecks(ds: Dataset, filters: Filters) -> pd.DataFrame:
-    """For each team its worst stage against the other teams, worst team first."""
-    durations = stage_durations(ds, filters.replace(agents=()), ("team",))
+@shows_rows
+def team_bottlenecks(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
+    """For each visible team its worst stage against every other team of the population,
+    worst team first."""
+    durations = stage_durations(ds, filters.population(), ("team",))
     rows = []
-    for team in sorted(durations["team"].dropna().unique()):
+    for team in sorted(t for t in durations["team"].dropna().unique() if visible.allows_team(t)):
         worst = bottleneck(stage_excess(durations, "team", team))
         if worst:
             rows.append({"team": team, **worst})
@@ -294,6 +304,7 @@ def team_bottlenecks(ds: Dataset, filters: Filters) -> pd.DataFrame:
     return out.sort_values("ratio", ascending=False).reset_index(drop=True)
 
 
+@for_statistics
 def scope_stages(ds: Dataset, base: Filters, scope: Scope) -> pd.DataFrame:
     """Stage excess of a team (peers: the other teams) or an agent (peers: team-mates)."""
     if scope.level == "agent":
@@ -301,7 +312,7 @@ def scope_stages(ds: Dataset, base: Filters, scope: Scope) -> pd.DataFrame:
         durations = stage_durations(ds, base.replace(teams=(team,), agents=()), ("agent_id",))
         return stage_excess(durations, "agent_id", scope.agent)
     if scope.level == "team":
-        durations = stage_durations(ds, base.replace(teams=(), agents=()), ("team",))
+        durations = stage_durations(ds, base.population(), ("team",))
         return stage_excess(durations, "team", scope.team)
     overall = stage_durations(ds, base.replace(agents=()), ())
     out = overall.rename(columns={"median_hours": "hours"})[["stage", "hours", "tickets"]]
@@ -323,6 +334,7 @@ def available_breakdowns(ds: Dataset) -> list[tuple[str, str]]:
     return [pair for pair in BREAKDOWNS if all(present(c) for c in pair)]
 
 
+@for_statistics
 def breakdown(
     ds: Dataset,
     filters: Filters,
@@ -352,6 +364,7 @@ def breakdown(
     return out.sort_values(list(by)).reset_index(drop=True)
 
 
+@for_statistics
 def weakest_cell(
     ds: Dataset,
     scope_filters: Filters,
@@ -394,7 +407,7 @@ def _scope_clause(scope: Scope, params: dict, alias: str = "") -> str:
 
 
 def _chains_sql(ds: Dataset, base: Filters, params: dict, repeat_days: int) -> str:
-    head = ticket_rows_cte(ds, base.replace(teams=(), agents=()), params, repeat_days)
+    head = ticket_rows_cte(ds, base.population(), params, repeat_days)
     return f"""WITH {head},
     ordered AS (
         SELECT ticket_id, customer_id, category, agent_id, team, created_at, resolved_at,
@@ -415,39 +428,57 @@ def _chains_sql(ds: Dataset, base: Filters, params: dict, repeat_days: int) -> s
     )"""
 
 
+@shows_rows
 def repeat_chains(
-    ds: Dataset, base: Filters, scope: Scope, repeat_days: int = 30, limit: int = 50
+    ds: Dataset,
+    base: Filters,
+    scope: Scope,
+    visible: Visible,
+    repeat_days: int = 30,
+    limit: int = 50,
 ) -> pd.DataFrame:
     """Chains of ≥ 2 tickets of one customer and category, each opened within the repeat
     window after the previous one was resolved, that touch the scope; longest first.
+
+    Chains are found over the population (a customer's chain may cross teams) and shown
+    within `visible`: a step handled outside it is an anonymous step, its position, timing
+    and category kept, its ticket, agent and team null (`visible_step` false).
 
     One row per ticket: chain (customer · category · number), position, ticket, agent,
     team, created and resolved time.
     """
     params: dict = {"limit": limit}
-    scope_sql = _scope_clause(scope, params)
+    touches = f"({_scope_clause(scope, params)}) AND ({visible.sql(params)})"
+    shown = visible.sql(params, "n.")
     sql = f"""{_chains_sql(ds, base, params, repeat_days)},
     chains AS (
         SELECT customer_id, category, chain_no, count(*) AS length, max(created_at) AS last_at
         FROM numbered GROUP BY ALL
-        HAVING count(*) >= 2 AND bool_or({scope_sql})
+        HAVING count(*) >= 2 AND bool_or({touches})
         ORDER BY length DESC, last_at DESC, customer_id, category LIMIT $limit
     )
     SELECT n.customer_id || ' · ' || n.category || ' · ' || n.chain_no AS chain, c.length,
         row_number() OVER (PARTITION BY n.customer_id, n.category, n.chain_no
             ORDER BY n.created_at, n.ticket_id) AS position,
-        n.ticket_id, n.agent_id, n.team, n.created_at, n.resolved_at, n.is_repeat
+        CASE WHEN {shown} THEN n.ticket_id END AS ticket_id,
+        CASE WHEN {shown} THEN n.agent_id END AS agent_id,
+        CASE WHEN {shown} THEN n.team END AS team,
+        n.created_at, n.resolved_at, n.is_repeat, {shown} AS visible_step
     FROM numbered n JOIN chains c USING (customer_id, category, chain_no)
     ORDER BY c.length DESC, c.last_at DESC, chain, position"""
     return ds.query(sql, params)
 
 
-def repeat_sources(ds: Dataset, base: Filters, scope: Scope, repeat_days: int = 30):
-    """Per agent of the scope: resolutions, repeats that followed them, the agent's share of
-    all the scope's repeats and the repeat rate (repeats ÷ resolutions); most repeats first.
+@shows_rows
+def repeat_sources(
+    ds: Dataset, base: Filters, scope: Scope, visible: Visible, repeat_days: int = 30
+) -> pd.DataFrame:
+    """Per visible agent of the scope: resolutions, repeats that followed them (whoever
+    handled the repeat), the agent's share of the listed agents' repeats and the repeat
+    rate (repeats ÷ resolutions); most repeats first.
     """
     params: dict = {}
-    scope_sql = _scope_clause(scope, params, "r.")
+    where = f"({_scope_clause(scope, params, 'r.')}) AND ({visible.sql(params, 'r.')})"
     sql = f"""{_chains_sql(ds, base, params, repeat_days)}
     SELECT r.agent_id, r.team, count(r.resolved_at) AS resolutions,
         count(m.ticket_id) AS repeats_after
@@ -455,7 +486,7 @@ def repeat_sources(ds: Dataset, base: Filters, scope: Scope, repeat_days: int = 
     LEFT JOIN marked m ON m.is_repeat AND m.customer_id = r.customer_id
         AND m.category = r.category AND m.previous_resolved = r.resolved_at
         AND m.previous_agent = r.agent_id
-    WHERE r.resolved_at IS NOT NULL AND {scope_sql}
+    WHERE r.resolved_at IS NOT NULL AND {where}
     GROUP BY ALL"""
     out = ds.query(sql, params)
     total = out["repeats_after"].sum()
@@ -486,14 +517,16 @@ TICKET_COLUMNS = (
 )
 
 
+@shows_rows
 def ticket_list(
     ds: Dataset,
     filters: Filters,
+    visible: Visible,
     cell: dict[str, str] | None = None,
     limit: int | None = None,
     repeat_days: int = 30,
 ) -> pd.DataFrame:
-    """The tickets in the filter and the cell (dimension → value), worst first: lowest CSAT,
+    """The visible tickets in the filter and the cell (dimension → value), worst first: lowest CSAT,
     then longest first response; tickets without a survey after those with one.
 
     Every matching ticket is returned unless `limit` is given (the count equals the bar or
@@ -507,7 +540,8 @@ def ticket_list(
             raise ValueError(f"cannot select tickets by {column}")
         params[f"cell{i}"] = str(value)
         clauses.append(f"CAST(r.{ident(column)} AS VARCHAR) = $cell{i}")
-    where = " AND ".join(clauses) or "true"
+    clauses.append(visible.sql(params, "r."))
+    where = " AND ".join(clauses)
     survey_cols = ["csat"] + (["comment"] if ds.has("surveys", "comment") else [])
     survey_select = ", ".join(
         f"arg_min({ident(c)}, submitted_at) AS {ident(c)}" for c in survey_cols

@@ -11,6 +11,8 @@ import io
 
 import pandas as pd
 
+from .scope import for_statistics
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,6 +22,7 @@ def neutralise_cell(value):
     return value
 
 
+@for_statistics
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and column names) cannot run as formulas."""
     safe = frame.copy()

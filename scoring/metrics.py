@@ -20,6 +20,7 @@ import pandas as pd
 from .contract import STAGE_INTERVALS
 from .dataset import Dataset
 from .kpis import KPI, KPIS
+from .scope import for_statistics
 from .sql import ident, literal
 
 # Dimensions a ticket or survey can be grouped or filtered by; derived ones are computed.
@@ -70,6 +71,12 @@ class Filters:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Filters(**values)
+
+    def population(self) -> Filters:
+        """Whom statistics are computed over (priors, ranks, peers, chains): the same period
+        and ticket filters over every team and agent. What is computed over it is shown only
+        as aggregates or through the visible scope (scoring.scope)."""
+        return self.replace(teams=(), agents=())
 
     def previous(self) -> Filters | None:
         """The same filter over the equally long period just before; None without dates."""
@@ -321,6 +328,7 @@ def explain_sql(
     return _query(ds, filters, by, repeat_days).sql
 
 
+@for_statistics
 def kpi_table(
     ds: Dataset,
     filters: Filters = Filters(),
@@ -345,6 +353,7 @@ def kpi_table(
     return result.drop(columns=[c for c in result if c.startswith("_rows_")])
 
 
+@for_statistics
 def stage_durations(
     ds: Dataset, filters: Filters = Filters(), by: tuple[str, ...] = ("team",)
 ) -> pd.DataFrame:
@@ -369,6 +378,7 @@ def stage_durations(
     return ds.query(sql, params)
 
 
+@for_statistics
 def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame:
     """Tickets per value of one dimension (channel, category, month, ...), largest first."""
     if dimension not in TICKET_DIMENSIONS:

@@ -33,6 +33,7 @@ from . import export, incentives, sqlite_files
 from . import grading as grading_rules
 from .kpis import kpi
 from .metrics import Filters
+from .scope import Visible, shows_rows
 from .settings import setting
 from .whatif import Setup
 
@@ -374,8 +375,26 @@ def salvage(path: Path) -> list[tuple[Scenario, bool]]:
 # Compare and export
 
 
-def settings_table(scenario: Scenario) -> pd.DataFrame:
-    """The scenario as setting → value rows (weights in %, one row per KPI)."""
+def _shown_names(field: str, names: list[str], visible: Visible) -> str:
+    """A filter's team or agent names as shown: the visible ones, and how many others.
+
+    Agent ids are shown only to a scope naming them or seeing everything (the team of an
+    agent id in a saved filter is not at hand to check)."""
+    if field == "teams":
+        shown = [n for n in names if visible.allows_team(n)]
+    elif field == "agents" and not visible.is_everything:
+        shown = [n for n in names if visible.agents is not None and n in visible.agents]
+    else:
+        shown = names
+    hidden = len(names) - len(shown)
+    return ", ".join(shown + ([f"+{hidden} not shown"] if hidden else []))
+
+
+@shows_rows
+def settings_table(scenario: Scenario, visible: Visible) -> pd.DataFrame:
+    """The scenario as setting → value rows (weights in %, one row per KPI). The teams and
+    agents of its filters that `visible` does not allow are only counted: a scenario saved
+    by someone who sees other teams does not name them."""
     rows = [
         ("name", scenario.name),
         ("author", scenario.author),
@@ -388,7 +407,8 @@ def settings_table(scenario: Scenario) -> pd.DataFrame:
     ]
     for name, value in _filters_json(scenario.filters).items():
         if value:
-            rows.append((f"filter {name}", ", ".join(value) if isinstance(value, list) else value))
+            shown = _shown_names(name, value, visible) if isinstance(value, list) else value
+            rows.append((f"filter {name}", shown))
     weight_sets = scenario.segment_weights or {"": scenario.weights}
     for segment, weights in weight_sets.items():
         total = sum(weights.values()) or 1.0
@@ -399,10 +419,12 @@ def settings_table(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 
-def compare(a: Scenario, b: Scenario) -> pd.DataFrame:
-    """Two scenarios side by side: setting, value in a, value in b, whether they differ."""
-    left = settings_table(a).set_index("setting")["value"].rename(a.name)
-    right = settings_table(b).set_index("setting")["value"].rename(b.name + " ")
+@shows_rows
+def compare(a: Scenario, b: Scenario, visible: Visible) -> pd.DataFrame:
+    """Two scenarios side by side: setting, value in a, value in b, whether they differ
+    (filters as `visible` may see them, see `settings_table`)."""
+    left = settings_table(a, visible).set_index("setting")["value"].rename(a.name)
+    right = settings_table(b, visible).set_index("setting")["value"].rename(b.name + " ")
     table = pd.concat([left, right], axis=1).reset_index()
     table.columns = ["setting", "a", "b"]
     table["differs"] = [
@@ -413,5 +435,10 @@ def compare(a: Scenario, b: Scenario) -> pd.DataFrame:
 
 
 def to_excel(scenario: Scenario, payouts: pd.DataFrame) -> bytes:
-    """The scenario's settings and its per-agent payouts, one sheet each (formulas neutralised)."""
-    return export.to_excel_bytes({"scenario": settings_table(scenario), "payouts": payouts})
+    """The scenario's settings and its per-agent payouts, one sheet each (formulas neutralised).
+
+    For the scenario of the session exporting it: its filters are the session's own, so they
+    are shown whole, and `payouts` holds only the agents the session may see
+    (`whatif.visible_results`)."""
+    settings = settings_table(scenario, Visible.of(scenario.filters))
+    return export.to_excel_bytes({"scenario": settings, "payouts": payouts})

@@ -19,6 +19,7 @@ from .cli import UsageError
 from .dataset import open_dataset
 from .kpis import kpi
 from .metrics import Filters, distinct_values
+from .scope import for_statistics
 from .scorecard import ScoringConfig, build_matrix, score, with_payouts
 from .settings import setting
 
@@ -90,6 +91,7 @@ def _weights(args: argparse.Namespace) -> dict[str, float]:
     return weights
 
 
+@for_statistics
 def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
     ds = open_dataset(args.dir)
     filters = _filters(args, ds)

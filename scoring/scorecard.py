@@ -22,6 +22,7 @@ from . import grading, incentives, normalise, shrinkage
 from .dataset import Dataset
 from .kpis import DEFAULT_WEIGHTS, KPI, KPIS_BY_ID, kpi
 from .metrics import Filters, available_kpis, kpi_table, unavailable_kpis
+from .scope import Visible, for_statistics
 
 AGENT_COLUMNS = ["agent_id", "name", "team"]
 
@@ -141,7 +142,7 @@ class Scorecard:
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
     left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
-    department_teams: pd.DataFrame | None = None  # set by of_scope: every team, ranked
+    department_teams: pd.DataFrame | None = None  # set by visible_to: every team, ranked
 
     @cached_property
     def reweighted(self) -> list[str]:
@@ -156,16 +157,12 @@ class Scorecard:
         ids = [k.id for k in self.matrix.kpis]
         return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
 
-    def of_scope(self, teams: tuple[str, ...], agents: tuple[str, ...] = ()) -> Scorecard:
-        """Only these teams' agents (and of them only `agents`, when given), keeping
-        department ranks, grades and priors."""
-        if not teams and not agents:
+    def visible_to(self, visible: Visible) -> Scorecard:
+        """Only the agents `visible` allows, keeping department ranks, grades and priors
+        (the scorecard was computed over the population)."""
+        if visible.is_everything:
             return self
-        keep = np.ones(len(self.frame), dtype=bool)
-        if teams:
-            keep &= self.frame["team"].isin(teams).to_numpy()
-        if agents:
-            keep &= self.frame["agent_id"].isin(agents).to_numpy()
+        keep = visible.mask(self.frame)
         matrix = KpiMatrix(
             self.matrix.frame[keep].reset_index(drop=True),
             self.matrix.kpis,
@@ -295,6 +292,7 @@ def with_payouts(card: Scorecard, pool: float, rule: str = "grade_multiplier", *
     return frame, allocation
 
 
+@for_statistics
 def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
     """Every KPI of one agent: inputs, raw and shrunk value, normalised, weight, points."""
     rows = card.frame.index[card.frame["agent_id"] == agent_id]
@@ -337,6 +335,7 @@ def _note(card: Scorecard, k: KPI, i: int) -> str:
     return f"only {int(den)} cases (minimum {k.min_sample}); weight spread over the other KPIs"
 
 
+@for_statistics
 def team_summary(card: Scorecard) -> pd.DataFrame:
     """Per team: agents, graded agents, mean composite of graded agents, rank, tickets.
 
@@ -354,6 +353,7 @@ def team_summary(card: Scorecard) -> pd.DataFrame:
     return summary.reset_index().sort_values(["rank", "team"], na_position="last")
 
 
+@for_statistics
 def grade_counts(card: Scorecard) -> pd.DataFrame:
     """Agents per grade, every grade listed (zero included), plus insufficient data."""
     counts = card.frame["grade"].value_counts()

@@ -41,7 +41,7 @@ SETTINGS = (
         "SPD_STATE_DIR",
         "--state",
         str(PROJECT_ROOT / "state"),
-        "Folder for what users save (scenarios, improvement actions).",
+        "Folder for what users save (scenarios, improvement actions) and the access log.",
     ),
     Setting(
         "repeat_window_days",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import stats
 from .kpis import KPI
+from .scope import for_statistics
 
 MIN_PRIOR_WEIGHT = 1.0
 MAX_PRIOR_WEIGHT = 200.0
@@ -42,6 +43,7 @@ def mean_prior_weight(total: np.ndarray, sum_squares: np.ndarray, count: np.ndar
     return float(np.clip(within / between, MIN_PRIOR_WEIGHT, MAX_PRIOR_WEIGHT))
 
 
+@for_statistics
 def shrink(frame: pd.DataFrame, kpi: KPI) -> pd.DataFrame:
     """Columns `<id>_shrunk`, `<id>_lo`, `<id>_hi` for one KPI of a per-agent table.
 

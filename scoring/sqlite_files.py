@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -69,3 +70,22 @@ def move_aside(path: Path, label: str) -> Path:
         if side.exists():
             side.replace(backup.with_name(backup.name + suffix))
     return backup
+
+
+def open_or_start_afresh(path: Path, init: Callable[[], None], what: str) -> str | None:
+    """Run `init` (create or check the store at `path`). A file that is not a readable
+    database is moved aside and a fresh store started; the returned warning names both
+    files (None when the file was fine). Busy is not damage: it is raised."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        init()
+        return None
+    except sqlite3.DatabaseError as error:
+        if not is_damaged(error):
+            raise
+        aside = move_aside(path, "corrupt")
+        init()
+        return (
+            f"{path} could not be read as {what} ({error}); it was moved to {aside} and a "
+            "new, empty one was started"
+        )

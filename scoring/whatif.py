@@ -10,6 +10,10 @@ by the dashboard), so a weight change never re-reads tickets:
   the agents in each cell, bonus-boundary crossings, team ranking change, Kendall's tau;
 - `monte_carlo`: how robust each agent's grade and rank are to small changes of the weights
   (Dirichlet draws around the chosen weights).
+
+Agents are scored, ranked and paid over the population (the department: one pool for
+everyone); `Comparison.visible_to`, `Robustness.visible_to` and `visible_results` give what
+a session may be shown (scoring.scope).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,6 +30,7 @@ from scipy import stats
 from . import grading as grading_rules
 from . import incentives, scorecard
 from .kpis import KPI, PERSPECTIVES
+from .scope import Visible, for_statistics, shows_rows
 
 TOTAL = 100.0  # weights are shown as percentages that add up to this
 _UNITS = 10  # percentages are kept to one decimal: exact sums in integer tenths
@@ -158,6 +164,7 @@ RESULT_COLUMNS = [
 ]
 
 
+@for_statistics
 def evaluate(matrices: Matrices, setup: Setup, explain: bool = True) -> pd.DataFrame:
     """Per agent: composite, coverage, grade, ranks and payout under the setup.
 
@@ -173,6 +180,16 @@ def evaluate(matrices: Matrices, setup: Setup, explain: bool = True) -> pd.DataF
     return with_payouts(frame, setup, explain)
 
 
+@shows_rows
+def visible_results(
+    matrices: Matrices, setup: Setup, visible: Visible, explain: bool = True
+) -> pd.DataFrame:
+    """`evaluate` over the department, only the agents `visible` may see: each with their
+    department ranks, grade and share of the one pool (what a scenario export holds)."""
+    return visible.keep(evaluate(matrices, setup, explain))
+
+
+@for_statistics
 def with_payouts(frame: pd.DataFrame, setup: Setup, explain: bool = True) -> pd.DataFrame:
     """The frame plus `payout` and its explanation (insufficient data → no payout)."""
     insufficient = frame["insufficient_data"].to_numpy(bool)
@@ -187,6 +204,7 @@ def with_payouts(frame: pd.DataFrame, setup: Setup, explain: bool = True) -> pd.
     return frame.assign(payout=allocation.payouts, payout_explanation=allocation.explanations)
 
 
+@for_statistics
 def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
     """Segment-aware composite: each segment's tickets scored with that segment's weights.
 
@@ -232,6 +250,7 @@ def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
     )
 
 
+@for_statistics
 def ranked_frame(
     agents: pd.DataFrame,
     tickets: np.ndarray,
@@ -260,9 +279,8 @@ def ranked_frame(
 # Baseline → new
 
 
-@dataclass
-class Comparison:
-    """A new setup against the baseline.
+class Comparison(NamedTuple):
+    """A new setup against the baseline (a tuple, so that `shows_rows` checks its frames).
 
     agents: one row per agent with base_/new_ composite, grade (categorical, GRADE_STATES),
     rank, payout, the rank movement (positive = moved up), payout change and `crossed`
@@ -291,6 +309,24 @@ class Comparison:
     @property
     def crossing_count(self) -> int:
         return int((self.agents["crossed"] != "").sum())
+
+    @shows_rows
+    def visible_to(self, visible: Visible) -> Comparison:
+        """What `visible` may see: its agents (department ranks, grades and payouts kept),
+        the grade transitions and their cells counted over those agents only, and its teams
+        (department team ranks kept). tau and tau_p stay those of the whole department, an
+        aggregate the page labels as such."""
+        if visible.is_everything:
+            return self
+        agents = visible.keep(self.agents)
+        transitions, cells = _transitions(
+            agents["base_grade"].cat.codes.to_numpy(np.intp),
+            agents["new_grade"].cat.codes.to_numpy(np.intp),
+            agents["agent_id"].to_numpy(),
+        )
+        return self._replace(
+            agents=agents, transitions=transitions, cells=cells, teams=visible.keep(self.teams)
+        )
 
 
 _INSUFFICIENT = GRADE_STATES.index("insufficient_data")
@@ -330,6 +366,7 @@ def bonus_tier(frame: pd.DataFrame, setup: Setup, codes: np.ndarray) -> np.ndarr
     return np.where(codes == _INSUFFICIENT, -1.0, tier)
 
 
+@for_statistics
 def compare(
     baseline: pd.DataFrame, new: pd.DataFrame, base_setup: Setup, new_setup: Setup
 ) -> Comparison:
@@ -401,6 +438,7 @@ def _transitions(
     return transitions, cells
 
 
+@for_statistics
 def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Per team: mean score and rank (graded agents) and payouts, baseline and new; by new
     rank (unranked teams last), then name.
@@ -459,8 +497,7 @@ def payout_summary(frame: pd.DataFrame) -> dict[str, float]:
 # Robustness: Monte Carlo over the weights
 
 
-@dataclass
-class Robustness:
+class Robustness(NamedTuple):
     """Per agent, over the draws: probability of each grade state, rank interval, coin toss.
 
     probabilities: agents × GRADE_STATES (rows sum to 1); rank_low/rank_high: the 2.5% and
@@ -472,6 +509,11 @@ class Robustness:
     frame: pd.DataFrame
     draws: int
     concentration: float
+
+    @shows_rows
+    def visible_to(self, visible: Visible) -> Robustness:
+        """Only the agents `visible` may see (their department rank intervals)."""
+        return self._replace(frame=visible.keep(self.frame))
 
 
 def dirichlet_weights(
@@ -491,6 +533,7 @@ def dirichlet_weights(
     return drawn
 
 
+@for_statistics
 def monte_carlo(
     matrix: scorecard.KpiMatrix,
     setup: Setup,

@@ -46,6 +46,13 @@ def _copy(source: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> 
     return target
 
 
+@pytest.fixture(autouse=True)
+def _state_in_a_temporary_folder(tmp_path_factory, monkeypatch) -> None:
+    """What the app saves while a test runs (every AppTest page view goes to the access log)
+    lands in a fresh folder, never in the project's state/. A test may name its own."""
+    monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture(scope="session")
 def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("small") / "data"

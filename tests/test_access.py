@@ -133,6 +133,7 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     titles = {
         "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
         "whatif": "What-if lab", "capability": "Capability gaps", "data": "Data",
+        "access_log": "Access log",
     }  # fmt: skip
     for role in access.ROLES:
         listed = [p for p in access.ALL_PAGES if titles[p] in rows[role.id]]
@@ -164,3 +165,13 @@ def test_an_agent_names_themselves_and_nothing_else(tmp_path):
     assert mine.team_options(KNOWN_TEAMS) == ["Team East"]
     assert grant.for_team(None).team_options(KNOWN_TEAMS) == []  # unknown agent: nothing
     assert "whatif" not in grant.pages and "capability" not in grant.pages
+
+
+def test_the_access_log_is_only_for_a_grant_of_every_team():
+    """It lists every user's views and filters, so a team-restricted leadership grant, whose
+    other pages are narrowed to its teams, does not get it."""
+    assert Grant("boss", "leadership").allows_page("access_log")
+    restricted = Grant("north.boss", "leadership", ("Team North",))
+    assert "access_log" in restricted.pages and not restricted.allows_page("access_log")
+    assert restricted.allows_page("whatif")
+    assert not Grant("li.na", "supervisor", ("Team North",)).allows_page("access_log")

@@ -1,5 +1,5 @@
 """Access by role in a real headless Chromium: a server with an access file that trusts a
-sign-in proxy's header; the browser sends the header a proxy would add."""
+sign-in proxy's header, behind a test sign-in proxy (tests/sign_in_proxy.py) that adds it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dashboard.i18n import t
 from tests.browser_support import (
     TIMEOUT_MS,
     VIEWPORT,
+    _free_port,
     _require_chromium,
     assert_no_errors,
     open_page,
@@ -24,6 +25,7 @@ from tests.browser_support import (
     wait_for_rows,
 )
 from tests.conftest import SAMPLE_DATASET
+from tests.sign_in_proxy import COOKIE, sign_in_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -39,19 +41,23 @@ def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     users = {SUPERVISOR: {"role": "supervisor", "teams": [NORTH]}}
     (folder / "access.json").write_text(json.dumps({"users": users}), encoding="utf-8")
     options = ("--access", str(folder / "access.json"), "--user-header", HEADER)
-    with running_streamlit(folder, *options) as base:
+    with (
+        running_streamlit(folder, *options) as streamlit,
+        sign_in_proxy(streamlit, HEADER, _free_port()) as base,
+    ):
         yield base
 
 
-def tab_as(browser: Browser, user: str | None) -> Page:
-    headers = {HEADER: user} if user else {}
-    context = browser.new_context(viewport=VIEWPORT, extra_http_headers=headers)
+def tab_as(browser: Browser, base: str, user: str | None) -> Page:
+    context = browser.new_context(viewport=VIEWPORT)
+    if user:
+        context.add_cookies([{"name": COOKIE, "value": user, "url": base}])
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
 
 
 def test_a_supervisor_sees_only_their_team_and_their_pages(browser, guarded_server):
-    page = tab_as(browser, SUPERVISOR)
+    page = tab_as(browser, guarded_server, SUPERVISOR)
     try:
         open_page(page, guarded_server, "/scorecard?lang=en&team=Team+South", "Scorecard")
         roster = pd.read_parquet(SAMPLE_DATASET / "agents.parquet")
@@ -70,7 +76,7 @@ def test_a_supervisor_sees_only_their_team_and_their_pages(browser, guarded_serv
 
 
 def test_a_session_without_the_proxy_header_sees_no_data(browser, guarded_server):
-    page = tab_as(browser, None)
+    page = tab_as(browser, guarded_server, None)
     try:
         page.goto(guarded_server + "/scorecard?lang=en")
         expect(page.get_by_text(t("access_anonymous", "en"))).to_be_visible()

@@ -17,6 +17,7 @@ from scoring import capability, stats
 from scoring.dataset import open_dataset
 from scoring.generate import generate
 from scoring.metrics import Filters
+from scoring.scope import EVERYTHING
 from scoring.scorecard import build_matrix
 from tests.builders import agent, ticket, write_dataset
 
@@ -98,7 +99,7 @@ def test_matrix_cells_match_the_parquet_and_the_shrinkage(generated, fcr_matrix)
 
 def test_self_overraters_are_blind_spots(generated, generated_ds):
     _, truth = generated
-    spots = capability.blind_spots(generated_ds, Filters())
+    spots = capability.blind_spots(generated_ds, Filters(), EVERYTHING)
     flagged = set(spots.loc[spots["blind_spot"], "agent_id"])
     assert set(truth["self_overraters"]) <= flagged
     assert len(flagged - set(truth["self_overraters"])) <= 1
@@ -106,7 +107,7 @@ def test_self_overraters_are_blind_spots(generated, generated_ds):
 
 def test_trained_agents_improve_more_than_peers(generated, generated_ds):
     _, truth = generated
-    effects = capability.training_effects(generated_ds, Filters(), "fcr")
+    effects = capability.training_effects(generated_ds, Filters(), EVERYTHING, "fcr")
     planted = {(e["agent_id"], e["skill"]) for e in truth["training_effects"]}
     keys = list(zip(effects["agent_id"], effects["skill"], strict=True))
     mine = effects[[k in planted for k in keys]]
@@ -178,7 +179,7 @@ def test_few_tickets_in_a_category_are_not_flagged(few_cases, baseline):
 def test_training_needs_rank_by_impact_with_a_course(few_cases):
     ds = open_dataset(few_cases)
     matrix = capability.skill_matrix(ds, Filters(), "fcr")
-    needs = capability.training_needs(matrix, capability.courses(ds), months=2.0)
+    needs = capability.training_needs(matrix, capability.courses(ds), 2.0, EVERYTHING)
     # W is weak at repairs and, as all tickets here are phone tickets, on the phone channel.
     assert set(needs["agent_id"]) == {"W"}
     assert set(zip(needs["dimension"], needs["skill"], strict=True)) == {
@@ -191,13 +192,13 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
     assert need["impact"] == pytest.approx(30.0 * abs(need["gap"]))
     assert need["course"] == "Repair 101"
     assert math.isnan(needs.set_index("skill").loc["phone", "course"] or math.nan)
-    team = capability.team_needs(needs).set_index("skill")
+    team = capability.team_needs(needs, EVERYTHING).set_index("skill")
     assert team.loc["repair", ["team", "agents", "agent_ids"]].tolist() == ["T1", 1, "W"]
     repair_only = needs[needs["skill"] == "repair"]
-    roster = capability.agents(ds, Filters())
+    roster = capability.agents(ds, EVERYTHING)
     plan = capability.coaching_plan(
         roster, repair_only, pd.DataFrame(columns=["agent_id", "blind_spot"]),
-        lambda row: (row.skill, f"{row.cases:.0f} cases"),
+        lambda row: (row.skill, f"{row.cases:.0f} cases"), EVERYTHING,
     )  # fmt: skip
     assert plan.iloc[0][["agent_id", "owner", "gap", "evidence", "training", "kind"]].tolist() == [
         "W",
@@ -212,7 +213,11 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
           "blind_spot": True}]
     )  # fmt: skip
     plan = capability.coaching_plan(
-        roster, repair_only.iloc[0:0], spot, lambda row: ("blind spot", f"{row.worst}")
+        roster,
+        repair_only.iloc[0:0],
+        spot,
+        lambda row: ("blind spot", f"{row.worst}"),
+        EVERYTHING,
     )
     assert plan[["gap", "evidence", "kind"]].values.tolist() == [
         ["blind spot", "empathy", "blind_spot"]
@@ -301,12 +306,12 @@ def test_blind_spot_threshold(tmp_path):
         feedback_360=feedback,
     )
     ds = open_dataset(root)
-    table = capability.feedback_360(ds, Filters()).set_index(["agent_id", "competency"])
+    table = capability.feedback_360(ds, Filters(), EVERYTHING).set_index(["agent_id", "competency"])
     assert table.at[("A", "teamwork"), "self"] == 5.0
     assert table.at[("A", "teamwork"), "others"] == 3.0
     assert table.at[("C", "technical"), "gap"] == pytest.approx(0.8)
     assert math.isnan(table.at[("A", "teamwork"), "customer"])
-    spots = capability.blind_spots(ds, Filters()).set_index("agent_id")
+    spots = capability.blind_spots(ds, Filters(), EVERYTHING).set_index("agent_id")
     assert spots.at["A", "gap"] == pytest.approx(2.0) and spots.at["A", "blind_spot"]
     assert not spots.at["B", "blind_spot"]
     assert spots.at["C", "gap"] == pytest.approx(0.9) and not spots.at["C", "blind_spot"]
@@ -314,8 +319,8 @@ def test_blind_spot_threshold(tmp_path):
 
 def test_no_optional_tables(few_cases):
     ds = open_dataset(few_cases)
-    assert capability.feedback_360(ds, Filters()).empty
-    assert capability.blind_spots(ds, Filters()).empty
+    assert capability.feedback_360(ds, Filters(), EVERYTHING).empty
+    assert capability.blind_spots(ds, Filters(), EVERYTHING).empty
     assert capability.COMPETENCY not in capability.skill_dimensions(ds)
 
 

@@ -218,12 +218,13 @@ def test_case_mix_scorecard_for_the_scorecard_page():
     """The wrapper the Scorecard page can offer as an option: same agents, adjusted FCR."""
     from dashboard import data
     from scoring.metrics import Filters
+    from scoring.scope import Visible
 
     path = str(SAMPLE_DATASET)
     plain = data.scorecard_for(path, Filters(), 30, None)
     adjusted = data.scorecard_for(path, Filters(teams=("Team North",)), 30, None, case_mix=True)
     assert set(adjusted.frame["team"]) == {"Team North"}
-    north = plain.of_scope(("Team North",))
+    north = plain.visible_to(Visible(teams=("Team North",)))
     assert list(adjusted.frame["agent_id"]) == list(north.frame["agent_id"])
     before = north.matrix.frame.set_index("agent_id")["fcr"]
     after = adjusted.matrix.frame.set_index("agent_id")["fcr"]

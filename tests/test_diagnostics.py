@@ -18,6 +18,7 @@ from scoring.dataset import open_dataset
 from scoring.generate import generate
 from scoring.kpis import KPIS_BY_ID
 from scoring.metrics import Filters
+from scoring.scope import EVERYTHING, Visible
 from scoring.scorecard import KpiMatrix, ScoringConfig, score
 from tests.builders import agent, survey, ticket, write_dataset
 
@@ -172,34 +173,79 @@ def test_breakdown_masks_cells_below_the_minimum_but_keeps_their_counts(hand_dat
 
 def test_ticket_list_is_worst_first_with_comments_and_counts_every_ticket(hand_dataset):
     ds = open_dataset(hand_dataset)
-    rows = d.ticket_list(ds, Filters(), {"channel": "phone"})
+    rows = d.ticket_list(ds, Filters(), EVERYTHING, {"channel": "phone"})
     # csat 1 first (t5 waited 90 min, t2 50 min), then csat 5, then unsurveyed by response
     assert rows["ticket_id"].tolist() == ["t5", "t2", "t1", "t3"]
     assert rows["comment"].tolist()[:3] == ["slow", "again!", "great"]
     assert rows["first_response_minutes"].tolist() == [90.0, 50.0, 10.0, 5.0]
-    only_a = d.ticket_list(ds, Filters(agents=("A",)), {"category": "repair"})
+    only_a = d.ticket_list(ds, Filters(agents=("A",)), EVERYTHING, {"category": "repair"})
     assert sorted(only_a["ticket_id"]) == ["t1", "t4", "t5"]
     with pytest.raises(ValueError, match="cannot select tickets by"):
-        d.ticket_list(ds, Filters(), {"nonsense": "x"})
+        d.ticket_list(ds, Filters(), EVERYTHING, {"nonsense": "x"})
 
 
 def test_repeat_chains_and_who_resolved_before_the_repeat(hand_dataset):
     ds = open_dataset(hand_dataset)
-    chains = d.repeat_chains(ds, Filters(), d.Scope("department"), repeat_days=30)
+    chains = d.repeat_chains(ds, Filters(), d.Scope("department"), EVERYTHING, repeat_days=30)
     assert chains["ticket_id"].tolist() == ["t1", "t2"]  # t3 came 64 days after t2
     assert chains["agent_id"].tolist() == ["A", "B"]
     assert chains["position"].tolist() == [1, 2]
-    assert d.repeat_chains(ds, Filters(), d.Scope("team", "T2"), 30)["ticket_id"].tolist() == [
+    assert d.repeat_chains(ds, Filters(), d.Scope("team", "T2"), EVERYTHING, 30)[
+        "ticket_id"
+    ].tolist() == [
         "t1",
         "t2",
     ]
-    sources = d.repeat_sources(ds, Filters(), d.Scope("department"), 30).set_index("agent_id")
+    sources = d.repeat_sources(ds, Filters(), d.Scope("department"), EVERYTHING, 30).set_index(
+        "agent_id"
+    )
     # A resolved t1 and t5 (t4 unresolved); t2 followed t1. B resolved t2, t3: no repeat.
     assert sources.loc["A", "resolutions"] == 2
     assert sources.loc["A", "repeats_after"] == 1
     assert sources.loc["A", "share_of_repeats"] == 1.0
     assert sources.loc["A", "repeat_share_of_resolutions"] == 0.5
     assert sources.loc["B", "repeats_after"] == 0
+
+
+def test_a_chain_crossing_teams_shows_the_other_teams_step_anonymously(hand_dataset):
+    ds = open_dataset(hand_dataset)
+    t2_only = Visible(teams=("T2",))
+    chains = d.repeat_chains(ds, Filters(teams=("T2",)), d.Scope("team", "T2"), t2_only, 30)
+    # the chain t1 (A, team T1) → t2 (B, team T2) is found across teams, t1 kept anonymous
+    assert chains["position"].tolist() == [1, 2]
+    for column, shown in (("ticket_id", "t2"), ("agent_id", "B"), ("team", "T2")):
+        assert chains[column].isna().tolist() == [True, False]
+        assert chains[column].iloc[1] == shown
+    assert chains["visible_step"].tolist() == [False, True]
+    assert chains["created_at"].notna().all()  # its timing is kept
+    # a team that sees neither step sees no chain at all
+    t3 = Visible(teams=("T3",))
+    assert d.repeat_chains(ds, Filters(teams=("T3",)), d.Scope("department"), t3, 30).empty
+
+
+def test_repeat_sources_and_tickets_list_only_visible_agents(hand_dataset):
+    ds = open_dataset(hand_dataset)
+    t2_only = Visible(teams=("T2",))
+    department = d.Scope("department")
+    sources = d.repeat_sources(ds, Filters(teams=("T2",)), department, t2_only, 30)
+    assert sources["agent_id"].tolist() == ["B"]
+    rows = d.ticket_list(ds, Filters(), t2_only, {"channel": "phone"})
+    assert sorted(rows["ticket_id"]) == ["t2", "t3"]
+    names = d.drill_table(ds, Filters(), "agent_id", t2_only)
+    assert names[["agent_id", "team"]].values.tolist() == [["B", "T2"]]
+
+
+def test_the_drill_table_keeps_the_visible_scope_even_if_the_query_ignored_it(
+    hand_dataset, monkeypatch
+):
+    ds = open_dataset(hand_dataset)
+    everyone = d.kpi_table(ds, Filters(), ("team",), 30)
+    assert set(everyone["team"]) == {"T1", "T2"}
+    monkeypatch.setattr(d, "kpi_table", lambda *args: everyone)  # ignores the filter
+    shown = d.drill_table(ds, Filters(teams=("T2",)), "team", Visible(teams=("T2",)))
+    assert shown["team"].tolist() == ["T2"]
+    with pytest.raises(TypeError, match="Visible"):
+        d.drill_table(ds, Filters(), "team", None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -217,7 +263,7 @@ def test_the_planted_bottleneck_team_and_stage_are_named(generated):
     path, truth = generated
     ds = open_dataset(path)
     planted = truth["bottleneck"]
-    worst = d.team_bottlenecks(ds, Filters()).iloc[0]
+    worst = d.team_bottlenecks(ds, Filters(), EVERYTHING).iloc[0]
     assert (worst["team"], worst["stage"]) == (planted["team"], planted["stage"])
     assert worst["ratio"] > 2
     team = d.bottleneck(d.scope_stages(ds, Filters(), d.Scope("team", planted["team"])))

@@ -250,9 +250,10 @@ def _rows(database: Path) -> list[tuple]:
 
 def test_an_action_appears_as_a_marker_on_the_trend(monkeypatch, state_dir):
     from scoring.actions import ActionStore
+    from scoring.scope import EVERYTHING
 
     ActionStore(state_dir / "actions.sqlite").add(
-        "Team North", "csat", "Call-back script", "Zhang", "2026-06-01", "2026-07-01"
+        EVERYTHING, "Team North", "csat", "Call-back script", "Zhang", "2026-06-01", "2026-07-01"
     )
     at = open_page(monkeypatch, SAMPLE_DATASET, {"lang": "en", "team": "Team North"})
     at.selectbox(key="diagnostics_kpi").set_value("csat").run()
@@ -304,3 +305,16 @@ def test_names_the_planted_weak_category_of_an_agent(monkeypatch, generated):
     at.selectbox(key="diagnostics_kpi").set_value("fcr").run()
     no_errors(at)
     assert f"Weakest category vs the department: **{weak['category']}**" in markdown(at)
+
+
+def test_an_agent_with_too_few_cases_for_some_kpis_opens_without_an_error(
+    monkeypatch, small_dataset
+):
+    """A KPI without a single case in the period left a missing count that broke the page."""
+    tickets = pd.read_parquet(small_dataset / "tickets")
+    fewest = quarter(tickets)["agent_id"].value_counts().idxmin()
+    at = open_page(monkeypatch, small_dataset, {"lang": "en", "agent": fewest})
+    assert not at.exception
+    assert at.query_params["agent"] == fewest
+    gaps = next(d.value for d in at.dataframe if "points_to_target" in d.value.columns)
+    assert len(gaps) > 0

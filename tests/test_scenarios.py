@@ -13,6 +13,7 @@ import pytest
 from scoring import scenarios
 from scoring.metrics import Filters
 from scoring.scenarios import Scenario, ScenarioStore
+from scoring.scope import EVERYTHING, Visible
 
 AWKWARD = Scenario(
     name="CSAT 优先 =1+1",  # Chinese text and a spreadsheet-formula look-alike
@@ -171,11 +172,11 @@ def test_an_unreadable_row_is_skipped_and_reported(tmp_path):
 
 def test_compare_and_export():
     other = Scenario(name="other", weights={"csat": 50.0, "fcr": 50.0}, pool=1000.0)
-    table = scenarios.compare(AWKWARD, other).set_index("setting")
+    table = scenarios.compare(AWKWARD, other, EVERYTHING).set_index("setting")
     assert table.loc["pool", "a"] == 123_456.78 and table.loc["pool", "b"] == 1000.0
     assert bool(table.loc["pool", "differs"])
     assert bool(table.loc["grading", "differs"])  # forced vs absolute
-    assert not scenarios.compare(AWKWARD, AWKWARD)["differs"].any()
+    assert not scenarios.compare(AWKWARD, AWKWARD, EVERYTHING)["differs"].any()
     # weights as percentages of their total: csat 33.4 / (33.4 + 0.3 + 66.3) = 33.4%
     assert table.loc["weight csat", "a"] == pytest.approx(33.4)
     assert table.loc["weight csat", "b"] == pytest.approx(50.0)
@@ -190,3 +191,21 @@ def test_compare_and_export():
         zip(workbook["scenario"]["setting"], workbook["scenario"]["value"], strict=True)
     )
     assert settings["name"] == AWKWARD.name and settings["author"] == "王明"
+
+
+def test_saved_filters_name_only_the_teams_and_agents_in_view():
+    """A scenario saved by someone who saw other teams names only the viewer's teams."""
+    saved = Scenario(
+        name="north and south",
+        weights={"csat": 100.0},
+        filters=Filters(teams=("Team North", "Team South", "Team East"), agents=("A007",)),
+    )
+    north = Visible(teams=("Team North",))
+    rows = scenarios.settings_table(saved, north).set_index("setting")["value"]
+    assert rows["filter teams"] == "Team North, +2 not shown"
+    assert rows["filter agents"] == "+1 not shown"  # an agent id's team is not at hand
+    everything = scenarios.settings_table(saved, EVERYTHING).set_index("setting")["value"]
+    assert everything["filter teams"] == "Team North, Team South, Team East"
+    assert everything["filter agents"] == "A007"
+    table = scenarios.compare(saved, AWKWARD, north).set_index("setting")
+    assert table.loc["filter teams", "a"] == "Team North, +2 not shown"

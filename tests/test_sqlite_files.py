@@ -12,6 +12,7 @@ import pytest
 from scoring import sqlite_files
 from scoring.actions import FILE_NAME, ActionStore
 from scoring.scenarios import ScenarioStore
+from scoring.scope import EVERYTHING
 
 OPENERS = {
     "scenarios": lambda folder: ScenarioStore(folder),
@@ -70,10 +71,10 @@ def test_opening_waits_for_a_writer_instead_of_giving_up(tmp_path):
     release.start()
     try:
         store = ActionStore(tmp_path / FILE_NAME)
-        store.add(team="T", kpi="fcr", measure="m", owner="o",
+        store.add(EVERYTHING, team="T", kpi="fcr", measure="m", owner="o",
                   start_date="2026-01-01", due_date="2026-02-01")  # fmt: skip
     finally:
         release.join()
         writer.close()
     assert store.warning is None
-    assert [a.team for a in store.list()] == ["T"]
+    assert [a.team for a in store.list(EVERYTHING)] == ["T"]

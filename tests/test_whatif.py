@@ -27,6 +27,7 @@ from scoring import scorecard, whatif
 from scoring.dataset import open_dataset
 from scoring.kpis import kpi
 from scoring.metrics import Filters
+from scoring.scope import EVERYTHING, Visible
 from scoring.scorecard import ScoringConfig, build_matrix, score
 from tests.builders import agent, ticket, write_dataset
 
@@ -395,3 +396,46 @@ def test_an_unknown_grade_is_named_not_miscounted():
         1,
         whatif.GRADE_STATES.index("insufficient_data"),
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# The visible scope: scored over the department, shown for the visible teams
+
+
+def test_the_visible_scope_keeps_department_ranks_and_counts_only_its_agents(four):
+    baseline = whatif.Setup({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0)
+    new = whatif.Setup({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
+    department = whatif.compare(
+        whatif.evaluate(four, baseline), whatif.evaluate(four, new), baseline, new
+    )
+    t2 = department.visible_to(Visible(teams=("T2",)))
+    # C and D keep their department ranks (C 3 → 1, D 4 → 3) and payouts (C 0 → 300)
+    assert t2.agents["agent_id"].tolist() == ["C", "D"]
+    assert by_agent(t2.agents, "new_rank") == {"C": 1, "D": 3}
+    assert by_agent(t2.agents, "new_payout") == {"C": 300, "D": 0}
+    # grade changes, crossings and transitions count C and D only (A and B are T1's)
+    assert t2.grade_changes == 1 and t2.crossing_count == 1
+    assert t2.cells == {
+        ("unsatisfactory", "good"): ["C"],
+        ("unsatisfactory", "unsatisfactory"): ["D"],
+    }
+    assert int(t2.transitions.to_numpy().sum()) == 2
+    assert t2.transitions.loc["unsatisfactory", "good"] == 1
+    # T2 alone, still ranked 1st among the department's teams; τ stays the department's
+    assert t2.teams["team"].tolist() == ["T2"] and t2.teams["new_rank"].tolist() == [1]
+    assert t2.tau == pytest.approx(-1 / math.sqrt(30))
+    assert department.visible_to(EVERYTHING) is department
+    with pytest.raises(TypeError, match="Visible"):  # checked by scope.shows_rows
+        department.visible_to(("T2",))
+    robust = whatif.monte_carlo(four.all, new, draws=200).visible_to(Visible(teams=("T2",)))
+    assert robust.frame["agent_id"].tolist() == ["C", "D"]
+    assert set(robust.frame["team"]) == {"T2"}
+
+
+def test_visible_results_are_the_department_payouts_of_the_visible_agents(four):
+    # pool 1,000 shared by all four (base 250): C good 300, D unsatisfactory 0
+    setup = whatif.Setup({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
+    shown = whatif.visible_results(four, setup, Visible(teams=("T2",)), explain=False)
+    assert by_agent(shown, "payout") == {"C": 300, "D": 0}
+    assert by_agent(shown, "dept_rank") == {"C": 1, "D": 3}
+    assert set(shown["team"]) == {"T2"}

@@ -119,6 +119,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_share_repeats": {"en": "Share of repeats", "zh": "占重复问题比例"},
     "diagnostics_repeat_rate": {"en": "Repeats per resolution", "zh": "每次解决后重复率"},
     "diagnostics_chain": {"en": "Chain", "zh": "重复链"},
+    "diagnostics_action_refused": {
+        "en": "This action is outside the teams you may see; nothing was saved.",
+        "zh": "该措施不在您可查看的班组范围内，未保存。",
+    },
+    "diagnostics_other_step": {"en": "(another team)", "zh": "（其他班组）"},
+    "diagnostics_chains_help": {
+        "en": "A chain may cross teams; steps handled outside what you may see show their "
+        "timing only.",
+        "zh": "重复链可能跨班组；您无权查看的步骤只显示时间。",
+    },
     "diagnostics_position": {"en": "#", "zh": "序号"},
     "diagnostics_no_repeats": {
         "en": "No repeat chains in this scope (or no customer ids in the data).",
@@ -146,7 +156,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_col_resolved": {"en": "Resolved", "zh": "解决时间"},
     "diagnostics_actions": {"en": "Improvement actions", "zh": "改进措施"},
     "diagnostics_actions_of": {"en": "Actions of {team}", "zh": "{team}的改进措施"},
-    "diagnostics_actions_all": {"en": "All actions", "zh": "全部改进措施"},
+    "diagnostics_actions_all": {"en": "All actions you may see", "zh": "您可查看的全部改进措施"},
     "diagnostics_no_actions": {"en": "No improvement actions yet.", "zh": "尚无改进措施。"},
     "diagnostics_action_new": {"en": "New action", "zh": "新增改进措施"},
     "diagnostics_action_measure": {"en": "Measure", "zh": "措施"},

@@ -76,6 +76,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_crossings": {"en": "Cross a bonus boundary", "zh": "跨越奖金档位"},
     "whatif_payout_total": {"en": "Bonus bill", "zh": "奖金总额"},
     "whatif_payout_spread": {"en": "Payout range (min – max)", "zh": "个人奖金范围（最低–最高）"},
+    "whatif_department_totals": {
+        "en": "Kendall's τ and the bonus bill with its range are the whole department's: every "
+        "team shares one pool. Grade changes, crossings, coin tosses and the tables below "
+        "cover only {teams}.",
+        "zh": "Kendall τ、奖金总额及其范围按全部门计算：各团队共用一个奖金池。"
+        "等级变化、跨档、不稳定人数及下方各表仅含 {teams}。",
+    },
+    "whatif_compare_department": {
+        "en": "Bonus bills of the whole department (every team shares one pool).",
+        "zh": "奖金总额按全部门计算（各团队共用一个奖金池）。",
+    },
     "whatif_rank_table": {
         "en": "Agents: ranks, grades and payouts",
         "zh": "员工：排名、等级与奖金",
