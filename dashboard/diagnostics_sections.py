@@ -549,10 +549,12 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
 
 
 def chains_shown(ctx: Context, chains: pd.DataFrame) -> pd.DataFrame:
-    """The chains as shown: another team's step (anonymous in the data) says so."""
+    """The chains as shown: a step outside the view (anonymous in the data) says so in its
+    ticket cell and leaves agent and team blank."""
     shown = chains.drop(columns=["is_repeat", "visible_step"])
     hidden = ~chains["visible_step"].to_numpy(bool)
-    for column in ("ticket_id", "agent_id", "team"):
+    for column, text in (("ticket_id", ctx.t("diagnostics_other_step")), ("agent_id", ""),
+                         ("team", "")):  # fmt: skip
         shown[column] = shown[column].astype(object)
-        shown.loc[hidden, column] = ctx.t("diagnostics_other_step")
+        shown.loc[hidden, column] = text
     return shown

@@ -318,3 +318,13 @@ def test_an_agent_with_too_few_cases_for_some_kpis_opens_without_an_error(
     assert at.query_params["agent"] == fewest
     gaps = next(d.value for d in at.dataframe if "points_to_target" in d.value.columns)
     assert len(gaps) > 0
+
+
+def test_a_repeat_chain_shows_another_teams_steps_without_who_handled_them(monkeypatch):
+    at = open_page(monkeypatch, SAMPLE_DATASET, {"lang": "en", "team": "Team North"})
+    chains = next(d.value for d in at.dataframe if "position" in d.value.columns)
+    other = chains["ticket_id"] == t("diagnostics_other_step", "en")
+    assert other.any() and (~other).any()  # the sample's chains cross teams
+    assert set(chains.loc[other, "agent_id"]) == {""} and set(chains.loc[other, "team"]) == {""}
+    assert set(chains.loc[~other, "team"]) == {"Team North"}
+    assert t("diagnostics_chains_help", "en") in [c.value for c in at.caption]

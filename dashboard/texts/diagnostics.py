@@ -125,9 +125,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "diagnostics_other_step": {"en": "(another team)", "zh": "（其他班组）"},
     "diagnostics_chains_help": {
-        "en": "A chain may cross teams; steps handled outside what you may see show their "
+        "en": "A chain may cross teams; a step handled outside the current view shows its "
         "timing only.",
-        "zh": "重复链可能跨班组；您无权查看的步骤只显示时间。",
+        "zh": "重复链可能跨班组；当前范围之外的步骤只显示时间。",
     },
     "diagnostics_position": {"en": "#", "zh": "序号"},
     "diagnostics_no_repeats": {
