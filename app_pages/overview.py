@@ -4,8 +4,8 @@ grades and the team ranking."""
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.labels import grade_label
 from dashboard.shell import context, labelled
-from scoring.grading import GRADES
 from scoring.kpis import KPIS_BY_ID
 from scoring.metrics import available_kpis
 from scoring.schemes import DEFAULT_SCHEME, load
@@ -85,9 +85,7 @@ by_category.plotly_chart(
 card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, ctx.view.scheme)
 grades_col, teams_col = st.columns(2)
 counts = grade_counts(card)
-counts["label"] = [
-    ctx.t(f"grade_{g}") if g in GRADES else ctx.t("insufficient_data") for g in counts["grade"]
-]
+counts["label"] = [grade_label(g, lang) for g in counts["grade"]]
 grades_col.plotly_chart(
     charts.grade_distribution(counts, ctx.t("grade_distribution"), ctx.t("agents"))
 )

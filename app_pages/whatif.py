@@ -36,19 +36,19 @@ def what_if_lab() -> None:
         else ctx.t("whatif_baseline_default")
     )
     st.caption(baseline_text)
-    setup, problems = lab.controls()
+    policy, problems = lab.controls()
     run_monte_carlo = st.toggle(ctx.t("whatif_monte_carlo"), key="whatif_mc")
     for problem in problems:
         st.warning(problem)
 
-    baseline = lab.baseline_setup()
-    matrices = lab.matrices_for(setup, baseline)
+    baseline = lab.baseline_policy()
+    matrices = lab.matrices_for(policy, baseline)
     base_frame = lab.baseline_result(matrices, baseline)
-    new_frame = whatif.evaluate(matrices, setup, explain=False)
-    comparison = whatif.compare(base_frame, new_frame, baseline, setup).visible_to(ctx.visible)
+    new_frame = whatif.evaluate(matrices, policy, explain=False)
+    comparison = whatif.compare(base_frame, new_frame, baseline, policy).visible_to(ctx.visible)
     robust = None
-    if run_monte_carlo and not setup.segment_weights:
-        robust = whatif.monte_carlo(matrix, setup).visible_to(ctx.visible)
+    if run_monte_carlo and not policy.segment_weights:
+        robust = whatif.monte_carlo(matrix, policy).visible_to(ctx.visible)
 
     st.subheader(ctx.t("whatif_consequences"))
     results.headline(ctx, comparison, base_frame, new_frame, robust)
@@ -56,7 +56,7 @@ def what_if_lab() -> None:
     results.teams_section(ctx, comparison)
     if run_monte_carlo:
         results.robustness_section(ctx, robust, comparison)
-    scenario_panel(lab, setup)
+    scenario_panel(lab, policy)
 
 
 what_if_lab()

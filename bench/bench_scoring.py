@@ -33,7 +33,8 @@ from scoring.dataset import open_dataset  # noqa: E402
 from scoring.generate import generate  # noqa: E402
 from scoring.kpis import KPIS  # noqa: E402
 from scoring.metrics import Filters, data_range, kpi_table  # noqa: E402
-from scoring.scorecard import KpiMatrix, ScoringConfig, score  # noqa: E402
+from scoring.policy import Policy  # noqa: E402
+from scoring.scorecard import KpiMatrix, score  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 
@@ -171,11 +172,11 @@ def synthetic_matrix(agents: int, seed: int = 0) -> KpiMatrix:
 
 def bench_rescoring(repeats: int) -> tuple[float, float]:
     matrix = synthetic_matrix(2000)
-    first = ScoringConfig()
+    first = Policy()
     score(matrix, first)  # warm the normalisation cache, as the what-if lab does
     weights = [dict(first.weights, csat=w) for w in np.linspace(5, 40, repeats * 10)]
-    configs = iter([ScoringConfig(weights=w) for w in weights])
-    warm = median_seconds(lambda: score(matrix, next(configs)), repeats * 10)
+    policies = iter([Policy(weights=w) for w in weights])
+    warm = median_seconds(lambda: score(matrix, next(policies)), repeats * 10)
     cold = median_seconds(lambda: score(synthetic_matrix(2000), first), repeats)
     return warm, cold
 

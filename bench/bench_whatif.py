@@ -33,6 +33,7 @@ from bench_scoring import median_seconds, synthetic_matrix  # noqa: E402
 
 from dashboard import whatif_data  # noqa: E402
 from scoring import schemes, whatif  # noqa: E402
+from scoring.policy import Policy  # noqa: E402
 
 AGENTS = 2000
 WARM_UP = 5
@@ -41,13 +42,13 @@ WARM_UP = 5
 def engine(repeats: int) -> tuple[float, float]:
     matrix = synthetic_matrix(AGENTS)
     ids = [k.id for k in matrix.kpis]
-    base = whatif.Setup(whatif.to_percentages(schemes.load("balanced").weights, ids))
+    base = Policy(whatif.to_percentages(schemes.load("balanced").weights, ids))
     matrices = whatif.Matrices(matrix)
     base_frame = whatif.evaluate(matrices, base, explain=False)
     values = iter(range(1, 1000))
 
     def change():
-        new = whatif.Setup(whatif.rebalance(base.weights, "csat", float(next(values) % 90)))
+        new = Policy(whatif.rebalance(base.weights, "csat", float(next(values) % 90)))
         whatif.compare(base_frame, whatif.evaluate(matrices, new, explain=False), base, new)
 
     no_mc = median_seconds(change, repeats * 3)

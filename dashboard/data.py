@@ -14,6 +14,7 @@ import streamlit as st
 from scoring import capability, diagnostics, metrics, schemes, scorecard
 from scoring.dataset import Dataset, open_dataset
 from scoring.metrics import Filters
+from scoring.policy import Policy
 from scoring.scope import Visible
 
 from .app_settings import app_setting
@@ -83,7 +84,7 @@ def scorecard_for(
     weights = weight_schemes()[scheme or schemes.DEFAULT_SCHEME].weights
     population = filters.population()
     matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
-    card = scorecard.score(matrix, scorecard.ScoringConfig(weights=dict(weights)))
+    card = scorecard.score(matrix, Policy(weights=weights))
     return card.visible_to(Visible.of(filters))
 
 

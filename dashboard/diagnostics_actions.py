@@ -20,7 +20,8 @@ from scoring.kpis import KPI
 from . import data
 from . import diagnostics_data as dd
 from .app_settings import app_setting
-from .diagnostics_sections import kpi_ids, kpi_label
+from .diagnostics_sections import kpi_ids
+from .labels import kpi_label
 from .shell import Context, labelled
 
 SAVED_KEY = "diagnostics_saved"  # the message of the action saved in the last run
@@ -61,7 +62,7 @@ def action_rows(ctx: Context, listed: list[actions.Action]) -> list[dict]:
             "id": a.id,
             "team": a.team,
             "agent_id": a.agent_id or "",
-            "kpi": kpi_label(ctx, a.kpi),
+            "kpi": kpi_label(a.kpi, ctx.lang),
             "measure": a.measure,
             "owner": a.owner,
             "start_date": a.start_date,
@@ -170,7 +171,7 @@ def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: K
             ctx.t("diagnostics_action_kpi"),
             ids,
             index=ids.index(k.id),
-            format_func=lambda kpi_id: kpi_label(ctx, kpi_id),
+            format_func=lambda kpi_id: kpi_label(kpi_id, ctx.lang),
             key=labelled("diagnostics_action_kpi"),
         )
         today = ctx.view.end or date.today()

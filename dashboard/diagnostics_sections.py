@@ -21,6 +21,7 @@ from scoring.metrics import Filters, available_kpis
 from . import audit, data
 from . import diagnostics_charts as charts
 from . import diagnostics_data as dd
+from .labels import kpi_label
 from .shell import Context, labelled, set_view
 
 DRILL_KEY = "drill"  # the page's query parameter: `category:VALUE` at the agent level
@@ -147,10 +148,6 @@ def kpi_ids(ctx: Context) -> list[str]:
     return [k.id for k in available_kpis(ctx.ds)]
 
 
-def kpi_label(ctx: Context, kpi_id: str) -> str:
-    return KPIS_BY_ID[kpi_id].label(ctx.lang)
-
-
 def biggest_drag(gaps: pd.DataFrame) -> pd.Series | None:
     """The KPI row that costs the most points against its target, if one misses it."""
     drag = gaps.iloc[0] if not gaps.empty else None
@@ -166,7 +163,7 @@ def kpi_picker(ctx: Context, gaps: pd.DataFrame) -> KPI:
         ctx.t("diagnostics_kpi"),
         ids,
         index=ids.index(default_kpi),
-        format_func=lambda kpi_id: kpi_label(ctx, kpi_id),
+        format_func=lambda kpi_id: kpi_label(kpi_id, ctx.lang),
         key=labelled("diagnostics_kpi"),
     )
     return KPIS_BY_ID[chosen]
@@ -180,7 +177,7 @@ def gaps_table(ctx: Context, gaps: pd.DataFrame) -> pd.DataFrame:
             KPIS_BY_ID[i].format(v) for i, v in zip(shown["kpi"], shown[column], strict=True)
         ]
     shown["meets_target"] = ["✅" if m else "🔻" for m in shown["meets_target"]]
-    shown["kpi"] = [kpi_label(ctx, i) for i in shown["kpi"]]
+    shown["kpi"] = [kpi_label(i, ctx.lang) for i in shown["kpi"]]
     return shown[
         [
             "kpi",
@@ -202,7 +199,7 @@ def gaps_section(ctx: Context, gaps: pd.DataFrame) -> None:
         st.markdown(
             ctx.t(
                 "diagnostics_biggest_drag",
-                kpi=kpi_label(ctx, drag["kpi"]),
+                kpi=kpi_label(drag["kpi"], ctx.lang),
                 points=float(drag["points_to_target"]),
             )
         )

@@ -11,24 +11,12 @@ from scoring.scorecard import Scorecard
 
 from . import audit
 from .i18n import t
-
-GRADE_BADGES = {
-    "excellent": "🟢",
-    "good": "🔵",
-    "satisfactory": "🟡",
-    "unsatisfactory": "🔴",
-}
-
-
-def grade_badge(grade: str | None, lang: str) -> str:
-    if not isinstance(grade, str):
-        return "⚪ " + t("insufficient_data", lang)
-    return f"{GRADE_BADGES[grade]} {t('grade_' + grade, lang)}"
+from .labels import grade_badge, grade_label
 
 
 def scored_kpis(card: Scorecard) -> list[KPI]:
     """KPIs that carry weight in this scorecard, in registry order."""
-    return [k for k in card.matrix.kpis if card.config.weights.get(k.id, 0) > 0]
+    return [k for k in card.matrix.kpis if card.policy.weights.get(k.id, 0) > 0]
 
 
 def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
@@ -40,7 +28,7 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
         frame[rank] = frame[rank].astype("float64")
     frame["reweighted"] = card.reweighted
     for k in scored_kpis(card):
-        column = f"{k.id}_shrunk" if k.shrink and card.config.use_shrunk else k.id
+        column = f"{k.id}_shrunk" if k.shrink and card.policy.use_shrunk else k.id
         frame[k.id] = card.matrix.frame[column].to_numpy()
     order = frame["composite"].where(~frame["insufficient_data"])
     frame = frame.assign(_order=order).sort_values(["_order", "composite"], ascending=False)
@@ -51,10 +39,7 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
 def export_table(card: Scorecard, lang: str) -> pd.DataFrame:
     """The agent table for download: raw and shrunk KPI values, plain grade labels."""
     frame = card.frame.drop(columns=["coverage"]).copy()
-    frame["grade"] = [
-        t("grade_" + g, lang) if isinstance(g, str) else t("insufficient_data", lang)
-        for g in frame["grade"]
-    ]
+    frame["grade"] = [grade_label(g, lang) for g in frame["grade"]]
     for k in card.matrix.kpis:
         frame[k.id] = card.matrix.frame[k.id].to_numpy()
         if k.shrink:

@@ -18,7 +18,7 @@ def _figure(data: list[dict], layout: dict, height: int = 360) -> go.Figure:
 
 
 def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
-    """The agents ranked under both setups with the largest rank movement (ties by id)."""
+    """The agents ranked under both policies with the largest rank movement (ties by id)."""
     # Sort only the candidates: ranked both times, moved, and by at least the limit-th
     # largest movement (the rows the full sort would put first).
     movement = agents["movement"].to_numpy(float, na_value=np.nan)  # NaN: unranked once

@@ -14,12 +14,13 @@ import dataclasses
 import streamlit as st
 
 from scoring import incentives, scenarios, schemes, scorecard, whatif
-from scoring.grading import DEFAULT_QUOTAS, DEFAULT_THRESHOLDS, GRADES
+from scoring.grading import GRADES
 from scoring.kpis import PERSPECTIVES
+from scoring.policy import DEFAULT_POLICY, Policy
 
 from . import data, whatif_data
+from .labels import grade_label
 from .shell import Context, labelled
-from .whatif_results import grade_label
 
 SEGMENT_PRESETS = {"enterprise": "sla_first", "individual": "customer_experience"}
 # Per grading mode: the inputs' key (and text) prefix, their grades, highest value, step.
@@ -94,40 +95,40 @@ class Lab:
         if name:
             self.apply_weights(weight_set, self.preset_weights(name))
 
-    def baseline_setup(self, official: scenarios.Scenario | None = None) -> whatif.Setup:
+    def baseline_policy(self, official: scenarios.Scenario | None = None) -> Policy:
         """The official scenario, else the balanced scheme with the pool and rule chosen now."""
         official = official or self.official
         if official is not None:
-            setup = official.setup()
+            policy = official.policy
         else:
-            setup = whatif.Setup(
+            policy = Policy(
                 weights=self.preset_weights(schemes.DEFAULT_SCHEME),
-                pool=float(self.state.get("whatif_pool", 100_000.0)),
-                rule=self.state.get("whatif_rule", "grade_multiplier"),
+                pool=float(self.state.get("whatif_pool", DEFAULT_POLICY.pool)),
+                rule=self.state.get("whatif_rule", DEFAULT_POLICY.rule),
             )
         return dataclasses.replace(
-            setup, weights=whatif.to_percentages(setup.weights, self.kpi_ids)
+            policy, weights=whatif.to_percentages(policy.weights, self.kpi_ids)
         )
 
-    def load_setup(self, setup: whatif.Setup) -> None:
-        """Put a setup (baseline or scenario) into every control of the lab."""
-        segments = setup.segment_weights and self.segments_available
+    def load_policy(self, policy: Policy) -> None:
+        """Put a policy (baseline or scenario) into every control of the lab."""
+        segments = policy.segment_weights and self.segments_available
         self.state["whatif_mode"] = "segments" if segments else "single"
-        self.apply_weights("main", setup.weights)
+        self.apply_weights("main", policy.weights)
         for segment in whatif.SEGMENTS:
-            weights = (setup.segment_weights or {}).get(segment)
+            weights = (policy.segment_weights or {}).get(segment)
             preset = self.preset_weights(SEGMENT_PRESETS[segment])
             self.apply_weights(segment, weights or preset)
-        self.state["whatif_grading"] = setup.grading
+        self.state["whatif_grading"] = policy.grading
         self.set_kept(
             {
-                **{k: float(v) for k, v in zip(THRESHOLD_KEYS, setup.thresholds, strict=True)},
+                **{k: float(v) for k, v in zip(THRESHOLD_KEYS, policy.thresholds, strict=True)},
                 **{
                     k: round(float(v) * 100, 1)
-                    for k, v in zip(QUOTA_KEYS, setup.quotas, strict=True)
+                    for k, v in zip(QUOTA_KEYS, policy.quotas, strict=True)
                 },
-                "whatif_pool": float(setup.pool),
-                "whatif_rule": setup.rule,
+                "whatif_pool": float(policy.pool),
+                "whatif_rule": policy.rule,
             }
         )
 
@@ -143,7 +144,7 @@ class Lab:
                 self.state.pop(key, None)
 
     def on_reset(self) -> None:
-        self.load_setup(self.baseline_setup(self.store.official()))
+        self.load_policy(self.baseline_policy(self.store.official()))
 
     def init_state(self) -> None:
         """First visit (or another dataset's KPIs): start from the baseline.
@@ -155,7 +156,7 @@ class Lab:
         """
         weights = self.state.get("whatif_weights_main")
         if weights is None or list(weights) != self.kpi_ids:
-            self.load_setup(self.baseline_setup())
+            self.load_policy(self.baseline_policy())
         kept = self.state.get(_KEPT_KEY, {})
         for key in self.kept_keys():
             if key not in self.state and key in kept:
@@ -184,8 +185,8 @@ class Lab:
     # -----------------------------------------------------------------------------------
     # Controls
 
-    def controls(self) -> tuple[whatif.Setup, list[str]]:
-        """Draw every control; the setup they hold and warnings about it."""
+    def controls(self) -> tuple[Policy, list[str]]:
+        """Draw every control; the policy they hold and warnings about it."""
         t = self.ctx.t
         st.button(t("whatif_reset"), key="whatif_reset", on_click=self.on_reset)
         st.subheader(t("whatif_weights"))
@@ -211,7 +212,7 @@ class Lab:
         with pool_col:
             self.pool_controls()
         self.keep_state()
-        return self.current_setup()
+        return self.current_policy()
 
     def weight_controls(self, weight_set: str) -> None:
         t, lang = self.ctx.t, self.ctx.lang
@@ -272,7 +273,7 @@ class Lab:
         columns = st.columns(len(grades))
         for column, grade, key in zip(columns, grades, INPUT_KEYS[mode], strict=True):
             column.number_input(
-                t(prefix, grade=grade_label(self.ctx, grade)),
+                t(prefix, grade=grade_label(grade, self.ctx.lang)),
                 min_value=0.0,
                 max_value=highest,
                 step=step,
@@ -291,11 +292,11 @@ class Lab:
             key=labelled("whatif_rule"),
         )
 
-    def current_setup(self) -> tuple[whatif.Setup, list[str]]:
-        """The setup the controls hold now (also in callbacks), and warnings about them."""
+    def current_policy(self) -> tuple[Policy, list[str]]:
+        """The policy the controls hold now (also in callbacks), and warnings about them."""
         t, state = self.ctx.t, self.state
         problems = []
-        thresholds, quotas = DEFAULT_THRESHOLDS, DEFAULT_QUOTAS
+        thresholds, quotas = DEFAULT_POLICY.thresholds, DEFAULT_POLICY.quotas
         grading_mode = state.get("whatif_grading", "absolute")
         if grading_mode == "absolute":
             chosen = tuple(float(state[key]) for key in THRESHOLD_KEYS)
@@ -311,41 +312,41 @@ class Lab:
                 problems.append(t("whatif_bad_quotas", total=sum(chosen)))
         segment_weights = None
         if self.segment_mode():
-            segment_weights = {s: dict(state[f"whatif_weights_{s}"]) for s in whatif.SEGMENTS}
-        setup = whatif.Setup(
-            weights=dict(state["whatif_weights_main"]),
+            segment_weights = {s: state[f"whatif_weights_{s}"] for s in whatif.SEGMENTS}
+        policy = Policy(
+            weights=state["whatif_weights_main"],
+            segment_weights=segment_weights,
             grading=grading_mode,
             thresholds=thresholds,
             quotas=quotas,
             pool=float(state["whatif_pool"]),
             rule=state["whatif_rule"],
-            segment_weights=segment_weights,
         )
-        return setup, problems
+        return policy, problems
 
     # -----------------------------------------------------------------------------------
     # Results
 
-    def matrices_for(self, *setups: whatif.Setup) -> whatif.Matrices:
-        if any(s.segment_weights for s in setups):
+    def matrices_for(self, *policies: Policy) -> whatif.Matrices:
+        if any(p.segment_weights for p in policies):
             ctx = self.ctx
             segments = whatif_data.segment_matrices(ctx.path, self.filters, ctx.repeat_days)
             return whatif.Matrices(self.matrix, segments)
         return whatif.Matrices(self.matrix)
 
-    def evaluate(self, setup: whatif.Setup, explain: bool = True):
-        """The setup's results for the agents this session may see (scored and paid over
+    def evaluate(self, policy: Policy, explain: bool = True):
+        """The policy's results for the agents this session may see (scored and paid over
         the department): what the scenario export holds."""
-        return whatif.visible_results(self.matrices_for(setup), setup, self.ctx.visible, explain)
+        return whatif.visible_results(self.matrices_for(policy), policy, self.ctx.visible, explain)
 
-    def payout_total(self, setup: whatif.Setup) -> float:
-        """The setup's bonus bill over the whole department (an aggregate)."""
-        frame = whatif.evaluate(self.matrices_for(setup), setup, explain=False)
+    def payout_total(self, policy: Policy) -> float:
+        """The policy's bonus bill over the whole department (an aggregate)."""
+        frame = whatif.evaluate(self.matrices_for(policy), policy, explain=False)
         return whatif.payout_summary(frame)["total"]
 
-    def baseline_result(self, matrices: whatif.Matrices, baseline: whatif.Setup):
+    def baseline_result(self, matrices: whatif.Matrices, baseline: Policy):
         """The baseline's results, kept in the session while the baseline and the (cached)
-        KPI matrices are the same objects: moving a slider changes only the new setup."""
+        KPI matrices are the same objects: moving a slider changes only the new policy."""
         sources = (matrices.all, *matrices.segments.values())
         key = repr(baseline)
         kept = self.state.get("_whatif_baseline_result")

@@ -11,21 +11,17 @@ import pandas as pd
 import streamlit as st
 
 from scoring import whatif
-from scoring.grading import GRADES
 
 from . import whatif_charts
+from .labels import grade_label
 from .shell import Context
 
 SCORE = {"min_value": 0, "max_value": 100, "format": "%.1f"}
 MONEY = {"format": "%.2f"}
 
 
-def grade_label(ctx: Context, state_id: str) -> str:
-    return ctx.t(f"grade_{state_id}") if state_id in GRADES else ctx.t("insufficient_data")
-
-
 def grade_labels(ctx: Context) -> dict[str, str]:
-    return {s: grade_label(ctx, s) for s in whatif.GRADE_STATES}
+    return {s: grade_label(s, ctx.lang) for s in whatif.GRADE_STATES}
 
 
 def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:

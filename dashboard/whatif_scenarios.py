@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring import scenarios, whatif
+from scoring import scenarios
+from scoring.policy import Policy
 
 from . import audit
 from .shell import labelled
@@ -17,7 +18,7 @@ from .whatif_lab import Lab
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def scenario_panel(lab: Lab, setup: whatif.Setup) -> None:
+def scenario_panel(lab: Lab, policy: Policy) -> None:
     t, state = lab.ctx.t, lab.state
     st.subheader(t("whatif_scenarios"))
     flash = state.pop("whatif_flash", None)
@@ -29,7 +30,7 @@ def scenario_panel(lab: Lab, setup: whatif.Setup) -> None:
     name_col.text_input(t("whatif_scenario_name"), key="whatif_name", max_chars=80)
     author_col.text_input(t("whatif_author"), key="whatif_author", max_chars=80)
     save_col.button(t("whatif_save"), key="whatif_save", on_click=on_save, args=(lab,))
-    export_button(lab, setup)
+    export_button(lab, policy)
     saved = lab.saved
     if not saved:
         st.caption(t("whatif_no_scenarios"))
@@ -54,15 +55,15 @@ def scenario_panel(lab: Lab, setup: whatif.Setup) -> None:
         side_by_side(lab, names, shown)
 
 
-def export_button(lab: Lab, setup: whatif.Setup) -> None:
+def export_button(lab: Lab, policy: Policy) -> None:
     state = lab.state
-    current = scenarios.Scenario.of(
-        state.get("whatif_name") or "what-if", setup, lab.filters, state.get("whatif_author", "")
+    current = scenarios.Scenario(
+        state.get("whatif_name") or "what-if", policy, lab.filters, state.get("whatif_author", "")
     )
     audit.download_button(
         lab.ctx.t("whatif_export"),
         # built only when clicked, with the payout explanations the lab does not show
-        lambda: scenarios.to_excel(current, lab.evaluate(setup).drop(columns=["coverage"])),
+        lambda: scenarios.to_excel(current, lab.evaluate(policy).drop(columns=["coverage"])),
         file_name="whatif_scenario.xlsx",
         mime=EXCEL,
         key="whatif_export",
@@ -80,7 +81,7 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
             state[key] = names[default]
         column.selectbox(t("whatif_scenario"), names, format_func=shown, key=labelled(key))
     a, b = (lab.store.load(state[k]) for k in ("whatif_cmp_a", "whatif_cmp_b"))
-    totals = [lab.payout_total(s.setup()) for s in (a, b)]
+    totals = [lab.payout_total(s.policy) for s in (a, b)]
     a_col.metric(t("whatif_payout_total"), f"{totals[0]:,.2f}")
     b_col.metric(
         t("whatif_payout_total"),
@@ -105,12 +106,13 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
 
 def on_save(lab: Lab) -> None:
     state = lab.state
-    setup, _ = lab.current_setup()
+    policy, _ = lab.current_policy()
     name = (state.get("whatif_name") or "").strip()
     if not name:
         state["whatif_flash"] = lab.ctx.t("whatif_name_needed")
         return
-    lab.store.save(scenarios.Scenario.of(name, setup, lab.filters, state.get("whatif_author", "")))
+    scenario = scenarios.Scenario(name, policy, lab.filters, state.get("whatif_author", ""))
+    lab.store.save(scenario)
     state["whatif_pick"] = name
     state["whatif_flash"] = lab.ctx.t("whatif_saved", name=name)
 
@@ -118,7 +120,7 @@ def on_save(lab: Lab) -> None:
 def on_load(lab: Lab) -> None:
     state = lab.state
     scenario = lab.store.load(state["whatif_pick"])
-    lab.load_setup(scenario.setup())
+    lab.load_policy(scenario.policy)
     state["whatif_name"] = scenario.name
     state["whatif_author"] = scenario.author
     state["whatif_flash"] = lab.ctx.t("whatif_loaded", name=scenario.name)

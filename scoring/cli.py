@@ -10,13 +10,11 @@ import json
 import sys
 
 from .dataset import DatasetError, open_dataset
+from .score_cli import add_score_parser
+from .usage import UsageError
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
-
-
-class UsageError(Exception):
-    """A bad argument: reported on one line, exit code 2."""
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -43,7 +41,6 @@ def _add_validate_parser(subparsers) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from .generate import add_generate_parser
-    from .score_cli import add_score_parser
 
     parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)

@@ -15,7 +15,8 @@ number bad?" from the same data the scorecard uses:
   followed each other within the repeat window, and whose resolutions they followed.
 - `ticket_list`: the tickets behind a bar or cell, worst first.
 
-Values travel as SQL parameters; names only via `ident`.
+Rows, scopes and joins come from the query builder (`scoring.query`); values travel as
+SQL parameters; names only via `ident`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from . import normalise
 from .contract import STAGE_INTERVALS
 from .dataset import Dataset
 from .kpis import KPI
-from .metrics import TICKET_DIMENSIONS, Filters, kpi_table, stage_durations, ticket_rows_cte
+from .metrics import TICKET_DIMENSIONS, Filters, kpi_table, stage_durations
+from .query import Query
 from .scope import Visible, for_statistics, shows_rows
 from .scorecard import Scorecard
 from .sql import ident
@@ -81,7 +83,7 @@ def drill_table(
     table = kpi_table(ds, filters, (by,), repeat_days)
     table = table[table["tickets"] > 0].copy()  # agents with only training/360 rows
     if by == "agent_id":
-        names = ds.query("SELECT agent_id, name, team FROM agents")
+        names = Query(ds).roster().run(ds)
         table = table.merge(names, on="agent_id", how="left")
         table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
     else:
@@ -90,7 +92,7 @@ def drill_table(
 
 
 def agent_team(ds: Dataset, agent_id: str) -> str | None:
-    row = ds.query("SELECT team FROM agents WHERE agent_id = $a", {"a": agent_id})
+    row = Query(ds, Filters(agents=(agent_id,))).roster().run(ds)
     return None if row.empty else str(row["team"].iloc[0])
 
 
@@ -107,12 +109,12 @@ def score_of_value(card: Scorecard, k: KPI, value: float, replace: int | None = 
     """
     if value is None or not np.isfinite(value):
         return float("nan")
-    floor, target, stretch = card.config.target_of(k)
-    if card.config.method == "target":
+    floor, target, stretch = card.policy.target_of(k)
+    if card.policy.method == "target":
         values = np.array([value], dtype=float)
         index = 0
     else:
-        group = card.matrix.values(k, card.config.use_shrunk).astype(float)
+        group = card.matrix.values(k, card.policy.use_shrunk).astype(float)
         if replace is None:
             values, index = np.append(group, value), len(group)
         else:
@@ -120,7 +122,7 @@ def score_of_value(card: Scorecard, k: KPI, value: float, replace: int | None = 
             values[index] = value
     scores = normalise.normalise(
         values,
-        card.config.method,
+        card.policy.method,
         k.higher_is_better,
         floor=floor,
         target=target,
@@ -165,7 +167,7 @@ def kpi_gaps(
         weight = float(card.effective_weights[weight_rows, j].mean()) if len(weight_rows) else 0.0
         value = values.get(k.id, np.nan)
         peer = peers.get(k.id, np.nan)
-        floor, target, _stretch = card.config.target_of(k)
+        floor, target, _stretch = card.policy.target_of(k)
         replace = int(rows[0]) if scope.level == "agent" and len(rows) else None
         now = score_of_value(card, k, value, replace)
         at_target = score_of_value(card, k, _better_of(k, value, target), replace)
@@ -211,7 +213,7 @@ def agent_values(card: Scorecard, agent_id: str) -> tuple[dict, dict]:
     i = int(np.flatnonzero(card.frame["agent_id"].to_numpy() == agent_id)[0])
     values, counts = {}, {}
     for k in card.matrix.kpis:
-        values[k.id] = float(card.matrix.values(k, card.config.use_shrunk)[i])
+        values[k.id] = float(card.matrix.values(k, card.policy.use_shrunk)[i])
         den = card.matrix.frame.get(f"{k.id}__den")
         known = den is not None and pd.notna(den.iloc[i])  # no case at all: a missing count
         counts[k.id] = float(den.iloc[i]) if known else np.nan
@@ -226,7 +228,7 @@ def agent_peer_medians(card: Scorecard, agent_id: str) -> dict[str, float]:
     medians = {}
     for k in card.matrix.kpis:
         ok = mates & card.matrix.measurable(k)
-        values = card.matrix.values(k, card.config.use_shrunk)[ok]
+        values = card.matrix.values(k, card.policy.use_shrunk)[ok]
         medians[k.id] = float(np.median(values)) if len(values) else float("nan")
     return medians
 
@@ -396,36 +398,45 @@ def weakest_cell(
 # Repeat issues
 
 
-def _scope_clause(scope: Scope, params: dict, alias: str = "") -> str:
+def _scope_clause(scope: Scope, q: Query, alias: str = "") -> str:
     if scope.level == "agent":
-        params["scope_agent"] = scope.agent
-        return f"{alias}agent_id = $scope_agent"
+        return f"{alias}agent_id = {q.param('scope_agent', scope.agent)}"
     if scope.level == "team":
-        params["scope_team"] = scope.team
-        return f"{alias}team = $scope_team"
+        return f"{alias}team = {q.param('scope_team', scope.team)}"
     return "true"
 
 
-def _chains_sql(ds: Dataset, base: Filters, params: dict, repeat_days: int) -> str:
-    head = ticket_rows_cte(ds, base.population(), params, repeat_days)
-    return f"""WITH {head},
-    ordered AS (
+def _chains(ds: Dataset, base: Filters, repeat_days: int) -> Query:
+    """A query over the population's ticket rows with the CTEs `ordered` (each ticket with
+    the previous resolution and agent of its customer and category), `marked` (is_repeat:
+    opened within the repeat window after that resolution) and `numbered` (chain_no)."""
+    q = Query(ds, base.population(), repeat_days)
+    rows = q.ticket_rows()
+    q.define(
+        "ordered",
+        f"""
         SELECT ticket_id, customer_id, category, agent_id, team, created_at, resolved_at,
             lag(resolved_at) OVER w AS previous_resolved,
             lag(agent_id) OVER w AS previous_agent
-        FROM ticket_rows WHERE customer_id IS NOT NULL
-        WINDOW w AS (PARTITION BY customer_id, category ORDER BY created_at, ticket_id)
-    ),
-    marked AS (
+        FROM {rows} WHERE customer_id IS NOT NULL
+        WINDOW w AS (PARTITION BY customer_id, category ORDER BY created_at, ticket_id)""",
+    )
+    window = q.param("repeat_seconds", repeat_days * 86400)
+    q.define(
+        "marked",
+        f"""
         SELECT *, coalesce(previous_resolved IS NOT NULL AND created_at > previous_resolved
-            AND date_diff('second', previous_resolved, created_at) <= $repeat_seconds, false)
-            AS is_repeat FROM ordered
-    ),
-    numbered AS (
+            AND date_diff('second', previous_resolved, created_at) <= {window}, false)
+            AS is_repeat FROM ordered""",
+    )
+    q.define(
+        "numbered",
+        """
         SELECT *, sum(CASE WHEN is_repeat THEN 0 ELSE 1 END) OVER (
             PARTITION BY customer_id, category ORDER BY created_at, ticket_id) AS chain_no
-        FROM marked
-    )"""
+        FROM marked""",
+    )
+    return q
 
 
 @shows_rows
@@ -447,16 +458,19 @@ def repeat_chains(
     One row per ticket: chain (customer · category · number), position, ticket, agent,
     team, created and resolved time.
     """
-    params: dict = {"limit": limit}
-    touches = f"({_scope_clause(scope, params)}) AND ({visible.sql(params)})"
-    shown = visible.sql(params, "n.")
-    sql = f"""{_chains_sql(ds, base, params, repeat_days)},
-    chains AS (
+    q = _chains(ds, base, repeat_days)
+    touches = f"({_scope_clause(scope, q)}) AND ({q.visible(visible)})"
+    shown = q.visible(visible, "n.")
+    q.define(
+        "chains",
+        f"""
         SELECT customer_id, category, chain_no, count(*) AS length, max(created_at) AS last_at
         FROM numbered GROUP BY ALL
         HAVING count(*) >= 2 AND bool_or({touches})
-        ORDER BY length DESC, last_at DESC, customer_id, category LIMIT $limit
+        ORDER BY length DESC, last_at DESC, customer_id, category
+        LIMIT {q.param("limit", limit)}""",
     )
+    sql = f"""
     SELECT n.customer_id || ' · ' || n.category || ' · ' || n.chain_no AS chain, c.length,
         row_number() OVER (PARTITION BY n.customer_id, n.category, n.chain_no
             ORDER BY n.created_at, n.ticket_id) AS position,
@@ -466,7 +480,7 @@ def repeat_chains(
         n.created_at, n.resolved_at, n.is_repeat, {shown} AS visible_step
     FROM numbered n JOIN chains c USING (customer_id, category, chain_no)
     ORDER BY c.length DESC, c.last_at DESC, chain, position"""
-    return ds.query(sql, params)
+    return q.select(sql).run(ds)
 
 
 @shows_rows
@@ -477,9 +491,9 @@ def repeat_sources(
     handled the repeat), the agent's share of the listed agents' repeats and the repeat
     rate (repeats ÷ resolutions); most repeats first.
     """
-    params: dict = {}
-    where = f"({_scope_clause(scope, params, 'r.')}) AND ({visible.sql(params, 'r.')})"
-    sql = f"""{_chains_sql(ds, base, params, repeat_days)}
+    q = _chains(ds, base, repeat_days)
+    where = f"({_scope_clause(scope, q, 'r.')}) AND ({q.visible(visible, 'r.')})"
+    sql = f"""
     SELECT r.agent_id, r.team, count(r.resolved_at) AS resolutions,
         count(m.ticket_id) AS repeats_after
     FROM numbered r
@@ -488,7 +502,7 @@ def repeat_sources(
         AND m.previous_agent = r.agent_id
     WHERE r.resolved_at IS NOT NULL AND {where}
     GROUP BY ALL"""
-    out = ds.query(sql, params)
+    out = q.select(sql).run(ds)
     total = out["repeats_after"].sum()
     out["share_of_repeats"] = out["repeats_after"] / total if total else 0.0
     out["repeat_share_of_resolutions"] = out["repeats_after"] / out["resolutions"].where(
@@ -532,20 +546,16 @@ def ticket_list(
     Every matching ticket is returned unless `limit` is given (the count equals the bar or
     cell it came from). Survey score and comment are joined when present.
     """
-    params: dict = {}
-    head = ticket_rows_cte(ds, filters, params, repeat_days)
+    q = Query(ds, filters, repeat_days)
     clauses = []
     for i, (column, value) in enumerate(sorted((cell or {}).items())):
         if column not in TICKET_DIMENSIONS:
             raise ValueError(f"cannot select tickets by {column}")
-        params[f"cell{i}"] = str(value)
-        clauses.append(f"CAST(r.{ident(column)} AS VARCHAR) = $cell{i}")
-    clauses.append(visible.sql(params, "r."))
+        clauses.append(f"CAST(r.{ident(column)} AS VARCHAR) = {q.param(f'cell{i}', str(value))}")
+    clauses.append(q.visible(visible, "r."))
     where = " AND ".join(clauses)
     survey_cols = ["csat"] + (["comment"] if ds.has("surveys", "comment") else [])
-    survey_select = ", ".join(
-        f"arg_min({ident(c)}, submitted_at) AS {ident(c)}" for c in survey_cols
-    )
+    rows = q.surveyed_tickets(survey_cols)
     extra = []
     for column in ("contacts", "priority", "product", "customer_id"):
         if ds.has("tickets", column):
@@ -556,18 +566,14 @@ def ticket_list(
         else "CAST(NULL AS DOUBLE)"
     )
     frt = "r.frt_minutes" if ds.has("tickets", "first_response_at") else "CAST(NULL AS DOUBLE)"
-    comment = "s.comment" if "comment" in survey_cols else "CAST(NULL AS VARCHAR)"
-    limit_sql = ""
-    if limit is not None:
-        params["limit"] = int(limit)
-        limit_sql = "LIMIT $limit"
-    sql = f"""WITH {head},
-    survey_one AS (SELECT ticket_id, {survey_select} FROM surveys GROUP BY ticket_id)
+    comment = "r.comment" if "comment" in survey_cols else "CAST(NULL AS VARCHAR)"
+    limit_sql = f"LIMIT {q.param('limit', int(limit))}" if limit is not None else ""
+    sql = f"""
     SELECT r.ticket_id, r.agent_id, r.team, r.created_at, r.channel, r.category,
-        s.csat, {frt} AS first_response_minutes, {resolution} AS resolution_hours,
+        r.csat, {frt} AS first_response_minutes, {resolution} AS resolution_hours,
         {comment} AS comment{"".join(", " + e for e in extra)}
-    FROM ticket_rows r LEFT JOIN survey_one s USING (ticket_id)
+    FROM {rows} r
     WHERE {where}
-    ORDER BY s.csat ASC NULLS LAST, first_response_minutes DESC NULLS LAST, r.ticket_id
+    ORDER BY r.csat ASC NULLS LAST, first_response_minutes DESC NULLS LAST, r.ticket_id
     {limit_sql}"""
-    return ds.query(sql, params)
+    return q.select(sql).run(ds)

@@ -1,6 +1,6 @@
 """Individual grades: 优秀 Excellent / 良好 Good / 合格 Satisfactory / 不合格 Unsatisfactory.
 
-Two schemes (METHODS.md, "Grades and incentives"): absolute score bands (e.g. ≥ 90 / ≥ 75 /
+Two schemes (docs/METHODS.md, "Grades and incentives"): absolute score bands (e.g. ≥ 90 / ≥ 75 /
 ≥ 60) or a forced distribution (e.g. GE's 20/70/10; Chinese practice caps 优秀 at about
 15–20% of staff). Grades are ids from GRADES, best first; a NaN score gets None (no grade).
 """
@@ -41,15 +41,14 @@ def grade_absolute(
 ) -> ObjectArray:
     """Grade each score by absolute bands: ≥ t1 excellent, ≥ t2 good, ≥ t3 satisfactory.
 
-    METHODS.md, "Grades and incentives" (absolute bands, default ≥ 90 / ≥ 75 / ≥ 60).
+    docs/METHODS.md, "Grades and incentives" (absolute bands, default ≥ 90 / ≥ 75 / ≥ 60).
     Below t3 is unsatisfactory; a NaN score gets None. Thresholds must strictly decrease.
     """
     x = _as_scores(scores)
+    problem = threshold_problem(thresholds)
+    if problem:
+        raise ValueError(f"thresholds {problem}")
     bands = np.asarray(thresholds, dtype=float)
-    if bands.shape != (3,) or not np.all(np.isfinite(bands)) or not np.all(np.diff(bands) < 0):
-        raise ValueError(
-            f"thresholds must be 3 finite, strictly decreasing scores, got {thresholds}"
-        )
     reached = (x[:, None] >= bands[None, :]).sum(axis=1)  # 3 → excellent ... 0 → unsatisfactory
     grades = np.array(GRADES, dtype=object)[len(bands) - reached]
     grades[np.isnan(x)] = None
@@ -61,7 +60,7 @@ def grade_forced(
 ) -> ObjectArray:
     """Grade by forced distribution: quotas are the shares of the four grades, best first.
 
-    METHODS.md, "Grades and incentives" (forced distribution, e.g. GE's 20/70/10 as
+    docs/METHODS.md, "Grades and incentives" (forced distribution, e.g. GE's 20/70/10 as
     quotas=(0.2, 0.7, 0.0, 0.1), or 优秀 capped at 15–20%). Over the N non-NaN scores the
     quotas of the top three grades are cumulative caps: at most floor(q1·N) agents are
     excellent, at most floor((q1 + q2)·N) excellent or good, at most floor((q1 + q2 + q3)·N)
@@ -88,19 +87,48 @@ def grade_forced(
 
 def _cumulative_caps(quotas: tuple[float, ...], count: int) -> list[int]:
     """floor of the cumulative quota shares times count, for the top three grades."""
+    problem = quota_problem(quotas)
+    if problem:
+        raise ValueError(f"quotas {problem}")
     shares = np.asarray(quotas, dtype=float)
-    if not _are_shares(shares):
-        raise ValueError(f"quotas must be 4 non-negative shares that sum to 1, got {quotas}")
     cumulative = np.cumsum(np.clip(shares, 0, None))[:3]
     return [min(count, math.floor(c * count + _QUOTA_TOLERANCE)) for c in cumulative]
 
 
-def _are_shares(shares: npt.NDArray[np.float64]) -> bool:
-    """Four finite shares, none below 0, summing to 1 (within floating-point slack)."""
-    if shares.shape != (4,) or not np.all(np.isfinite(shares)):
-        return False
+def threshold_problem(thresholds: object) -> str | None:
+    """What is wrong with absolute-band thresholds (None: 3 finite, strictly decreasing
+    scores)."""
+    bands = _floats(thresholds)
+    if bands is not None and len(bands) == 3 and bands[0] > bands[1] > bands[2]:
+        return None
+    return f"must be 3 finite, strictly decreasing scores, got {thresholds}"
+
+
+def quota_problem(quotas: object) -> str | None:
+    """What is wrong with forced-distribution quotas (None: 4 shares, none below 0, summing
+    to 1 within floating-point slack)."""
+    shares = _floats(quotas)
+    if shares is not None and len(shares) == 4 and _are_shares(shares):
+        return None
+    return f"must be 4 non-negative shares that sum to 1, got {quotas}"
+
+
+def _are_shares(shares: tuple[float, ...]) -> bool:
+    """None below 0 and summing to 1 (within floating-point slack)."""
     sums_to_one = abs(math.fsum(shares) - 1) <= _QUOTA_TOLERANCE
-    return sums_to_one and bool(np.all(shares >= -_QUOTA_TOLERANCE))
+    return sums_to_one and all(share >= -_QUOTA_TOLERANCE for share in shares)
+
+
+def _floats(values: object) -> tuple[float, ...] | None:
+    """The values as finite floats; None when they are not (plain Python: checked on every
+    policy made and every forced grading)."""
+    if isinstance(values, str | bytes):
+        return None
+    try:
+        floats = tuple(float(v) for v in values)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return None
+    return floats if all(map(math.isfinite, floats)) else None
 
 
 def _cut_between_ties(ranked: npt.NDArray[np.float64], cap: int) -> int:

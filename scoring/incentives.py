@@ -1,6 +1,6 @@
 """Bonus pool allocation (奖金分配) with a plain-English explanation for every agent.
 
-Rules from METHODS.md, "Grades and incentives": grade multipliers (payout = base × company
+Rules from docs/METHODS.md, "Grades and incentives": grade multipliers (payout = base × company
 multiplier × individual multiplier), threshold + linear (e.g. 50% of base at the threshold
 rising to 150% at the maximum score), or the pool shared in proportion to score. The total
 never exceeds the pool.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -67,15 +67,26 @@ class Allocation:
 
 
 @dataclass(frozen=True)
-class _Settings:
-    pool: float
-    base: float
-    grade_multipliers: Mapping[str, float]
-    company_multiplier: float
-    threshold: float
-    max_score: float
-    min_pct: float
-    max_pct: float
+class PayoutOptions:
+    """How a rule turns grades or scores into amounts (see `allocate`).
+
+    base: the amount one agent gets at multiplier 1 (None: pool / eligible agents);
+    grade_multipliers and company_multiplier: the grade-multiplier rule's factors;
+    threshold, max_score, min_pct, max_pct: the threshold + linear band.
+    """
+
+    base: float | None = None
+    grade_multipliers: Mapping[str, float] = field(
+        default_factory=lambda: DEFAULT_GRADE_MULTIPLIERS
+    )
+    company_multiplier: float = 1.0
+    threshold: float = DEFAULT_THRESHOLD
+    max_score: float = 100.0
+    min_pct: float = 0.5
+    max_pct: float = 1.5
+
+
+DEFAULT_OPTIONS = PayoutOptions()
 
 
 def allocate(
@@ -83,16 +94,9 @@ def allocate(
     grades: Sequence[str | None],
     pool: float,
     rule: str,
-    *,
-    base: float | None = None,
-    grade_multipliers: Mapping[str, float] = DEFAULT_GRADE_MULTIPLIERS,
-    company_multiplier: float = 1.0,
-    threshold: float = DEFAULT_THRESHOLD,
-    max_score: float = 100.0,
-    min_pct: float = 0.5,
-    max_pct: float = 1.5,
+    options: PayoutOptions = DEFAULT_OPTIONS,
 ) -> Allocation:
-    """Share a bonus pool among agents by one of RULES (METHODS.md, "Grades and incentives").
+    """Share a bonus pool among agents by one of RULES (docs/METHODS.md, "Grades and incentives").
 
     - "grade_multiplier": base × company_multiplier × the multiplier of the agent's grade.
     - "threshold_linear": 0 below `threshold`; base × company_multiplier × a percentage that
@@ -100,32 +104,30 @@ def allocate(
       max_score count as max_score).
     - "proportional": pool × score / (sum of eligible scores); base and company_multiplier
       are not used.
-    An agent is eligible when both the score and the grade are available; the others
-    (insufficient data) get 0 and an explanation saying why. base defaults to pool / number
-    of eligible agents. When the raw payouts add up to more than the pool, every payout is
-    scaled by pool / raw total. Payouts are rounded down to the cent, and single cents are
-    taken back from the largest payouts if floating-point sums would still exceed the pool,
-    so the total never exceeds it; it may fall short (`unallocated`).
+    (base, multipliers, threshold and band: `options`.) An agent is eligible when both the
+    score and the grade are available; the others (insufficient data) get 0 and an
+    explanation saying why. base defaults to pool / number of eligible agents. When the raw
+    payouts add up to more than the pool, every payout is scaled by pool / raw total.
+    Payouts are rounded down to the cent, and single cents are taken back from the largest
+    payouts if floating-point sums would still exceed the pool, so the total never exceeds
+    it; it may fall short (`unallocated`).
     """
     x = np.asarray(scores, dtype=float)
     grade_list = list(grades)
     _check_inputs(x, grade_list, pool, rule)
     no_grade = np.asarray(pd.isna(np.array(grade_list + [None], dtype=object)[:-1]), bool)
     eligible = ~np.isnan(x) & ~no_grade
-    if base is None:
-        base = pool / int(eligible.sum()) if eligible.any() else 0.0
-    settings = _Settings(
-        pool, base, grade_multipliers, company_multiplier, threshold, max_score, min_pct, max_pct
-    )
-    _check_settings(settings)
-    raw = _raw_amounts(rule, x, grade_list, eligible, settings)
+    if options.base is None:
+        options = replace(options, base=pool / int(eligible.sum()) if eligible.any() else 0.0)
+    _check_settings(options)
+    raw = _raw_amounts(rule, x, grade_list, eligible, options, pool)
     scale, payouts = _fit_to_pool(raw, pool)
 
     def explanations() -> list[str]:
         missing = [
             _missing_reason(score, grade) for score, grade in zip(x, grade_list, strict=True)
         ]
-        _, steps = _raw_payouts(rule, x, grade_list, [m is None for m in missing], settings)
+        _, steps = _raw_payouts(rule, x, grade_list, [m is None for m in missing], options, pool)
         return [
             reason if reason is not None else _explain(step, r, paid, scale, pool)
             for reason, step, r, paid in zip(missing, steps, raw, payouts, strict=True)
@@ -146,7 +148,7 @@ def _check_inputs(x: FloatArray, grades: list[str | None], pool: float, rule: st
         raise ValueError(f"pool must be a finite amount ≥ 0, got {pool}")
 
 
-def _check_settings(s: _Settings) -> None:
+def _check_settings(s: PayoutOptions) -> None:
     amounts = {"base": s.base, "company_multiplier": s.company_multiplier, "min_pct": s.min_pct}
     amounts |= {f"multiplier of {grade}": m for grade, m in s.grade_multipliers.items()}
     for name, value in amounts.items():
@@ -177,7 +179,8 @@ def _raw_amounts(
     x: FloatArray,
     grades: list[str | None],
     eligible: npt.NDArray[np.bool_],
-    s: _Settings,
+    s: PayoutOptions,
+    pool: float,
 ) -> FloatArray:
     """Unscaled payout per agent (0 when not eligible): `_raw_payouts` in numpy, without the
     text. The same arithmetic in the same order, so the amounts are identical."""
@@ -199,12 +202,17 @@ def _raw_amounts(
     else:
         score_total = math.fsum(x[eligible])
         if score_total != 0:
-            raw[chosen] = s.pool * (x[chosen] / score_total)
+            raw[chosen] = pool * (x[chosen] / score_total)
     return raw
 
 
 def _raw_payouts(
-    rule: str, x: FloatArray, grades: list[str | None], eligible: list[bool], s: _Settings
+    rule: str,
+    x: FloatArray,
+    grades: list[str | None],
+    eligible: list[bool],
+    s: PayoutOptions,
+    pool: float,
 ) -> tuple[FloatArray, list[str]]:
     """Unscaled payout and the arithmetic as text per agent (0 and "" when not eligible)."""
     if rule == "proportional" and np.any(x[eligible] < 0):
@@ -218,11 +226,11 @@ def _raw_payouts(
         elif rule == "threshold_linear":
             raw[i], steps[i] = _threshold_linear_payout(float(x[i]), s)
         else:
-            raw[i], steps[i] = _proportional_payout(float(x[i]), score_total, s)
+            raw[i], steps[i] = _proportional_payout(float(x[i]), score_total, pool)
     return raw, steps
 
 
-def _grade_multiplier_payout(grade: str | None, s: _Settings) -> tuple[float, str]:
+def _grade_multiplier_payout(grade: str | None, s: PayoutOptions) -> tuple[float, str]:
     """base × company multiplier × grade multiplier."""
     if grade not in s.grade_multipliers:
         raise ValueError(f"no multiplier for grade {grade!r}; known: {sorted(s.grade_multipliers)}")
@@ -235,7 +243,7 @@ def _grade_multiplier_payout(grade: str | None, s: _Settings) -> tuple[float, st
     )
 
 
-def _threshold_linear_payout(score: float, s: _Settings) -> tuple[float, str]:
+def _threshold_linear_payout(score: float, s: PayoutOptions) -> tuple[float, str]:
     """0 below the threshold, else base × company × (min_pct → max_pct linearly in score)."""
     if score < s.threshold:
         return 0.0, f"score {score:.1f} is below the threshold {s.threshold:g} → 0"
@@ -249,13 +257,13 @@ def _threshold_linear_payout(score: float, s: _Settings) -> tuple[float, str]:
     )
 
 
-def _proportional_payout(score: float, score_total: float, s: _Settings) -> tuple[float, str]:
+def _proportional_payout(score: float, score_total: float, pool: float) -> tuple[float, str]:
     """pool × score / total score of the eligible agents."""
     if score_total == 0:
         return 0.0, "all eligible scores are 0, nothing to share in proportion → 0"
-    amount = s.pool * (score / score_total)
+    amount = pool * (score / score_total)
     return amount, (
-        f"pool {_money(s.pool)} × score {score:.1f} / total score {score_total:.1f} "
+        f"pool {_money(pool)} × score {score:.1f} / total score {score_total:.1f} "
         f"= {_money(amount)}"
     )
 

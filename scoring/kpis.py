@@ -12,45 +12,106 @@ Kinds: `rate` (the expression is a boolean; NULL means "not eligible"), `mean` (
 of the expression), `quantile` (a percentile of the expression), `count` (non-null rows
 per agent). A KPI whose table or columns are absent from the dataset is unavailable,
 never zero.
+
+A declaration names every field (`KPI(id=..., floor=..., target=...)`; positional values
+are refused) and is checked when it is made: each `Literal` field holds one of its values,
+the targets run the KPI's way (floor < target < stretch when higher is better, floor >
+target > stretch when lower is better), the minimum sample is at least 1, the weight is not
+negative, both languages are present. The registry is checked once more at import (ids
+unique, every perspective named in both languages). A problem raises
+`KPIDeclarationError` listing every problem found, each as `<kpi id>.<field>: …`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Literal, get_args, get_origin, get_type_hints
 
-PERSPECTIVES = {
+Kind = Literal["rate", "mean", "quantile", "count"]
+Direction = Literal["higher", "lower"]  # which way is better
+Grain = Literal["ticket", "survey", "agent", "feedback"]
+Perspective = Literal["financial", "customer", "process", "learning"]
+Shrink = Literal["beta", "mean"]  # beta-binomial for rates, Bayesian average for ratings
+
+KINDS: tuple[str, ...] = get_args(Kind)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
+GRAINS: tuple[str, ...] = get_args(Grain)
+SHRINKS: tuple[str, ...] = get_args(Shrink)
+
+PERSPECTIVES: dict[Perspective, dict[str, str]] = {
     "financial": {"en": "Financial", "zh": "财务"},
     "customer": {"en": "Customer", "zh": "客户"},
     "process": {"en": "Internal process", "zh": "内部流程"},
     "learning": {"en": "Learning and growth", "zh": "学习与成长"},
 }
 
+_ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")  # `__` is kept for the __num/__den columns
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-@dataclass(frozen=True)
+
+class KPIDeclarationError(ValueError):
+    """One or more KPI declarations are wrong; `problems` lists each as `<id>.<field>: …`."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the KPI declarations:\n"
+            + "\n".join(f"  - {p}" for p in self.problems)
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class KPI:
     id: str
     label_en: str
     label_zh: str
     description: str
+    description_zh: str
+    formula: str  # plain-language formula shown in explain and docs
+    formula_zh: str
+    perspective: Perspective
+    direction: Direction
     unit: str
     fmt: str  # Python format spec for display, e.g. ".1%"
-    higher_is_better: bool
-    formula: str  # plain-language formula shown in explain and docs
-    perspective: str
-    grain: str
-    kind: str
+    grain: Grain
+    kind: Kind
     expr: str  # SQL expression per row of the grain
+    quantile: float | None = None  # the percentile of a `quantile` KPI, in (0, 1)
     requires: tuple[tuple[str, str], ...]  # (table, column) the KPI needs
-    min_sample: int
-    floor: float
-    target: float
-    stretch: float | None
-    weight: float
-    shrink: str | None = None  # "beta" for rates, "mean" for ratings, None
-    quantile: float | None = None
+    shrink: Shrink | None = None
     scale: tuple[float, float] | None = None  # possible range of a rating
-    description_zh: str = ""
-    formula_zh: str = ""
+    min_sample: int  # fewest cases (the denominator) an agent is judged on
+    floor: float  # normalised to 0
+    target: float  # normalised to 100
+    stretch: float | None = None  # capped bonus above 100 up to here
+    weight: float  # default weight in the composite (any non-negative number)
+
+    def __new__(cls, *args: object, **kwargs: object) -> KPI:
+        if args:
+            names = [f.name for f in fields(cls)][: len(args)]
+            raise TypeError(
+                f"KPI {args[0]!r}: fields are keyword-only, write KPI(id=..., label_en=..., "
+                f"...); got {len(args)} positional values (would be {', '.join(names)})"
+            )
+        return super().__new__(cls)
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems and not _declaring_registry:
+            raise KPIDeclarationError(problems)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+    def problems(self) -> list[str]:
+        """Everything wrong with this declaration, each as `<id>.<field>: …` (empty: valid)."""
+        name = self.id if isinstance(self.id, str) and self.id else "<no id>"
+        return [f"{name}.{field}: {text}" for field, text in _problems(self)]
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -81,6 +142,160 @@ class KPI:
         return value >= target if self.higher_is_better else value <= target
 
 
+# --------------------------------------------------------------------------------------
+# Declaration checks
+
+
+def _literal_fields() -> dict[str, tuple[object, ...]]:
+    """Field → allowed values, for every field typed with a Literal (or Literal | None)."""
+    allowed = {}
+    for name, hint in get_type_hints(KPI).items():
+        options = get_args(hint) if get_origin(hint) is Literal else ()
+        for member in () if options else get_args(hint):
+            if get_origin(member) is Literal:
+                options += get_args(member)
+            elif member is type(None):
+                options += (None,)
+        if any(o is not None for o in options):
+            allowed[name] = options
+    return allowed
+
+
+_LITERALS = _literal_fields()
+# True only while KPIS below is declared: a wrong declaration is not raised on its own, so
+# that check_registry(KPIS) reports the problems of every declaration in one error.
+_declaring_registry = False
+_TEXTS = ("label_en", "label_zh", "description", "description_zh", "formula", "formula_zh")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _problems(k: KPI) -> list[tuple[str, str]]:
+    """(field, problem) pairs of one declaration."""
+    out: list[tuple[str, str]] = []
+    if not (isinstance(k.id, str) and _ID.fullmatch(k.id)):
+        out.append(("id", f"{k.id!r} is not a lower_snake_case id"))
+    for name, options in _LITERALS.items():
+        value = getattr(k, name)
+        if value not in options:
+            known = ", ".join("None" if o is None else repr(o) for o in options)
+            out.append((name, f"{value!r} is not one of {known}"))
+    for name in _TEXTS:
+        value = getattr(k, name)
+        if not (isinstance(value, str) and value.strip()):
+            out.append((name, "is missing"))
+    if isinstance(k.label_zh, str) and k.label_zh.strip() and not _CHINESE.search(k.label_zh):
+        out.append(("label_zh", f"{k.label_zh!r} has no Chinese"))
+    for name in ("unit", "expr", "fmt"):
+        if not isinstance(getattr(k, name), str):
+            out.append((name, f"{getattr(k, name)!r} is not text"))
+    if not (isinstance(k.expr, str) and k.expr.strip()):
+        out.append(("expr", "is empty"))
+    if isinstance(k.fmt, str):
+        try:
+            format(1.0, k.fmt)
+        except ValueError:
+            out.append(("fmt", f"{k.fmt!r} is not a format spec for a number"))
+    out += _requires_problems(k.requires)
+    out += _kind_problems(k)
+    out += _target_problems(k)
+    if not (isinstance(k.min_sample, int) and not isinstance(k.min_sample, bool)):
+        out.append(("min_sample", f"{k.min_sample!r} is not a whole number"))
+    elif k.min_sample < 1:
+        out.append(("min_sample", f"{k.min_sample} is below 1"))
+    if not _is_number(k.weight):
+        out.append(("weight", f"{k.weight!r} is not a finite number"))
+    elif k.weight < 0:
+        out.append(("weight", f"{k.weight:g} is negative"))
+    return out
+
+
+def _requires_problems(requires: object) -> list[tuple[str, str]]:
+    pairs = requires if isinstance(requires, tuple) else ()
+    valid = all(
+        isinstance(p, tuple) and len(p) == 2 and all(isinstance(s, str) and s for s in p)
+        for p in pairs
+    )
+    if not pairs or not valid:
+        return [("requires", f"{requires!r} is not a non-empty tuple of (table, column)")]
+    return []
+
+
+def _kind_problems(k: KPI) -> list[tuple[str, str]]:
+    out = []
+    if k.kind == "quantile":
+        if not (_is_number(k.quantile) and 0 < k.quantile < 1):
+            out.append(("quantile", f"{k.quantile!r} must lie strictly between 0 and 1"))
+    elif k.quantile is not None:
+        out.append(("quantile", f"is set ({k.quantile!r}) on a {k.kind!r} KPI"))
+    wanted = {"beta": "rate", "mean": "mean"}.get(k.shrink) if isinstance(k.shrink, str) else None
+    if wanted and k.kind in KINDS and k.kind != wanted:
+        out.append(("shrink", f"{k.shrink!r} shrinks {wanted} KPIs, not a {k.kind!r} one"))
+    if k.scale is not None:
+        lo_hi = k.scale if isinstance(k.scale, tuple) and len(k.scale) == 2 else ()
+        if not (all(_is_number(v) for v in lo_hi) and lo_hi and lo_hi[0] < lo_hi[1]):
+            out.append(("scale", f"{k.scale!r} is not a (low, high) range"))
+    return out
+
+
+def _target_problems(k: KPI) -> list[tuple[str, str]]:
+    """Floor, target and stretch are numbers, run the KPI's way and lie in its range."""
+    names = ("floor", "target") + (("stretch",) if k.stretch is not None else ())
+    bad = [n for n in names if not _is_number(getattr(k, n))]
+    if bad:
+        return [(n, f"{getattr(k, n)!r} is not a finite number") for n in bad]
+    values = {n: getattr(k, n) for n in names}
+    out = []
+    if k.direction in DIRECTIONS:
+        higher = k.direction == "higher"
+        rule = "floor < target < stretch" if higher else "floor > target > stretch"
+        way = f"({k.direction} is better: {rule})"
+        for name in names[::2]:  # floor and stretch, each against the target
+            below = (name == "floor") == higher
+            if not (values[name] < k.target if below else values[name] > k.target):
+                where = "below" if below else "above"
+                out.append(
+                    (name, f"{values[name]:g} must be {where} the target {k.target:g} {way}")
+                )
+    lo, hi = (0, 1) if k.kind == "rate" else (k.scale or (-math.inf, math.inf))
+    for name, value in values.items():
+        if not lo <= value <= hi:
+            out.append((name, f"{value:g} lies outside the possible range {lo:g} … {hi:g}"))
+    return out
+
+
+def registry_problems(kpis: Iterable[KPI]) -> list[str]:
+    """Everything wrong with a set of declarations: each KPI's own problems, duplicate ids,
+    perspectives without a name in both languages."""
+    kpis = tuple(kpis)
+    out = [p for k in kpis for p in k.problems()]
+    seen: set[str] = set()
+    for k in kpis:
+        if k.id in seen:
+            out.append(f"{k.id}.id: declared more than once")
+        seen.add(k.id)
+    for key in get_args(Perspective):
+        names = PERSPECTIVES.get(key, {})
+        if not all(isinstance(names.get(lang), str) and names[lang] for lang in ("en", "zh")):
+            out.append(f"PERSPECTIVES[{key!r}]: needs a name in en and zh")
+    for key in set(PERSPECTIVES) - set(get_args(Perspective)):
+        out.append(f"PERSPECTIVES[{key!r}]: not a Perspective")
+    return out
+
+
+def check_registry(kpis: Iterable[KPI]) -> None:
+    """Raise one KPIDeclarationError listing every problem of these declarations."""
+    problems = registry_problems(kpis)
+    if problems:
+        raise KPIDeclarationError(problems)
+
+
+# --------------------------------------------------------------------------------------
+# The declarations
+
+
 def _t(column: str) -> tuple[str, str]:
     return ("tickets", column)
 
@@ -91,451 +306,469 @@ def _s(column: str) -> tuple[str, str]:
 
 def _survey_dimension(id_: str, en: str, zh: str, column: str, weight: float) -> KPI:
     return KPI(
-        id_,
-        en,
-        zh,
-        f"Mean survey rating of {en.lower()} (1–5).",
-        "/5",
-        ".2f",
-        True,
-        f"mean({column}) over surveys of the agent's tickets",
-        "customer",
-        "survey",
-        "mean",
-        f"CAST({column} AS DOUBLE)",
-        (_s(column),),
-        5,
-        3.5,
-        4.5,
-        4.9,
-        weight,
+        id=id_,
+        label_en=en,
+        label_zh=zh,
+        description=f"Mean survey rating of {en.lower()} (1–5).",
+        description_zh=f"回访调查中“{zh}”评分的平均值（1–5 分）。",
+        formula=f"mean({column}) over surveys of the agent's tickets",
+        formula_zh=f"该坐席工单回访中 {column} 的平均值",
+        perspective="customer",
+        direction="higher",
+        unit="/5",
+        fmt=".2f",
+        grain="survey",
+        kind="mean",
+        expr=f"CAST({column} AS DOUBLE)",
+        requires=(_s(column),),
         shrink="mean",
         scale=(1, 5),
-        description_zh=f"回访调查中“{zh}”评分的平均值（1–5 分）。",
-        formula_zh=f"该坐席工单回访中 {column} 的平均值",
+        min_sample=5,
+        floor=3.5,
+        target=4.5,
+        stretch=4.9,
+        weight=weight,
     )
 
 
+_declaring_registry = True
 KPIS: tuple[KPI, ...] = (
     KPI(
-        "csat",
-        "Customer satisfaction",
-        "客户满意度",
-        "Mean overall satisfaction of post-service surveys (1–5).",
-        "/5",
-        ".2f",
-        True,
-        "mean(csat) over surveys of the agent's tickets",
-        "customer",
-        "survey",
-        "mean",
-        "CAST(csat AS DOUBLE)",
-        (_s("csat"),),
-        5,
-        3.5,
-        4.5,
-        4.9,
-        20,
+        id="csat",
+        label_en="Customer satisfaction",
+        label_zh="客户满意度",
+        description="Mean overall satisfaction of post-service surveys (1–5).",
+        description_zh="售后回访调查中总体满意度评分的平均值（1–5 分）。",
+        formula="mean(csat) over surveys of the agent's tickets",
+        formula_zh="该坐席工单回访中 csat 的平均值",
+        perspective="customer",
+        direction="higher",
+        unit="/5",
+        fmt=".2f",
+        grain="survey",
+        kind="mean",
+        expr="CAST(csat AS DOUBLE)",
+        requires=(_s("csat"),),
         shrink="mean",
         scale=(1, 5),
-        description_zh="售后回访调查中总体满意度评分的平均值（1–5 分）。",
-        formula_zh="该坐席工单回访中 csat 的平均值",
+        min_sample=5,
+        floor=3.5,
+        target=4.5,
+        stretch=4.9,
+        weight=20,
     ),
     KPI(
-        "csat_satisfied",
-        "Satisfied customers",
-        "满意率",
-        "Share of surveys scoring 4 or 5.",
-        "%",
-        ".1%",
-        True,
-        "surveys with csat ≥ 4 / surveys",
-        "customer",
-        "survey",
-        "rate",
-        "csat >= 4",
-        (_s("csat"),),
-        5,
-        0.6,
-        0.9,
-        0.98,
-        0,
-        shrink="beta",
+        id="csat_satisfied",
+        label_en="Satisfied customers",
+        label_zh="满意率",
+        description="Share of surveys scoring 4 or 5.",
         description_zh="回访评分为 4 分或 5 分的调查占比。",
+        formula="surveys with csat ≥ 4 / surveys",
         formula_zh="csat ≥ 4 的调查数 / 调查数",
+        perspective="customer",
+        direction="higher",
+        unit="%",
+        fmt=".1%",
+        grain="survey",
+        kind="rate",
+        expr="csat >= 4",
+        requires=(_s("csat"),),
+        shrink="beta",
+        min_sample=5,
+        floor=0.6,
+        target=0.9,
+        stretch=0.98,
+        weight=0,
     ),
     KPI(
-        "first_response_median",
-        "First response time (median)",
-        "首次响应时间（中位数）",
-        "Median minutes from ticket creation to the first response.",
-        "min",
-        ",.0f",
-        False,
-        "median(first_response_at − created_at) in minutes",
-        "process",
-        "ticket",
-        "quantile",
-        "frt_minutes",
-        (_t("first_response_at"),),
-        20,
-        240,
-        30,
-        10,
-        10,
-        quantile=0.5,
+        id="first_response_median",
+        label_en="First response time (median)",
+        label_zh="首次响应时间（中位数）",
+        description="Median minutes from ticket creation to the first response.",
         description_zh="从工单创建到首次响应的分钟数的中位数。",
+        formula="median(first_response_at − created_at) in minutes",
         formula_zh="(first_response_at − created_at) 的中位数，单位为分钟",
+        perspective="process",
+        direction="lower",
+        unit="min",
+        fmt=",.0f",
+        grain="ticket",
+        kind="quantile",
+        expr="frt_minutes",
+        quantile=0.5,
+        requires=(_t("first_response_at"),),
+        min_sample=20,
+        floor=240,
+        target=30,
+        stretch=10,
+        weight=10,
     ),
     KPI(
-        "first_response_p90",
-        "First response time (P90)",
-        "首次响应时间（P90）",
-        "90th percentile of minutes from creation to first response.",
-        "min",
-        ",.0f",
-        False,
-        "90th percentile of (first_response_at − created_at) in minutes",
-        "process",
-        "ticket",
-        "quantile",
-        "frt_minutes",
-        (_t("first_response_at"),),
-        20,
-        720,
-        120,
-        45,
-        0,
-        quantile=0.9,
+        id="first_response_p90",
+        label_en="First response time (P90)",
+        label_zh="首次响应时间（P90）",
+        description="90th percentile of minutes from creation to first response.",
         description_zh="从工单创建到首次响应的分钟数的第 90 百分位数。",
+        formula="90th percentile of (first_response_at − created_at) in minutes",
         formula_zh="(first_response_at − created_at) 的第 90 百分位数，单位为分钟",
+        perspective="process",
+        direction="lower",
+        unit="min",
+        fmt=",.0f",
+        grain="ticket",
+        kind="quantile",
+        expr="frt_minutes",
+        quantile=0.9,
+        requires=(_t("first_response_at"),),
+        min_sample=20,
+        floor=720,
+        target=120,
+        stretch=45,
+        weight=0,
     ),
     KPI(
-        "sla_response",
-        "SLA response attainment",
-        "响应时限达成率",
-        "Share of tickets with a response target answered within it.",
-        "%",
-        ".1%",
-        True,
-        "tickets first answered within sla_response_minutes / tickets with a response target",
-        "process",
-        "ticket",
-        "rate",
-        "sla_response_met",
-        (_t("first_response_at"), _t("sla_response_minutes")),
-        20,
-        0.7,
-        0.95,
-        0.99,
-        10,
-        shrink="beta",
+        id="sla_response",
+        label_en="SLA response attainment",
+        label_zh="响应时限达成率",
+        description="Share of tickets with a response target answered within it.",
         description_zh="设有响应时限的工单中，在时限内首次响应的占比。",
+        formula=(
+            "tickets first answered within sla_response_minutes / tickets with a response target"
+        ),
         formula_zh="在 sla_response_minutes 内首次响应的工单 / 设有响应时限的工单",
+        perspective="process",
+        direction="higher",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="sla_response_met",
+        requires=(_t("first_response_at"), _t("sla_response_minutes")),
+        shrink="beta",
+        min_sample=20,
+        floor=0.7,
+        target=0.95,
+        stretch=0.99,
+        weight=10,
     ),
     KPI(
-        "sla_resolution",
-        "SLA resolution attainment",
-        "解决时限达成率",
-        "Share of tickets with a resolution target resolved within it.",
-        "%",
-        ".1%",
-        True,
-        "tickets resolved within sla_resolve_hours / tickets with a resolution target whose "
-        "deadline has passed or that are resolved",
-        "process",
-        "ticket",
-        "rate",
-        "sla_resolution_met",
-        (_t("resolved_at"), _t("sla_resolve_hours")),
-        20,
-        0.7,
-        0.95,
-        0.99,
-        10,
-        shrink="beta",
+        id="sla_resolution",
+        label_en="SLA resolution attainment",
+        label_zh="解决时限达成率",
+        description="Share of tickets with a resolution target resolved within it.",
         description_zh="设有解决时限的工单中，在时限内解决的占比。",
+        formula=(
+            "tickets resolved within sla_resolve_hours / tickets with a resolution target whose "
+            "deadline has passed or that are resolved"
+        ),
         formula_zh="在 sla_resolve_hours 内解决的工单 / 设有解决时限且已到期或已解决的工单",
+        perspective="process",
+        direction="higher",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="sla_resolution_met",
+        requires=(_t("resolved_at"), _t("sla_resolve_hours")),
+        shrink="beta",
+        min_sample=20,
+        floor=0.7,
+        target=0.95,
+        stretch=0.99,
+        weight=10,
     ),
     KPI(
-        "resolution_rate",
-        "Resolution rate",
-        "问题解决率",
-        "Share of tickets resolved.",
-        "%",
-        ".1%",
-        True,
-        "resolved tickets / tickets",
-        "customer",
-        "ticket",
-        "rate",
-        "resolved_at IS NOT NULL",
-        (_t("resolved_at"),),
-        20,
-        0.8,
-        0.95,
-        0.99,
-        5,
-        shrink="beta",
+        id="resolution_rate",
+        label_en="Resolution rate",
+        label_zh="问题解决率",
+        description="Share of tickets resolved.",
         description_zh="已解决工单的占比。",
+        formula="resolved tickets / tickets",
         formula_zh="已解决工单 / 工单",
+        perspective="customer",
+        direction="higher",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="resolved_at IS NOT NULL",
+        requires=(_t("resolved_at"),),
+        shrink="beta",
+        min_sample=20,
+        floor=0.8,
+        target=0.95,
+        stretch=0.99,
+        weight=5,
     ),
     KPI(
-        "fcr",
-        "First-contact resolution",
-        "一次解决率",
-        "Share of resolved tickets fixed on the first contact or visit.",
-        "%",
-        ".1%",
-        True,
-        "resolved tickets with contacts = 1 / resolved tickets with a contact count",
-        "customer",
-        "ticket",
-        "rate",
-        "CASE WHEN resolved_at IS NOT NULL THEN contacts = 1 END",
-        (_t("resolved_at"), _t("contacts")),
-        20,
-        0.5,
-        0.85,
-        0.95,
-        15,
-        shrink="beta",
+        id="fcr",
+        label_en="First-contact resolution",
+        label_zh="一次解决率",
+        description="Share of resolved tickets fixed on the first contact or visit.",
         description_zh="已解决工单中，首次联系或首次上门即解决的占比。",
+        formula="resolved tickets with contacts = 1 / resolved tickets with a contact count",
         formula_zh="contacts = 1 的已解决工单 / 记录了联系次数的已解决工单",
+        perspective="customer",
+        direction="higher",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="CASE WHEN resolved_at IS NOT NULL THEN contacts = 1 END",
+        requires=(_t("resolved_at"), _t("contacts")),
+        shrink="beta",
+        min_sample=20,
+        floor=0.5,
+        target=0.85,
+        stretch=0.95,
+        weight=15,
     ),
     KPI(
-        "repeat_rate",
-        "Repeat-issue rate",
-        "重复问题发生率",
-        "Share of resolutions followed by a new ticket of the same customer and category "
-        "within the repeat window.",
-        "%",
-        ".1%",
-        False,
-        "resolved tickets followed within the window by a new ticket (same customer, same "
-        "category) / resolved tickets whose window has fully passed",
-        "process",
-        "ticket",
-        "rate",
-        "is_repeat_source",
-        (_t("resolved_at"), _t("customer_id")),
-        20,
-        0.25,
-        0.05,
-        0.02,
-        10,
-        shrink="beta",
+        id="repeat_rate",
+        label_en="Repeat-issue rate",
+        label_zh="重复问题发生率",
+        description=(
+            "Share of resolutions followed by a new ticket of the same customer and category "
+            "within the repeat window."
+        ),
         description_zh="解决后在重复问题窗口内，同一客户又就同一类别提交新工单的占比。",
-        formula_zh="窗口内出现新工单（同一客户、同一类别）的已解决工单"
-        " / 窗口已完全过去的已解决工单",
+        formula=(
+            "resolved tickets followed within the window by a new ticket (same customer, same "
+            "category) / resolved tickets whose window has fully passed"
+        ),
+        formula_zh=(
+            "窗口内出现新工单（同一客户、同一类别）的已解决工单 / 窗口已完全过去的已解决工单"
+        ),
+        perspective="process",
+        direction="lower",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="is_repeat_source",
+        requires=(_t("resolved_at"), _t("customer_id")),
+        shrink="beta",
+        min_sample=20,
+        floor=0.25,
+        target=0.05,
+        stretch=0.02,
+        weight=10,
     ),
     KPI(
-        "reopen_rate",
-        "Reopen rate",
-        "重开率",
-        "Share of tickets reopened after being resolved.",
-        "%",
-        ".1%",
-        False,
-        "reopened tickets / tickets with a reopened flag",
-        "process",
-        "ticket",
-        "rate",
-        "reopened",
-        (_t("reopened"),),
-        20,
-        0.2,
-        0.03,
-        0.01,
-        5,
-        shrink="beta",
+        id="reopen_rate",
+        label_en="Reopen rate",
+        label_zh="重开率",
+        description="Share of tickets reopened after being resolved.",
         description_zh="解决后又被重新打开的工单占比。",
+        formula="reopened tickets / tickets with a reopened flag",
         formula_zh="重开的工单 / 记录了重开标记的工单",
+        perspective="process",
+        direction="lower",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="reopened",
+        requires=(_t("reopened"),),
+        shrink="beta",
+        min_sample=20,
+        floor=0.2,
+        target=0.03,
+        stretch=0.01,
+        weight=5,
     ),
     KPI(
-        "handle_minutes",
-        "Average handle time",
-        "平均处理时长",
-        "Mean agent working minutes per ticket.",
-        "min",
-        ",.0f",
-        False,
-        "mean(handle_minutes)",
-        "process",
-        "ticket",
-        "mean",
-        "handle_minutes",
-        (_t("handle_minutes"),),
-        20,
-        120,
-        40,
-        25,
-        5,
+        id="handle_minutes",
+        label_en="Average handle time",
+        label_zh="平均处理时长",
+        description="Mean agent working minutes per ticket.",
         description_zh="每张工单坐席的平均处理分钟数。",
+        formula="mean(handle_minutes)",
         formula_zh="handle_minutes 的平均值",
+        perspective="process",
+        direction="lower",
+        unit="min",
+        fmt=",.0f",
+        grain="ticket",
+        kind="mean",
+        expr="handle_minutes",
+        requires=(_t("handle_minutes"),),
+        min_sample=20,
+        floor=120,
+        target=40,
+        stretch=25,
+        weight=5,
     ),
     KPI(
-        "complaint_rate",
-        "Complaint rate",
-        "投诉率",
-        "Share of tickets that are complaints.",
-        "%",
-        ".1%",
-        False,
-        "complaint tickets / tickets",
-        "customer",
-        "ticket",
-        "rate",
-        "is_complaint",
-        (_t("is_complaint"),),
-        20,
-        0.2,
-        0.05,
-        0.02,
-        5,
-        shrink="beta",
+        id="complaint_rate",
+        label_en="Complaint rate",
+        label_zh="投诉率",
+        description="Share of tickets that are complaints.",
         description_zh="投诉工单的占比。",
+        formula="complaint tickets / tickets",
         formula_zh="投诉工单 / 工单",
-    ),
-    KPI(
-        "escalation_rate",
-        "Escalation rate",
-        "升级率",
-        "Share of tickets escalated to another tier.",
-        "%",
-        ".1%",
-        False,
-        "escalated tickets / tickets",
-        "process",
-        "ticket",
-        "rate",
-        "escalated",
-        (_t("escalated"),),
-        20,
-        0.25,
-        0.08,
-        0.03,
-        0,
+        perspective="customer",
+        direction="lower",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="is_complaint",
+        requires=(_t("is_complaint"),),
         shrink="beta",
+        min_sample=20,
+        floor=0.2,
+        target=0.05,
+        stretch=0.02,
+        weight=5,
+    ),
+    KPI(
+        id="escalation_rate",
+        label_en="Escalation rate",
+        label_zh="升级率",
+        description="Share of tickets escalated to another tier.",
         description_zh="升级到其他层级处理的工单占比。",
+        formula="escalated tickets / tickets",
         formula_zh="升级的工单 / 工单",
+        perspective="process",
+        direction="lower",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="escalated",
+        requires=(_t("escalated"),),
+        shrink="beta",
+        min_sample=20,
+        floor=0.25,
+        target=0.08,
+        stretch=0.03,
+        weight=0,
     ),
     KPI(
-        "parts_cost",
-        "Parts cost per ticket",
-        "单均配件成本",
-        "Mean spare-parts cost per ticket that records one.",
-        "¥",
-        ",.0f",
-        False,
-        "mean(parts_cost)",
-        "financial",
-        "ticket",
-        "mean",
-        "parts_cost",
-        (_t("parts_cost"),),
-        20,
-        300,
-        80,
-        40,
-        5,
+        id="parts_cost",
+        label_en="Parts cost per ticket",
+        label_zh="单均配件成本",
+        description="Mean spare-parts cost per ticket that records one.",
         description_zh="记录了配件成本的工单的平均配件成本。",
+        formula="mean(parts_cost)",
         formula_zh="parts_cost 的平均值",
+        perspective="financial",
+        direction="lower",
+        unit="¥",
+        fmt=",.0f",
+        grain="ticket",
+        kind="mean",
+        expr="parts_cost",
+        requires=(_t("parts_cost"),),
+        min_sample=20,
+        floor=300,
+        target=80,
+        stretch=40,
+        weight=5,
     ),
     KPI(
-        "workload",
-        "Workload (tickets resolved)",
-        "工单量",
-        "Tickets resolved per agent in the period.",
-        "",
-        ",.0f",
-        True,
-        "count of resolved tickets (per agent; team and department: mean per agent)",
-        "process",
-        "ticket",
-        "count",
-        "CASE WHEN resolved_at IS NOT NULL THEN 1 END",
-        (_t("resolved_at"),),
-        0,
-        50,
-        300,
-        450,
-        5,
+        id="workload",
+        label_en="Workload (tickets resolved)",
+        label_zh="工单量",
+        description="Tickets resolved per agent in the period.",
         description_zh="期间内每位坐席解决的工单数。",
+        formula="count of resolved tickets (per agent; team and department: mean per agent)",
         formula_zh="已解决工单数（按坐席；班组和部门：每位坐席的平均值）",
+        perspective="process",
+        direction="higher",
+        unit="",
+        fmt=",.0f",
+        grain="ticket",
+        kind="count",
+        expr="CASE WHEN resolved_at IS NOT NULL THEN 1 END",
+        requires=(_t("resolved_at"),),
+        min_sample=1,  # its denominator is the agent (was 0: the same agents are judged)
+        floor=50,
+        target=300,
+        stretch=450,
+        weight=5,
     ),
     _survey_dimension("attitude", "Service attitude", "服务态度", "attitude", 0),
     _survey_dimension("quality", "Repair quality", "维修质量", "quality", 0),
     _survey_dimension("speed", "Response speed (survey)", "响应速度", "speed", 0),
     KPI(
-        "nps",
-        "Net promoter score",
-        "净推荐值",
-        "Promoters (9–10) minus detractors (0–6), in points.",
-        "pts",
-        ",.0f",
-        True,
-        "100 × (promoters − detractors) / answers",
-        "customer",
-        "survey",
-        "mean",
-        "CASE WHEN nps >= 9 THEN 100.0 WHEN nps <= 6 THEN -100.0 WHEN nps IS NOT NULL THEN 0.0 END",
-        (_s("nps"),),
-        5,
-        -20,
-        40,
-        70,
-        0,
+        id="nps",
+        label_en="Net promoter score",
+        label_zh="净推荐值",
+        description="Promoters (9–10) minus detractors (0–6), in points.",
         description_zh="推荐者（9–10 分）占比减去贬损者（0–6 分）占比，单位为点。",
+        formula="100 × (promoters − detractors) / answers",
         formula_zh="100 × (推荐者 − 贬损者) / 回答数",
+        perspective="customer",
+        direction="higher",
+        unit="pts",
+        fmt=",.0f",
+        grain="survey",
+        kind="mean",
+        expr=(
+            "CASE WHEN nps >= 9 THEN 100.0 WHEN nps <= 6 THEN -100.0 "
+            "WHEN nps IS NOT NULL THEN 0.0 END"
+        ),
+        requires=(_s("nps"),),
+        min_sample=5,
+        floor=-20,
+        target=40,
+        stretch=70,
+        weight=0,
     ),
     KPI(
-        "training_hours",
-        "Training hours",
-        "培训学时",
-        "Training hours completed in the period.",
-        "h",
-        ",.1f",
-        True,
-        "sum(hours) of courses completed in the period (team: mean per agent)",
-        "learning",
-        "agent",
-        "mean",
-        "training_hours",
-        (("training", "hours"),),
-        0,
-        0,
-        16,
-        32,
-        2.5,
+        id="training_hours",
+        label_en="Training hours",
+        label_zh="培训学时",
+        description="Training hours completed in the period.",
         description_zh="期间内完成的培训学时。",
+        formula="sum(hours) of courses completed in the period (team: mean per agent)",
         formula_zh="期间内完成课程的学时之和（班组：每位坐席的平均值）",
+        perspective="learning",
+        direction="higher",
+        unit="h",
+        fmt=",.1f",
+        grain="agent",
+        kind="mean",
+        expr="training_hours",
+        requires=(("training", "hours"),),
+        min_sample=1,  # one row per agent (was 0: the same agents are judged)
+        floor=0,
+        target=16,
+        stretch=32,
+        weight=2.5,
     ),
     KPI(
-        "teamwork_360",
-        "Teamwork (360)",
-        "团队合作（360）",
-        "Mean teamwork rating from supervisor, peers, subordinates and customers (self excluded).",
-        "/5",
-        ".2f",
-        True,
-        "mean(score) of 360 ratings on teamwork, reviewer_role ≠ self",
-        "learning",
-        "feedback",
-        "mean",
-        "CASE WHEN competency = 'teamwork' AND reviewer_role <> 'self' THEN score END",
-        (("feedback_360", "score"),),
-        3,
-        2.5,
-        4.0,
-        4.7,
-        2.5,
+        id="teamwork_360",
+        label_en="Teamwork (360)",
+        label_zh="团队合作（360）",
+        description=(
+            "Mean teamwork rating from supervisor, peers, subordinates and customers "
+            "(self excluded)."
+        ),
+        description_zh="主管、同事、下属和客户给出的团队合作评分平均值（不含自评）。",
+        formula="mean(score) of 360 ratings on teamwork, reviewer_role ≠ self",
+        formula_zh="360 评估中 teamwork 评分的平均值，reviewer_role ≠ self",
+        perspective="learning",
+        direction="higher",
+        unit="/5",
+        fmt=".2f",
+        grain="feedback",
+        kind="mean",
+        expr="CASE WHEN competency = 'teamwork' AND reviewer_role <> 'self' THEN score END",
+        requires=(("feedback_360", "score"),),
         shrink="mean",
         scale=(1, 5),
-        description_zh="主管、同事、下属和客户给出的团队合作评分平均值（不含自评）。",
-        formula_zh="360 评估中 teamwork 评分的平均值，reviewer_role ≠ self",
+        min_sample=3,
+        floor=2.5,
+        target=4.0,
+        stretch=4.7,
+        weight=2.5,
     ),
 )
+_declaring_registry = False
+check_registry(KPIS)
 
 KPIS_BY_ID = {k.id: k for k in KPIS}
 KPI_IDS = tuple(KPIS_BY_ID)

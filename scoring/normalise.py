@@ -1,7 +1,7 @@
 """Normalising KPIs with mixed directions to a common 0–100 scale.
 
 Source: OECD/JRC, "Handbook on Constructing Composite Indicators" (2008), section 5
-(normalisation), as summarised in `/work/shared/METHODS.md`; target-based scoring follows
+(normalisation), described in docs/METHODS.md, "Normalisation"; target-based scoring follows
 KPI handbooks and bonus plans. 100 is always best: a lower-is-better KPI is mirrored.
 NaN means "not available": it stays NaN and is left out of the group statistics.
 """

@@ -1,8 +1,9 @@
 """Named what-if scenarios (方案): save, list, load, compare, delete, mark the official baseline.
 
-A scenario holds what leadership tuned (weights — or per-segment weights —, grading
-thresholds or quotas, bonus pool and rule), the filters it was made for, its author and
-the time it was saved. Scenarios are kept in one SQLite file, `<state_dir>/scenarios.sqlite`:
+A scenario holds what leadership tuned (a scoring policy, `scoring.policy.Policy`:
+weights — or per-segment weights —, grading thresholds or quotas, bonus pool and rule),
+the filters it was made for, its author and the time it was saved. Scenarios are kept in
+one SQLite file, `<state_dir>/scenarios.sqlite`:
 
 - every change is one transaction (`BEGIN IMMEDIATE`), so a crash never leaves half a
   scenario and two people saving at once both keep their scenario (WAL journal, busy timeout);
@@ -12,94 +13,53 @@ the time it was saved. Scenarios are kept in one SQLite file, `<state_dir>/scena
   fresh store, and `ScenarioStore.notice` says so, naming both files. A scenario is stored
   as one JSON text that starts with `{"_scenario"`, so it can be found in the raw bytes of
   the file even when SQLite cannot open it any more.
+
+Bodies of format 2 hold the policy as `Policy.to_dict()` under "policy"; bodies of format 1
+(written before the policy record) carry the policy's fields next to the name and still load.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from . import export, incentives, sqlite_files
-from . import grading as grading_rules
-from .kpis import kpi
+from . import export, sqlite_files
 from .metrics import Filters
+from .policy import Policy
 from .scope import Visible, shows_rows
 from .settings import setting
-from .whatif import Setup
 
 STORE_FILE = "scenarios.sqlite"
 BUSY_TIMEOUT_S = 30
+FORMAT = 2  # of the stored body; 1: the policy's fields next to the name
 _MARKER = '{"_scenario"'
 _SCHEMA = "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, body TEXT NOT NULL)"
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """A named scoring policy with the filters it was made for, its author and save time."""
+
     name: str
-    weights: dict[str, float]
-    grading: str = "absolute"
-    thresholds: tuple[float, float, float] = grading_rules.DEFAULT_THRESHOLDS
-    quotas: tuple[float, float, float, float] = grading_rules.DEFAULT_QUOTAS
-    pool: float = 100_000.0
-    rule: str = "grade_multiplier"
+    policy: Policy
     filters: Filters = field(default_factory=Filters)
     author: str = ""
     created_at: str = ""  # ISO 8601, UTC; set when saved
-    segment_weights: dict[str, dict[str, float]] | None = None
-
-    def setup(self) -> Setup:
-        return Setup(
-            weights=dict(self.weights),
-            grading=self.grading,
-            thresholds=tuple(self.thresholds),
-            quotas=tuple(self.quotas),
-            pool=self.pool,
-            rule=self.rule,
-            segment_weights=self.segment_weights,
-        )
-
-    @classmethod
-    def of(cls, name: str, setup: Setup, filters: Filters = Filters(), author: str = ""):
-        return cls(
-            name=name,
-            weights=dict(setup.weights),
-            grading=setup.grading,
-            thresholds=tuple(setup.thresholds),
-            quotas=tuple(setup.quotas),
-            pool=float(setup.pool),
-            rule=setup.rule,
-            filters=filters,
-            author=author,
-            segment_weights=setup.segment_weights,
-        )
 
 
 def check(scenario: Scenario) -> None:
-    """Raise ValueError naming what is wrong (name, weights, grading, pool, rule)."""
+    """Raise ValueError when the name is not usable (the policy checked itself when made)."""
     if not scenario.name.strip() or len(scenario.name) > 80:
         raise ValueError("scenario name: 1–80 characters, not only spaces")
-    weight_sets = [scenario.weights, *(scenario.segment_weights or {}).values()]
-    for weights in weight_sets:
-        for kpi_id, weight in weights.items():
-            kpi(kpi_id)
-            if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
-                raise ValueError(f"weight of {kpi_id} must be a finite number ≥ 0, got {weight}")
-    if scenario.grading not in ("absolute", "forced"):
-        raise ValueError(f"unknown grading {scenario.grading!r} (absolute or forced)")
-    if scenario.rule not in incentives.RULES:
-        raise ValueError(f"unknown allocation rule {scenario.rule!r} (known: {incentives.RULES})")
-    if not (math.isfinite(scenario.pool) and scenario.pool >= 0):
-        raise ValueError(f"pool must be a finite amount ≥ 0, got {scenario.pool}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -131,28 +91,35 @@ def _filters_of(data: dict) -> Filters:
 
 
 def to_json(scenario: Scenario, official: bool = False, revision: int = 0) -> str:
-    body = asdict(scenario)
-    body["filters"] = _filters_json(scenario.filters)
-    body["thresholds"] = list(scenario.thresholds)
-    body["quotas"] = list(scenario.quotas)
-    envelope = {"_scenario": 1, "revision": revision, "official": official, "scenario": body}
+    body = {
+        "name": scenario.name,
+        "policy": scenario.policy.to_dict(),
+        "filters": _filters_json(scenario.filters),
+        "author": scenario.author,
+        "created_at": scenario.created_at,
+    }
+    envelope = {"_scenario": FORMAT, "revision": revision, "official": official, "scenario": body}
     return json.dumps(envelope, ensure_ascii=False, allow_nan=False)
 
 
+_SCENARIO_KEYS = ("name", "filters", "author", "created_at")
+
+
 def from_json(text: str) -> tuple[Scenario, bool, int]:
-    """(scenario, official, revision) from a stored body; ValueError when it is not one."""
+    """(scenario, official, revision) from a stored body of either format; ValueError when
+    it is not one."""
     try:
         envelope = json.loads(text)
         body = dict(envelope["scenario"])
-        body["filters"] = _filters_of(body.get("filters") or {})
-        body["thresholds"] = tuple(float(x) for x in body["thresholds"])
-        body["quotas"] = tuple(float(x) for x in body["quotas"])
-        body["weights"] = {k: float(v) for k, v in body["weights"].items()}
-        if body.get("segment_weights") is not None:
-            body["segment_weights"] = {
-                s: {k: float(v) for k, v in w.items()} for s, w in body["segment_weights"].items()
-            }
-        scenario = Scenario(**body)
+        if envelope["_scenario"] == 1:  # the policy's fields were the body's other keys
+            body["policy"] = {k: v for k, v in body.items() if k not in _SCENARIO_KEYS}
+        scenario = Scenario(
+            name=body["name"],
+            policy=Policy.from_dict(body["policy"]),
+            filters=_filters_of(body.get("filters") or {}),
+            author=body.get("author", ""),
+            created_at=body.get("created_at", ""),
+        )
         check(scenario)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a readable scenario ({exc})") from None
@@ -395,21 +362,22 @@ def settings_table(scenario: Scenario, visible: Visible) -> pd.DataFrame:
     """The scenario as setting → value rows (weights in %, one row per KPI). The teams and
     agents of its filters that `visible` does not allow are only counted: a scenario saved
     by someone who sees other teams does not name them."""
+    policy = scenario.policy
     rows = [
         ("name", scenario.name),
         ("author", scenario.author),
         ("created_at", scenario.created_at),
-        ("grading", scenario.grading),
-        ("thresholds", " / ".join(f"{x:g}" for x in scenario.thresholds)),
-        ("quotas", " / ".join(f"{x:.0%}" for x in scenario.quotas)),
-        ("pool", scenario.pool),
-        ("rule", scenario.rule),
+        ("grading", policy.grading),
+        ("thresholds", " / ".join(f"{x:g}" for x in policy.thresholds)),
+        ("quotas", " / ".join(f"{x:.0%}" for x in policy.quotas)),
+        ("pool", policy.pool),
+        ("rule", policy.rule),
     ]
     for name, value in _filters_json(scenario.filters).items():
         if value:
             shown = _shown_names(name, value, visible) if isinstance(value, list) else value
             rows.append((f"filter {name}", shown))
-    weight_sets = scenario.segment_weights or {"": scenario.weights}
+    weight_sets = policy.segment_weights or {"": policy.weights}
     for segment, weights in weight_sets.items():
         total = sum(weights.values()) or 1.0
         for kpi_id, weight in weights.items():

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .kpis import kpi
+from .policy import weight_problems
 from .settings import setting
 
 BUILT_IN_DIR = Path(__file__).parent / "weight_schemes"
@@ -44,13 +44,9 @@ def _checked(data: dict, source: str) -> Scheme:
         scheme = Scheme(**data)
     except TypeError as exc:
         raise ValueError(f"{source}: not a weight scheme ({exc})") from None
-    for kpi_id, weight in scheme.weights.items():
-        try:
-            kpi(kpi_id)
-        except KeyError as exc:
-            raise ValueError(f"{source}: {exc.args[0]}") from None
-        if not (isinstance(weight, int | float) and weight >= 0):
-            raise ValueError(f"{source}: weight of {kpi_id} must be a non-negative number")
+    problems = weight_problems("weights", scheme.weights)
+    if problems:
+        raise ValueError(f"{source}: " + "; ".join(problems))
     return scheme
 
 

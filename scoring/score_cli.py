@@ -15,13 +15,13 @@ from datetime import date
 import pandas as pd
 
 from . import incentives, schemes
-from .cli import UsageError
 from .dataset import open_dataset
-from .kpis import kpi
 from .metrics import Filters, distinct_values
+from .policy import DEFAULT_POLICY, Policy
 from .scope import for_statistics
-from .scorecard import ScoringConfig, build_matrix, score, with_payouts
+from .scorecard import build_matrix, score, with_payouts
 from .settings import setting
+from .usage import UsageError
 
 BASE_COLUMNS = ["agent_id", "name", "team", "tickets", "composite", "grade", "team_rank"]
 
@@ -34,20 +34,15 @@ def parse_date(text: str) -> date:
 
 
 def parse_weights(text: str) -> dict[str, float]:
-    """'csat=3,fcr=1' → {'csat': 3.0, 'fcr': 1.0}; unknown KPIs and bad numbers refused."""
+    """'csat=3,fcr=1' → {'csat': 3.0, 'fcr': 1.0}; a part that is not kpi=number refused
+    (the scoring policy refuses unknown KPIs and negative weights)."""
     weights = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, _, value = part.partition("=")
         try:
-            kpi(name.strip())
-        except KeyError as exc:
-            raise UsageError(exc.args[0]) from None
-        try:
             weights[name.strip()] = float(value)
         except ValueError:
             raise UsageError(f"bad weight '{part}': expected kpi=number") from None
-        if weights[name.strip()] < 0:
-            raise UsageError(f"bad weight '{part}': weights are non-negative")
     return weights
 
 
@@ -91,16 +86,25 @@ def _weights(args: argparse.Namespace) -> dict[str, float]:
     return weights
 
 
+def _policy(args: argparse.Namespace) -> Policy:
+    """The scoring policy of the arguments: the weights, and the pool and rule if given."""
+    pool = DEFAULT_POLICY.pool if args.pool is None else args.pool
+    try:
+        return Policy(weights=_weights(args), pool=pool, rule=args.rule)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 @for_statistics
 def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
     ds = open_dataset(args.dir)
     filters = _filters(args, ds)
     matrix = build_matrix(ds, filters, int(setting("repeat_window_days")))
-    card = score(matrix, ScoringConfig(weights=_weights(args)))
+    card = score(matrix, _policy(args))
     columns = list(BASE_COLUMNS) + ["dept_rank"]
     frame = card.frame
     if args.pool is not None:
-        frame, _ = with_payouts(card, args.pool, args.rule)
+        frame, _ = with_payouts(card)
         columns.append("payout")
     for k in matrix.kpis:
         frame[k.id] = matrix.frame[k.id]

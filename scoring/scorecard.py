@@ -5,8 +5,9 @@ The work splits in two so that live what-if stays fast:
 1. `build_matrix` (SQL, once per filter): each agent's KPI inputs, raw values, shrunk
    values and intervals.
 2. `score` (numpy, per weight change): normalise each KPI to 0–100, weight, composite,
-   ranks, grades. `normalised` is cached per normalisation setting, so a weight change
-   only redoes the weighted average and the grading.
+   ranks, grades, as the scoring policy (`scoring.policy.Policy`) says. `normalised` is
+   cached per normalisation setting, so a weight change only redoes the weighted average
+   and the grading.
 """
 
 from __future__ import annotations
@@ -20,39 +21,13 @@ import pandas as pd
 
 from . import grading, incentives, normalise, shrinkage
 from .dataset import Dataset
-from .kpis import DEFAULT_WEIGHTS, KPI, KPIS_BY_ID, kpi
+from .kpis import KPI, KPIS_BY_ID
 from .metrics import Filters, available_kpis, kpi_table, unavailable_kpis
+from .policy import DEFAULT_POLICY, Policy
+from .query import Query
 from .scope import Visible, for_statistics
 
 AGENT_COLUMNS = ["agent_id", "name", "team"]
-
-
-@dataclass(frozen=True)
-class ScoringConfig:
-    """How scores are made. Weights are any non-negative numbers; they are normalised."""
-
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    method: str = "target"
-    use_shrunk: bool = True
-    targets: dict[str, tuple[float, float, float | None]] = field(default_factory=dict)
-    grading: str = "absolute"  # or "forced"
-    thresholds: tuple[float, float, float] = (90.0, 75.0, 60.0)
-    quotas: tuple[float, float, float, float] = (0.15, 0.35, 0.40, 0.10)
-    min_tickets: int = 20
-    min_coverage: float = 0.5  # share of the weight that must be measurable to be graded
-
-    def __post_init__(self):
-        for kpi_id, weight in self.weights.items():
-            kpi(kpi_id)  # unknown ids fail here with the list of known ones
-            if not weight >= 0:
-                raise ValueError(f"weight of {kpi_id} must be a non-negative number, got {weight}")
-        if self.method not in normalise.METHODS:
-            raise ValueError(f"unknown normalisation {self.method!r} (known: {normalise.METHODS})")
-        if self.grading not in ("absolute", "forced"):
-            raise ValueError(f"unknown grading {self.grading!r} (absolute or forced)")
-
-    def target_of(self, k: KPI) -> tuple[float, float, float | None]:
-        return self.targets.get(k.id, (k.floor, k.target, k.stretch))
 
 
 @dataclass
@@ -83,16 +58,16 @@ class KpiMatrix:
         codes = pd.factorize(self.frame["team"])[0]
         return np.where(codes < 0, np.nan, codes)
 
-    def normalised(self, config: ScoringConfig) -> np.ndarray:
+    def normalised(self, policy: Policy) -> np.ndarray:
         """Agents × KPIs on 0–100 (NaN where not measurable); cached per setting."""
-        key = (config.method, config.use_shrunk, tuple(sorted(config.targets.items())))
+        key = (policy.method, policy.use_shrunk, tuple(sorted(policy.targets.items())))
         if key not in self._normalised:
             columns = []
             for k in self.kpis:
-                floor, target, stretch = config.target_of(k)
+                floor, target, stretch = policy.target_of(k)
                 scores = normalise.normalise(
-                    self.values(k, config.use_shrunk),
-                    config.method,
+                    self.values(k, policy.use_shrunk),
+                    policy.method,
                     k.higher_is_better,
                     floor=floor,
                     target=target,
@@ -111,12 +86,7 @@ def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 3
     """
     kpis = available_kpis(ds)
     table = kpi_table(ds, filters, ("agent_id",), repeat_days)
-    agents = ds.query(
-        "SELECT agent_id, name, team FROM agents "
-        "WHERE (len($teams) = 0 OR list_contains($teams, team)) "
-        "AND (len($agents) = 0 OR list_contains($agents, agent_id)) ORDER BY agent_id",
-        {"teams": list(filters.teams), "agents": list(filters.agents)},
-    )
+    agents = Query(ds, filters).roster().run(ds)
     frame = agents.merge(table, on="agent_id", how="left")
     frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
     if "surveys" in frame:
@@ -138,7 +108,7 @@ class Scorecard:
 
     frame: pd.DataFrame
     matrix: KpiMatrix
-    config: ScoringConfig
+    policy: Policy
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
     left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
@@ -172,7 +142,7 @@ class Scorecard:
         return Scorecard(
             self.frame[keep].reset_index(drop=True),
             matrix,
-            self.config,
+            self.policy,
             self.normalised[keep],
             self.effective_weights[keep],
             self.left_out[keep],
@@ -180,14 +150,14 @@ class Scorecard:
         )
 
 
-def normalised_weights(config: ScoringConfig, kpis: tuple[KPI, ...]) -> np.ndarray:
-    """The configured weights of these KPIs, summing to 1 (zeros if all are zero)."""
-    raw = np.array([config.weights.get(k.id, 0.0) for k in kpis], dtype=float)
+def normalised_weights(policy: Policy, kpis: tuple[KPI, ...]) -> np.ndarray:
+    """The policy's weights of these KPIs, summing to 1 (zeros if all are zero)."""
+    raw = np.array([policy.weights.get(k.id, 0.0) for k in kpis], dtype=float)
     total = raw.sum()
     return raw / total if total > 0 else raw
 
 
-def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scorecard:
+def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     """Composite 0–100, coverage, grades and ranks for every agent of the matrix.
 
     A KPI that cannot be measured for an agent (no data, or below its minimum sample)
@@ -195,14 +165,14 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
     what was left out. Agents below the minimum tickets or weight coverage are "insufficient
     data": no composite-based grade or rank.
     """
-    normalised_scores = matrix.normalised(config)
-    weights = normalised_weights(config, matrix.kpis)
+    normalised_scores = matrix.normalised(policy)
+    weights = normalised_weights(policy, matrix.kpis)
     measurable = ~np.isnan(normalised_scores)
     composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = measurable * weights / coverage[:, None]
     tickets = matrix.frame["tickets"].to_numpy()
-    insufficient = (tickets < config.min_tickets) | (coverage < config.min_coverage)
+    insufficient = (tickets < policy.min_tickets) | (coverage < policy.min_coverage)
     graded_composite = np.where(insufficient, np.nan, composite)
     frame = pd.DataFrame(
         {
@@ -211,13 +181,13 @@ def score(matrix: KpiMatrix, config: ScoringConfig = ScoringConfig()) -> Scoreca
             "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": grades(graded_composite, config),
+            "grade": grades(graded_composite, policy),
             "dept_rank": rank(graded_composite),
             "team_rank": rank(graded_composite, matrix.team_codes),
         }
     )
     left_out = (weights > 0) & ~measurable
-    return Scorecard(frame, matrix, config, normalised_scores, np.nan_to_num(effective), left_out)
+    return Scorecard(frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out)
 
 
 def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -234,11 +204,11 @@ def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
 
 
-def grades(composite: np.ndarray, config: ScoringConfig) -> np.ndarray:
-    """Grades by the configured rule; None where the composite is NaN (not graded)."""
-    if config.grading == "forced":
-        return grading.grade_forced(composite, config.quotas)
-    return grading.grade_absolute(composite, config.thresholds)
+def grades(composite: np.ndarray, policy: Policy) -> np.ndarray:
+    """Grades by the policy's rule; None where the composite is NaN (not graded)."""
+    if policy.grading == "forced":
+        return grading.grade_forced(composite, policy.quotas)
+    return grading.grade_absolute(composite, policy.thresholds)
 
 
 def rank(values: npt.ArrayLike, groups: npt.ArrayLike | None = None) -> pd.Series:
@@ -277,19 +247,31 @@ def _group_codes(groups: npt.ArrayLike) -> np.ndarray:
     return pd.factorize(array)[0].astype(np.intp)
 
 
-def with_payouts(card: Scorecard, pool: float, rule: str = "grade_multiplier", **options):
-    """The scorecard with `payout` and `payout_explanation` from a bonus pool."""
-    frame = card.frame.copy()
-    allocation = incentives.allocate(
-        frame["composite"].where(~frame["insufficient_data"]).to_numpy(float),
+def allocation(
+    frame: pd.DataFrame,
+    policy: Policy,
+    options: incentives.PayoutOptions = incentives.DEFAULT_OPTIONS,
+) -> incentives.Allocation:
+    """The policy's bonus pool shared by its rule over a scored frame (`score(...).frame`
+    columns): agents with insufficient data get nothing."""
+    insufficient = frame["insufficient_data"].to_numpy(bool)
+    return incentives.allocate(
+        np.where(insufficient, np.nan, frame["composite"].to_numpy(float)),
         frame["grade"].to_numpy(object),
-        pool,
-        rule,
-        **options,
+        policy.pool,
+        policy.rule,
+        options,
     )
-    frame["payout"] = allocation.payouts
-    frame["payout_explanation"] = allocation.explanations
-    return frame, allocation
+
+
+@for_statistics
+def with_payouts(
+    card: Scorecard, options: incentives.PayoutOptions = incentives.DEFAULT_OPTIONS
+) -> tuple[pd.DataFrame, incentives.Allocation]:
+    """The scorecard with `payout` and `payout_explanation` from the policy's bonus pool."""
+    shared = allocation(card.frame, card.policy, options)
+    frame = card.frame.assign(payout=shared.payouts, payout_explanation=shared.explanations)
+    return frame, shared
 
 
 @for_statistics
@@ -300,7 +282,7 @@ def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
         raise KeyError(f"unknown agent '{agent_id}'")
     i = card.frame.index.get_loc(rows[0])
     source = card.matrix.frame.iloc[i]
-    weights = normalised_weights(card.config, card.matrix.kpis)
+    weights = normalised_weights(card.policy, card.matrix.kpis)
     records = []
     for j, k in enumerate(card.matrix.kpis):
         records.append(

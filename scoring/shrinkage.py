@@ -1,6 +1,6 @@
 """Empirical-Bayes shrinkage of per-agent KPIs, with intervals.
 
-Rates are shrunk with a beta prior fitted to the agents' rates (beta-binomial, METHODS.md)
+Rates are shrunk with a beta prior fitted to the agents' rates (beta-binomial, docs/METHODS.md)
 and get a credible interval; mean ratings get a Bayesian average whose prior weight is
 estimated from the data and an approximate normal interval. An agent with few cases is
 pulled towards the group, so a lucky 5/5 does not outrank a steady 180/200.

@@ -1,6 +1,6 @@
 """Small-sample statistics, the Kano questionnaire and before/after tests.
 
-Every formula is the one in `/work/shared/METHODS.md`; each function names its source.
+Every method is described in `docs/METHODS.md`; each function names its section and source.
 Inputs are array-likes, outputs numpy arrays (a numpy float for scalar input). NaN means
 "not available" and propagates; it never becomes 0.
 """
@@ -58,7 +58,7 @@ def wilson_interval(
     """Wilson score interval for a proportion, without continuity correction.
 
     Source: Wilson (1927), "Probable inference, the law of succession, and statistical
-    inference", JASA 22:209–212 (METHODS.md, "Small samples"). With p = x/n:
+    inference", JASA 22:209–212 (docs/METHODS.md, "Wilson score interval"). With p = x/n:
 
         centre = (p + z²/2n) / (1 + z²/n)
         half   = z / (1 + z²/n) · √(p(1 − p)/n + z²/4n²)
@@ -81,7 +81,7 @@ def wilson_interval(
 def fit_beta_prior(successes: npt.ArrayLike, trials: npt.ArrayLike) -> tuple[float, float]:
     """Fit a Beta(α, β) prior to a group of rates by the method of moments.
 
-    Empirical-Bayes beta-binomial shrinkage (METHODS.md; cf. Robinson, "Introduction to
+    Empirical-Bayes beta-binomial shrinkage (docs/METHODS.md; cf. Robinson, "Introduction to
     Empirical Bayes", 2017, which fits the same prior). The estimator is a beta-binomial
     moment estimator with binomial weights n_i, of the kind introduced by Kleinman (1973,
     "Proportions with extraneous variance", JASA 68:46–54); unlike moments of the raw rates
@@ -131,7 +131,7 @@ def shrink_rate(
 ) -> FloatOrArray:
     """Posterior mean (x + α)/(n + α + β) of a rate under a Beta(α, β) prior.
 
-    Empirical-Bayes beta-binomial shrinkage (METHODS.md, "Small samples"; Robinson 2017).
+    Empirical-Bayes beta-binomial shrinkage (docs/METHODS.md, "Small samples"; Robinson 2017).
     A unit with 0 trials gets the prior mean α/(α + β); NaN propagates.
     """
     _check_prior(alpha, beta)
@@ -148,7 +148,7 @@ def beta_credible_interval(
 ) -> tuple[FloatOrArray, FloatOrArray]:
     """Equal-tailed credible interval of the posterior Beta(x + α, n − x + β).
 
-    The conjugate posterior of the beta-binomial model (METHODS.md, "Small samples"),
+    The conjugate posterior of the beta-binomial model (docs/METHODS.md, "Credible intervals"),
     evaluated with scipy.stats.beta.ppf at (1 − level)/2 and (1 + level)/2.
     """
     _check_prior(alpha, beta)
@@ -168,7 +168,7 @@ def bayesian_average(
 ) -> FloatOrArray:
     """Bayesian average of a mean rating: (C·m + Σr)/(m + n).
 
-    METHODS.md, "Small samples": C the group mean (prior_mean), m the prior weight in
+    docs/METHODS.md, "Small samples": C the group mean (prior_mean), m the prior weight in
     ratings, Σr the unit's rating total and n its number of ratings. With n = 0 the result
     is C; with m = n = 0 it is NaN.
     """
@@ -191,7 +191,7 @@ def bayesian_average_interval(
 ) -> tuple[FloatOrArray, FloatOrArray]:
     """Approximate interval around the Bayesian average: mean ± z·s/√(n + m).
 
-    This is the normal–normal conjugate model behind the Bayesian average (METHODS.md):
+    This is the normal–normal conjugate model behind the Bayesian average (docs/METHODS.md):
     ratings ~ N(θ, σ²) and the prior θ ~ N(C, σ²/m), i.e. the prior is worth m ratings, so
     θ | data ~ N((C·m + Σr)/(m + n), σ²/(m + n)). σ is estimated by s, the pooled
     within-unit standard deviation of all units passed in the call (for one unit, its own
@@ -235,9 +235,9 @@ KANO_LABELS = {
     "R": {"en": "Reverse", "zh": "反向"},
     "Q": {"en": "Questionable", "zh": "可疑"},
 }
-# Rows: functional answer 1..5; columns: dysfunctional answer 1..5 (METHODS.md table).
+# Rows: functional answer 1..5, columns: dysfunctional (docs/METHODS.md, "Kano questionnaire").
 _KANO_TABLE = ("QAAAO", "RIIIM", "RIIIM", "RIIIM", "RRRRQ")
-# Tie-break among categories within 5 points: M > O > A > I (METHODS.md); R and Q last.
+# Tie-break within 5 points: M > O > A > I, then R and Q (docs/METHODS.md, "Kano questionnaire").
 KANO_TIE_BREAK = ("M", "O", "A", "I", "R", "Q")
 KANO_TIE_POINTS = 5
 FONG_Z = 1.65
@@ -272,8 +272,8 @@ def _kano_answer(answer: float) -> int:
 def kano_category(functional: int, dysfunctional: int) -> str:
     """Category (A, O, M, I, R or Q) of one functional/dysfunctional answer pair.
 
-    The Kano evaluation table (Kano et al. 1984; Berger et al. 1993; METHODS.md), answers
-    1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike.
+    The Kano evaluation table (docs/METHODS.md, "Kano questionnaire"; Kano et al. 1984;
+    Berger et al. 1993), answers 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike.
     """
     return _KANO_TABLE[_kano_answer(functional) - 1][_kano_answer(dysfunctional) - 1]
 
@@ -283,7 +283,7 @@ def kano_summary(
 ) -> KanoResult:
     """Classify a service factor from all its answer pairs.
 
-    Sources (METHODS.md): Berger et al. (1993) for the most-frequent category and the
+    Sources (docs/METHODS.md): Berger et al. (1993) for the most-frequent category and the
     tie-break M > O > A > I when the top categories are within 5 percentage points
     (inclusive; R and Q rank after I); Matzler et al. (1996) for category strength and total
     strength; Fong's test: not significant when |a − b| < 1.65·√((a + b)(2n − a − b)/(2n)),
@@ -358,7 +358,7 @@ def _observed(values: npt.ArrayLike) -> FloatArray:
 def welch_t_test(a: npt.ArrayLike, b: npt.ArrayLike) -> ComparisonResult:
     """Welch's unequal-variance t-test of mean(a) = mean(b), two-sided.
 
-    METHODS.md, "Before/after evaluation": scipy.stats.ttest_ind(a, b, equal_var=False).
+    docs/METHODS.md, "Before/after evaluation": scipy.stats.ttest_ind(a, b, equal_var=False).
     effect = mean(a) − mean(b), the same sign as the statistic. Missing values are dropped;
     with fewer than 2 values in a group statistic and p-value are NaN.
     """
@@ -374,7 +374,7 @@ def welch_t_test(a: npt.ArrayLike, b: npt.ArrayLike) -> ComparisonResult:
 def two_proportion_z_test(x1: float, n1: float, x2: float, n2: float) -> ComparisonResult:
     """Two-proportion z-test with the pooled standard error, two-sided.
 
-    METHODS.md, "Before/after evaluation". p = (x1 + x2)/(n1 + n2),
+    docs/METHODS.md, "Before/after evaluation". p = (x1 + x2)/(n1 + n2),
     SE = √(p(1 − p)(1/n1 + 1/n2)), z = (x1/n1 − x2/n2)/SE, p-value = 2·(1 − Φ(|z|)).
     effect = x1/n1 − x2/n2. When the pooled rate is 0 or 1 the groups are identical:
     z = 0, p = 1. An empty group gives NaN.
@@ -394,7 +394,7 @@ def two_proportion_z_test(x1: float, n1: float, x2: float, n2: float) -> Compari
 def mann_whitney_u(a: npt.ArrayLike, b: npt.ArrayLike) -> ComparisonResult:
     """Mann–Whitney U test, two-sided, for skewed data such as response times.
 
-    METHODS.md, "Before/after evaluation": scipy.stats.mannwhitneyu(a, b). The statistic is
+    docs/METHODS.md, "Before/after evaluation": scipy.stats.mannwhitneyu(a, b). The statistic is
     U of a (pairs with a > b, ties counted ½); effect = U/(n_a·n_b), the probability that a
     value of a exceeds one of b (ties ½): 0.5 means no shift. Missing values are dropped;
     an empty group gives NaN.
@@ -413,7 +413,7 @@ def difference_in_differences(
 ) -> float:
     """Difference-in-differences: (T_after − T_before) − (C_after − C_before).
 
-    METHODS.md, "Before/after evaluation": T the treated team's and C the untouched control
+    docs/METHODS.md, "Before/after evaluation": T the treated team's and C the untouched control
     team's value (mean or rate) before and after the change. NaN propagates.
     """
     return float((t_after - t_before) - (c_after - c_before))

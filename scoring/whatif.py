@@ -4,9 +4,10 @@ Everything here works on KPI matrices that are already built (`scorecard.build_m
 by the dashboard), so a weight change never re-reads tickets:
 
 - `rebalance`: weights as percentages that always add up to 100, with locked weights;
-- `evaluate`: composite, grade, ranks and payout of every agent under a `Setup` (weights,
-  grading, bonus pool and rule), optionally segment-aware (`segment_mix`);
-- `compare`: a new setup against a baseline — rank movement, grade-transition matrix with
+- `evaluate`: composite, grade, ranks and payout of every agent under a scoring policy
+  (`scoring.policy.Policy`: weights, grading, bonus pool and rule), optionally
+  segment-aware (`segment_mix`);
+- `compare`: a new policy against a baseline — rank movement, grade-transition matrix with
   the agents in each cell, bonus-boundary crossings, team ranking change, Kendall's tau;
 - `monte_carlo`: how robust each agent's grade and rank are to small changes of the weights
   (Dirichlet draws around the chosen weights).
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -30,12 +31,12 @@ from scipy import stats
 from . import grading as grading_rules
 from . import incentives, scorecard
 from .kpis import KPI, PERSPECTIVES
+from .policy import SEGMENTS, Policy
 from .scope import Visible, for_statistics, shows_rows
 
 TOTAL = 100.0  # weights are shown as percentages that add up to this
 _UNITS = 10  # percentages are kept to one decimal: exact sums in integer tenths
 GRADE_STATES = (*grading_rules.GRADES, "insufficient_data")
-SEGMENTS = ("enterprise", "individual")
 CROSSINGS = ("", "up", "down")  # no bonus boundary crossed, crossed upwards, downwards
 DEFAULT_CONCENTRATION = 100.0
 COIN_TOSS = 0.8
@@ -114,37 +115,12 @@ def by_perspective(kpis: Iterable[KPI]) -> dict[str, list[KPI]]:
 
 
 # ---------------------------------------------------------------------------------------
-# One setup → per-agent results
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What leadership tunes: weights, grading and the bonus pool.
-
-    `segment_weights` ({"enterprise": {...}, "individual": {...}}) switches on segment-aware
-    scoring (see `segment_mix`); `weights` are then unused.
-    """
-
-    weights: dict[str, float]
-    grading: str = "absolute"
-    thresholds: tuple[float, float, float] = grading_rules.DEFAULT_THRESHOLDS
-    quotas: tuple[float, float, float, float] = grading_rules.DEFAULT_QUOTAS
-    pool: float = 100_000.0
-    rule: str = "grade_multiplier"
-    segment_weights: dict[str, dict[str, float]] | None = None
-
-    def config(self, weights: Mapping[str, float] | None = None) -> scorecard.ScoringConfig:
-        return scorecard.ScoringConfig(
-            weights=dict(self.weights if weights is None else weights),
-            grading=self.grading,
-            thresholds=tuple(self.thresholds),
-            quotas=tuple(self.quotas),
-        )
+# One policy → per-agent results
 
 
 @dataclass(frozen=True)
 class Matrices:
-    """The cached KPI matrices a setup is scored on: all tickets, and per segment (optional)."""
+    """The cached KPI matrices a policy is scored on: all tickets, and per segment (optional)."""
 
     all: scorecard.KpiMatrix
     segments: dict[str, scorecard.KpiMatrix] = field(default_factory=dict)
@@ -165,51 +141,45 @@ RESULT_COLUMNS = [
 
 
 @for_statistics
-def evaluate(matrices: Matrices, setup: Setup, explain: bool = True) -> pd.DataFrame:
-    """Per agent: composite, coverage, grade, ranks and payout under the setup.
+def evaluate(matrices: Matrices, policy: Policy, explain: bool = True) -> pd.DataFrame:
+    """Per agent: composite, coverage, grade, ranks and payout under the policy.
 
-    Plain weights: exactly `scorecard.score` plus `incentives.allocate`. Segment weights:
+    Plain weights: exactly `scorecard.score` plus `scorecard.allocation`. Segment weights:
     `segment_mix`, then the same grading, ranking and allocation. `explain=False` leaves
     out the `payout_explanation` column (one sentence per agent, costly to write) for
     callers that do not show it.
     """
-    if setup.segment_weights:
-        frame = segment_mix(matrices, setup)
+    if policy.segment_weights:
+        frame = segment_mix(matrices, policy)
     else:
-        frame = scorecard.score(matrices.all, setup.config()).frame
-    return with_payouts(frame, setup, explain)
+        frame = scorecard.score(matrices.all, policy).frame
+    return with_payouts(frame, policy, explain)
 
 
 @shows_rows
 def visible_results(
-    matrices: Matrices, setup: Setup, visible: Visible, explain: bool = True
+    matrices: Matrices, policy: Policy, visible: Visible, explain: bool = True
 ) -> pd.DataFrame:
     """`evaluate` over the department, only the agents `visible` may see: each with their
     department ranks, grade and share of the one pool (what a scenario export holds)."""
-    return visible.keep(evaluate(matrices, setup, explain))
+    return visible.keep(evaluate(matrices, policy, explain))
 
 
 @for_statistics
-def with_payouts(frame: pd.DataFrame, setup: Setup, explain: bool = True) -> pd.DataFrame:
+def with_payouts(frame: pd.DataFrame, policy: Policy, explain: bool = True) -> pd.DataFrame:
     """The frame plus `payout` and its explanation (insufficient data → no payout)."""
-    insufficient = frame["insufficient_data"].to_numpy(bool)
-    allocation = incentives.allocate(
-        np.where(insufficient, np.nan, frame["composite"].to_numpy(float)),
-        frame["grade"].to_numpy(object),
-        setup.pool,
-        setup.rule,
-    )
+    allocation = scorecard.allocation(frame, policy)
     if not explain:
         return frame.assign(payout=allocation.payouts)
     return frame.assign(payout=allocation.payouts, payout_explanation=allocation.explanations)
 
 
 @for_statistics
-def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
+def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
     """Segment-aware composite: each segment's tickets scored with that segment's weights.
 
     Method. Enterprise customers (企业客户) value contract and SLA terms, individual consumers
-    (个体消费者) the service experience (DOMAIN.md, "Weights and segments"), so each agent is
+    (个体消费者) the service experience (docs/METHODS.md, "Segment weights"), so each agent is
     scored twice: on the KPI matrix of their enterprise tickets (built with
     `Filters(segments=("enterprise",))`, shrinkage priors fitted within that segment) using
     the enterprise weights, and on the matrix of their individual tickets using the
@@ -224,11 +194,11 @@ def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
     both segments add up to fewer than `min_tickets` or the mixed coverage is below
     `min_coverage`; grades and ranks are then made exactly as in `scorecard.score`.
     """
-    config = setup.config()
     parts = []
     for segment in SEGMENTS:
-        matrix = matrices.segments[segment]
-        card = scorecard.score(matrix, setup.config(setup.segment_weights.get(segment, {})))
+        weights = policy.segment_weights.get(segment, {})
+        segment_policy = replace(policy, weights=weights, segment_weights=None)
+        card = scorecard.score(matrices.segments[segment], segment_policy)
         parts.append(card.frame.set_index("agent_id"))
     agents = matrices.all.frame[scorecard.AGENT_COLUMNS].set_index("agent_id")
     tickets = np.column_stack(
@@ -244,9 +214,9 @@ def segment_mix(matrices: Matrices, setup: Setup) -> pd.DataFrame:
     has_score = share.sum(axis=1) > 0
     mixed = np.where(has_score, mixed, np.nan)
     total_tickets = tickets.sum(axis=1).astype("int64")
-    insufficient = (total_tickets < config.min_tickets) | (mixed_coverage < config.min_coverage)
+    insufficient = (total_tickets < policy.min_tickets) | (mixed_coverage < policy.min_coverage)
     return ranked_frame(
-        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, config
+        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, policy
     )
 
 
@@ -257,7 +227,7 @@ def ranked_frame(
     composite: np.ndarray,
     coverage: np.ndarray,
     insufficient: np.ndarray,
-    config: scorecard.ScoringConfig,
+    policy: Policy,
 ) -> pd.DataFrame:
     """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
     graded = np.where(insufficient, np.nan, composite)
@@ -268,7 +238,7 @@ def ranked_frame(
             "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": scorecard.grades(graded, config),
+            "grade": scorecard.grades(graded, policy),
             "dept_rank": scorecard.rank(graded),
             "team_rank": scorecard.rank(graded, agents["team"].to_numpy()),
         }
@@ -280,7 +250,7 @@ def ranked_frame(
 
 
 class Comparison(NamedTuple):
-    """A new setup against the baseline (a tuple, so that `shows_rows` checks its frames).
+    """A new policy against the baseline (a tuple, so that `shows_rows` checks its frames).
 
     agents: one row per agent with base_/new_ composite, grade (categorical, GRADE_STATES),
     rank, payout, the rank movement (positive = moved up), payout change and `crossed`
@@ -348,18 +318,18 @@ def grade_codes(frame: pd.DataFrame) -> np.ndarray:
     return np.where(frame["insufficient_data"].to_numpy(bool), _INSUFFICIENT, codes)
 
 
-def bonus_tier(frame: pd.DataFrame, setup: Setup, codes: np.ndarray) -> np.ndarray:
-    """Which side of the bonus boundaries each agent is on, comparable between setups.
+def bonus_tier(frame: pd.DataFrame, policy: Policy, codes: np.ndarray) -> np.ndarray:
+    """Which side of the bonus boundaries each agent is on, comparable between policies.
 
     grade_multiplier: the multiplier of the agent's grade (a change of grade between grades
     with the same multiplier crosses nothing); threshold_linear: whether the score reaches
     the threshold (incentives.DEFAULT_THRESHOLD); proportional: whether the agent is
     paid at all. No payout for insufficient data: tier −1. `codes`: `grade_codes(frame)`.
     """
-    if setup.rule == "grade_multiplier":
+    if policy.rule == "grade_multiplier":
         multipliers = incentives.DEFAULT_GRADE_MULTIPLIERS
         tier = np.array([multipliers.get(s, math.nan) for s in GRADE_STATES], dtype=float)[codes]
-    elif setup.rule == "threshold_linear":
+    elif policy.rule == "threshold_linear":
         tier = (frame["composite"].to_numpy(float) >= incentives.DEFAULT_THRESHOLD).astype(float)
     else:
         tier = np.ones(len(frame))
@@ -368,7 +338,7 @@ def bonus_tier(frame: pd.DataFrame, setup: Setup, codes: np.ndarray) -> np.ndarr
 
 @for_statistics
 def compare(
-    baseline: pd.DataFrame, new: pd.DataFrame, base_setup: Setup, new_setup: Setup
+    baseline: pd.DataFrame, new: pd.DataFrame, base_policy: Policy, new_policy: Policy
 ) -> Comparison:
     """Rank movement, grade transitions, bonus-boundary crossings, teams and Kendall's tau.
 
@@ -378,8 +348,8 @@ def compare(
     if not base_ids.equals(new_ids) and list(base_ids) != list(new_ids):  # fast check first
         raise ValueError("the two results must list the same agents in the same order")
     base_code, new_code = grade_codes(baseline), grade_codes(new)
-    base_tier = bonus_tier(baseline, base_setup, base_code)
-    new_tier = bonus_tier(new, new_setup, new_code)
+    base_tier = bonus_tier(baseline, base_policy, base_code)
+    new_tier = bonus_tier(new, new_policy, new_code)
     crossed = pd.Categorical.from_codes(
         np.where(new_tier > base_tier, 1, np.where(new_tier < base_tier, 2, 0)), dtype=_CROSSINGS
     )
@@ -536,7 +506,7 @@ def dirichlet_weights(
 @for_statistics
 def monte_carlo(
     matrix: scorecard.KpiMatrix,
-    setup: Setup,
+    policy: Policy,
     draws: int = 1000,
     concentration: float = DEFAULT_CONCENTRATION,
     seed: int = 0,
@@ -545,19 +515,18 @@ def monte_carlo(
     """Perturb the weights (Dirichlet around them) and re-grade and re-rank every agent.
 
     Vectorised in numpy over the cached normalised matrix (`KpiMatrix.normalised`); grading
-    follows the setup (absolute bands vectorised; forced distribution per draw with
+    follows the policy (absolute bands vectorised; forced distribution per draw with
     `grading_rules.grade_forced`). Plain weights only (segment weights: use the segment matrices).
     """
-    config = setup.config()
-    normalised = matrix.normalised(config)
-    centre = scorecard.normalised_weights(config, matrix.kpis)
+    normalised = matrix.normalised(policy)
+    centre = scorecard.normalised_weights(policy, matrix.kpis)
     rng = np.random.default_rng(seed)
     weights = dirichlet_weights(centre, draws, concentration, rng)
     composite, coverage = scorecard.composites(normalised, weights)
     tickets = matrix.frame["tickets"].to_numpy()
-    insufficient = (tickets[None, :] < config.min_tickets) | (coverage < config.min_coverage)
+    insufficient = (tickets[None, :] < policy.min_tickets) | (coverage < policy.min_coverage)
     graded = np.where(insufficient, np.nan, composite)
-    states = _grade_codes(graded, config)  # draws × agents, index into GRADE_STATES
+    states = _grade_codes(graded, policy)  # draws × agents, index into GRADE_STATES
     probabilities = np.stack([(states == i).mean(axis=0) for i in range(len(GRADE_STATES))], axis=1)
     ranks = _ranks(graded)
     low, high = _rank_interval(ranks)
@@ -581,10 +550,10 @@ def monte_carlo(
     return Robustness(frame, draws, concentration)
 
 
-def _grade_codes(graded: np.ndarray, config: scorecard.ScoringConfig) -> np.ndarray:
+def _grade_codes(graded: np.ndarray, policy: Policy) -> np.ndarray:
     missing = len(GRADE_STATES) - 1
-    if config.grading == "absolute":
-        bands = np.asarray(config.thresholds, float)
+    if policy.grading == "absolute":
+        bands = np.asarray(policy.thresholds, float)
         reached = np.zeros(graded.shape, dtype=np.intp)  # how many bands the score reaches
         for band in bands:
             reached += graded >= band
@@ -593,7 +562,7 @@ def _grade_codes(graded: np.ndarray, config: scorecard.ScoringConfig) -> np.ndar
         index = {g: i for i, g in enumerate(grading_rules.GRADES)}
         codes = np.array(
             [
-                [index.get(g, missing) for g in grading_rules.grade_forced(row, config.quotas)]
+                [index.get(g, missing) for g in grading_rules.grade_forced(row, policy.quotas)]
                 for row in graded
             ]
         )

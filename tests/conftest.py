@@ -20,8 +20,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import settings
 
 from scoring.generate import generate
+
+# Property tests are judged on what they find, not on their speed: on a busy 2-core machine
+# one example can take longer than Hypothesis' default 200 ms deadline (a flaky failure).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATASET = ROOT / "data" / "sample"

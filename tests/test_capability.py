@@ -1,4 +1,4 @@
-"""Unit tests of scoring/capability.py.
+"""Unit tests of scoring/capability/ (the package).
 
 Planted facts come from the generator's manifest (truth.json); hand-made datasets have
 expected values worked out by hand in the comments.

@@ -1,4 +1,4 @@
-"""The two scopes of the capability results (scoring/capability.py): statistics over the
+"""The two scopes of the capability results (scoring/capability/): statistics over the
 population, display rows only of the visible scope.
 
 Each display function is called with one team visible and must return rows of that team

@@ -18,8 +18,9 @@ from scoring.dataset import open_dataset
 from scoring.generate import generate
 from scoring.kpis import KPIS_BY_ID
 from scoring.metrics import Filters
+from scoring.policy import Policy
 from scoring.scope import EVERYTHING, Visible
-from scoring.scorecard import KpiMatrix, ScoringConfig, score
+from scoring.scorecard import KpiMatrix, score
 from tests.builders import agent, survey, ticket, write_dataset
 
 CSAT, HANDLE = KPIS_BY_ID["csat"], KPIS_BY_ID["handle_minutes"]
@@ -44,10 +45,8 @@ def hand_card(method: str = "target") -> object:
         }
     )
     matrix = KpiMatrix(frame, (CSAT, HANDLE), {})
-    config = ScoringConfig(
-        weights={"csat": 3, "handle_minutes": 1}, use_shrunk=False, method=method
-    )
-    return score(matrix, config)
+    policy = Policy(weights={"csat": 3, "handle_minutes": 1}, use_shrunk=False, method=method)
+    return score(matrix, policy)
 
 
 def test_points_to_target_and_to_peers_for_an_agent_by_hand():

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.grading import GRADES
-from scoring.incentives import RULES, allocate
+from scoring.incentives import RULES, PayoutOptions, allocate
 
 E, G, S, U = GRADES
 
@@ -25,7 +25,9 @@ def _within_pool(payouts: np.ndarray, pool: float) -> bool:
 
 def test_grade_multiplier_fits_the_pool_without_scaling():
     # base 1,000 × company 1.0 × 1.5 / 1.2 / 1.0 / 0.0 = 1,500 + 1,200 + 1,000 + 0 = 3,700
-    result = allocate([95, 80, 65, 40], [E, G, S, U], 10_000, "grade_multiplier", base=1000)
+    result = allocate(
+        [95, 80, 65, 40], [E, G, S, U], 10_000, "grade_multiplier", PayoutOptions(base=1000)
+    )
     assert result.payouts.tolist() == [1500, 1200, 1000, 0]
     assert result.total == 3700
     assert result.scale == 1.0
@@ -35,7 +37,9 @@ def test_grade_multiplier_fits_the_pool_without_scaling():
 
 def test_grade_multiplier_applies_the_company_multiplier():
     # 1,000 × 1.10 × 1.20 = 1,320
-    result = allocate([80], [G], 10_000, "grade_multiplier", base=1000, company_multiplier=1.1)
+    result = allocate(
+        [80], [G], 10_000, "grade_multiplier", PayoutOptions(base=1000, company_multiplier=1.1)
+    )
     assert result.payouts.tolist() == [1320]
     assert result.explanations[0] == "base 1,000 × company 1.10 × grade Good 1.20 = 1,320"
 
@@ -45,7 +49,11 @@ def test_grade_multiplier_scales_down_to_the_pool_and_rounds_down_to_cents():
     # scale = 3,600/4,440 = 0.810811: 1,459.459 → 1,459.45; 1,167.567 → 1,167.56;
     # 972.973 → 972.97; total 3,599.98; the agent without data gets 0
     result = allocate(
-        [95, 80, 70, np.nan], [E, G, S, None], 3600, "grade_multiplier", company_multiplier=1.0
+        [95, 80, 70, np.nan],
+        [E, G, S, None],
+        3600,
+        "grade_multiplier",
+        PayoutOptions(company_multiplier=1.0),
     )
     assert result.scale == pytest.approx(3600 / 4440)
     assert result.payouts.tolist() == [1459.45, 1167.56, 972.97, 0]
@@ -59,7 +67,9 @@ def test_grade_multiplier_scales_down_to_the_pool_and_rounds_down_to_cents():
 
 
 def test_grade_multiplier_custom_multipliers_and_unknown_grade():
-    result = allocate([90, 70], [E, G], 1000, "grade_multiplier", grade_multipliers={E: 2, G: 0.5})
+    result = allocate(
+        [90, 70], [E, G], 1000, "grade_multiplier", PayoutOptions(grade_multipliers={E: 2, G: 0.5})
+    )
     # base 500: 500 × 2 = 1,000 and 500 × 0.5 = 250 → 1,250 > 1,000, scale 0.8 → 800, 200
     assert result.payouts.tolist() == [800, 200]
     with pytest.raises(ValueError, match="no multiplier"):
@@ -73,7 +83,11 @@ def test_threshold_linear_worked_example():
     # base 1,000, 50% at 60 rising to 150% at 100: 50 → 0; 60 → 500; 80 → 50% + 100%·20/40
     # = 100% → 1,000; 100 → 1,500; 110 counts as 100 → 1,500
     result = allocate(
-        [50, 60, 80, 100, 110], [U, S, G, E, E], 10_000, "threshold_linear", base=1000
+        [50, 60, 80, 100, 110],
+        [U, S, G, E, E],
+        10_000,
+        "threshold_linear",
+        PayoutOptions(base=1000),
     )
     assert result.payouts.tolist() == [0, 500, 1000, 1500, 1500]
     assert result.explanations[0] == "score 50.0 is below the threshold 60 → 0"
@@ -89,11 +103,7 @@ def test_threshold_linear_custom_band():
         [G],
         1000,
         "threshold_linear",
-        base=300,
-        threshold=70,
-        max_score=90,
-        min_pct=0,
-        max_pct=2,
+        PayoutOptions(base=300, threshold=70, max_score=90, min_pct=0, max_pct=2),
     )
     assert result.payouts.tolist() == [300]
 
@@ -160,7 +170,7 @@ def test_missing_grades_may_come_from_pandas():
 )
 def test_invalid_inputs_raise(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        allocate(*args, **kwargs)
+        allocate(*args, PayoutOptions(**kwargs))
 
 
 def test_no_eligible_agent_leaves_the_pool_unallocated():
@@ -184,7 +194,7 @@ pools = st.one_of(st.floats(0, 1e7), st.integers(0, 10_000).map(lambda c: c / 10
 def test_payouts_never_exceed_the_pool_and_are_never_negative(agents_, pool, rule, base):
     scores = [s for s, _ in agents_]
     grades = [g for _, g in agents_]
-    result = allocate(scores, grades, pool, rule, base=base)
+    result = allocate(scores, grades, pool, rule, PayoutOptions(base=base))
     payouts = result.payouts
     assert _within_pool(payouts, pool)
     assert (payouts >= 0).all()

@@ -8,22 +8,41 @@ time. Every expected value is derived in a comment from the rows, never from the
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
+from dataclasses import fields, replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from scoring import kpis as kpis_module
 from scoring.dataset import open_dataset
-from scoring.kpis import KPI_IDS, KPIS, KPIS_BY_ID
+from scoring.kpis import (
+    GRAINS,
+    KINDS,
+    KPI,
+    KPI_IDS,
+    KPIS,
+    KPIS_BY_ID,
+    PERSPECTIVES,
+    KPIDeclarationError,
+    check_registry,
+    kpi,
+    registry_problems,
+)
 from scoring.metrics import (
+    GRAIN_DIMENSIONS,
     Filters,
     available_kpis,
     kpi_table,
     stage_durations,
     unavailable_kpis,
 )
-from scoring.scorecard import ScoringConfig, build_matrix, score
+from scoring.policy import Policy
+from scoring.scorecard import build_matrix, score
 from tests.builders import agent, survey, ticket, write_dataset
 
 DAY = 1440  # minutes
@@ -571,7 +590,7 @@ def test_agent_without_tickets_in_the_matrix_is_not_graded(main_ds):
     for kpi_id in ("resolution_rate", "csat", "first_response_median", "workload"):
         assert pd.isna(z9[kpi_id]), kpi_id
     # min_tickets 1 and no coverage floor: everyone with a ticket is graded, Z9 is not
-    card = score(matrix, ScoringConfig(min_tickets=1, min_coverage=0.0))
+    card = score(matrix, Policy(min_tickets=1, min_coverage=0.0))
     row = _row(card.frame, "agent_id", "Z9")
     assert bool(row["insufficient_data"])
     assert pd.isna(row["grade"])
@@ -616,14 +635,144 @@ def test_full_dataset_has_every_kpi(main_ds):
     assert unavailable_kpis(main_ds) == {}
 
 
+# ---------------------------------------------------------------------------------------
+# Declarations: keyword-only, typed, checked when made and at import.
+
+
 def test_kpi_declarations_are_consistent():
+    assert registry_problems(KPIS) == []
+    check_registry(KPIS)
+    assert len(KPI_IDS) == len(KPIS)
     for k in KPIS:
         assert KPIS_BY_ID[k.id] is k
-        assert k.kind in ("rate", "mean", "quantile", "count")
+        assert k.problems() == [], k.id
+        assert k.kind in KINDS and k.grain in GRAINS and k.perspective in PERSPECTIVES
+        assert k.higher_is_better == (k.direction == "higher"), k.id
         if k.kind == "quantile":
             assert 0 < k.quantile < 1
         lo, hi = (k.floor, k.target) if k.higher_is_better else (k.target, k.floor)
         assert lo < hi, k.id
+        assert k.min_sample >= 1 and k.weight >= 0, k.id
+
+
+def test_the_grains_are_the_ones_metrics_computes():
+    assert set(GRAIN_DIMENSIONS) == set(GRAINS)
+
+
+def _declaration_error(base: str, **changes) -> KPIDeclarationError:
+    with pytest.raises(KPIDeclarationError) as caught:
+        replace(kpi(base), **changes)
+    return caught.value
+
+
+def test_swapped_floor_and_target_are_refused():
+    # csat: floor 3.5 < target 4.5 < stretch 4.9; swapped, the floor lies above the target
+    error = _declaration_error("csat", floor=4.5, target=3.5)
+    way = "(higher is better: floor < target < stretch)"
+    assert error.problems == (f"csat.floor: 4.5 must be below the target 3.5 {way}",)
+    assert "csat.floor" in str(error)
+
+
+def test_an_unknown_kind_is_refused():
+    error = _declaration_error("csat", kind="median")
+    assert error.problems == (
+        "csat.kind: 'median' is not one of 'rate', 'mean', 'quantile', 'count'",
+    )
+
+
+def test_a_lower_is_better_kpi_with_ascending_targets_is_refused():
+    # handle time: 120 > 40 > 25 minutes; ascending, both the floor and the stretch are wrong
+    error = _declaration_error("handle_minutes", floor=25, target=40, stretch=120)
+    way = "(lower is better: floor > target > stretch)"
+    assert error.problems == (
+        f"handle_minutes.floor: 25 must be above the target 40 {way}",
+        f"handle_minutes.stretch: 120 must be below the target 40 {way}",
+    )
+
+
+def test_a_stretch_on_the_wrong_side_is_refused_and_no_stretch_is_fine():
+    error = _declaration_error("fcr", stretch=0.8)
+    assert error.problems[0].startswith("fcr.stretch: 0.8 must be above the target 0.85")
+    assert replace(kpi("fcr"), stretch=None).stretch is None
+
+
+def test_a_positional_declaration_is_refused():
+    csat = kpi("csat")
+    values = [getattr(csat, f.name) for f in fields(KPI)]
+    with pytest.raises(TypeError, match=r"KPI 'csat': fields are keyword-only") as caught:
+        KPI(*values)
+    assert "id, label_en, label_zh" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("base", "changes", "problem"),
+    [
+        ("csat", {"direction": "up"}, "csat.direction: 'up' is not one of 'higher', 'lower'"),
+        ("fcr", {"grain": "row"}, "fcr.grain: 'row' is not one of 'ticket', 'survey', "),
+        ("nps", {"perspective": "people"}, "nps.perspective: 'people' is not one of "),
+        ("fcr", {"shrink": "median"}, "fcr.shrink: 'median' is not one of 'beta', 'mean', None"),
+        ("fcr", {"shrink": "mean"}, "fcr.shrink: 'mean' shrinks mean KPIs, not a 'rate' one"),
+        ("csat", {"min_sample": 0}, "csat.min_sample: 0 is below 1"),
+        ("csat", {"min_sample": 2.5}, "csat.min_sample: 2.5 is not a whole number"),
+        ("csat", {"weight": -1}, "csat.weight: -1 is negative"),
+        ("csat", {"weight": math.nan}, "csat.weight: nan is not a finite number"),
+        ("csat", {"label_zh": ""}, "csat.label_zh: is missing"),
+        ("csat", {"label_zh": "CSAT"}, "csat.label_zh: 'CSAT' has no Chinese"),
+        ("csat", {"label_en": " "}, "csat.label_en: is missing"),
+        ("csat", {"formula_zh": ""}, "csat.formula_zh: is missing"),
+        ("csat", {"target": 6}, "csat.target: 6 lies outside the possible range 1 … 5"),
+        ("fcr", {"stretch": 1.5}, "fcr.stretch: 1.5 lies outside the possible range 0 … 1"),
+        ("first_response_p90", {"quantile": 90}, "first_response_p90.quantile: 90 must lie"),
+        ("csat", {"quantile": 0.5}, "csat.quantile: is set (0.5) on a 'mean' KPI"),
+        ("csat", {"requires": ()}, "csat.requires: () is not a non-empty tuple"),
+        ("csat", {"fmt": ".2q"}, "csat.fmt: '.2q' is not a format spec for a number"),
+        ("csat", {"id": "CSAT score"}, "CSAT score.id: 'CSAT score' is not a lower_snake_case"),
+    ],
+)
+def test_each_field_is_checked_and_named(base, changes, problem):
+    error = _declaration_error(base, **changes)
+    assert any(p.startswith(problem) for p in error.problems), error.problems
+
+
+def test_one_error_lists_every_problem_of_a_declaration():
+    error = _declaration_error("csat", floor=5, kind="avg", weight=-1, label_zh="")
+    fields_named = [p.split(":")[0] for p in error.problems]
+    assert fields_named == ["csat.kind", "csat.label_zh", "csat.floor", "csat.weight"]
+    assert str(error).startswith("4 problems in the KPI declarations:")
+
+
+def test_the_registry_check_refuses_duplicate_ids():
+    csat = kpi("csat")
+    assert registry_problems((csat, kpi("fcr"), csat)) == ["csat.id: declared more than once"]
+    with pytest.raises(KPIDeclarationError, match=r"csat\.id: declared more than once"):
+        check_registry((csat, csat))
+
+
+def test_importing_a_wrong_registry_reports_every_problem_at_once(tmp_path, monkeypatch):
+    # a copy of scoring/kpis.py with three declarations broken (the first occurrence of
+    # each value): each is named in the one error the import raises
+    source = Path(kpis_module.__file__).read_text(encoding="utf-8")
+    for old, new in [
+        ("weight=20,", "weight=-20,"),  # csat
+        ('direction="lower",', 'direction="down",'),  # first_response_median
+        ("quantile=0.9,", "quantile=90,"),  # first_response_p90
+    ]:
+        assert old in source, old
+        source = source.replace(old, new, 1)
+    path = tmp_path / "broken_kpis.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("broken_kpis", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "broken_kpis", module)
+    with pytest.raises(ValueError) as caught:
+        spec.loader.exec_module(module)
+    assert type(caught.value).__name__ == "KPIDeclarationError"
+    named = [p.split(":")[0] for p in caught.value.problems]
+    assert named == [
+        "csat.weight",
+        "first_response_median.direction",
+        "first_response_p90.quantile",
+    ]
 
 
 # ---------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from dashboard import access as app_access
 from scoring.access import ROLES_BY_ID
 from scoring.actions import ActionStore
 from scoring.metrics import Filters
+from scoring.policy import Policy
 from scoring.scenarios import Scenario, ScenarioStore
 from scoring.scope import EVERYTHING
 from tests.conftest import ROOT, SAMPLE_DATASET
@@ -241,7 +242,9 @@ def seed_state(state_dir: Path, world: World) -> None:
     scenarios = ScenarioStore(state_dir)
     for scenario_name, team in (("plan A", NORTH), ("plan B", SOUTH)):
         scenarios.save(
-            Scenario(scenario_name, {KPI: 100.0}, filters=Filters(teams=(team,)), author="boss")
+            Scenario(
+                scenario_name, Policy({KPI: 100.0}), filters=Filters(teams=(team,)), author="boss"
+            )
         )
 
 

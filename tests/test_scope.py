@@ -86,13 +86,21 @@ def test_an_agent_row_without_its_team_cannot_be_checked_and_is_refused():
 
 
 def _public_functions():
-    for info in pkgutil.iter_modules(scoring.__path__):
-        if info.name == "__main__":  # importing it runs the command line
+    """Every public function of every module of scoring/, subpackages included; a name a
+    package re-exports is counted once, in the module that defines it."""
+    for info in pkgutil.walk_packages(scoring.__path__, prefix="scoring."):
+        if info.name.rsplit(".", 1)[-1] == "__main__":  # importing it runs the command line
             continue
-        module = importlib.import_module(f"scoring.{info.name}")
+        module = importlib.import_module(info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if not name.startswith("_") and function.__module__ == module.__name__:
-                yield f"{info.name}.{name}", function
+                yield f"{info.name.removeprefix('scoring.')}.{name}", function
+
+
+def test_the_scope_check_walks_subpackages():
+    names = {name for name, _ in _public_functions()}
+    assert {"capability.skills.skill_matrix", "capability.effects.training_effects"} <= names
+    assert "capability.skill_matrix" not in names  # a re-export, counted where it is defined
 
 
 def _returns_frames(function) -> bool:

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from scoring import grading, incentives, normalise, shrinkage
 from scoring.dataset import open_dataset
 from scoring.kpis import KPIS_BY_ID, kpi
+from scoring.policy import Policy
 from scoring.scorecard import (
     KpiMatrix,
-    ScoringConfig,
     build_matrix,
     explain,
     grade_counts,
@@ -121,7 +121,7 @@ WEIGHTS = {"csat": 2, "first_response_median": 1, "resolution_rate": 1}
 
 
 def test_target_normalisation_and_composite_by_hand():
-    card = score(make_matrix(XYZ), ScoringConfig(weights=WEIGHTS))
+    card = score(make_matrix(XYZ), Policy(weights=WEIGHTS))
     expected_normalised = [[50, 50, 200 / 3], [110, 110, 0], [0, 0, 120]]
     assert card.normalised == pytest.approx(np.array(expected_normalised))
     assert by_agent(card, "composite") == pytest.approx({"X": 54.1666667, "Y": 82.5, "Z": 30})
@@ -129,7 +129,7 @@ def test_target_normalisation_and_composite_by_hand():
 
 
 def test_raw_values_when_shrinkage_is_off():
-    card = score(make_matrix(XYZ), ScoringConfig(weights=WEIGHTS, use_shrunk=False))
+    card = score(make_matrix(XYZ), Policy(weights=WEIGHTS, use_shrunk=False))
     assert by_agent(card, "composite") == pytest.approx({"X": 62.5, "Y": 85, "Z": 30})
 
 
@@ -137,25 +137,23 @@ def test_weights_are_normalised():
     # 20/10/10 and 0.5/0.25/0.25 are the same weights as 2/1/1; weights of KPIs the
     # matrix lacks (fcr) are ignored
     matrix = make_matrix(XYZ)
-    base = by_agent(score(matrix, ScoringConfig(weights=WEIGHTS)), "composite")
+    base = by_agent(score(matrix, Policy(weights=WEIGHTS)), "composite")
     for weights in (
         {"csat": 20, "first_response_median": 10, "resolution_rate": 10},
         {"csat": 0.5, "first_response_median": 0.25, "resolution_rate": 0.25, "fcr": 7},
     ):
-        assert by_agent(score(matrix, ScoringConfig(weights=weights)), "composite") == (
+        assert by_agent(score(matrix, Policy(weights=weights)), "composite") == (
             pytest.approx(base)
         )
-    assert normalised_weights(ScoringConfig(weights=WEIGHTS), matrix.kpis) == pytest.approx(
+    assert normalised_weights(Policy(weights=WEIGHTS), matrix.kpis) == pytest.approx(
         [0.5, 0.25, 0.25]
     )
 
 
 def test_custom_targets_replace_the_registry_ones():
     # resolution only, target settings floor 0, target 1, no stretch: score = 100·x (shrunk)
-    config = ScoringConfig(
-        weights={"resolution_rate": 1}, targets={"resolution_rate": (0.0, 1.0, None)}
-    )
-    card = score(make_matrix(XYZ), config)
+    policy = Policy(weights={"resolution_rate": 1}, targets={"resolution_rate": (0.0, 1.0, None)})
+    card = score(make_matrix(XYZ), policy)
     assert by_agent(card, "composite") == pytest.approx({"X": 90, "Y": 75, "Z": 99})
 
 
@@ -168,7 +166,7 @@ def test_group_relative_methods_on_the_worked_example():
         ("minmax", {"X": 62.5, "Y": 0, "Z": 100}),
         ("percentile", {"X": 50, "Y": 100 / 6, "Z": 500 / 6}),
     ):
-        card = score(matrix, ScoringConfig(weights={"resolution_rate": 1}, method=method))
+        card = score(matrix, Policy(weights={"resolution_rate": 1}, method=method))
         assert by_agent(card, "composite") == pytest.approx(expected), method
 
 
@@ -185,7 +183,7 @@ def test_unmeasurable_kpi_reweights_over_the_rest():
         dict(agent_id="V", csat=5.0, csat__den=3, first_response_median=20.0,
              resolution_rate=0.75),
     ]  # fmt: skip
-    card = score(make_matrix(rows), ScoringConfig(weights=WEIGHTS))
+    card = score(make_matrix(rows), Policy(weights=WEIGHTS))
     composite = by_agent(card, "composite")
     assert composite["W"] == pytest.approx(175 / 3)
     assert composite["V"] == pytest.approx(55)
@@ -200,15 +198,15 @@ def test_unmeasurable_kpi_reweights_over_the_rest():
 
 def test_zero_weight_kpi_missing_is_not_reported_as_reweighted():
     rows = [dict(agent_id="W", first_response_median=135.0, resolution_rate=0.90)]
-    config = ScoringConfig(weights={"first_response_median": 1, "resolution_rate": 1})
-    assert reweighted(score(make_matrix(rows), config)) == {"W": ""}
+    policy = Policy(weights={"first_response_median": 1, "resolution_rate": 1})
+    assert reweighted(score(make_matrix(rows), policy)) == {"W": ""}
 
 
 def test_low_coverage_is_insufficient_data():
     # only resolution (weight 0.25) measurable: coverage 0.25 < 0.5 → no grade, no rank,
     # though the composite over what is measurable is still shown (0.90 → 66.667)
     rows = [dict(agent_id="W", resolution_rate=0.90), *XYZ]
-    card = score(make_matrix(rows), ScoringConfig(weights=WEIGHTS))
+    card = score(make_matrix(rows), Policy(weights=WEIGHTS))
     w = card.frame.set_index("agent_id").loc["W"]
     assert w["coverage"] == pytest.approx(0.25)
     assert w["composite"] == pytest.approx(200 / 3)
@@ -231,14 +229,14 @@ LINEAR = dict(weights={"resolution_rate": 1}, targets={"resolution_rate": (0.0, 
 
 
 def test_ties_share_the_best_rank_in_team_and_department():
-    card = score(make_matrix(RANK_ROWS), ScoringConfig(**LINEAR))
+    card = score(make_matrix(RANK_ROWS), Policy(**LINEAR))
     assert by_agent(card, "dept_rank") == {"a": 1, "b": 1, "c": 3, "d": 5, "e": 3}
     assert by_agent(card, "team_rank") == {"a": 1, "b": 1, "c": 1, "d": 3, "e": 1}
 
 
 def test_absolute_grades_default_and_custom_thresholds():
     # 95 ≥ 90 excellent; 50 and 40 < 60 unsatisfactory
-    card = score(make_matrix(RANK_ROWS), ScoringConfig(**LINEAR))
+    card = score(make_matrix(RANK_ROWS), Policy(**LINEAR))
     assert by_agent(card, "grade") == {
         "a": "excellent",
         "b": "excellent",
@@ -247,7 +245,7 @@ def test_absolute_grades_default_and_custom_thresholds():
         "e": "unsatisfactory",
     }
     # thresholds 96 / 50 / 40: 95 good, 50 good, 40 satisfactory
-    card = score(make_matrix(RANK_ROWS), ScoringConfig(**LINEAR, thresholds=(96, 50, 40)))
+    card = score(make_matrix(RANK_ROWS), Policy(**LINEAR, thresholds=(96, 50, 40)))
     assert by_agent(card, "grade") == {
         "a": "good",
         "b": "good",
@@ -257,12 +255,12 @@ def test_absolute_grades_default_and_custom_thresholds():
     }
 
 
-def test_forced_grades_through_the_config():
+def test_forced_grades_through_the_policy():
     # ten agents 10, 20, ..., 100; quotas 20/30/30/20 → caps 2, 5, 8:
     # 100, 90 excellent; 80, 70, 60 good; 50, 40, 30 satisfactory; 20, 10 unsatisfactory
     rows = [dict(agent_id=f"g{i:02d}", resolution_rate=i / 10) for i in range(1, 11)]
-    config = ScoringConfig(**LINEAR, grading="forced", quotas=(0.2, 0.3, 0.3, 0.2))
-    grades = by_agent(score(make_matrix(rows), config), "grade")
+    policy = Policy(**LINEAR, grading="forced", quotas=(0.2, 0.3, 0.3, 0.2))
+    grades = by_agent(score(make_matrix(rows), policy), "grade")
     expected = ["unsatisfactory"] * 2 + ["satisfactory"] * 3 + ["good"] * 3 + ["excellent"] * 2
     assert [grades[f"g{i:02d}"] for i in range(1, 11)] == expected
 
@@ -270,7 +268,7 @@ def test_forced_grades_through_the_config():
 def test_min_tickets_means_insufficient_data():
     rows = [dict(r) for r in RANK_ROWS]
     rows[0]["tickets"] = 19  # a: 19 < 20 tickets
-    card = score(make_matrix(rows), ScoringConfig(**LINEAR))
+    card = score(make_matrix(rows), Policy(**LINEAR))
     a = card.frame.set_index("agent_id").loc["a"]
     assert bool(a["insufficient_data"])
     assert pd.isna(a["grade"]) and pd.isna(a["dept_rank"]) and pd.isna(a["team_rank"])
@@ -278,19 +276,19 @@ def test_min_tickets_means_insufficient_data():
     # b is now alone at the top
     assert by_agent(card, "dept_rank")["b"] == 1 and by_agent(card, "dept_rank")["c"] == 2
     # lowering the minimum brings a back
-    card = score(make_matrix(rows), ScoringConfig(**LINEAR, min_tickets=19))
+    card = score(make_matrix(rows), Policy(**LINEAR, min_tickets=19))
     assert not card.frame["insufficient_data"].any()
 
 
-def test_config_refuses_bad_settings():
-    with pytest.raises(KeyError, match="unknown KPI"):
-        ScoringConfig(weights={"nope": 1})
+def test_policy_refuses_bad_settings():
+    with pytest.raises(ValueError, match="unknown KPI"):
+        Policy(weights={"nope": 1})
     with pytest.raises(ValueError, match="non-negative"):
-        ScoringConfig(weights={"csat": -1})
+        Policy(weights={"csat": -1})
     with pytest.raises(ValueError, match="normalisation"):
-        ScoringConfig(method="rank")
+        Policy(method="rank")
     with pytest.raises(ValueError, match="grading"):
-        ScoringConfig(grading="curve")
+        Policy(grading="curve")
 
 
 # ---------------------------------------------------------------------------------------
@@ -299,7 +297,7 @@ def test_config_refuses_bad_settings():
 
 def test_explain_rows_by_hand():
     matrix = make_matrix(XYZ, unavailable={"fcr": "needs tickets.contacts"})
-    card = score(matrix, ScoringConfig(weights=WEIGHTS))
+    card = score(matrix, Policy(weights=WEIGHTS))
     rows = explain(card, "X").set_index("kpi")
     csat = rows.loc["csat"]
     assert (csat["numerator"], csat["denominator"]) == (410, 100)
@@ -322,7 +320,7 @@ def test_explain_rows_by_hand():
 
 def test_explain_points_sum_to_the_composite_with_reweighting():
     rows = XYZ + [dict(agent_id="W", first_response_median=135.0, resolution_rate=0.90)]
-    card = score(make_matrix(rows), ScoringConfig(weights=WEIGHTS))
+    card = score(make_matrix(rows), Policy(weights=WEIGHTS))
     for agent_id, composite in by_agent(card, "composite").items():
         assert explain(card, agent_id)["points"].sum() == pytest.approx(composite)
     w = explain(card, "W").set_index("kpi")
@@ -333,8 +331,8 @@ def test_explain_points_sum_to_the_composite_with_reweighting():
 def test_payouts_by_grade_never_exceed_the_pool():
     # grades: Y 82.5 good (×1.2), X 54.2 and Z 30 unsatisfactory (×0); base = 900/3 = 300
     # → Y 360, others 0
-    card = score(make_matrix(XYZ), ScoringConfig(weights=WEIGHTS))
-    frame, allocation = with_payouts(card, 900)
+    card = score(make_matrix(XYZ), Policy(weights=WEIGHTS, pool=900))
+    frame, allocation = with_payouts(card)
     assert dict(zip(frame["agent_id"], frame["payout"], strict=True)) == {
         "X": 0,
         "Y": 360,
@@ -346,8 +344,8 @@ def test_payouts_by_grade_never_exceed_the_pool():
 def test_payouts_skip_insufficient_data():
     rows = [dict(r) for r in RANK_ROWS]
     rows[0]["tickets"] = 1
-    card = score(make_matrix(rows), ScoringConfig(**LINEAR))
-    frame, allocation = with_payouts(card, 1000, "proportional")
+    card = score(make_matrix(rows), Policy(**LINEAR, pool=1000, rule="proportional"))
+    frame, allocation = with_payouts(card)
     payout = dict(zip(frame["agent_id"], frame["payout"], strict=True))
     assert payout["a"] == 0
     # b 95, c 50, d 40, e 50 → total 235; b gets 1000·95/235 = 404.255… → 404.25
@@ -357,7 +355,7 @@ def test_payouts_skip_insufficient_data():
 
 def test_team_summary_and_grade_counts():
     # T1: a 95, b 95, d 40 → mean 76.667; T2: c 50, e 50 → 50; T1 ranks first
-    card = score(make_matrix(RANK_ROWS), ScoringConfig(**LINEAR))
+    card = score(make_matrix(RANK_ROWS), Policy(**LINEAR))
     summary = team_summary(card).set_index("team")
     assert summary.loc["T1", "composite"] == pytest.approx(230 / 3)
     assert summary.loc["T2", "composite"] == pytest.approx(50)
@@ -404,8 +402,8 @@ weights_strategy = st.fixed_dictionaries(
 ).filter(lambda w: sum(w.values()) > 0)
 
 
-def _composite_of(rows, config, agent=0):
-    return score(make_matrix(rows, PROP_KPIS), config).frame["composite"].to_numpy()[agent]
+def _composite_of(rows, policy, agent=0):
+    return score(make_matrix(rows, PROP_KPIS), policy).frame["composite"].to_numpy()[agent]
 
 
 @settings(max_examples=60, deadline=None)
@@ -423,22 +421,22 @@ def test_raising_a_higher_is_better_kpi_never_lowers_the_composite(
     # value (target: a clipped linear map; minmax: 0 below the others' min, linear between,
     # 100 above; percentile: counts below grow; z-score: a·d/√(b + c·d²) grows in d), and
     # the agent's effective weights do not depend on the value.
-    config = ScoringConfig(weights=weights, method=method)
-    before = _composite_of(rows, config)
+    policy = Policy(weights=weights, method=method)
+    before = _composite_of(rows, policy)
     raised = [dict(r) for r in rows]
     raised[0][kpi_id] += delta
-    after = _composite_of(raised, config)
+    after = _composite_of(raised, policy)
     assert after >= before - 1e-9
 
 
 @settings(max_examples=60, deadline=None)
 @given(matrices(), weights_strategy, st.sampled_from(normalise.METHODS), st.floats(0, 150))
 def test_lowering_a_lower_is_better_kpi_never_lowers_the_composite(rows, weights, method, delta):
-    config = ScoringConfig(weights=weights, method=method)
-    before = _composite_of(rows, config)
+    policy = Policy(weights=weights, method=method)
+    before = _composite_of(rows, policy)
     lowered = [dict(r) for r in rows]
     lowered[0]["handle_minutes"] = max(lowered[0]["handle_minutes"] - delta, 0.0)
-    assert _composite_of(lowered, config) >= before - 1e-9
+    assert _composite_of(lowered, policy) >= before - 1e-9
 
 
 @settings(max_examples=60, deadline=None)
@@ -450,9 +448,9 @@ def test_lowering_a_lower_is_better_kpi_never_lowers_the_composite(rows, weights
 )
 def test_scaling_all_weights_changes_nothing(rows, weights, method, c):
     matrix = make_matrix(rows, PROP_KPIS)
-    base = score(matrix, ScoringConfig(weights=weights, method=method))
+    base = score(matrix, Policy(weights=weights, method=method))
     scaled_weights = {k: c * w for k, w in weights.items()}
-    scaled = score(matrix, ScoringConfig(weights=scaled_weights, method=method))
+    scaled = score(matrix, Policy(weights=scaled_weights, method=method))
     np.testing.assert_allclose(
         scaled.frame["composite"].to_numpy(float),
         base.frame["composite"].to_numpy(float),
@@ -470,8 +468,8 @@ def test_scaling_all_weights_changes_nothing(rows, weights, method, c):
     st.sampled_from(["absolute", "forced"]),
 )
 def test_payouts_never_exceed_the_pool(rows, weights, pool, rule, grading_):
-    config = ScoringConfig(weights=weights, grading=grading_, min_tickets=0)
-    frame, allocation = with_payouts(score(make_matrix(rows, PROP_KPIS), config), pool, rule)
+    policy = Policy(weights=weights, grading=grading_, min_tickets=0, pool=pool, rule=rule)
+    frame, allocation = with_payouts(score(make_matrix(rows, PROP_KPIS), policy))
     assert math.fsum(frame["payout"]) <= pool
     assert (frame["payout"] >= 0).all()
     assert (frame.loc[frame["insufficient_data"], "payout"] == 0).all()
@@ -487,8 +485,8 @@ quota_strategy = (
 @settings(max_examples=60, deadline=None)
 @given(matrices(max_agents=12), weights_strategy, quota_strategy)
 def test_forced_distribution_quotas_hold(rows, weights, quotas):
-    config = ScoringConfig(weights=weights, grading="forced", quotas=quotas, min_tickets=0)
-    frame = score(make_matrix(rows, PROP_KPIS), config).frame
+    policy = Policy(weights=weights, grading="forced", quotas=quotas, min_tickets=0)
+    frame = score(make_matrix(rows, PROP_KPIS), policy).frame
     graded = frame[frame["grade"].notna()]
     n = len(graded)
     counts = graded["grade"].value_counts()
@@ -638,7 +636,7 @@ def test_build_matrix_shrinks_and_scores_end_to_end(tmp_path):
     for k in ("resolution_rate", "csat"):
         assert (frame[f"{k}_lo"] <= frame[f"{k}_shrunk"]).all()
         assert (frame[f"{k}_shrunk"] <= frame[f"{k}_hi"]).all()
-    card = score(matrix, ScoringConfig(weights={"resolution_rate": 1, "csat": 1}))
+    card = score(matrix, Policy(weights={"resolution_rate": 1, "csat": 1}))
     assert by_agent(card, "dept_rank")["A1"] == 1
 
 

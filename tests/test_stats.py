@@ -223,7 +223,7 @@ def test_bayesian_average_interval_needs_some_spread_information():
 
 # --- Kano ---------------------------------------------------------------------------------
 
-# METHODS.md evaluation table, rows = functional answer 1..5, columns = dysfunctional 1..5.
+# docs/METHODS.md, "Kano questionnaire": rows = functional answer 1..5, columns = dysfunctional.
 KANO_TABLE = {
     1: ["Q", "A", "A", "A", "O"],
     2: ["R", "I", "I", "I", "M"],

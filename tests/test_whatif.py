@@ -27,8 +27,9 @@ from scoring import scorecard, whatif
 from scoring.dataset import open_dataset
 from scoring.kpis import kpi
 from scoring.metrics import Filters
+from scoring.policy import Policy
 from scoring.scope import EVERYTHING, Visible
-from scoring.scorecard import ScoringConfig, build_matrix, score
+from scoring.scorecard import build_matrix, score
 from tests.builders import agent, ticket, write_dataset
 
 HANDLE, PARTS = "handle_minutes", "parts_cost"
@@ -116,10 +117,10 @@ def test_kpis_grouped_by_perspective_in_order():
 
 
 def test_a_weight_change_moves_ranks_grades_and_payouts_as_worked_out_by_hand(four):
-    baseline = whatif.Setup({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0)
+    baseline = Policy({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0)
     weights = whatif.rebalance(baseline.weights, PARTS, 50)
     assert weights == {HANDLE: 50.0, PARTS: 50.0}
-    new = whatif.Setup(weights, pool=1000.0)
+    new = Policy(weights, pool=1000.0)
     base_frame = whatif.evaluate(four, baseline)
     new_frame = whatif.evaluate(four, new)
 
@@ -189,13 +190,13 @@ def test_a_weight_change_moves_ranks_grades_and_payouts_as_worked_out_by_hand(fo
 
 
 def test_threshold_linear_payouts_and_boundary(four):
-    new = whatif.Setup({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0, rule="threshold_linear")
+    new = Policy({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0, rule="threshold_linear")
     frame = whatif.evaluate(four, new)
     # base 250; 50% of base at 60 rising to 150% at 100:
     # C 75: 50% + 100% · (75 − 60)/40 = 87.5% → 218.75; B 62.5: 56.25% → 140.625 → 140.62
     # (rounded down to the cent); A and D at 50 are below 60 → 0
     assert by_agent(frame, "payout") == {"A": 0, "B": 140.62, "C": 218.75, "D": 0}
-    baseline = whatif.Setup({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0, rule="threshold_linear")
+    baseline = Policy({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0, rule="threshold_linear")
     comparison = whatif.compare(whatif.evaluate(four, baseline), frame, baseline, new)
     # the boundary is the threshold 60: A 100 → 50 down, C 50 → 75 up, B 75 → 62.5 stays above,
     # D 25 → 50 stays below
@@ -205,10 +206,8 @@ def test_threshold_linear_payouts_and_boundary(four):
 def test_forced_distribution_grades(four):
     # quotas 25/25/25/25 of 4 graded agents: one per grade by new score; the tie A = D = 50
     # at the bottom cannot be split, so both go down to the bottom grade
-    setup = whatif.Setup(
-        {HANDLE: 50.0, PARTS: 50.0}, grading="forced", quotas=(0.25, 0.25, 0.25, 0.25)
-    )
-    frame = whatif.evaluate(four, setup)
+    policy = Policy({HANDLE: 50.0, PARTS: 50.0}, grading="forced", quotas=(0.25, 0.25, 0.25, 0.25))
+    frame = whatif.evaluate(four, policy)
     assert by_agent(frame, "grade") == {
         "A": "unsatisfactory",
         "B": "good",
@@ -220,8 +219,8 @@ def test_forced_distribution_grades(four):
 def test_evaluate_is_scorecard_score(small_dataset):
     matrix = build_matrix(open_dataset(small_dataset))
     weights = {"csat": 30.0, "fcr": 50.0, "handle_minutes": 20.0}
-    frame = whatif.evaluate(whatif.Matrices(matrix), whatif.Setup(weights))
-    card = score(matrix, ScoringConfig(weights=weights))
+    frame = whatif.evaluate(whatif.Matrices(matrix), Policy(weights))
+    card = score(matrix, Policy(weights=weights))
     assert frame["composite"].to_numpy() == pytest.approx(card.frame["composite"].to_numpy(),
                                                           nan_ok=True)  # fmt: skip
     assert frame["grade"].tolist() == card.frame["grade"].tolist()
@@ -246,7 +245,7 @@ def test_vectorised_composites_re_weight_over_measurable_kpis():
 
 def test_one_weight_cannot_vary_so_grades_are_certain(four):
     # Dirichlet over a single weighted KPI is always (1): every draw is the chosen weights
-    robust = whatif.monte_carlo(four.all, whatif.Setup({HANDLE: 100.0}), draws=200)
+    robust = whatif.monte_carlo(four.all, Policy({HANDLE: 100.0}), draws=200)
     frame = robust.frame.set_index("agent_id")
     assert frame["p_excellent"].to_dict() == {"A": 1, "B": 0, "C": 0, "D": 0}
     assert frame["p_good"]["B"] == 1 and frame["p_unsatisfactory"]["D"] == 1
@@ -264,7 +263,7 @@ def test_a_score_on_a_grade_boundary_is_a_coin_toss(four):
     # A = 100w ≥ 60 needs w ≥ 0.6 (2 sd): unsatisfactory with probability ≈ 0.98.
     # B = 50 + 25w ≥ 60 needs w ≥ 0.4: satisfactory with probability ≈ 0.98.
     # D = 75 − 50w ≥ 60 needs w ≤ 0.3 (4 sd): unsatisfactory with probability ≈ 1.
-    robust = whatif.monte_carlo(four.all, whatif.Setup({HANDLE: 50.0, PARTS: 50.0}), draws=1000)
+    robust = whatif.monte_carlo(four.all, Policy({HANDLE: 50.0, PARTS: 50.0}), draws=1000)
     frame = robust.frame.set_index("agent_id")
     assert robust.draws == 1000 and robust.concentration == whatif.DEFAULT_CONCENTRATION
     assert frame["p_good"]["C"] == pytest.approx(0.5, abs=0.06)
@@ -325,12 +324,12 @@ def segmented(tmp_path_factory):
 
 
 def test_segment_aware_score_mixes_by_ticket_share(segmented):
-    setup = whatif.Setup(
+    policy = Policy(
         {HANDLE: 50.0, PARTS: 50.0},
         pool=900.0,
         segment_weights={"enterprise": {HANDLE: 100.0}, "individual": {PARTS: 100.0}},
     )
-    frame = whatif.evaluate(segmented, setup)
+    frame = whatif.evaluate(segmented, policy)
     # E: 30/50 · 100 + 20/50 · 50 = 80 → good
     # F: 20/40 · 50 + 20/40 · 75 = 62.5 → satisfactory
     # G: individual has no measurable KPI, so only enterprise counts: 75 → good
@@ -343,7 +342,7 @@ def test_segment_aware_score_mixes_by_ticket_share(segmented):
     assert by_agent(frame, "payout") == {"E": 317.64, "F": 264.70, "G": 317.64}
     # the same weights for both segments and no segment-only agent: plain scoring differs
     # only by the mix of matrices; plain scoring of E on all 50 tickets with handle only:
-    plain = whatif.evaluate(segmented, whatif.Setup({HANDLE: 100.0}))
+    plain = whatif.evaluate(segmented, Policy({HANDLE: 100.0}))
     # E: mean handle (30·40 + 20·120)/50 = 72 → 100·48/80 = 60
     assert by_agent(plain, "composite")["E"] == pytest.approx(60)
 
@@ -403,8 +402,8 @@ def test_an_unknown_grade_is_named_not_miscounted():
 
 
 def test_the_visible_scope_keeps_department_ranks_and_counts_only_its_agents(four):
-    baseline = whatif.Setup({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0)
-    new = whatif.Setup({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
+    baseline = Policy({HANDLE: 100.0, PARTS: 0.0}, pool=1000.0)
+    new = Policy({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
     department = whatif.compare(
         whatif.evaluate(four, baseline), whatif.evaluate(four, new), baseline, new
     )
@@ -434,8 +433,8 @@ def test_the_visible_scope_keeps_department_ranks_and_counts_only_its_agents(fou
 
 def test_visible_results_are_the_department_payouts_of_the_visible_agents(four):
     # pool 1,000 shared by all four (base 250): C good 300, D unsatisfactory 0
-    setup = whatif.Setup({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
-    shown = whatif.visible_results(four, setup, Visible(teams=("T2",)), explain=False)
+    policy = Policy({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)
+    shown = whatif.visible_results(four, policy, Visible(teams=("T2",)), explain=False)
     assert by_agent(shown, "payout") == {"C": 300, "D": 0}
     assert by_agent(shown, "dept_rank") == {"C": 1, "D": 3}
     assert set(shown["team"]) == {"T2"}

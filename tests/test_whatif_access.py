@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import access as app_access
 from dashboard.i18n import t
 from scoring.metrics import Filters
+from scoring.policy import Policy
 from scoring.scenarios import Scenario, ScenarioStore
 from tests.conftest import ROOT
 from tests.leak_check import collect, describe, download_file, leaks, recorded
@@ -42,8 +43,8 @@ def state(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path))
     store = ScenarioStore(tmp_path)
     south = Filters(teams=("Team South", "Team East"))
-    store.save(Scenario(name="south", weights={"csat": 100.0}, filters=south))
-    store.save(Scenario(name="plain", weights={"fcr": 100.0}))
+    store.save(Scenario(name="south", policy=Policy({"csat": 100.0}), filters=south))
+    store.save(Scenario(name="plain", policy=Policy({"fcr": 100.0})))
     return tmp_path
 
 

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
+from scoring.policy import Policy
 from scoring.scenarios import Scenario, ScenarioStore
 from tests.builders import agent, ticket, write_dataset
 from tests.conftest import ROOT, SAMPLE_DATASET
@@ -68,7 +69,7 @@ def by_agent(table: pd.DataFrame, column: str) -> dict:
 
 def test_hand_made_weight_change_against_the_official_baseline(monkeypatch, four, tmp_path):
     store = ScenarioStore(tmp_path)
-    store.save(Scenario(name="handle only", weights={HANDLE: 100.0}, pool=1000.0))
+    store.save(Scenario(name="handle only", policy=Policy({HANDLE: 100.0}, pool=1000.0)))
     store.mark_official("handle only")
     at = open_lab(monkeypatch, four, tmp_path)
     no_exception(at)
@@ -135,7 +136,7 @@ def test_hand_made_weight_change_against_the_official_baseline(monkeypatch, four
 
 def test_rule_grading_and_robustness(monkeypatch, four, tmp_path):
     store = ScenarioStore(tmp_path)
-    store.save(Scenario(name="half", weights={HANDLE: 50.0, PARTS: 50.0}, pool=1000.0))
+    store.save(Scenario(name="half", policy=Policy({HANDLE: 50.0, PARTS: 50.0}, pool=1000.0)))
     store.mark_official("half")
     at = open_lab(monkeypatch, four, tmp_path)
     # threshold + linear: B 140.62 + C 218.75 = 359.37 (tests/test_whatif.py)
@@ -245,8 +246,9 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     at.button(key="whatif_save").click().run()
     no_exception(at)
     saved = ScenarioStore(tmp_path).load("CSAT half")
-    assert saved.weights["csat"] == 50.0 and saved.author == "Li" and saved.pool == 50_000.0
-    assert saved.weights == weights(at)
+    policy = saved.policy
+    assert policy.weights["csat"] == 50.0 and saved.author == "Li" and policy.pool == 50_000.0
+    assert policy.weights == weights(at)
 
     at.button(key="whatif_reset").click().run()
     assert weights(at)["csat"] != 50.0
