@@ -10,11 +10,11 @@ one included, has its own address (`/overview`, `/scorecard`, `/data`).
 
 import streamlit as st
 
-from dashboard import audit
-from dashboard.access import grant_caption, session_grant
-from dashboard.i18n import t
-from dashboard.shell import build_context, data_warning_badge, requested_language
-from dashboard.state import to_query
+from dashboard.app import audit
+from dashboard.app.access import grant_caption, session_grant
+from dashboard.app.shell import build_context, data_warning_badge, requested_language
+from dashboard.app.state import to_query
+from dashboard.ui.i18n import t
 
 st.set_page_config(
     page_title="售后服务绩效看板 · Service performance", page_icon="📊", layout="wide"

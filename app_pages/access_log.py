@@ -3,8 +3,9 @@ what they downloaded, filtered by user, page and date, exportable as CSV and Exc
 
 import streamlit as st
 
-from dashboard import audit, tables
-from dashboard.shell import context
+from dashboard.app import audit
+from dashboard.app.shell import context
+from dashboard.ui import tables
 
 ctx = context()
 st.title(ctx.t("page_access_log"))

@@ -1,13 +1,12 @@
 """Capability gaps (能力差距): who needs which training, with the evidence.
 
-The sections live in dashboard.capability_sections; each draws scoring.capability results.
+The sections live in dashboard.capability.sections; each draws scoring.analyses.capability results.
 """
 
 import streamlit as st
 
-from dashboard import capability_data as data
-from dashboard import capability_sections as sections
-from dashboard.shell import context
+from dashboard.app.shell import context
+from dashboard.capability import data, sections
 
 ctx = context()
 filters = ctx.view.filters()

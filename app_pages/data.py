@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.shell import context
-from scoring.kpis import registry_rows
-from scoring.metrics import unavailable_kpis
+from dashboard.app.shell import context
+from scoring.measures.metrics import unavailable_kpis
+from scoring.registry.kpis import registry_rows
 
 ctx = context()
 report = ctx.ds.report

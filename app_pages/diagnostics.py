@@ -5,16 +5,16 @@ improvement actions (改进措施) set against a gap.
 Every level has its own address: `team` (one team in the sidebar filter = the team
 level), `agent` (the agent level) and the page key `drill=category:VALUE` (the tickets of
 one bar at the agent level). Clicks and breadcrumbs change these keys in callbacks, before
-the shell reads them. The sections live in dashboard.diagnostics_sections and
-dashboard.diagnostics_actions.
+the shell reads them. The sections live in dashboard.diagnostics.sections and
+dashboard.diagnostics.actions.
 """
 
 import streamlit as st
 
-from dashboard import diagnostics_actions as improvement
-from dashboard import diagnostics_data as dd
-from dashboard import diagnostics_sections as sections
-from dashboard.shell import context
+from dashboard.app.shell import context
+from dashboard.diagnostics import actions as improvement
+from dashboard.diagnostics import data as dd
+from dashboard.diagnostics import sections
 
 ctx = context()
 base = ctx.view.filters()

@@ -3,13 +3,14 @@ grades and the team ranking."""
 
 import streamlit as st
 
-from dashboard import charts, data
-from dashboard.labels import grade_label
-from dashboard.shell import context, labelled
-from scoring.kpis import KPIS_BY_ID
-from scoring.metrics import available_kpis
-from scoring.schemes import DEFAULT_SCHEME, load
-from scoring.scorecard import grade_counts, team_summary
+from dashboard.app import cache as data
+from dashboard.app.shell import context, labelled
+from dashboard.ui import charts
+from dashboard.ui.labels import grade_label
+from scoring.engine.schemes import DEFAULT_SCHEME, load
+from scoring.engine.scorecard import grade_counts, team_summary
+from scoring.measures.metrics import available_kpis
+from scoring.registry.kpis import KPIS_BY_ID
 
 ctx = context()
 lang = ctx.lang

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import charts, data, tables
-from dashboard.shell import context, labelled
-from scoring import schemes
-from scoring.scorecard import explain, team_summary
+from dashboard.app import cache as data
+from dashboard.app.shell import context, labelled
+from dashboard.ui import charts, tables
+from scoring.engine import schemes
+from scoring.engine.scorecard import explain, team_summary
 
 ctx = context()
 lang = ctx.lang

@@ -1,18 +1,18 @@
 """What-if lab (权重模拟): tune the weights, grading and bonus pool; compare with the baseline.
 
 The lab is one fragment: moving a slider reruns only the lab, which re-scores the cached KPI
-matrix (scoring.whatif) without reading tickets. Weights are percentages adding up to 100.
+matrix (scoring.engine.whatif) without reading tickets. Weights are percentages adding up to 100.
 Everyone is scored and paid over the department; the results show only the visible teams.
 """
 
 import streamlit as st
 
-from dashboard import whatif_data
-from dashboard import whatif_results as results
-from dashboard.shell import context
-from dashboard.whatif_lab import Lab
-from dashboard.whatif_scenarios import scenario_panel
-from scoring import whatif
+from dashboard.app.shell import context
+from dashboard.whatif import data as whatif_data
+from dashboard.whatif import results
+from dashboard.whatif.lab import Lab
+from dashboard.whatif.scenarios import scenario_panel
+from scoring.engine import whatif
 
 ctx = context()
 st.title(ctx.t("page_whatif"))

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_scoring import dataset_for  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from scoring.dataset import open_dataset  # noqa: E402
-from scoring.metrics import Filters, distinct_values  # noqa: E402
-from scoring.scorecard import build_matrix  # noqa: E402
+from scoring.data.dataset import open_dataset  # noqa: E402
+from scoring.engine.scorecard import build_matrix  # noqa: E402
+from scoring.measures.metrics import Filters, distinct_values  # noqa: E402
 
 
 def timed(run) -> float:

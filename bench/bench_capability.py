@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_scoring import median_seconds  # noqa: E402
 
-from scoring import capability  # noqa: E402
-from scoring.dataset import open_dataset  # noqa: E402
-from scoring.generate import generate  # noqa: E402
-from scoring.metrics import Filters, kpi_table  # noqa: E402
+from scoring.analyses import capability  # noqa: E402
+from scoring.data.dataset import open_dataset  # noqa: E402
+from scoring.measures.metrics import Filters, kpi_table  # noqa: E402
 from scoring.scope import EVERYTHING  # noqa: E402
+from scoring.synthetic.generate import generate  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 

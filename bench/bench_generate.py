@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring.generate import generate  # noqa: E402
+from scoring.synthetic.generate import generate  # noqa: E402
 
 
 def folder_bytes(folder: Path) -> int:

@@ -29,12 +29,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring.dataset import open_dataset  # noqa: E402
-from scoring.generate import generate  # noqa: E402
-from scoring.kpis import KPIS  # noqa: E402
-from scoring.metrics import Filters, data_range, kpi_table  # noqa: E402
-from scoring.policy import Policy  # noqa: E402
-from scoring.scorecard import KpiMatrix, score  # noqa: E402
+from scoring.data.dataset import open_dataset  # noqa: E402
+from scoring.engine.policy import Policy  # noqa: E402
+from scoring.engine.scorecard import KpiMatrix, score  # noqa: E402
+from scoring.measures.metrics import Filters, data_range, kpi_table  # noqa: E402
+from scoring.registry.kpis import KPIS  # noqa: E402
+from scoring.synthetic.generate import generate  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 

@@ -2,11 +2,11 @@
 
 For 2,000 agents, an AppTest rerun of the What-if page after a weight slider moves, without
 and with the Monte Carlo robustness check (1,000 Dirichlet draws), next to the engine alone
-(scoring.whatif: evaluate + compare, and monte_carlo), and a rerun of the bare Data page
+(scoring.engine.whatif: evaluate + compare, and monte_carlo), and a rerun of the bare Data page
 as a same-run baseline (the machine's speed varies by ±30% from one hour to the next).
 
 The 2,000 agents: `bench_scoring.synthetic_matrix(2000)` (realistic KPI values, no SQL),
-injected at the data boundary by replacing `dashboard.whatif_data.department_matrix` (the
+injected at the data boundary by replacing `dashboard.whatif.data.department_matrix` (the
 page's one loader of the KPI matrix) — generating ~2 million tickets for 2,000 real agents
 would only measure the SQL, which is cached in the app anyway. The shell (sidebar) runs on
 the bundled sample. AppTest reruns the whole script (it cannot rerun only the fragment), so
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_pages import open_page, rerun_seconds  # noqa: E402
 from bench_scoring import median_seconds, synthetic_matrix  # noqa: E402
 
-from dashboard import whatif_data  # noqa: E402
-from scoring import schemes, whatif  # noqa: E402
-from scoring.policy import Policy  # noqa: E402
+from dashboard.whatif import data as whatif_data  # noqa: E402
+from scoring.engine import schemes, whatif  # noqa: E402
+from scoring.engine.policy import Policy  # noqa: E402
 
 AGENTS = 2000
 WARM_UP = 5

@@ -1,1 +1,2 @@
-"""Streamlit-side helpers shared by the pages: text catalog, URL state, cached data, charts."""
+"""The Streamlit side: the shell (app/), shared UI helpers (ui/) and one folder per journey
+(diagnostics/, whatif/, capability/); see docs/ARCHITECTURE.md."""

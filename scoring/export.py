@@ -11,7 +11,7 @@ import io
 
 import pandas as pd
 
-from .scope import for_statistics
+from scoring.scope import for_statistics
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scoring import bad_rows
-from scoring.contract import ARROW_TYPE, TABLES_BY_NAME
+from scoring.registry.contract import ARROW_TYPE, TABLES_BY_NAME
+from scoring.synthetic import bad_rows
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
 

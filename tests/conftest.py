@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import settings
 
-from scoring.generate import generate
+from scoring.synthetic.generate import generate
 
 # Property tests are judged on what they find, not on their speed: on a busy 2-core machine
 # one example can take longer than Hypothesis' default 200 ms deadline (a flaky failure).

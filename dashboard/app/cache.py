@@ -1,0 +1,100 @@
+"""The caching boundary: the dataset is opened once per process, results per filter.
+
+Caches are bounded. A filter change recomputes only the results keyed by that filter;
+a weight change reuses the cached KPI matrix and re-scores in numpy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app.app_settings import app_setting
+from scoring.analyses import capability, diagnostics
+from scoring.data.dataset import Dataset, open_dataset
+from scoring.engine import schemes, scorecard
+from scoring.engine.policy import Policy
+from scoring.measures import metrics
+from scoring.measures.metrics import Filters
+from scoring.scope import Visible
+
+
+@st.cache_resource(max_entries=2, show_spinner="Opening and checking the dataset…")
+def dataset(path: str) -> Dataset:
+    return open_dataset(path)
+
+
+@st.cache_resource(max_entries=24, show_spinner="Computing KPIs per agent…")
+def kpi_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    return scorecard.build_matrix(dataset(path), filters, repeat_days)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def kpi_table(path: str, filters: Filters, by: tuple[str, ...], repeat_days: int) -> pd.DataFrame:
+    return metrics.kpi_table(dataset(path), filters, by, repeat_days)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ticket_counts(path: str, filters: Filters, dimension: str) -> pd.DataFrame:
+    return metrics.ticket_counts(dataset(path), filters, dimension)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def data_range(path: str) -> tuple:
+    """First and last day with tickets (asked on every rerun by the sidebar)."""
+    return metrics.data_range(dataset(path))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def filter_options(path: str) -> dict[str, list[str]]:
+    ds = dataset(path)
+    return {
+        "teams": metrics.distinct_values(ds, "team"),
+        "channels": metrics.distinct_values(ds, "channel"),
+        "categories": metrics.distinct_values(ds, "category"),
+        "segments": metrics.distinct_values(ds, "customer_segment"),
+    }
+
+
+def agent_team(path: str, agent_id: str) -> str | None:
+    """The agent's team; None for an agent the dataset does not know."""
+    return diagnostics.agent_team(dataset(path), agent_id)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Adjusting for case mix…")
+def case_mix_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    """The KPI matrix with the skill KPIs case-mix adjusted (capability.case_mix_matrix)."""
+    return capability.case_mix_matrix(
+        kpi_matrix(path, filters, repeat_days), dataset(path), filters, repeat_days
+    )
+
+
+def scorecard_for(
+    path: str, filters: Filters, repeat_days: int, scheme: str | None, case_mix: bool = False
+):
+    """Score the population with a weight scheme (default: the balanced preset), then keep
+    the visible scope of `filters` (the chosen teams; an agent's own view: the agent).
+
+    Agents are scored across the whole department, so a team filter shows department
+    ranks, department-wide grades and priors, not a ranking within the team alone. With
+    `case_mix`, FCR, CSAT, handle time and repeat rate are judged against what peers
+    achieve on the same mix of tickets.
+    """
+    weights = weight_schemes()[scheme or schemes.DEFAULT_SCHEME].weights
+    population = filters.population()
+    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
+    card = scorecard.score(matrix, Policy(weights=weights))
+    return card.visible_to(Visible.of(filters))
+
+
+def weight_schemes() -> dict[str, schemes.Scheme]:
+    """Built-in and saved weight schemes by name (re-read only when a scheme file changes)."""
+    state_dir = Path(app_setting("state_dir"))
+    return _weight_schemes(str(state_dir), schemes.fingerprint(state_dir))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _weight_schemes(state_dir: str, fingerprint: tuple) -> dict[str, schemes.Scheme]:
+    return {s.name: s for s in schemes.list_schemes(Path(state_dir))}

@@ -1,0 +1,133 @@
+"""Cached calls of the diagnostics page (bounded caches around scoring.analyses.diagnostics)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app import cache as data
+from scoring.analyses import diagnostics
+from scoring.measures.metrics import Filters, kpi_table, stage_durations
+from scoring.registry.kpis import KPIS_BY_ID
+from scoring.scope import Visible
+from scoring.stores import actions
+
+Scope = diagnostics.Scope
+
+
+def department_card(path: str, filters: Filters, repeat_days: int, scheme: str | None):
+    """The population's scorecard (all teams): ranks, priors and peers come from all agents.
+    Only aggregates of it leave this module (the KPI gaps of one scope)."""
+    return data.scorecard_for(path, filters.population(), repeat_days, scheme)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def gaps(
+    path: str, filters: Filters, repeat_days: int, scheme: str | None, scope: Scope
+) -> pd.DataFrame:
+    card = department_card(path, filters, repeat_days, scheme)
+    ds = data.dataset(path)
+    if scope.level == "agent":
+        values, counts = diagnostics.agent_values(card, scope.agent)
+        peers = diagnostics.agent_peer_medians(card, scope.agent)
+    elif scope.level == "team":
+        table = kpi_table(ds, filters.population(), ("team",), repeat_days)
+        values, counts, peers = diagnostics.group_values(
+            table, "team", scope.team, card.matrix.kpis
+        )
+    else:
+        table = kpi_table(ds, filters.replace(agents=()), (), repeat_days)
+        table["_all"] = "all"
+        values, counts, _ = diagnostics.group_values(table, "_all", "all", card.matrix.kpis)
+        peers = {}
+    return diagnostics.kpi_gaps(card, scope, values, peers, counts)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def drill_table(
+    path: str, filters: Filters, by: str, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    """KPIs per visible team or agent (with names) in the filter."""
+    return diagnostics.drill_table(data.dataset(path), filters, by, visible, repeat_days)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trend(path: str, filters: Filters, repeat_days: int) -> pd.DataFrame:
+    return data.kpi_table(path, filters, ("month",), repeat_days).sort_values("month")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def stages(path: str, filters: Filters, scope: Scope) -> pd.DataFrame:
+    return diagnostics.scope_stages(data.dataset(path), filters, scope)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def team_bottlenecks(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
+    return diagnostics.team_bottlenecks(data.dataset(path), filters, visible)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def has_stages(path: str) -> bool:
+    return not stage_durations(data.dataset(path), Filters(), ()).empty
+
+
+def breakdowns(path: str) -> list[tuple[str, str]]:
+    return diagnostics.available_breakdowns(data.dataset(path))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def breakdown(
+    path: str, filters: Filters, kpi_id: str, by: tuple[str, ...], min_cell: int, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.breakdown(
+        data.dataset(path), filters, KPIS_BY_ID[kpi_id], by, min_cell, repeat_days
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def weakest(
+    path: str, scope_filters: Filters, peer_filters: Filters, kpi_id: str, min_cell: int, days: int
+) -> pd.DataFrame:
+    return diagnostics.weakest_cell(
+        data.dataset(path),
+        scope_filters,
+        peer_filters,
+        KPIS_BY_ID[kpi_id],
+        "category",
+        min_cell,
+        days,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def repeat_sources(
+    path: str, filters: Filters, scope: Scope, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.repeat_sources(data.dataset(path), filters, scope, visible, repeat_days)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def repeat_chains(
+    path: str, filters: Filters, scope: Scope, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    return diagnostics.repeat_chains(
+        data.dataset(path), filters, scope, visible, repeat_days, limit=20
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tickets(
+    path: str,
+    filters: Filters,
+    visible: Visible,
+    cell: tuple[tuple[str, str], ...],
+    repeat_days: int,
+) -> pd.DataFrame:
+    return diagnostics.ticket_list(
+        data.dataset(path), filters, visible, dict(cell), None, repeat_days
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def action_store(state_dir: str) -> actions.ActionStore:
+    return actions.ActionStore(f"{state_dir}/{actions.FILE_NAME}")

@@ -1,0 +1,51 @@
+"""Cached inputs of the what-if lab: the KPI matrices and the scenario store.
+
+The matrices come from `dashboard.app.cache.kpi_matrix` (cached per filter), so moving a slider
+never re-reads tickets: only `scoring.engine.whatif` re-scores in numpy. Agents are scored over
+the population (the whole department: team filters only narrow what is shown), as on the
+Scorecard.
+`department_matrix` is the one loader the page calls for the plain matrix; the benchmark
+replaces it to inject a synthetic 2,000-agent matrix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.app import cache as data
+from dashboard.app.app_settings import app_setting
+from scoring.engine import scorecard, whatif
+from scoring.measures.metrics import Filters
+from scoring.stores import scenarios
+
+
+def department_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    return data.kpi_matrix(path, filters.population(), repeat_days)
+
+
+def segment_matrices(
+    path: str, filters: Filters, repeat_days: int
+) -> dict[str, scorecard.KpiMatrix]:
+    """One matrix per customer segment (the sidebar's segment filter is replaced)."""
+    department = filters.population()
+    return {
+        segment: data.kpi_matrix(path, department.replace(segments=(segment,)), repeat_days)
+        for segment in whatif.SEGMENTS
+    }
+
+
+def has_segments(path: str) -> bool:
+    """Whether the dataset has both enterprise and individual tickets."""
+    return set(whatif.SEGMENTS) <= set(data.filter_options(path)["segments"])
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _store(state_dir: str) -> scenarios.ScenarioStore:
+    return scenarios.ScenarioStore(Path(state_dir))
+
+
+def store() -> scenarios.ScenarioStore:
+    """The scenario store of the state folder (opened, and repaired if need be, once)."""
+    return _store(app_setting("state_dir"))

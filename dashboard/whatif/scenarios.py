@@ -1,0 +1,137 @@
+"""The what-if lab's scenarios (方案): save, load, delete, mark official, compare two, export.
+
+Scenarios live in the SQLite store of the state folder (`scoring.stores.scenarios`); the callbacks
+write to it and leave a one-line message for the next run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import audit
+from dashboard.app.shell import labelled
+from dashboard.whatif.lab import Lab
+from scoring.engine.policy import Policy
+from scoring.stores import scenarios
+
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scenario_panel(lab: Lab, policy: Policy) -> None:
+    t, state = lab.ctx.t, lab.state
+    st.subheader(t("whatif_scenarios"))
+    flash = state.pop("whatif_flash", None)
+    if flash:
+        st.success(flash)
+    if lab.store.skipped:
+        st.warning(t("whatif_store_problem", rows="; ".join(lab.store.skipped)))
+    name_col, author_col, save_col = st.columns([2, 2, 1])
+    name_col.text_input(t("whatif_scenario_name"), key="whatif_name", max_chars=80)
+    author_col.text_input(t("whatif_author"), key="whatif_author", max_chars=80)
+    save_col.button(t("whatif_save"), key="whatif_save", on_click=on_save, args=(lab,))
+    export_button(lab, policy)
+    saved = lab.saved
+    if not saved:
+        st.caption(t("whatif_no_scenarios"))
+        return
+    names = [s.name for s in saved]
+    official = lab.official.name if lab.official else None
+    marker = f" · {t('whatif_official')}"
+
+    def shown(name: str) -> str:
+        return name + (marker if name == official else "")
+
+    pick_col, load_col, delete_col, official_col = st.columns([3, 1, 1, 2])
+    if state.get("whatif_pick") not in names:
+        state["whatif_pick"] = names[0]
+    pick_col.selectbox(t("whatif_scenario"), names, format_func=shown, key=labelled("whatif_pick"))
+    load_col.button(t("whatif_load"), key="whatif_load", on_click=on_load, args=(lab,))
+    delete_col.button(t("whatif_delete"), key="whatif_delete", on_click=on_delete, args=(lab,))
+    official_col.button(
+        t("whatif_mark_official"), key="whatif_mark_official", on_click=on_mark, args=(lab,)
+    )
+    if len(saved) >= 2:
+        side_by_side(lab, names, shown)
+
+
+def export_button(lab: Lab, policy: Policy) -> None:
+    state = lab.state
+    current = scenarios.Scenario(
+        state.get("whatif_name") or "what-if", policy, lab.filters, state.get("whatif_author", "")
+    )
+    audit.download_button(
+        lab.ctx.t("whatif_export"),
+        # built only when clicked, with the payout explanations the lab does not show
+        lambda: scenarios.to_excel(current, lab.evaluate(policy).drop(columns=["coverage"])),
+        file_name="whatif_scenario.xlsx",
+        mime=EXCEL,
+        key="whatif_export",
+    )
+
+
+def side_by_side(lab: Lab, names: list[str], shown) -> None:
+    """Two saved scenarios: their settings side by side (filters: the visible teams only)
+    and their department bonus bills."""
+    t, state = lab.ctx.t, lab.state
+    st.markdown(f"**{t('whatif_compare')}**")
+    a_col, b_col = st.columns(2)
+    for key, column, default in (("whatif_cmp_a", a_col, 0), ("whatif_cmp_b", b_col, 1)):
+        if state.get(key) not in names:
+            state[key] = names[default]
+        column.selectbox(t("whatif_scenario"), names, format_func=shown, key=labelled(key))
+    a, b = (lab.store.load(state[k]) for k in ("whatif_cmp_a", "whatif_cmp_b"))
+    totals = [lab.payout_total(s.policy) for s in (a, b)]
+    a_col.metric(t("whatif_payout_total"), f"{totals[0]:,.2f}")
+    b_col.metric(
+        t("whatif_payout_total"),
+        f"{totals[1]:,.2f}",
+        delta=f"{totals[1] - totals[0]:+,.2f}",
+        delta_color="off",
+    )
+    if not lab.ctx.visible.is_everything:
+        st.caption(t("whatif_compare_department"))
+    st.dataframe(
+        scenarios.compare(a, b, lab.ctx.visible).astype({"a": str, "b": str}),
+        hide_index=True,
+        key="whatif_compare_table",
+        column_config={
+            "setting": t("whatif_setting"),
+            "a": a.name,
+            "b": b.name,
+            "differs": t("whatif_differs"),
+        },
+    )
+
+
+def on_save(lab: Lab) -> None:
+    state = lab.state
+    policy, _ = lab.current_policy()
+    name = (state.get("whatif_name") or "").strip()
+    if not name:
+        state["whatif_flash"] = lab.ctx.t("whatif_name_needed")
+        return
+    scenario = scenarios.Scenario(name, policy, lab.filters, state.get("whatif_author", ""))
+    lab.store.save(scenario)
+    state["whatif_pick"] = name
+    state["whatif_flash"] = lab.ctx.t("whatif_saved", name=name)
+
+
+def on_load(lab: Lab) -> None:
+    state = lab.state
+    scenario = lab.store.load(state["whatif_pick"])
+    lab.load_policy(scenario.policy)
+    state["whatif_name"] = scenario.name
+    state["whatif_author"] = scenario.author
+    state["whatif_flash"] = lab.ctx.t("whatif_loaded", name=scenario.name)
+
+
+def on_delete(lab: Lab) -> None:
+    name = lab.state.pop("whatif_pick")
+    lab.store.delete(name)
+    lab.state["whatif_flash"] = lab.ctx.t("whatif_deleted", name=name)
+
+
+def on_mark(lab: Lab) -> None:
+    name = lab.state["whatif_pick"]
+    lab.store.mark_official(name)
+    lab.state["whatif_flash"] = lab.ctx.t("whatif_marked", name=name)

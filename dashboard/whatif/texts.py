@@ -1,0 +1,183 @@
+"""UI texts of the whatif page (merged into the one catalog of dashboard/ui/i18n.py)."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "whatif_intro": {
+        "en": "Tune the incentive weights and see, against the baseline, who changes grade, who "
+        "crosses a bonus boundary, what the bonus bill is and whether the ranking is robust. "
+        "Weights are percentages that always add up to 100%: moving one slider spreads the "
+        "difference over the unlocked others.",
+        "zh": "调整激励权重，与基准方案对比：谁的等级变化、谁跨过奖金档位、"
+        "奖金总额多少、排名是否稳健。"
+        "权重以百分比表示，合计始终为 100%：移动一个滑块时，差额按比例分摊到其余未锁定的权重。",
+    },
+    "whatif_baseline_official": {
+        "en": "Baseline: the official scenario “{name}”.",
+        "zh": "基准：正式方案“{name}”。",
+    },
+    "whatif_baseline_default": {
+        "en": "Baseline: the default balanced scheme (no scenario is marked official), with the "
+        "pool and rule chosen below.",
+        "zh": "基准：默认均衡方案（尚无正式方案），奖金池与分配规则同下方所选。",
+    },
+    "whatif_weights": {"en": "Weights", "zh": "权重"},
+    "whatif_preset": {"en": "Start from a preset", "zh": "从预设方案开始"},
+    "whatif_reset": {"en": "Reset to baseline", "zh": "恢复为基准"},
+    "whatif_locked": {"en": "Locked weights", "zh": "锁定的权重"},
+    "whatif_locked_help": {
+        "en": "Locked weights stay put while you move the others.",
+        "zh": "锁定的权重在调整其他权重时保持不变。",
+    },
+    "whatif_total": {"en": "Total: {total:.1f}%", "zh": "合计：{total:.1f}%"},
+    "whatif_mode": {"en": "Scoring", "zh": "评分方式"},
+    "whatif_mode_single": {"en": "One set of weights", "zh": "统一权重"},
+    "whatif_mode_segments": {
+        "en": "Per customer segment",
+        "zh": "按客户类型分别加权",
+    },
+    "whatif_segments_help": {
+        "en": "Each agent's enterprise tickets are scored with the enterprise weights and the "
+        "individual tickets with the individual weights; the agent's score mixes the two by "
+        "their share of tickets.",
+        "zh": "员工的企业客户工单按企业权重评分，个人客户工单按个人权重评分；"
+        "综合得分按两类工单占比加权。",
+    },
+    "whatif_segment_enterprise": {"en": "Enterprise customers", "zh": "企业客户"},
+    "whatif_segment_individual": {"en": "Individual consumers", "zh": "个体消费者"},
+    "whatif_grading": {"en": "Grading", "zh": "评级方式"},
+    "whatif_grading_absolute": {"en": "Score bands", "zh": "分数段"},
+    "whatif_grading_forced": {"en": "Forced distribution", "zh": "强制分布"},
+    "whatif_threshold": {"en": "{grade} from", "zh": "{grade}分数线"},
+    "whatif_quota": {"en": "{grade} share %", "zh": "{grade}比例 %"},
+    "whatif_bad_thresholds": {
+        "en": "Score bands must fall from Excellent to Satisfactory; the default bands "
+        "90 / 75 / 60 are used.",
+        "zh": "分数线须由优秀到合格依次降低；现按默认 90 / 75 / 60 计算。",
+    },
+    "whatif_bad_quotas": {
+        "en": "The shares add up to {total:g}%, not 100%; the default 15 / 35 / 40 / 10 is used.",
+        "zh": "比例合计为 {total:g}%，不是 100%；现按默认 15 / 35 / 40 / 10 计算。",
+    },
+    "whatif_pool": {"en": "Bonus pool", "zh": "奖金池"},
+    "whatif_rule": {"en": "Allocation rule", "zh": "分配规则"},
+    "whatif_rule_grade_multiplier": {"en": "Grade multipliers", "zh": "按等级系数"},
+    "whatif_rule_threshold_linear": {"en": "Threshold + linear", "zh": "门槛 + 线性"},
+    "whatif_rule_proportional": {"en": "Proportional to score", "zh": "按得分比例"},
+    "whatif_monte_carlo": {
+        "en": "Robustness check (1,000 random weight variations)",
+        "zh": "稳健性检验（1,000 次权重随机扰动）",
+    },
+    "whatif_consequences": {"en": "Consequences vs the baseline", "zh": "与基准相比的影响"},
+    "whatif_tau": {"en": "Rank correlation (Kendall's τ)", "zh": "排名相关（Kendall τ）"},
+    "whatif_tau_help": {
+        "en": "1 = same order as the baseline, 0 = unrelated. Agents graded under both.",
+        "zh": "1 表示与基准排序相同，0 表示无关。仅计两种方案下均参评的员工。",
+    },
+    "whatif_grade_changes": {"en": "Grade changes", "zh": "等级变化人数"},
+    "whatif_crossings": {"en": "Cross a bonus boundary", "zh": "跨越奖金档位"},
+    "whatif_payout_total": {"en": "Bonus bill", "zh": "奖金总额"},
+    "whatif_payout_spread": {"en": "Payout range (min – max)", "zh": "个人奖金范围（最低–最高）"},
+    "whatif_department_totals": {
+        "en": "Kendall's τ and the bonus bill with its range are the whole department's: every "
+        "team shares one pool. Grade changes, crossings, coin tosses and the tables below "
+        "cover only {teams}.",
+        "zh": "Kendall τ、奖金总额及其范围按全部门计算：各团队共用一个奖金池。"
+        "等级变化、跨档、不稳定人数及下方各表仅含 {teams}。",
+    },
+    "whatif_compare_department": {
+        "en": "Bonus bills of the whole department (every team shares one pool).",
+        "zh": "奖金总额按全部门计算（各团队共用一个奖金池）。",
+    },
+    "whatif_rank_table": {
+        "en": "Agents: ranks, grades and payouts",
+        "zh": "员工：排名、等级与奖金",
+    },
+    "whatif_base": {"en": "Baseline", "zh": "基准"},
+    "whatif_new": {"en": "New", "zh": "新方案"},
+    "whatif_base_score": {"en": "Baseline score", "zh": "基准得分"},
+    "whatif_new_score": {"en": "New score", "zh": "新得分"},
+    "whatif_base_rank": {"en": "Baseline rank", "zh": "基准排名"},
+    "whatif_new_rank": {"en": "New rank", "zh": "新排名"},
+    "whatif_movement": {"en": "Places moved", "zh": "名次变化"},
+    "whatif_base_grade": {"en": "Baseline grade", "zh": "基准等级"},
+    "whatif_new_grade": {"en": "New grade", "zh": "新等级"},
+    "whatif_base_payout": {"en": "Baseline bonus", "zh": "基准奖金"},
+    "whatif_new_payout": {"en": "New bonus", "zh": "新奖金"},
+    "whatif_payout_change": {"en": "Bonus change", "zh": "奖金变化"},
+    "whatif_crossed": {"en": "Bonus boundary", "zh": "奖金档位"},
+    "whatif_crossed_up": {"en": "▲ up", "zh": "▲ 上升"},
+    "whatif_crossed_down": {"en": "▼ down", "zh": "▼ 下降"},
+    "whatif_slope": {
+        "en": "Biggest rank movements (baseline → new)",
+        "zh": "名次变化最大的员工（基准 → 新方案）",
+    },
+    "whatif_rank": {"en": "Rank", "zh": "排名"},
+    "whatif_transitions": {
+        "en": "Grade transitions (rows: baseline, columns: new) — click a cell to list the agents",
+        "zh": "等级迁移（行：基准，列：新方案）—— 点击单元格查看员工",
+    },
+    "whatif_cell_agents": {
+        "en": "{base} → {new}: {count} agent(s)",
+        "zh": "{base} → {new}：{count} 人",
+    },
+    "whatif_teams": {"en": "Team ranking change", "zh": "班组排名变化"},
+    "whatif_team_payouts": {"en": "Bonus per team", "zh": "各班组奖金"},
+    "whatif_amount": {"en": "Amount", "zh": "金额"},
+    "whatif_robustness": {"en": "Robustness of grades and ranks", "zh": "等级与排名的稳健性"},
+    "whatif_robustness_help": {
+        "en": "The weights were varied at random around your choice ({draws:,} draws, Dirichlet "
+        "with concentration {concentration:g}: a 20% weight varies by about ±4 points). An agent "
+        "whose most likely grade has a probability below {limit:.0%} is a coin toss: check "
+        "before announcing.",
+        "zh": "在所选权重附近随机扰动（{draws:,} 次，Dirichlet 分布，集中参数 {concentration:g}："
+        "20% 的权重约有 ±4 个百分点的波动）。"
+        "最可能等级的概率低于 {limit:.0%} 的员工视为“掷硬币”，公布前请复核。",
+    },
+    "whatif_coin_tosses": {"en": "Coin-toss grades", "zh": "等级不稳定人数"},
+    "whatif_likely_grade": {"en": "Most likely grade", "zh": "最可能等级"},
+    "whatif_likely_probability": {"en": "Probability", "zh": "概率"},
+    "whatif_grade_probability": {"en": "P({grade})", "zh": "{grade}概率"},
+    "whatif_rank_interval": {"en": "Rank 95% interval", "zh": "排名 95% 区间"},
+    "whatif_coin_toss": {"en": "Coin toss", "zh": "不稳定"},
+    "whatif_intervals_chart": {
+        "en": "Rank under weight variations (95% interval)",
+        "zh": "权重扰动下的排名（95% 区间）",
+    },
+    "whatif_robustness_segments": {
+        "en": "The robustness check uses one set of weights; switch the scoring to one set "
+        "to run it.",
+        "zh": "稳健性检验适用于统一权重；请切换为统一权重后运行。",
+    },
+    "whatif_scenarios": {"en": "Scenarios", "zh": "方案"},
+    "whatif_scenario_name": {"en": "Scenario name", "zh": "方案名称"},
+    "whatif_author": {"en": "Author", "zh": "作者"},
+    "whatif_save": {"en": "Save scenario", "zh": "保存方案"},
+    "whatif_saved": {"en": "Saved “{name}”.", "zh": "已保存“{name}”。"},
+    "whatif_name_needed": {"en": "Give the scenario a name.", "zh": "请填写方案名称。"},
+    "whatif_scenario": {"en": "Scenario", "zh": "方案"},
+    "whatif_no_scenarios": {"en": "No saved scenarios yet.", "zh": "尚无已保存的方案。"},
+    "whatif_load": {"en": "Load", "zh": "载入"},
+    "whatif_loaded": {"en": "Loaded “{name}”.", "zh": "已载入“{name}”。"},
+    "whatif_delete": {"en": "Delete", "zh": "删除"},
+    "whatif_deleted": {"en": "Deleted “{name}”.", "zh": "已删除“{name}”。"},
+    "whatif_mark_official": {"en": "Mark as official baseline", "zh": "设为正式基准"},
+    "whatif_marked": {
+        "en": "“{name}” is now the official baseline.",
+        "zh": "“{name}”已设为正式基准。",
+    },
+    "whatif_official": {"en": "official", "zh": "正式"},
+    "whatif_compare": {"en": "Compare two scenarios", "zh": "对比两个方案"},
+    "whatif_setting": {"en": "Setting", "zh": "设置"},
+    "whatif_differs": {"en": "Differs", "zh": "不同"},
+    "whatif_export": {
+        "en": "Export scenario with payouts (Excel)",
+        "zh": "导出方案及奖金（Excel）",
+    },
+    "whatif_store_problem": {
+        "en": "Some saved scenarios could not be read and are not shown: {rows}",
+        "zh": "部分已保存方案无法读取，未显示：{rows}",
+    },
+    "whatif_filters_differ": {
+        "en": "This scenario was saved for other filters: {filters}. The sidebar filters apply.",
+        "zh": "此方案保存时的筛选条件不同：{filters}。当前按侧边栏筛选计算。",
+    },
+}

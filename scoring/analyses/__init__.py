@@ -1,0 +1,1 @@
+"""Analyses built on the scorecard: diagnostics and capability. Imports engine and below."""

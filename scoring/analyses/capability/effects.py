@@ -1,0 +1,220 @@
+"""Training effect: a KPI of the trained skill before vs after a completed course, next to
+how untrained peers moved over the same weeks (difference-in-differences)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+from scipy import stats as sps
+
+from scoring.analyses.capability.common import (
+    TICKET_SKILL_DIMENSIONS,
+    _kind,
+    agents,
+    kpi_inputs,
+    skill_kpis,
+)
+from scoring.data.dataset import Dataset
+from scoring.measures.metrics import Filters
+from scoring.methods import stats
+from scoring.registry.kpis import KPI, KPIS_BY_ID
+from scoring.scope import Visible, shows_rows
+
+EFFECT_WINDOW_DAYS = 120  # days before / after a course compared by training_effects
+
+EFFECT_COLUMNS = [
+    "agent_id",
+    "name",
+    "team",
+    "skill",
+    "course",
+    "completed_on",
+    "before",
+    "before_half",
+    "before_cases",
+    "after",
+    "after_half",
+    "after_cases",
+    "change",
+    "change_lo",
+    "change_hi",
+    "peers_before",
+    "peers_after",
+    "peers_change",
+    "did",
+    "did_lo",
+    "did_hi",
+    "p_value",
+]
+
+
+# --- SQL: the completed courses and the KPI's weekly inputs -------------------------------
+
+
+def _completions(ds: Dataset) -> pd.DataFrame:
+    """Every completed course: agent_id, skill, course, completed_on."""
+    return ds.query("SELECT agent_id, skill, course, completed_on FROM training")
+
+
+def _weekly_inputs(
+    ds: Dataset, filters: Filters, k: KPI, dimension: str, repeat_days: int
+) -> pd.DataFrame:
+    """The KPI's inputs per agent, skill of `dimension` and week (a date) over the
+    population, whatever the filter's dates (the windows set them)."""
+    undated = filters.population().replace(start=None, end=None)
+    table = kpi_inputs(ds, undated, k, ("agent_id", dimension, "week"), repeat_days)
+    table["week"] = pd.to_datetime(table["week"]).dt.date
+    return table
+
+
+# --- Windows: the weeks before and after a course, the trained agent and the peers -------
+
+
+def _windows(weeks: pd.Series, done: date, window_days: int) -> tuple[pd.Series, pd.Series]:
+    """The weeks in the `window_days` before the completion week and in as many after it
+    (the completion week itself in neither)."""
+    done_week = done - timedelta(days=done.weekday())
+    span = timedelta(days=window_days)
+    before = (weeks < done_week) & (weeks >= done_week - span)
+    after = (weeks > done_week) & (weeks <= done_week + span)
+    return before, after
+
+
+def _cohort_totals(
+    same: pd.DataFrame, agent_id: str, trainees: set, before: pd.Series, after: pd.Series, k: KPI
+) -> dict[str, tuple[float, float, float]]:
+    """(num, den, sq) of the trained agent ("tb", "ta") and of the untrained peers ("cb",
+    "ca") before and after; sq is 0 for a rate."""
+    mine = same["agent_id"] == agent_id
+    peers = ~same["agent_id"].isin(trainees)
+    totals = {}
+    for name, mask in (
+        ("tb", mine & before),
+        ("ta", mine & after),
+        ("cb", peers & before),
+        ("ca", peers & after),
+    ):
+        part = same[mask]
+        totals[name] = (
+            float(part["num"].sum()),
+            float(part["den"].sum()),
+            float(part["sq"].sum()) if k.kind == "mean" else 0.0,
+        )
+    return totals
+
+
+# --- Statistics: before/after change, difference-in-differences, the test -----------------
+
+
+def _mean_var(num: float, den: float, sq: float, kind: str) -> tuple[float, float]:
+    """Value and the variance of its estimate: p(1 − p)/n for rates, s²/n for means."""
+    if den <= 0:
+        return math.nan, math.nan
+    value = num / den
+    if kind == "rate":
+        return value, value * (1 - value) / den
+    spread = max(sq / den - value * value, 0.0) * den / max(den - 1, 1)
+    return value, spread / den
+
+
+def _effect(totals: dict[str, tuple[float, float, float]], kind: str, z: float) -> dict | None:
+    """The effect columns of one course from the cohort totals (None when the trained agent
+    has no case before or none after): values with their half-widths, change with its
+    normal interval, peers' change, did = stats.difference_in_differences with the interval
+    of the four independent estimates, and the trained agent's before/after p-value."""
+    (tb, vtb), (ta, vta) = _mean_var(*totals["tb"], kind), _mean_var(*totals["ta"], kind)
+    (cb, vcb), (ca, vca) = _mean_var(*totals["cb"], kind), _mean_var(*totals["ca"], kind)
+    before_cases, after_cases = totals["tb"][1], totals["ta"][1]
+    if not (before_cases > 0 and after_cases > 0):
+        return None
+    change, se_change = ta - tb, math.sqrt(vta + vtb)
+    did = stats.difference_in_differences(tb, ta, cb, ca)
+    se_did = math.sqrt(vta + vtb + vca + vcb)
+    if kind == "rate":
+        (after_num, _, _), (before_num, _, _) = totals["ta"], totals["tb"]
+        p_value = stats.two_proportion_z_test(
+            after_num, after_cases, before_num, before_cases
+        ).p_value
+    else:
+        p_value = float(2 * sps.norm.sf(abs(change) / se_change)) if se_change else 1.0
+    return {
+        "before": tb,
+        "before_half": z * math.sqrt(vtb),
+        "before_cases": before_cases,
+        "after": ta,
+        "after_half": z * math.sqrt(vta),
+        "after_cases": after_cases,
+        "change": change,
+        "change_lo": change - z * se_change,
+        "change_hi": change + z * se_change,
+        "peers_before": cb,
+        "peers_after": ca,
+        "peers_change": ca - cb,
+        "did": did,
+        "did_lo": did - z * se_did,
+        "did_hi": did + z * se_did,
+        "p_value": p_value,
+    }
+
+
+@shows_rows
+def training_effects(
+    ds: Dataset,
+    filters: Filters,
+    visible: Visible,
+    kpi_id: str = "fcr",
+    repeat_days: int = 30,
+    window_days: int = EFFECT_WINDOW_DAYS,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Before vs after each course a visible agent completed on a ticket skill (category,
+    channel, product).
+
+    The trained agent's KPI on tickets of the course's skill in the `window_days` before
+    the completion week versus the same span after it, next to untrained peers (the
+    population's agents with no course on that skill) over the same weeks. change = after −
+    before with a normal interval (variances p(1 − p)/n or s²/n; before_half / after_half
+    are the half-widths of the before and after values' own intervals);
+    did = stats.difference_in_differences (docs/METHODS.md) with the interval of the four
+    independent estimates; p_value: the trained agent's before/after test
+    (stats.two_proportion_z_test for rates; for means a z-test on the change, the
+    large-sample form of Welch's test, as only sums are at hand).
+    The date filter is ignored (the windows set the dates); other filters apply.
+    """
+    k = KPIS_BY_ID[kpi_id]
+    if not ds.has("training") or k not in skill_kpis(ds):
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    trained = _completions(ds)
+    z = sps.norm.ppf((1 + level) / 2)
+    roster = agents(ds, visible).set_index("agent_id")
+    rows = []
+    for dimension in [d for d in TICKET_SKILL_DIMENSIONS if ds.has("tickets", d)]:
+        table = _weekly_inputs(ds, filters, k, dimension, repeat_days)
+        skills = set(table[dimension].dropna().astype(str))
+        for course in trained[trained["skill"].isin(skills)].itertuples(index=False):
+            if course.agent_id not in roster.index:
+                continue
+            done = pd.Timestamp(course.completed_on).date()
+            same = table[table[dimension] == course.skill]
+            before, after = _windows(same["week"], done, window_days)
+            trainees = set(trained.loc[trained["skill"] == course.skill, "agent_id"])
+            totals = _cohort_totals(same, course.agent_id, trainees, before, after, k)
+            effect = _effect(totals, _kind(k), z)
+            if effect is None:
+                continue
+            agent = roster.loc[course.agent_id]
+            rows.append(
+                {
+                    "agent_id": course.agent_id,
+                    "name": agent["name"],
+                    "team": agent["team"],
+                    "skill": course.skill,
+                    "course": course.course,
+                    "completed_on": done,
+                    **effect,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    return frame.sort_values(["completed_on", "agent_id"], ignore_index=True)

@@ -1,0 +1,2 @@
+"""The command line (python -m scoring): generate, validate, score, docs. May import every
+scoring layer."""

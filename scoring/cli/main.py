@@ -1,0 +1,61 @@
+"""Command line: `python -m scoring {generate,validate,score} ...`.
+
+Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from scoring.cli.score import add_score_parser
+from scoring.cli.usage import UsageError
+from scoring.data.dataset import DatasetError, open_dataset
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    try:
+        report = open_dataset(args.dir).report
+    except DatasetError as exc:
+        if exc.report is None:
+            print("\n".join(f"ERROR: {p}" for p in exc.problems), file=sys.stderr)
+            return EXIT_UNUSABLE
+        report = exc.report
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(report.to_text())
+    return EXIT_OK if report.usable else EXIT_UNUSABLE
+
+
+def _add_validate_parser(subparsers) -> None:
+    parser = subparsers.add_parser("validate", help="print the data-quality report of a dataset")
+    parser.add_argument("dir", help="dataset folder")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=_validate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from scoring.synthetic.generate import add_generate_parser
+
+    parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_generate_parser(subparsers)
+    _add_validate_parser(subparsers)
+    add_score_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, DatasetError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE

@@ -1,0 +1,145 @@
+"""`python -m scoring score DIR ...`: the agent scorecard on standard output.
+
+The output is a public interface (documented in docs/SCORE_OUTPUT.md): one row per
+agent with `agent_id, name, team, tickets, composite, grade, team_rank, dept_rank`,
+`payout` when a pool is given, then for each available KPI `<kpi_id>` (raw value) and
+`<kpi_id>_shrunk` where shrinkage applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+import pandas as pd
+
+from scoring.cli.usage import UsageError
+from scoring.data.dataset import open_dataset
+from scoring.engine import schemes
+from scoring.engine.policy import DEFAULT_POLICY, Policy
+from scoring.engine.scorecard import build_matrix, score, with_payouts
+from scoring.measures.metrics import Filters, distinct_values
+from scoring.methods import incentives
+from scoring.scope import for_statistics
+from scoring.settings import setting
+
+BASE_COLUMNS = ["agent_id", "name", "team", "tickets", "composite", "grade", "team_rank"]
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"bad date '{text}': expected YYYY-MM-DD") from None
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """'csat=3,fcr=1' → {'csat': 3.0, 'fcr': 1.0}; a part that is not kpi=number refused
+    (the scoring policy refuses unknown KPIs and negative weights)."""
+    weights = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"bad weight '{part}': expected kpi=number") from None
+    return weights
+
+
+def _check_known(label: str, given: list[str], known: set[str]) -> None:
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise UsageError(
+            f"unknown {label} {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+
+
+def _filters(args: argparse.Namespace, ds) -> Filters:
+    for label, given, dimension in (
+        ("team", args.team, "team"),
+        ("channel", args.channel, "channel"),
+        ("category", args.category, "category"),
+        ("segment", args.segment, "customer_segment"),
+    ):
+        _check_known(label, given, set(distinct_values(ds, dimension)))
+    start = parse_date(args.date_from) if args.date_from else None
+    end = parse_date(args.date_to) if args.date_to else None
+    if start and end and end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    return Filters(
+        start=start,
+        end=end,
+        teams=tuple(args.team),
+        channels=tuple(args.channel),
+        categories=tuple(args.category),
+        segments=tuple(args.segment),
+    )
+
+
+def _weights(args: argparse.Namespace) -> dict[str, float]:
+    try:
+        weights = dict(schemes.load(args.scheme).weights)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if args.weights:
+        weights = parse_weights(args.weights)
+    return weights
+
+
+def _policy(args: argparse.Namespace) -> Policy:
+    """The scoring policy of the arguments: the weights, and the pool and rule if given."""
+    pool = DEFAULT_POLICY.pool if args.pool is None else args.pool
+    try:
+        return Policy(weights=_weights(args), pool=pool, rule=args.rule)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@for_statistics
+def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
+    ds = open_dataset(args.dir)
+    filters = _filters(args, ds)
+    matrix = build_matrix(ds, filters, int(setting("repeat_window_days")))
+    card = score(matrix, _policy(args))
+    columns = list(BASE_COLUMNS) + ["dept_rank"]
+    frame = card.frame
+    if args.pool is not None:
+        frame, _ = with_payouts(card)
+        columns.append("payout")
+    for k in matrix.kpis:
+        frame[k.id] = matrix.frame[k.id]
+        columns.append(k.id)
+        if k.shrink:
+            frame[f"{k.id}_shrunk"] = matrix.frame[f"{k.id}_shrunk"]
+            columns.append(f"{k.id}_shrunk")
+    table = frame[columns].copy()
+    table["composite"] = table["composite"].round(2)
+    table["grade"] = table["grade"].fillna("insufficient_data")
+    return table
+
+
+def _run(args: argparse.Namespace) -> int:
+    table = scorecard_table(args)
+    if args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        table.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def add_score_parser(subparsers) -> None:
+    parser = subparsers.add_parser("score", help="print the agent scorecard")
+    parser.add_argument("dir", help="dataset folder")
+    parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (inclusive)")
+    parser.add_argument("--team", action="append", default=[], help="repeatable")
+    parser.add_argument("--channel", action="append", default=[], help="repeatable")
+    parser.add_argument("--category", action="append", default=[], help="repeatable")
+    parser.add_argument("--segment", action="append", default=[], help="customer segment")
+    parser.add_argument("--scheme", default=schemes.DEFAULT_SCHEME, help="weight scheme name")
+    parser.add_argument("--weights", help="kpi=weight,... (replaces the scheme's weights)")
+    parser.add_argument("--pool", type=float, help="bonus pool to allocate")
+    parser.add_argument("--rule", choices=incentives.RULES, default="grade_multiplier")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.set_defaults(func=_run)

@@ -1,0 +1,311 @@
+"""Open a dataset folder through DuckDB: locate, check, expose as views, validate.
+
+Each contract table becomes two views over its Parquet files (nothing is copied into
+pandas): `raw_<table>` with every row read, cast to the contract types, and `<table>`
+with the rows that pass every rule. Fatal problems are collected across all tables
+before failing, so the user sees every one at once; each names the file, the column
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scoring.data import quality
+from scoring.data.quality import Notice, Problem, QualityReport, RuleResult, TableReport
+from scoring.data.sql import ident, literal_list
+from scoring.registry.contract import TABLES, Column, Table
+
+# Physical Arrow types that load into each logical type without a value-by-value check.
+_DIRECT = {
+    "string": (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer),
+    "timestamp": (pa.types.is_timestamp, pa.types.is_date),
+    "date": (pa.types.is_date, pa.types.is_timestamp),
+    "int": (pa.types.is_integer,),
+    "float": (pa.types.is_floating, pa.types.is_integer, pa.types.is_decimal),
+    "bool": (pa.types.is_boolean,),
+}
+
+
+class DatasetError(Exception):
+    """The dataset cannot be used. `details` holds every fatal problem found, `problems`
+    the same in English words."""
+
+    def __init__(self, details: list[Problem], report: QualityReport | None = None):
+        self.details = details
+        self.problems = [p.text() for p in details]
+        self.report = report
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class _Source:
+    table: Table
+    files: tuple[Path, ...]
+
+
+def _find_files(root: Path, table: Table) -> tuple[Path, ...] | None:
+    single = root / f"{table.name}.parquet"
+    folder = root / table.name
+    if folder.is_dir():
+        return tuple(sorted(folder.rglob("*.parquet")))
+    if single.is_file():
+        return (single,)
+    return None
+
+
+def _value_type(arrow_type: pa.DataType) -> pa.DataType:
+    return arrow_type.value_type if pa.types.is_dictionary(arrow_type) else arrow_type
+
+
+def _loads_directly(column: Column, arrow_type: pa.DataType) -> bool:
+    return any(check(_value_type(arrow_type)) for check in _DIRECT[column.type])
+
+
+class Dataset:
+    """A validated dataset: DuckDB views over the files, plus the quality report."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, report: QualityReport):
+        self.path = path
+        self._con = con
+        self.report = report
+        self._missing_columns = {
+            name: set(t.missing_columns) for name, t in report.tables.items() if t.present
+        }
+        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        # The moment the data runs to: windows still open at this time are not judged yet.
+        self.as_of = self.scalar("SELECT max(created_at) FROM tickets") or datetime.now()
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        """Whether a table (and, if given, a column of it) was supplied by the dataset."""
+        if table not in self._missing_columns:
+            return False
+        return column is None or column not in self._missing_columns[table]
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB cursor of its own for one query, from a pool of idle cursors.
+
+        Streamlit serves sessions from several threads, and a cursor must not be shared by
+        two at once. Cursors are pooled rather than kept per thread: Streamlit runs every
+        rerun in a new thread, so per-thread cursors were made (and configured) anew for each
+        rerun and dropped when it ended; the pool keeps as many as run at once.
+        """
+        try:
+            cursor = self._idle.get_nowait()
+        except queue.Empty:
+            cursor = self._con.cursor()
+            cursor.execute("SET TimeZone = 'UTC'")
+        try:
+            yield cursor
+        finally:
+            self._idle.put(cursor)
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        with self._cursor() as cursor:
+            return cursor.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: list | dict | None = None):
+        return self.row(sql, params)[0]
+
+    def row(self, sql: str, params: list | dict | None = None) -> tuple:
+        with self._cursor() as cursor:
+            return cursor.execute(sql, params or []).fetchone()
+
+
+def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Dataset:
+    """Open, check and validate a dataset folder. Raises DatasetError on fatal problems."""
+    if kpi_ids is None:
+        from scoring.registry.kpis import KPI_IDS
+
+        kpi_ids = KPI_IDS
+    root = Path(path)
+    if not root.is_dir():
+        raise DatasetError([Problem("folder_missing", {"path": str(root)})])
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
+    problems: list[Problem] = []
+    notices: list[Notice] = []
+    sources = _locate(root, reports, problems, notices)
+    for source in sources:
+        schema_problems = _check_schema(source, reports[source.table.name])
+        problems += schema_problems or _check_values(con, source)
+    if not problems:
+        for source in sources:
+            _create_raw_view(con, source, reports[source.table.name])
+    report = QualityReport(str(root), reports, [], notices, [p.text() for p in problems])
+    if problems:
+        raise DatasetError(problems, report)
+    report.rules = _apply_rules(con, sources, reports, kpi_ids)
+    _count_rows(con, sources, reports, notices)
+    return Dataset(root, con, report)
+
+
+def _locate(
+    root: Path, reports: dict[str, TableReport], problems: list[Problem], notices: list[Notice]
+) -> list[_Source]:
+    sources = []
+    for table in TABLES:
+        files = _find_files(root, table)
+        if not files:
+            if table.required:
+                where = {"table": table.name, "path": str(root / table.name)}
+                problems.append(Problem("table_missing", where))
+            else:
+                columns = ", ".join(table.required_columns)
+                notices.append(Notice("optional_table_missing", table.name, {"columns": columns}))
+            continue
+        reports[table.name].present = True
+        reports[table.name].files = [str(f) for f in files]
+        sources.append(_Source(table, files))
+    return sources
+
+
+def _check_schema(source: _Source, report: TableReport) -> list[Problem]:
+    """Every file readable, required columns present, column types loadable."""
+    problems = []
+    columns_seen: set[str] = set()
+    for file in source.files:
+        try:
+            schema = pq.read_schema(file)
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            error = f"{type(exc).__name__}: {exc}"
+            problems.append(Problem("file_unreadable", {"file": str(file), "error": error}))
+            continue
+        columns_seen.update(schema.names)
+        for column in source.table.columns:
+            if column.required and column.name not in schema.names:
+                where = {"file": str(file), "column": column.name}
+                expected = {"type": column.type, "meaning": column.meaning}
+                problems.append(Problem("column_missing", where | expected))
+    report.missing_columns = [c.name for c in source.table.columns if c.name not in columns_seen]
+    return problems
+
+
+def _create_raw_view(con: duckdb.DuckDBPyConnection, source: _Source, report: TableReport):
+    """raw_<table>: every row, every contract column cast to its type (absent ones NULL)."""
+    selects = ["filename AS _source", "file_row_number AS _row"]
+    for column in source.table.columns:
+        if column.name in report.missing_columns:
+            selects.append(f"CAST(NULL AS {column.duckdb_type}) AS {ident(column.name)}")
+        else:
+            selects.append(
+                f"TRY_CAST({ident(column.name)} AS {column.duckdb_type}) AS {ident(column.name)}"
+            )
+    files = literal_list(str(f) for f in source.files)
+    con.execute(
+        f"CREATE VIEW {ident('raw_' + source.table.name)} AS SELECT {', '.join(selects)} "
+        f"FROM read_parquet({files}, filename = true, file_row_number = true, "
+        f"union_by_name = true, hive_partitioning = false)"
+    )
+
+
+def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[Problem]:
+    """Columns whose stored type needs conversion: every value must convert."""
+    problems = []
+    files = literal_list(str(f) for f in source.files)
+    for file in source.files:
+        schema = pq.read_schema(file)
+        for column in source.table.columns:
+            if column.name not in schema.names:
+                continue
+            arrow_type = schema.field(column.name).type
+            if _loads_directly(column, arrow_type) and not (
+                column.type == "int" and pa.types.is_floating(arrow_type)
+            ):
+                continue
+            bad = _first_unconvertible(con, files, file, column)
+            if bad is not None:
+                where = {"file": str(file), "column": column.name}
+                found = {"found": str(arrow_type), "example": repr(bad)}
+                expected = {"type": column.type, "sql_type": column.duckdb_type}
+                problems.append(Problem("bad_values", where | found | expected))
+    return problems
+
+
+def _first_unconvertible(con, files: str, file: Path, column: Column):
+    name = ident(column.name)
+    cast = f"TRY_CAST({name} AS {column.duckdb_type})"
+    condition = f"{name} IS NOT NULL AND {cast} IS NULL"
+    if column.type == "int":
+        condition += f" OR TRY_CAST({name} AS DOUBLE) <> {cast}"
+    try:
+        row = con.execute(
+            f"SELECT CAST({name} AS VARCHAR) FROM read_parquet({files}, filename = true, "
+            f"union_by_name = true, hive_partitioning = false) "
+            f"WHERE filename = ? AND ({condition}) LIMIT 1",
+            [str(file)],
+        ).fetchone()
+    except duckdb.Error as exc:
+        return f"<{type(exc).__name__}>"
+    return None if row is None else row[0]
+
+
+def _apply_rules(con, sources: list[_Source], reports, kpi_ids) -> list[RuleResult]:
+    """Evaluate the rules table by table and create the accepted-rows views."""
+    present = {s.table.name for s in sources}
+    results = []
+    for source in sorted(sources, key=lambda s: quality.EVALUATION_ORDER.index(s.table.name)):
+        name = source.table.name
+        con.execute(
+            f"CREATE TABLE {ident('excluded_' + name)} "
+            "(_source VARCHAR, _row BIGINT, rule VARCHAR, example VARCHAR)"
+        )
+        for rule in quality.rules(kpi_ids):
+            if rule.table != name or not _rule_applies(rule, present, reports[name]):
+                continue
+            results.append(_run_rule(con, rule))
+        con.execute(
+            f"CREATE VIEW {ident(name)} AS SELECT * FROM {ident('raw_' + name)} r "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ident('excluded_' + name)} e "
+            "WHERE e._source = r._source AND e._row = r._row)"
+        )
+    return results
+
+
+def _rule_applies(rule: quality.Rule, present: set[str], report: TableReport) -> bool:
+    needs_met = all(t in present for t in rule.needs)
+    columns_met = all(c not in report.missing_columns for c in rule.columns)
+    return needs_met and columns_met
+
+
+def _run_rule(con, rule: quality.Rule) -> RuleResult:
+    con.execute(
+        f"INSERT INTO {ident('excluded_' + rule.table)} "
+        f"SELECT _source, _row, ?, example FROM ({rule.offending_sql})",
+        [rule.id],
+    )
+    count, examples = con.execute(
+        f"SELECT count(*), list(example ORDER BY _source, _row)[1:{quality.EXAMPLES_PER_RULE}] "
+        f"FROM {ident('excluded_' + rule.table)} WHERE rule = ?",
+        [rule.id],
+    ).fetchone()
+    examples = list(examples or [])
+    return RuleResult(rule.id, rule.table, rule.description, count, examples, rule.description_zh)
+
+
+def _count_rows(con, sources: list[_Source], reports, notices: list[Notice]):
+    for source in sources:
+        name = source.table.name
+        report = reports[name]
+        report.rows_read = con.execute(f"SELECT count(*) FROM {ident('raw_' + name)}").fetchone()[0]
+        report.excluded = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT _source, _row FROM {ident('excluded_' + name)})"
+        ).fetchone()[0]
+        report.accepted = report.rows_read - report.excluded
+        if report.rows_read == 0:
+            notices.append(Notice("table_empty", name))
+        if report.excluded:
+            counts = {"excluded": report.excluded, "read": report.rows_read}
+            notices.append(Notice("rows_excluded", name, counts))

@@ -1,0 +1,345 @@
+"""Composite scores, ranks and grades from the per-agent KPI matrix.
+
+The work splits in two so that live what-if stays fast:
+
+1. `build_matrix` (SQL, once per filter): each agent's KPI inputs, raw values, shrunk
+   values and intervals.
+2. `score` (numpy, per weight change): normalise each KPI to 0–100, weight, composite,
+   ranks, grades, as the scoring policy (`scoring.engine.policy.Policy`) says. `normalised` is
+   cached per normalisation setting, so a weight change only redoes the weighted average
+   and the grading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from scoring.data.dataset import Dataset
+from scoring.engine.policy import DEFAULT_POLICY, Policy
+from scoring.measures.metrics import Filters, available_kpis, kpi_table, unavailable_kpis
+from scoring.measures.query import Query
+from scoring.methods import grading, incentives, normalise, shrinkage
+from scoring.registry.kpis import KPI, KPIS_BY_ID
+from scoring.scope import Visible, for_statistics
+
+AGENT_COLUMNS = ["agent_id", "name", "team"]
+
+
+@dataclass
+class KpiMatrix:
+    """Per-agent KPI values for one filter: the input of every scoring run."""
+
+    frame: pd.DataFrame  # one row per agent, by agent id: agent columns, tickets, KPI values
+    kpis: tuple[KPI, ...]  # the KPIs this dataset supports, in registry order
+    unavailable: dict[str, str]  # KPI id → why it cannot be computed
+    priors: dict[str, dict] = field(default_factory=dict)
+    _normalised: dict = field(default_factory=dict, repr=False)
+
+    def values(self, k: KPI, use_shrunk: bool) -> np.ndarray:
+        column = f"{k.id}_shrunk" if use_shrunk and k.shrink else k.id
+        return self.frame[column].to_numpy(float)
+
+    def measurable(self, k: KPI) -> np.ndarray:
+        """Whether each agent has enough cases of this KPI to be judged on it."""
+        values = self.frame[k.id].to_numpy(float)
+        den = self.frame.get(f"{k.id}__den")
+        enough = np.ones(len(values), bool) if den is None else den.to_numpy(float) >= k.min_sample
+        return ~np.isnan(values) & enough
+
+    @cached_property
+    def team_codes(self) -> np.ndarray:
+        """Each agent's team as a number (NaN: no team): per-team ranks without hashing
+        the team names on every re-score."""
+        codes = pd.factorize(self.frame["team"])[0]
+        return np.where(codes < 0, np.nan, codes)
+
+    def normalised(self, policy: Policy) -> np.ndarray:
+        """Agents × KPIs on 0–100 (NaN where not measurable); cached per setting."""
+        key = (policy.method, policy.use_shrunk, tuple(sorted(policy.targets.items())))
+        if key not in self._normalised:
+            columns = []
+            for k in self.kpis:
+                floor, target, stretch = policy.target_of(k)
+                scores = normalise.normalise(
+                    self.values(k, policy.use_shrunk),
+                    policy.method,
+                    k.higher_is_better,
+                    floor=floor,
+                    target=target,
+                    stretch=stretch,
+                )
+                columns.append(np.where(self.measurable(k), scores, np.nan))
+            self._normalised[key] = np.column_stack(columns) if columns else np.empty((0, 0))
+        return self._normalised[key]
+
+
+def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 30) -> KpiMatrix:
+    """Per-agent KPIs for the filter, with shrunk values and intervals where they apply.
+
+    Agents in the team/agent scope who handled no ticket in the period are kept (with
+    zero tickets and unavailable ticket KPIs) so that nobody disappears from a scorecard.
+    """
+    kpis = available_kpis(ds)
+    table = kpi_table(ds, filters, ("agent_id",), repeat_days)
+    agents = Query(ds, filters).roster().run(ds)
+    frame = agents.merge(table, on="agent_id", how="left")
+    frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
+    if "surveys" in frame:
+        frame["surveys"] = frame["surveys"].fillna(0).astype("int64")
+    priors = {}
+    parts = [frame]
+    for k in kpis:
+        if k.shrink:
+            shrunk = shrinkage.shrink(frame, k)
+            priors[k.id] = shrunk.attrs["prior"]
+            parts.append(shrunk)
+    frame = pd.concat(parts, axis=1)
+    return KpiMatrix(frame, kpis, unavailable_kpis(ds), priors)
+
+
+@dataclass
+class Scorecard:
+    """The result of one scoring run: one row per agent."""
+
+    frame: pd.DataFrame
+    matrix: KpiMatrix
+    policy: Policy
+    normalised: np.ndarray  # agents × KPIs, 0–100
+    effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
+    left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
+    department_teams: pd.DataFrame | None = None  # set by visible_to: every team, ranked
+
+    @cached_property
+    def reweighted(self) -> list[str]:
+        """Per agent, the weighted KPIs left out of the composite (comma-separated ids)."""
+        ids = np.array([k.id for k in self.matrix.kpis])
+        return [", ".join(ids[row]) for row in self.left_out]
+
+    @cached_property
+    def contributions(self) -> pd.DataFrame:
+        """Points of composite each KPI contributes (rows sum to the composite)."""
+        points = np.nan_to_num(self.normalised * self.effective_weights)
+        ids = [k.id for k in self.matrix.kpis]
+        return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
+
+    def visible_to(self, visible: Visible) -> Scorecard:
+        """Only the agents `visible` allows, keeping department ranks, grades and priors
+        (the scorecard was computed over the population)."""
+        if visible.is_everything:
+            return self
+        keep = visible.mask(self.frame)
+        matrix = KpiMatrix(
+            self.matrix.frame[keep].reset_index(drop=True),
+            self.matrix.kpis,
+            self.matrix.unavailable,
+            self.matrix.priors,
+        )
+        return Scorecard(
+            self.frame[keep].reset_index(drop=True),
+            matrix,
+            self.policy,
+            self.normalised[keep],
+            self.effective_weights[keep],
+            self.left_out[keep],
+            team_summary(self),
+        )
+
+
+def normalised_weights(policy: Policy, kpis: tuple[KPI, ...]) -> np.ndarray:
+    """The policy's weights of these KPIs, summing to 1 (zeros if all are zero)."""
+    raw = np.array([policy.weights.get(k.id, 0.0) for k in kpis], dtype=float)
+    total = raw.sum()
+    return raw / total if total > 0 else raw
+
+
+def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
+    """Composite 0–100, coverage, grades and ranks for every agent of the matrix.
+
+    A KPI that cannot be measured for an agent (no data, or below its minimum sample)
+    is left out and the remaining weights are scaled up; `Scorecard.reweighted` lists
+    what was left out. Agents below the minimum tickets or weight coverage are "insufficient
+    data": no composite-based grade or rank.
+    """
+    normalised_scores = matrix.normalised(policy)
+    weights = normalised_weights(policy, matrix.kpis)
+    measurable = ~np.isnan(normalised_scores)
+    composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = measurable * weights / coverage[:, None]
+    tickets = matrix.frame["tickets"].to_numpy()
+    insufficient = (tickets < policy.min_tickets) | (coverage < policy.min_coverage)
+    graded_composite = np.where(insufficient, np.nan, composite)
+    frame = pd.DataFrame(
+        {
+            **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
+            "tickets": tickets,
+            "composite": composite,
+            "coverage": coverage,
+            "insufficient_data": insufficient,
+            "grade": grades(graded_composite, policy),
+            "dept_rank": rank(graded_composite),
+            "team_rank": rank(graded_composite, matrix.team_codes),
+        }
+    )
+    left_out = (weights > 0) & ~measurable
+    return Scorecard(frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out)
+
+
+def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Composite and coverage for many weight vectors at once: (vectors × agents) each.
+
+    `weights` has one row per weight vector, each summing to 1. A KPI an agent cannot be
+    measured on (NaN) is left out and the remaining weights are scaled up: composite =
+    Σ w·score / coverage, clipped to 0–100; NaN where nothing is measurable.
+    """
+    measurable = ~np.isnan(normalised)
+    coverage = weights @ measurable.T.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        composite = (weights @ np.nan_to_num(normalised).T) / coverage
+    return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
+
+
+def grades(composite: np.ndarray, policy: Policy) -> np.ndarray:
+    """Grades by the policy's rule; None where the composite is NaN (not graded)."""
+    if policy.grading == "forced":
+        return grading.grade_forced(composite, policy.quotas)
+    return grading.grade_absolute(composite, policy.thresholds)
+
+
+def rank(values: npt.ArrayLike, groups: npt.ArrayLike | None = None) -> pd.Series:
+    """1 = best; ties share the best rank of the tie ("1, 2, 2, 4"); NaN stays unranked.
+
+    With `groups`, ranks within each group (names, or numbers with NaN for none); an agent
+    without a group is unranked. A Series keeps its index. In numpy: one sort by group and
+    descending value, then each value's rank is where its tie starts, counted from where its
+    group starts.
+    """
+    scores = np.asarray(values, dtype=float)
+    codes = np.zeros(scores.size, dtype=np.intp) if groups is None else _group_codes(groups)
+    ranked = np.flatnonzero(~np.isnan(scores) & (codes >= 0))
+    order = ranked[np.lexsort((-scores[ranked], codes[ranked]))]
+    group, score = codes[order], scores[order]
+    new_group = np.ones(order.size, bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_score = new_group.copy()
+    new_score[1:] |= score[1:] != score[:-1]
+    positions = np.arange(order.size)
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+    tie_start = np.maximum.accumulate(np.where(new_score, positions, 0))
+    result = np.zeros(scores.size, dtype=np.int64)
+    result[order] = tie_start - group_start + 1
+    unranked = np.ones(scores.size, bool)
+    unranked[order] = False
+    index = values.index if isinstance(values, pd.Series) else None
+    return pd.Series(pd.arrays.IntegerArray(result, unranked), index=index)
+
+
+def _group_codes(groups: npt.ArrayLike) -> np.ndarray:
+    """A non-negative integer per group, −1 for none (NaN or None)."""
+    array = np.asarray(groups)
+    if array.dtype.kind == "f":
+        return np.where(np.isnan(array), -1, array).astype(np.intp)
+    return pd.factorize(array)[0].astype(np.intp)
+
+
+def allocation(
+    frame: pd.DataFrame,
+    policy: Policy,
+    options: incentives.PayoutOptions = incentives.DEFAULT_OPTIONS,
+) -> incentives.Allocation:
+    """The policy's bonus pool shared by its rule over a scored frame (`score(...).frame`
+    columns): agents with insufficient data get nothing."""
+    insufficient = frame["insufficient_data"].to_numpy(bool)
+    return incentives.allocate(
+        np.where(insufficient, np.nan, frame["composite"].to_numpy(float)),
+        frame["grade"].to_numpy(object),
+        policy.pool,
+        policy.rule,
+        options,
+    )
+
+
+@for_statistics
+def with_payouts(
+    card: Scorecard, options: incentives.PayoutOptions = incentives.DEFAULT_OPTIONS
+) -> tuple[pd.DataFrame, incentives.Allocation]:
+    """The scorecard with `payout` and `payout_explanation` from the policy's bonus pool."""
+    shared = allocation(card.frame, card.policy, options)
+    frame = card.frame.assign(payout=shared.payouts, payout_explanation=shared.explanations)
+    return frame, shared
+
+
+@for_statistics
+def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
+    """Every KPI of one agent: inputs, raw and shrunk value, normalised, weight, points."""
+    rows = card.frame.index[card.frame["agent_id"] == agent_id]
+    if len(rows) == 0:
+        raise KeyError(f"unknown agent '{agent_id}'")
+    i = card.frame.index.get_loc(rows[0])
+    source = card.matrix.frame.iloc[i]
+    weights = normalised_weights(card.policy, card.matrix.kpis)
+    records = []
+    for j, k in enumerate(card.matrix.kpis):
+        records.append(
+            {
+                "kpi": k.id,
+                "label": k.label_en,
+                "numerator": source.get(f"{k.id}__num"),
+                "denominator": source.get(f"{k.id}__den"),
+                "raw": source.get(k.id),
+                "shrunk": source.get(f"{k.id}_shrunk"),
+                "interval_low": source.get(f"{k.id}_lo"),
+                "interval_high": source.get(f"{k.id}_hi"),
+                "normalised": card.normalised[i, j],
+                "weight": weights[j],
+                "effective_weight": card.effective_weights[i, j],
+                "points": card.contributions.iloc[i, j],
+                "formula": k.formula,
+                "note": _note(card, k, i),
+            }
+        )
+    for kpi_id, reason in card.matrix.unavailable.items():
+        records.append({"kpi": kpi_id, "label": KPIS_BY_ID[kpi_id].label_en, "note": reason})
+    return pd.DataFrame.from_records(records)
+
+
+def _note(card: Scorecard, k: KPI, i: int) -> str:
+    if not np.isnan(card.normalised[i, card.matrix.kpis.index(k)]):
+        return ""
+    den = card.matrix.frame.iloc[i].get(f"{k.id}__den")
+    if den is None or not den > 0:
+        return "no data in the period; weight spread over the other KPIs"
+    return f"only {int(den)} cases (minimum {k.min_sample}); weight spread over the other KPIs"
+
+
+@for_statistics
+def team_summary(card: Scorecard) -> pd.DataFrame:
+    """Per team: agents, graded agents, mean composite of graded agents, rank, tickets.
+
+    For a scorecard narrowed to some teams, those teams with their department rank.
+    """
+    if card.department_teams is not None:
+        shown = card.department_teams["team"].isin(card.frame["team"])
+        return card.department_teams[shown]
+    frame = card.frame.assign(graded=~card.frame["insufficient_data"])
+    graded = frame[frame["graded"]]
+    summary = frame.groupby("team").agg(agents=("agent_id", "size"), tickets=("tickets", "sum"))
+    summary["graded"] = graded.groupby("team").size().reindex(summary.index, fill_value=0)
+    summary["composite"] = graded.groupby("team")["composite"].mean().reindex(summary.index)
+    summary["rank"] = rank(summary["composite"])
+    return summary.reset_index().sort_values(["rank", "team"], na_position="last")
+
+
+@for_statistics
+def grade_counts(card: Scorecard) -> pd.DataFrame:
+    """Agents per grade, every grade listed (zero included), plus insufficient data."""
+    counts = card.frame["grade"].value_counts()
+    rows = [{"grade": g, "agents": int(counts.get(g, 0))} for g in grading.GRADES]
+    insufficient = int(card.frame["insufficient_data"].sum())
+    rows.append({"grade": "insufficient_data", "agents": insufficient})
+    return pd.DataFrame(rows)

@@ -1,0 +1,187 @@
+"""KPI computation in DuckDB SQL over the validated views.
+
+`kpi_table` is the KPI façade: for a filter and a grouping (agent, team, department,
+agent × category, month, ...) it returns one row per group with each available KPI's
+value and inputs (numerator, denominator, sum of squares). `explain_sql` returns the SQL
+it would run, so a reader can check exactly how a number is made.
+
+The rows, scopes, periods and joins come from the query builder (`scoring.measures.query`); this
+module writes only the KPI aggregates. Values travel as named parameters; the only names
+written into SQL come from the contract and the registry, quoted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from scoring.data.dataset import Dataset
+from scoring.data.sql import ident, literal
+from scoring.measures.query import TICKET_DIMENSIONS, Filters, Query, Statement, moments
+from scoring.registry.contract import STAGE_INTERVALS
+from scoring.registry.kpis import KPI, KPIS
+from scoring.scope import for_statistics
+
+AGENT_DIMENSIONS = ("agent_id", "team")
+GRAIN_DIMENSIONS = {
+    "ticket": TICKET_DIMENSIONS,
+    "survey": TICKET_DIMENSIONS,
+    "agent": AGENT_DIMENSIONS,
+    "feedback": AGENT_DIMENSIONS,
+}
+GRAIN_TABLE = {
+    "ticket": "tickets",
+    "survey": "surveys",
+    "agent": "training",
+    "feedback": "feedback_360",
+}
+
+
+def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
+    return tuple(k for k in KPIS if all(ds.has(t, c) for t, c in k.requires))
+
+
+def unavailable_kpis(ds: Dataset) -> dict[str, str]:
+    """KPI id → the reason it cannot be computed from this dataset."""
+    reasons = {}
+    for k in KPIS:
+        missing = [f"{t}.{c}" for t, c in k.requires if not ds.has(t, c)]
+        if missing:
+            reasons[k.id] = "needs " + ", ".join(missing)
+    return reasons
+
+
+def _aggregates(k: KPI) -> list[str]:
+    expr = k.expr
+    name = k.id
+    if k.kind == "quantile":
+        return [
+            f"quantile_cont({expr}, {k.quantile}) AS {ident(name)}",
+            f"count({expr}) AS {ident(name + '__den')}",
+        ]
+    if k.kind == "count":
+        return [
+            f"CAST(count({expr}) AS DOUBLE) AS {ident(name + '__num')}",
+            f"count(DISTINCT agent_id) AS {ident(name + '__den')}",
+        ]
+    return moments(expr, name + "__num", name + "__den", name + "__sq")
+
+
+def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int) -> Statement:
+    """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
+    unknown = [c for c in by if c not in TICKET_DIMENSIONS]
+    if unknown:
+        raise ValueError(
+            f"cannot group by {', '.join(unknown)} (known: {', '.join(TICKET_DIMENSIONS)})"
+        )
+    grains: dict[str, list[KPI]] = {"ticket": []}
+    for k in available_kpis(ds):
+        if all(c in GRAIN_DIMENSIONS[k.grain] for c in by):
+            grains.setdefault(k.grain, []).append(k)
+    q = Query(ds, filters, repeat_days)
+    q.ticket_rows()
+    for grain, kpis in grains.items():
+        aggregates = [f"count(*) AS {ident('_rows_' + grain)}"]
+        for k in kpis:
+            aggregates += _aggregates(k)
+        q.define(f"grain_{grain}", q.grouped(q.grain_rows(grain), by, aggregates))
+    joins = "grain_ticket"
+    for grain in list(grains)[1:]:
+        if by:
+            keys = ", ".join(ident(c) for c in by)
+            joins += f" FULL OUTER JOIN grain_{grain} USING ({keys})"
+        else:
+            joins += f" CROSS JOIN grain_{grain}"
+    return q.select(f"SELECT * FROM {joins}")
+
+
+def explain_sql(
+    ds: Dataset,
+    filters: Filters = Filters(),
+    by: tuple[str, ...] = ("agent_id",),
+    repeat_days: int = 30,
+) -> str:
+    """The SQL `kpi_table` runs for this filter and grouping (`query.Statement.explain`
+    adds the parameters' values)."""
+    return _query(ds, filters, by, repeat_days).sql
+
+
+@for_statistics
+def kpi_table(
+    ds: Dataset,
+    filters: Filters = Filters(),
+    by: tuple[str, ...] = ("agent_id",),
+    repeat_days: int = 30,
+) -> pd.DataFrame:
+    """One row per group: `tickets`, and per KPI its value and `__num`/`__den`/`__sq` inputs.
+
+    KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
+    """
+    result = (
+        _query(ds, filters, by, repeat_days)
+        .run(ds)
+        .rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
+    )
+    for column in ("tickets", "surveys"):
+        if column in result:
+            result[column] = result[column].fillna(0).astype("int64")
+    for k in available_kpis(ds):
+        if k.kind in ("mean", "rate", "count") and f"{k.id}__num" in result:
+            den = result[f"{k.id}__den"].astype(float)
+            result[k.id] = np.where(den > 0, result[f"{k.id}__num"] / den.where(den > 0), np.nan)
+    return result.drop(columns=[c for c in result if c.startswith("_rows_")])
+
+
+@for_statistics
+def stage_durations(
+    ds: Dataset, filters: Filters = Filters(), by: tuple[str, ...] = ("team",)
+) -> pd.DataFrame:
+    """Hours spent in each workflow stage: median, P90 and ticket count per group and stage."""
+    present = [s for s in STAGE_INTERVALS if ds.has("tickets", s[1]) and ds.has("tickets", s[2])]
+    if not present:
+        return pd.DataFrame(columns=[*by, "stage", "median_hours", "p90_hours", "tickets"])
+    q = Query(ds, filters)
+    rows = q.ticket_rows()
+    keys = "".join(ident(c) + ", " for c in by)
+    stage_rows = q.define(
+        "stage_rows",
+        " UNION ALL ".join(
+            f"SELECT {keys}{literal(stage)} AS stage, "
+            f"date_diff('second', {ident(start)}, {ident(end)}) / 3600.0 AS hours FROM {rows} "
+            f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL"
+            for stage, start, end in present
+        ),
+    )
+    measures = ("median(hours) AS median_hours", "quantile_cont(hours, 0.9) AS p90_hours")
+    grouped = q.grouped(stage_rows, (*by, "stage"), (*measures, "count(*) AS tickets"))
+    return q.select(f"{grouped} ORDER BY {keys}stage").run(ds)
+
+
+@for_statistics
+def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame:
+    """Tickets per value of one dimension (channel, category, month, ...), largest first."""
+    if dimension not in TICKET_DIMENSIONS:
+        raise ValueError(f"cannot count by {dimension}")
+    q = Query(ds, filters)
+    grouped = q.grouped(q.ticket_rows(), (dimension,), ("count(*) AS tickets",))
+    return q.select(f"{grouped} ORDER BY tickets DESC, {ident(dimension)}").run(ds)
+
+
+def data_range(ds: Dataset) -> tuple[date | None, date | None]:
+    """First and last day with tickets."""
+    first, last = ds.row("SELECT min(created_at), max(created_at) FROM tickets")
+    return (first.date() if first else None, last.date() if last else None)
+
+
+def distinct_values(ds: Dataset, dimension: str) -> list[str]:
+    """The values a filter can take, from accepted rows."""
+    if dimension == "team":
+        sql = "SELECT DISTINCT team FROM agents WHERE team IS NOT NULL ORDER BY 1"
+    elif dimension in TICKET_DIMENSIONS and ds.has("tickets", dimension):
+        column = ident(dimension)
+        sql = f"SELECT DISTINCT {column} FROM tickets WHERE {column} IS NOT NULL ORDER BY 1"
+    else:
+        return []
+    return [str(v) for v in ds.query(sql).iloc[:, 0]]

@@ -1,0 +1,386 @@
+"""SQL composition (查询构建): the one module that writes the FROM side of every query.
+
+An analysis says *what* it aggregates; this module says *which rows* and *how they are
+joined*. A `Query` is a statement under construction over one dataset and one filter:
+
+- **relations**, each written once here and returned as text to put after FROM (a CTE
+  name, defined in the WITH on first use, or a parenthesised subquery):
+  `agents()` the agents in the filter's team/agent scope; `ticket_rows()` the accepted
+  tickets in the filter with their derived columns (`TICKET_DIMENSIONS`, measures);
+  `survey_rows()` one row per survey with its ticket's columns; `surveyed_tickets()` one
+  row per ticket with its first survey's columns; `training_rows()` training hours in the
+  period; `feedback_rows()` 360 ratings whose rating period overlaps the dates;
+  `grain_rows(grain)` the relation a KPI grain aggregates;
+- **scopes**: the filter's teams/agents (the population is `Filters.population()`, with
+  none) and the visible scope (`visible(scope, alias)`: `scoring.scope.Visible.sql`);
+- **periods**: ticket dates as `created_at` bounds, date spans (training, rating periods)
+  as overlaps, and `period_start` / `period_end` of a rating period ("2026-Q3", "2026-07");
+- **parameters**: every value is a named `$param` (`param(name, value)`; a name bound twice
+  to different values is an error); names written into SQL come from the contract or the
+  registry and pass through `scoring.data.sql.ident`;
+- **aggregation**: `grouped(rows, by, measures)` and `moments(expr)`, the sum / count /
+  sum of squares every rate and mean KPI is made of;
+- **finishing**: `select(sql)` wraps the WITH around a SELECT and returns a `Statement`
+  (sql, params) to `run` on a dataset; `Statement.explain()` shows the SQL with its
+  parameters, as a reader checks how a number is made.
+
+A pre-aggregation layer plugs in here: `grouped` is the only place rows become sums and
+counts, and `ticket_rows` the only place the ticket rows are read, so either can answer
+from a pre-built table when the filter and grouping allow, without touching an analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from textwrap import dedent
+
+import pandas as pd
+
+from scoring.data.dataset import Dataset
+from scoring.data.sql import ident
+from scoring.scope import EVERYTHING, Visible
+
+# Columns of the ticket rows a query can group or filter by; the derived ones are computed
+# by `Query.ticket_rows`.
+TICKET_DIMENSIONS = (
+    "agent_id",
+    "team",
+    "channel",
+    "category",
+    "product",
+    "priority",
+    "customer_segment",
+    "month",
+    "quarter",
+    "week",
+    "weekday",
+    "hour",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user looks at. Empty tuples mean "all"; dates are inclusive."""
+
+    start: date | None = None
+    end: date | None = None
+    teams: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+    def replace(self, **changes) -> Filters:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Filters(**values)
+
+    def population(self) -> Filters:
+        """Whom statistics are computed over (priors, ranks, peers, chains): the same period
+        and ticket filters over every team and agent. What is computed over it is shown only
+        as aggregates or through the visible scope (scoring.scope)."""
+        return self.replace(teams=(), agents=())
+
+    def previous(self) -> Filters | None:
+        """The same filter over the equally long period just before; None without dates."""
+        if not (self.start and self.end):
+            return None
+        length = self.end - self.start + timedelta(days=1)
+        return self.replace(start=self.start - length, end=self.start - timedelta(days=1))
+
+
+# Filter field → the column it restricts: the agent scope (agents table) and the tickets.
+AGENT_FILTERS = {"teams": "team", "agents": "agent_id"}
+TICKET_FILTERS = {
+    "channels": "channel",
+    "categories": "category",
+    "products": "product",
+    "priorities": "priority",
+    "segments": "customer_segment",
+}
+
+
+def period_start(column: str = "period", alias: str = "") -> str:
+    """SQL: the first day of a rating period (2026-Q3 or 2026-07) held in `column`."""
+    p = f"{alias}{ident(column)}"
+    return (
+        f"CASE WHEN {p} LIKE '%Q%' THEN make_date(CAST(left({p}, 4) AS INT), "
+        f"(CAST(right({p}, 1) AS INT) - 1) * 3 + 1, 1) "
+        f"ELSE make_date(CAST(left({p}, 4) AS INT), CAST(right({p}, 2) AS INT), 1) END"
+    )
+
+
+def period_months(column: str = "period", alias: str = "") -> str:
+    """SQL: the length in months of a rating period (3 for a quarter, else 1)."""
+    return f"CASE WHEN {alias}{ident(column)} LIKE '%Q%' THEN 3 ELSE 1 END"
+
+
+def period_end(column: str = "period", alias: str = "") -> str:
+    """SQL: the last day of a rating period held in `column`."""
+    start, months = period_start(column, alias), period_months(column, alias)
+    return f"CAST({start} + to_months({months}) - INTERVAL 1 DAY AS DATE)"
+
+
+def where(*conditions: str) -> str:
+    """`WHERE a AND b` of the conditions that are not "true"; empty when none is left."""
+    kept = [c for c in conditions if c != "true"]
+    return f"WHERE {' AND '.join(kept)}" if kept else ""
+
+
+def words(*parts: str) -> str:
+    """The non-empty parts of a SQL text, space-separated (an empty WHERE leaves no gap)."""
+    return " ".join(p for p in parts if p)
+
+
+def moments(expr: str, num: str, den: str, sq: str | None = None) -> list[str]:
+    """The aggregates of a rate or mean: sum, count and (optionally) sum of squares of a
+    per-row expression, as DOUBLE, named `num`, `den`, `sq`."""
+    value = f"CAST(({expr}) AS DOUBLE)"
+    parts = [f"sum({value}) AS {ident(num)}", f"count({value}) AS {ident(den)}"]
+    if sq is not None:
+        parts.append(f"sum({value} * {value}) AS {ident(sq)}")
+    return parts
+
+
+def _met_in_time(done: str, limit: str, seconds: int, as_of: str) -> str:
+    """SQL: whether ticket `t` reached `done` within its `limit` (in units of `seconds`);
+    false once the limit passed by the as-of time without it; NULL without a limit or while
+    it may still be met."""
+    bound = f"t.{limit} * {seconds}"
+    return (
+        f"CASE WHEN t.{limit} IS NULL THEN NULL "
+        f"WHEN t.{done} IS NOT NULL THEN date_diff('second', t.created_at, t.{done}) <= {bound} "
+        f"WHEN date_diff('second', t.created_at, {as_of}) > {bound} THEN false END"
+    )
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A finished query: its SQL text and the named parameters it takes."""
+
+    sql: str
+    params: dict = field(default_factory=dict)
+
+    def run(self, ds: Dataset) -> pd.DataFrame:
+        return ds.query(self.sql, self.params)
+
+    def explain(self) -> str:
+        """The SQL followed by each parameter's value, as comments."""
+        values = [f"-- ${name} = {value!r}" for name, value in sorted(self.params.items())]
+        return "\n".join([self.sql.strip(), *values])
+
+
+class Query:
+    """A statement under construction over `ds` for `filters` (see the module docstring)."""
+
+    def __init__(self, ds: Dataset, filters: Filters = Filters(), repeat_days: int = 30):
+        self.ds = ds
+        self.filters = filters
+        self.repeat_days = repeat_days
+        self.params: dict = {}
+        self._ctes: dict[str, str] = {}
+
+    # --- parameters, CTEs and the finished statement ------------------------------------
+
+    def param(self, name: str, value) -> str:
+        """`$name`, bound to `value` (binding a name to a second, different value fails)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a parameter name: {name!r}")
+        if name in self.params and self.params[name] != value:
+            raise ValueError(f"parameter ${name} is already bound to {self.params[name]!r}")
+        self.params[name] = value
+        return f"${name}"
+
+    def define(self, name: str, body: str, materialized: bool = False) -> str:
+        """Add the CTE `name AS (body)` (once: a second definition must be the same)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a CTE name: {name!r}")
+        text = f"{name} AS {'MATERIALIZED ' if materialized else ''}({dedent(body).strip()})"
+        if self._ctes.setdefault(name, text) != text:
+            raise ValueError(f"CTE {name} is already defined differently")
+        return name
+
+    def select(self, sql: str) -> Statement:
+        """The statement: the CTEs defined so far, then `sql`."""
+        body = dedent(sql).strip()
+        if not self._ctes:
+            return Statement(body, dict(self.params))
+        ctes = ",\n".join(self._ctes.values())
+        return Statement(f"WITH {ctes}\n{body}", dict(self.params))
+
+    # --- scopes and periods ---------------------------------------------------------------
+
+    def agent_scope(self, alias: str = "") -> str:
+        """Condition on an agents relation: in the filter's teams and agents ("true" for the
+        population)."""
+        clauses = []
+        for name, column in AGENT_FILTERS.items():
+            values = getattr(self.filters, name)
+            if values:
+                values = self.param(name, list(values))
+                clauses.append(f"list_contains({values}, {alias}{ident(column)})")
+        return " AND ".join(clauses) or "true"
+
+    def visible(self, visible: Visible, alias: str = "") -> str:
+        """Condition: the rows (with `team` and `agent_id`, of table `alias`) `visible`
+        allows (`Visible.sql`)."""
+        return visible.sql(self.params, alias)
+
+    def created_in_period(self, alias: str = "t.") -> list[str]:
+        """Conditions: a ticket created within the filter's dates (end day inclusive)."""
+        clauses = []
+        if self.filters.start:
+            start = pd.Timestamp(self.filters.start).to_pydatetime()
+            clauses.append(f"{alias}created_at >= {self.param('start', start)}")
+        if self.filters.end:
+            end = pd.Timestamp(self.filters.end + timedelta(days=1)).to_pydatetime()
+            clauses.append(f"{alias}created_at < {self.param('end_excl', end)}")
+        return clauses
+
+    def overlaps_period(self, first_day: str, last_day: str) -> list[str]:
+        """Conditions: the span `first_day`..`last_day` (SQL of dates) overlaps the
+        filter's dates."""
+        clauses = []
+        if self.filters.start:
+            clauses.append(f"{last_day} >= {self.param('start_date', self.filters.start)}")
+        if self.filters.end:
+            clauses.append(f"{first_day} <= {self.param('end_date', self.filters.end)}")
+        return clauses
+
+    # --- relations ------------------------------------------------------------------------
+
+    def agents(self) -> str:
+        """CTE `scope_agents`: agent_id, name, team of the agents in the filter's scope."""
+        return self.define(
+            "scope_agents",
+            words("SELECT agent_id, name, team FROM agents", where(self.agent_scope())),
+        )
+
+    def roster(self, visible: Visible = EVERYTHING, columns: Sequence[str] = ()) -> Statement:
+        """Agents in the filter's scope that `visible` allows, by id: agent_id, name, team
+        and the agents' `columns` (NULL where the dataset has no such column)."""
+        extra = "".join(
+            f", {ident(c) if self.ds.has('agents', c) else 'NULL'} AS {ident(c)}" for c in columns
+        )
+        conditions = where(self.agent_scope(), self.visible(visible))
+        sql = words(f"SELECT agent_id, name, team{extra} FROM agents", conditions)
+        return self.select(f"{sql} ORDER BY agent_id")
+
+    def ticket_rows(self) -> str:
+        """CTE `ticket_rows`: accepted tickets in the filter, with team and measures.
+
+        Derived columns: team, month, quarter, week, weekday, hour, frt_minutes,
+        sla_response_met, sla_resolution_met, is_repeat_source (resolved, and the same
+        customer came back with the same category within `repeat_days`; NULL while the
+        window is still open at the data's as-of time).
+        """
+        agents = self.agents()
+        conditions = self.created_in_period()
+        for name, column in TICKET_FILTERS.items():
+            values = getattr(self.filters, name)
+            if values:
+                values = self.param(name, list(values))
+                conditions.append(f"list_contains({values}, t.{ident(column)})")
+        as_of = self.param("as_of", self.ds.as_of)
+        repeat = self.param("repeat_seconds", self.repeat_days * 86400)
+        self.define(
+            "next_same_issue",
+            "SELECT customer_id, category, created_at FROM tickets WHERE customer_id IS NOT NULL",
+        )
+        return self.define(
+            "ticket_rows",
+            f"""
+            SELECT t.*, a.team,
+                date_trunc('month', t.created_at) AS month,
+                date_trunc('quarter', t.created_at) AS quarter,
+                date_trunc('week', t.created_at) AS week,
+                isodow(t.created_at) AS weekday,
+                hour(t.created_at) AS hour,
+                date_diff('second', t.created_at, t.first_response_at) / 60.0 AS frt_minutes,
+                {_met_in_time("first_response_at", "sla_response_minutes", 60, as_of)}
+                    AS sla_response_met,
+                {_met_in_time("resolved_at", "sla_resolve_hours", 3600, as_of)}
+                    AS sla_resolution_met,
+                CASE
+                    WHEN t.resolved_at IS NULL OR t.customer_id IS NULL THEN NULL
+                    WHEN date_diff('second', t.resolved_at, {as_of}) < {repeat} THEN NULL
+                    ELSE coalesce(
+                        date_diff('second', t.resolved_at, n.created_at) <= {repeat}, false)
+                END AS is_repeat_source
+            FROM tickets t
+            JOIN {agents} a USING (agent_id)
+            ASOF LEFT JOIN next_same_issue n
+                ON t.customer_id = n.customer_id AND t.category = n.category
+                AND t.resolved_at < n.created_at
+            {where(*conditions)}
+            """,
+            materialized=True,
+        )
+
+    def survey_rows(self) -> str:
+        """Subquery: one row per survey of the ticket rows, with its ticket's columns."""
+        return (
+            "(SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) "
+            f"FROM surveys s JOIN {self.ticket_rows()} r USING (ticket_id))"
+        )
+
+    def surveyed_tickets(self, columns: Sequence[str]) -> str:
+        """Subquery: the ticket rows, each with the survey `columns` of its first survey
+        (by submission; NULL for a ticket without one)."""
+        rows = self.ticket_rows()
+        firsts = ", ".join(f"arg_min({ident(c)}, submitted_at) AS {ident(c)}" for c in columns)
+        first_survey = self.define(
+            "first_survey", f"SELECT ticket_id, {firsts} FROM surveys GROUP BY ticket_id"
+        )
+        picked = "".join(f", s.{ident(c)}" for c in columns)
+        return f"(SELECT r.*{picked} FROM {rows} r LEFT JOIN {first_survey} s USING (ticket_id))"
+
+    def training_rows(self) -> str:
+        """Subquery: the agents in scope with the hours of courses completed in the date
+        range (0 if none): agent_id, team, training_hours."""
+        in_period = where(*self.overlaps_period("completed_on", "completed_on"))
+        hours = words("SELECT agent_id, sum(hours) AS hours FROM training", in_period)
+        hours += " GROUP BY agent_id"
+        return (
+            "(SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours "
+            f"FROM {self.agents()} a LEFT JOIN ({hours}) h USING (agent_id))"
+        )
+
+    def feedback_rows(self, visible: Visible = EVERYTHING) -> str:
+        """Subquery: 360 ratings of the agents in scope that `visible` allows, whose rating
+        period overlaps the date range: the feedback columns, agent_id, team, period_start,
+        period_end."""
+        rated = (
+            f"SELECT f.*, a.agent_id, a.team, {period_start(alias='f.')} AS period_start, "
+            f"{period_end(alias='f.')} AS period_end "
+            f"FROM feedback_360 f JOIN {self.agents()} a ON f.reviewee_id = a.agent_id"
+        )
+        shown = where(self.visible(visible, "a."))
+        in_period = where(*self.overlaps_period("period_start", "period_end"))
+        return f"({words(f'SELECT * FROM ({words(rated, shown)})', in_period)})"
+
+    def grain_rows(self, grain: str) -> str:
+        """The relation a KPI grain aggregates: ticket, survey, agent (training) or
+        feedback (360) rows."""
+        rows = {
+            "ticket": self.ticket_rows,
+            "survey": self.survey_rows,
+            "agent": self.training_rows,
+            "feedback": self.feedback_rows,
+        }
+        if grain not in rows:
+            raise ValueError(f"unknown grain {grain!r} (known: {', '.join(rows)})")
+        return rows[grain]()
+
+    # --- aggregation ----------------------------------------------------------------------
+
+    def grouped(self, rows: str, by: Sequence[str], measures: Sequence[str]) -> str:
+        """SELECT of `measures` per group of the `by` columns over the relation `rows`."""
+        keys = ", ".join(ident(c) for c in by)
+        head = f"{keys}, " if by else ""
+        group = f" GROUP BY {keys}" if by else ""
+        return f"SELECT {head}{', '.join(measures)} FROM {rows}{group}"

@@ -1,0 +1,2 @@
+"""Declarations everything else reads: the data contract (tables, columns, types) and the KPI
+registry. Imports nothing of scoring."""

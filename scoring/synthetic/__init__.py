@@ -1,0 +1,1 @@
+"""The synthetic dataset generator and its planted bad rows. Imports registry."""
