@@ -121,10 +121,14 @@ def agents_section(ctx: Context, comparison: whatif.Comparison, robust) -> None:
     )
     slope_col, transition_col = st.columns([2, 3])
     movers = whatif_charts.biggest_movers(comparison.agents, limit=12)
-    slope = whatif_charts.rank_slope(
-        movers, t("whatif_slope"), t("whatif_base"), t("whatif_new"), t("whatif_rank")
-    )
-    slope_col.plotly_chart(slope, key="whatif_slope_chart")
+    if movers.empty:  # the baseline itself: an empty chart would say nothing
+        slope_col.markdown(f"**{t('whatif_slope')}**")
+        slope_col.info(t("whatif_no_movers"))
+    else:
+        slope = whatif_charts.rank_slope(
+            movers, t("whatif_slope"), t("whatif_base"), t("whatif_new"), t("whatif_rank")
+        )
+        slope_col.plotly_chart(slope, key="whatif_slope_chart")
     with transition_col:
         transitions(ctx, comparison)
 

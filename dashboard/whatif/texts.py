@@ -106,6 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_crossed": {"en": "Bonus boundary", "zh": "奖金档位"},
     "whatif_crossed_up": {"en": "▲ up", "zh": "▲ 上升"},
     "whatif_crossed_down": {"en": "▼ down", "zh": "▼ 下降"},
+    "whatif_no_movers": {
+        "en": "No agent changes rank under these settings: move a weight or a threshold.",
+        "zh": "当前设置下没有员工名次变化：请调整权重或分数线。",
+    },
     "whatif_slope": {
         "en": "Biggest rank movements (baseline → new)",
         "zh": "名次变化最大的员工（基准 → 新方案）",

@@ -192,7 +192,10 @@ def test_rule_grading_and_robustness(monkeypatch, four, tmp_path):
     assert grade_probabilities.sum(axis=1).round(9).eq(1).all()  # each agent: some state
     assert grade_probabilities.max(axis=1).tolist() == table["likely_probability"].tolist()
     assert metric(at, "whatif_coin_tosses") == "1"
-    assert len(at.get("plotly_chart")) == 3  # slope, team payouts, rank intervals
+    # team payouts and rank intervals; nobody moved rank (grading changed, not weights), so
+    # the movers chart is a sentence
+    assert len(at.get("plotly_chart")) == 2
+    assert t("whatif_no_movers", "en") in [i.value for i in at.info]
 
 
 def test_sample_sliders_locks_presets_and_segments(monkeypatch, tmp_path):
@@ -331,3 +334,12 @@ def test_controls_survive_another_page_and_the_other_mode(monkeypatch, tmp_path)
     at.radio(key="whatif_mode").set_value("single").run()
     assert at.slider(key="whatif_w_main_csat").value == 40.0
     pd.testing.assert_frame_equal(ranks(at), table)
+
+
+def test_the_movers_chart_is_a_sentence_until_someone_moves(monkeypatch, small_dataset, tmp_path):
+    at = open_lab(monkeypatch, small_dataset, tmp_path)
+    assert t("whatif_no_movers", "en") in [i.value for i in at.info]
+    charts = len(at.get("plotly_chart"))
+    at.slider(key=f"whatif_w_main_{PARTS}").set_value(50.0).run()
+    assert t("whatif_no_movers", "en") not in [i.value for i in at.info]
+    assert len(at.get("plotly_chart")) == charts + 1  # the slope chart instead
