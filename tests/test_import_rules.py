@@ -18,9 +18,13 @@ from tests.conftest import ROOT
 
 # Lower layers first; a module may import its own layer and the layers before it.
 SCORING_LAYERS = (
-    ("foundation", ("scoring.settings", "scoring.scope", "scoring.access", "scoring.export")),
+    (
+        "foundation",
+        ("scoring.settings", "scoring.scope", "scoring.access", "scoring.export", "scoring.files"),
+    ),  # fmt: skip
     ("registry", ("scoring.registry",)),
     ("data", ("scoring.data",)),
+    ("ingest", ("scoring.ingest",)),
     ("measures", ("scoring.measures",)),
     ("synthetic", ("scoring.synthetic",)),
     ("methods", ("scoring.methods",)),

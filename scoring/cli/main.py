@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {generate,validate,score} ...`.
+"""Command line: `python -m scoring {generate,validate,score,import} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from scoring.cli.importer import add_import_parser
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data.dataset import DatasetError, open_dataset
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_generate_parser(subparsers)
     _add_validate_parser(subparsers)
     add_score_parser(subparsers)
+    add_import_parser(subparsers)
     return parser
 
 

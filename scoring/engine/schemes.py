@@ -9,13 +9,12 @@ a file.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from scoring.engine.policy import weight_problems
+from scoring.files import write_atomically
 from scoring.settings import setting
 
 BUILT_IN_DIR = Path(__file__).parent / "weight_schemes"
@@ -103,17 +102,3 @@ def save(scheme: Scheme, state_dir: Path) -> Path:
     target = folder / f"{scheme.name}.json"
     write_atomically(target, json.dumps(asdict(scheme), ensure_ascii=False, indent=2))
     return target
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, flush to disk, then rename over."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
