@@ -1,6 +1,7 @@
 """Overview (总览): department KPIs vs the previous period and target, trends, volume,
 grades and the team ranking."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app import cache as data
@@ -28,8 +29,12 @@ previous = (
 )
 
 weights = load(ctx.view.scheme or DEFAULT_SCHEME).weights
-headline = [k for k in available_kpis(ctx.ds) if weights.get(k.id, 0) > 0]
+weighted = [k for k in available_kpis(ctx.ds) if weights.get(k.id, 0) > 0]
 now = current.iloc[0]
+# A KPI without a single case in the view (an export without survey ratings) is named in a
+# sentence instead of an empty card and an empty trend.
+headline = [k for k in weighted if pd.notna(now.get(k.id))]
+without_data = [k.label(lang) for k in weighted if k not in headline]
 columns = st.columns(4)
 for i, k in enumerate(headline):
     value = now.get(k.id)
@@ -47,6 +52,9 @@ for i, k in enumerate(headline):
         f"{'✅' if k.meets(value, k.target) else '🔻'} {ctx.t('vs_target')} {k.format(k.target)}"
         + (f" · {ctx.t('vs_previous')}" if delta else "")
     )
+
+if without_data:
+    st.caption(ctx.t("overview_without_data", kpis=", ".join(without_data)))
 
 st.subheader(ctx.t("kpi_trends"))
 left, right = st.columns([3, 1])

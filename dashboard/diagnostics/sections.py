@@ -176,7 +176,10 @@ def gaps_table(ctx: Context, gaps: pd.DataFrame) -> pd.DataFrame:
         shown[column] = [
             KPIS_BY_ID[i].format(v) for i, v in zip(shown["kpi"], shown[column], strict=True)
         ]
-    shown["meets_target"] = ["✅" if m else "🔻" for m in shown["meets_target"]]
+    shown["meets_target"] = [
+        "" if pd.isna(v) else "✅" if m else "🔻"  # no value: neither met nor missed
+        for v, m in zip(gaps["value"], shown["meets_target"], strict=True)
+    ]
     shown["kpi"] = [kpi_label(i, ctx.lang) for i in shown["kpi"]]
     return shown[
         [

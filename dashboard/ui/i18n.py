@@ -109,6 +109,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "rule": {"en": "Rule", "zh": "规则"},
     "count": {"en": "Rows", "zh": "行数"},
     "examples": {"en": "Examples", "zh": "示例"},
+    "overview_without_data": {
+        "en": "No data in this view for: {kpis} (the data has no value for them).",
+        "zh": "当前范围内以下指标没有数据：{kpis}（数据中没有相应的值）。",
+    },
     "examples_for_everyone_only": {
         "en": "Example ids are shown only to users who may see every team.",
         "zh": "示例编号仅对可查看全部班组的用户显示。",
