@@ -12,7 +12,12 @@ import streamlit as st
 
 from dashboard.app import audit
 from dashboard.app.access import grant_caption, session_grant
-from dashboard.app.shell import build_context, data_warning_badge, requested_language
+from dashboard.app.shell import (
+    build_context,
+    data_warning_badge,
+    dataset_notice,
+    requested_language,
+)
 from dashboard.app.state import to_query
 from dashboard.ui.i18n import t
 
@@ -25,8 +30,10 @@ PAGES = (
     ("app_pages/scorecard.py", "page_scorecard", "🏅", "scorecard"),
     ("app_pages/diagnostics.py", "page_diagnostics", "🔎", "diagnostics"),
     ("app_pages/whatif.py", "page_whatif", "🎚️", "whatif"),
+    ("app_pages/targets.py", "page_targets", "🎯", "targets"),
     ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),
+    ("app_pages/import_data.py", "page_import_data", "📥", "import_data"),
     ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),
 )
 
@@ -59,6 +66,7 @@ if ctx is None:
     st.stop()
 if navigation.url_path in pages:  # not the hidden root, which only redirects
     audit.page_view(ctx, navigation.url_path)
+    dataset_notice(ctx)
 grant_caption(ctx.grant, ctx.lang)
 if "data" in pages:
     data_warning_badge(ctx, pages["data"])

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app.shell import context
+from dashboard.ui import quality
 from scoring.measures.metrics import unavailable_kpis
 from scoring.registry.kpis import registry_rows
 
@@ -36,29 +37,9 @@ st.dataframe(
 )
 
 st.subheader(ctx.t("quality_report"))
-broken = [r for r in report.rules if r.count]
 # Example ids may name anyone's tickets or agents: only a session that may see every team
 # gets them; the others see the counts.
-with_examples = ctx.visible.is_everything
-if broken:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    ctx.t("rule"): r.rule,
-                    ctx.t("description"): r.description_in(ctx.lang),
-                    ctx.t("count"): r.count,
-                    **({ctx.t("examples"): ", ".join(r.examples)} if with_examples else {}),
-                }
-                for r in broken
-            ]
-        ),
-        hide_index=True,
-    )
-    if not with_examples:
-        st.caption(ctx.t("examples_for_everyone_only"))
-else:
-    st.success(ctx.t("no_problems"))
+quality.broken_rules(ctx, report, with_examples=ctx.visible.is_everything)
 
 st.subheader(ctx.t("kpi_registry"))
 registry = pd.DataFrame(registry_rows(ctx.lang))

@@ -25,7 +25,7 @@ if not sections.has_tickets(ctx, base, scope):
     st.info(ctx.t("no_tickets"))
     st.stop()
 
-gaps = dd.gaps(ctx.path, base, ctx.repeat_days, ctx.view.scheme, scope)
+gaps = dd.gaps(ctx.path, base, ctx.repeat_days, ctx.view.scheme, scope, ctx.targets)
 k = sections.kpi_picker(ctx, gaps)
 sections.gaps_section(ctx, gaps)
 

@@ -8,6 +8,7 @@ from dashboard.app import cache as data
 from dashboard.app.shell import context, labelled
 from dashboard.ui import charts
 from dashboard.ui.labels import grade_label
+from dashboard.ui.markup import md_list
 from scoring.engine.schemes import DEFAULT_SCHEME, load
 from scoring.engine.scorecard import grade_counts, team_summary
 from scoring.measures.metrics import available_kpis
@@ -17,7 +18,7 @@ ctx = context()
 lang = ctx.lang
 filters = ctx.view.filters()
 shown = ctx.view.only_agents or ctx.view.teams  # what the figures cover: an agent, teams
-st.title(f"{ctx.t('page_overview')} · {', '.join(shown) if shown else ctx.t('department')}")
+st.title(f"{ctx.t('page_overview')} · {md_list(shown) if shown else ctx.t('department')}")
 
 current = data.kpi_table(ctx.path, filters, (), ctx.repeat_days)
 if current.empty or int(current["tickets"].iloc[0]) == 0:
@@ -40,16 +41,17 @@ for i, k in enumerate(headline):
     value = now.get(k.id)
     before = previous.iloc[0].get(k.id) if previous is not None and not previous.empty else None
     delta = k.format_change(value - before) if before is not None else None
+    target = ctx.target_of(k)
     columns[i % 4].metric(
         k.label(lang),
         k.format(value),
         delta=delta,
         delta_color="normal" if k.higher_is_better else "inverse",
-        help=f"{k.describe(lang)} {ctx.t('vs_target')}: {k.format(k.target)}",
+        help=f"{k.describe(lang)} {ctx.t('vs_target')}: {k.format(target)}",
         border=True,
     )
     columns[i % 4].caption(
-        f"{'✅' if k.meets(value, k.target) else '🔻'} {ctx.t('vs_target')} {k.format(k.target)}"
+        f"{'✅' if k.meets(value, target) else '🔻'} {ctx.t('vs_target')} {k.format(target)}"
         + (f" · {ctx.t('vs_previous')}" if delta else "")
     )
 
@@ -70,7 +72,7 @@ trend_kpi = right.selectbox(
 trend = data.kpi_table(ctx.path, filters, (granularity,), ctx.repeat_days).sort_values(granularity)
 k = KPIS_BY_ID[trend_kpi]
 left.plotly_chart(
-    charts.kpi_trend(trend, granularity, k, k.label(lang), k.target, ctx.t("vs_target"))
+    charts.kpi_trend(trend, granularity, k, k.label(lang), ctx.target_of(k), ctx.t("vs_target"))
 )
 
 by_channel, by_category = st.columns(2)
@@ -91,7 +93,7 @@ by_category.plotly_chart(
     )
 )
 
-card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, ctx.view.scheme)
+card = data.scorecard_for(ctx.path, filters, ctx.repeat_days, ctx.view.scheme, targets=ctx.targets)
 grades_col, teams_col = st.columns(2)
 counts = grade_counts(card)
 counts["label"] = [grade_label(g, lang) for g in counts["grade"]]

@@ -4,7 +4,9 @@ import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.shell import context, labelled
-from dashboard.ui import charts, tables
+from dashboard.targets.sections import calibrated_notice
+from dashboard.ui import charts, tables, trust
+from dashboard.ui.markup import md
 from scoring.engine import schemes
 from scoring.engine.scorecard import explain, team_summary
 
@@ -27,11 +29,19 @@ case_mix = st.toggle(
     help=ctx.t("capability_case_mix_toggle_help"),
 )
 card = data.scorecard_for(
-    ctx.path, filters, ctx.repeat_days, st.session_state["w_scheme"], case_mix=case_mix
+    ctx.path,
+    filters,
+    ctx.repeat_days,
+    st.session_state["w_scheme"],
+    case_mix=case_mix,
+    targets=ctx.targets,
 )
 if int(card.frame["tickets"].sum()) == 0:
     st.info(ctx.t("no_tickets"))
     st.stop()
+calibrated_notice(ctx)
+
+trust.flags_section(card, lang)
 
 st.subheader(ctx.t("agent_table"))
 st.caption(ctx.t("shrunk_note"))
@@ -47,7 +57,7 @@ selection = st.dataframe(
 chosen_rows = selection.selection.rows if selection else []
 if chosen_rows:
     agent_id = table.iloc[chosen_rows[0]]["agent_id"]
-    st.markdown(f"**{table.iloc[chosen_rows[0]]['name']}** · {agent_id}")
+    st.markdown(f"**{md(table.iloc[chosen_rows[0]]['name'])}** · {md(agent_id)}")
     st.dataframe(explain(card, agent_id), hide_index=True)
 
 exported = tables.export_table(card, lang)

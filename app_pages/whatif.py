@@ -8,9 +8,11 @@ Everyone is scored and paid over the department; the results show only the visib
 import streamlit as st
 
 from dashboard.app.shell import context
+from dashboard.ui.markup import md
 from dashboard.whatif import data as whatif_data
 from dashboard.whatif import results
 from dashboard.whatif.lab import Lab
+from dashboard.whatif.reliability import reliability_section
 from dashboard.whatif.scenarios import scenario_panel
 from scoring.engine import whatif
 
@@ -21,8 +23,6 @@ matrix = whatif_data.department_matrix(ctx.path, ctx.view.filters(), ctx.repeat_
 if int(matrix.frame["tickets"].sum()) == 0:
     st.info(ctx.t("no_tickets"))
     st.stop()
-if whatif_data.store().notice:
-    st.warning(whatif_data.store().notice)
 
 
 @st.fragment
@@ -31,7 +31,7 @@ def what_if_lab() -> None:
     lab.init_state()
     official = lab.official
     baseline_text = (
-        ctx.t("whatif_baseline_official", name=official.name)
+        ctx.t("whatif_baseline_official", name=md(official.name))
         if official
         else ctx.t("whatif_baseline_default")
     )
@@ -54,6 +54,7 @@ def what_if_lab() -> None:
     results.headline(ctx, comparison, base_frame, new_frame, robust)
     results.agents_section(ctx, comparison, robust)
     results.teams_section(ctx, comparison)
+    reliability_section(lab, policy)  # after the rank table, which stays the first table
     if run_monte_carlo:
         results.robustness_section(ctx, robust, comparison)
     scenario_panel(lab, policy)

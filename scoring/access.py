@@ -25,10 +25,21 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ALL_PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data", "access_log")
+ALL_PAGES = (
+    "overview",
+    "scorecard",
+    "diagnostics",
+    "whatif",
+    "targets",
+    "capability",
+    "data",
+    "import_data",
+    "access_log",
+)
 # Pages that show every team's people whatever the filter (the access log lists every user's
-# views and queries): only a grant of every team may open them.
-EVERY_TEAM_PAGES = ("access_log",)
+# views and queries; an import previews and writes every team's tickets): only a grant of
+# every team may open them.
+EVERY_TEAM_PAGES = ("import_data", "access_log")
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,13 @@ ROLES = (
         ("overview", "capability", "data"),
         False,
         "capability gaps and training effects; all teams unless teams are given",
+    ),
+    Role(
+        "analyst",
+        ("overview", "scorecard", "diagnostics", "capability", "data", "import_data"),
+        False,
+        "imports the department's exports and reads every page but the what-if lab and the "
+        "access log; all teams unless teams are given (then no import)",
     ),
     Role(
         "agent",

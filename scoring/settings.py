@@ -52,6 +52,15 @@ SETTINGS = (
         "counts as a repeat issue.",
     ),
     Setting(
+        "earliest_year",
+        "SPD_EARLIEST_YEAR",
+        "--earliest-year",
+        "2000",
+        "Ticket times before this year (or more than a day in the future) are flagged in the "
+        "data-quality report as implausible: usually a misread date format or a placeholder "
+        "date. The tickets are kept.",
+    ),
+    Setting(
         "access_file",
         "SPD_ACCESS_FILE",
         "--access",

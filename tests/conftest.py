@@ -22,6 +22,8 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import settings
 
+from scoring.data import catalog
+from scoring.settings import setting
 from scoring.synthetic.generate import generate
 
 # Property tests are judged on what they find, not on their speed: on a busy 2-core machine
@@ -57,6 +59,14 @@ def _state_in_a_temporary_folder(tmp_path_factory, monkeypatch) -> None:
     """What the app saves while a test runs (every AppTest page view goes to the access log)
     lands in a fresh folder, never in the project's state/. A test may name its own."""
     monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+def saved_state() -> Path:
+    """The state folder of the dataset the app opens by default (the SPD_DATA_DIR and
+    SPD_STATE_DIR of the test): where its actions, scenarios and access log are kept."""
+    state_dir, data_dir = setting("state_dir"), setting("data_dir")
+    entries = catalog.list_datasets(state_dir, data_dir)
+    return catalog.state_folder(state_dir, catalog.default_entry(entries, data_dir))
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,12 @@ SCORING_LAYERS = (
     ("stores", ("scoring.stores",)),
     ("cli", ("scoring.cli", "scoring.__main__")),
 )
-JOURNEYS = ("dashboard.diagnostics", "dashboard.whatif", "dashboard.capability")
+JOURNEYS = (
+    "dashboard.diagnostics",
+    "dashboard.whatif",
+    "dashboard.capability",
+    "dashboard.targets",
+)
 SHARED = ("dashboard.app", "dashboard.ui")
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.app.app_settings import app_setting
 from dashboard.ui.i18n import t
+from dashboard.ui.markup import md, md_list
 from scoring import access
 
 
@@ -65,7 +66,7 @@ def session_grant(lang: str) -> access.Grant | None:
 
 def _refuse(user: str | None, lang: str) -> None:
     if user:
-        st.warning(t("access_denied", lang, user=user))
+        st.warning(t("access_denied", lang, user=md(user)))
         if st.user.get("is_logged_in"):
             st.button(t("access_sign_out", lang), on_click=st.logout)
         return
@@ -79,8 +80,8 @@ def grant_caption(grant: access.Grant, lang: str) -> None:
     if grant.user is None:
         return
     role = t(f"role_{grant.role}", lang)
-    st.sidebar.caption(t("access_signed_in", lang, user=grant.user, role=role))
+    st.sidebar.caption(t("access_signed_in", lang, user=md(grant.user), role=role))
     if grant.teams is not None:
-        st.sidebar.caption(t("access_teams", lang, teams=", ".join(grant.teams)))
+        st.sidebar.caption(t("access_teams", lang, teams=md_list(grant.teams)))
     if st.user.get("is_logged_in"):
         st.sidebar.button(t("access_sign_out", lang), on_click=st.logout)

@@ -7,6 +7,8 @@ downloads recorded as they happen, and the leadership page that reads the log.
 - A download is recorded when its button is clicked (`download_button`).
 - The user and role are the session's grant. Open access (no access file) identifies
   nobody: the user is recorded empty and the role is the open grant's, "leadership".
+- A view or download that cannot be recorded (read-only state folder, full disk) never
+  stops the page: the page says so, and a view is tried again on the next run.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard.app.app_settings import app_setting
+from dashboard.app.saved_state import problem_text, warn_if_repaired
 from dashboard.app.shell import Context, labelled
 from scoring.access import ALL_PAGES
 from scoring.stores import access_log
+from scoring.stores.sqlite_files import Unavailable
 
 _DRAWN_KEY = "_audit_drawn"  # (user, role, page) this run draws, for the downloads it offers
+_DRAWN_FOLDER_KEY = "_audit_folder"  # the state folder of the dataset this run draws
 _VIEWED_KEY = "_audit_viewed"  # the (user, role, page, query) last recorded in this session
+_DOWNLOAD_PROBLEM_KEY = "_audit_download_problem"  # why the last download was not recorded
 LIMIT = 5000  # entries the page shows at most, newest first
 DEFAULT_DAYS = 30
 
@@ -35,9 +40,9 @@ def _log(state_dir: str) -> access_log.AccessLog:
     return access_log.AccessLog(Path(state_dir) / access_log.FILE_NAME)
 
 
-def log() -> access_log.AccessLog:
-    """The access log of the state folder (opened, and repaired if need be, once)."""
-    return _log(app_setting("state_dir"))
+def log(state_dir: Path) -> access_log.AccessLog:
+    """The access log of a dataset's state folder (opened, and repaired if need be, once)."""
+    return _log(str(state_dir))
 
 
 def current_query() -> str:
@@ -50,14 +55,27 @@ def _who(ctx: Context) -> tuple[str, str]:
 
 
 def page_view(ctx: Context, page: str) -> None:
-    """Record the session's view of `page` unless it is the view recorded last."""
+    """Record the session's view of `page` unless it is the view recorded last; say so
+    when it (or the last download) could not be recorded."""
     drawn = (*_who(ctx), page)
     st.session_state[_DRAWN_KEY] = drawn
+    st.session_state[_DRAWN_FOLDER_KEY] = ctx.state_dir
+    missed_download = st.session_state.pop(_DOWNLOAD_PROBLEM_KEY, None)
+    if missed_download is not None:
+        _not_recorded(ctx, "access_log_download_not_recorded", missed_download)
     view = (*drawn, current_query())
     if st.session_state.get(_VIEWED_KEY) == view:
         return
-    log().record(*view)
+    try:
+        log(ctx.state_dir).record(*view)
+    except Unavailable as error:
+        _not_recorded(ctx, "access_log_view_not_recorded", error)
+        return
     st.session_state[_VIEWED_KEY] = view
+
+
+def _not_recorded(ctx: Context, what: str, error: Unavailable) -> None:
+    st.warning(f"{ctx.t(what)} {problem_text(ctx, error, 'access_log')}")
 
 
 def download_button(
@@ -86,6 +104,7 @@ def download_button(
     if not file_name:
         raise ValueError("a recorded download needs its file_name")
     entry = (*st.session_state[_DRAWN_KEY], current_query(), file_name)
+    state_dir = st.session_state[_DRAWN_FOLDER_KEY]
     then = on_click if callable(on_click) else None
     return st.download_button(
         label,
@@ -95,13 +114,17 @@ def download_button(
         key,
         help,
         on_click=_record_download,
-        args=(entry, then, args or (), kwargs or {}),
+        args=(state_dir, entry, then, args or (), kwargs or {}),
         **options,
     )
 
 
-def _record_download(entry: tuple, then, args: tuple, kwargs: dict) -> None:
-    log().record(*entry)
+def _record_download(state_dir: Path, entry: tuple, then, args: tuple, kwargs: dict) -> None:
+    """The click's callback: the file is served whether or not it could be recorded."""
+    try:
+        log(state_dir).record(*entry)
+    except Unavailable as error:
+        st.session_state[_DOWNLOAD_PROBLEM_KEY] = error
     if then is not None:
         then(*args, **kwargs)
 
@@ -119,11 +142,9 @@ class LogFilter:
 
 
 def open_log(ctx: Context) -> access_log.AccessLog:
-    """The log; says so when its file was damaged and moved aside (the path, as plain text)."""
-    store = log()
-    if store.warning:
-        st.warning(ctx.t("access_log_store_warning"))
-        st.text(store.warning)
+    """The log; says so when its file was damaged and moved aside (naming both files)."""
+    store = log(ctx.state_dir)
+    warn_if_repaired(ctx, store.repair, "access_log")
     return store
 
 
@@ -140,9 +161,13 @@ def _page_label(ctx: Context, page: str | None) -> str:
 def filter_controls(ctx: Context, store: access_log.AccessLog) -> LogFilter:
     """User, page and UTC date range (the last 30 days unless changed)."""
     user_column, page_column, dates_column = st.columns(3)
+    try:
+        users = store.users()
+    except Unavailable:
+        users = []  # the entries table says why
     user = user_column.selectbox(
         ctx.t("access_log_user"),
-        [None, *store.users()],
+        [None, *users],
         format_func=lambda u: _user_label(ctx, u),
         key=labelled("access_log_user"),
     )
@@ -164,8 +189,14 @@ def filter_controls(ctx: Context, store: access_log.AccessLog) -> LogFilter:
 
 def entries_table(ctx: Context, store: access_log.AccessLog, chosen: LogFilter) -> pd.DataFrame:
     """The entries as the page shows and exports them: labelled columns, role and page
-    names in the session's language, times as UTC text."""
-    frame = store.entries(chosen.user, chosen.page, chosen.start, chosen.end, limit=LIMIT)
+    names in the session's language, times as UTC text (none, and why, when the log cannot
+    be read now)."""
+    try:
+        frame = store.entries(chosen.user, chosen.page, chosen.start, chosen.end, limit=LIMIT)
+    except Unavailable as error:
+        st.error(problem_text(ctx, error, "access_log"))
+        frame = pd.DataFrame({c: [] for c in access_log.COLUMNS}, dtype=str)
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
     return pd.DataFrame(
         {
             ctx.t("access_log_time"): frame["time"].dt.strftime("%Y-%m-%d %H:%M:%S"),

@@ -12,18 +12,21 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app.app_settings import app_setting
-from scoring.analyses import capability, diagnostics
+from scoring.analyses import capability, diagnostics, reliability
 from scoring.data.dataset import Dataset, open_dataset
 from scoring.engine import schemes, scorecard
 from scoring.engine.policy import Policy
 from scoring.measures import metrics
 from scoring.measures.metrics import Filters
+from scoring.measures.query import Query
 from scoring.scope import Visible
+from scoring.stores import targets as target_store
+from scoring.stores.targets import TargetSet
 
 
 @st.cache_resource(max_entries=2, show_spinner="Opening and checking the dataset…")
 def dataset(path: str) -> Dataset:
-    return open_dataset(path)
+    return open_dataset(path, earliest_year=int(app_setting("earliest_year")))
 
 
 @st.cache_resource(max_entries=24, show_spinner="Computing KPIs per agent…")
@@ -72,21 +75,52 @@ def case_mix_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.
 
 
 def scorecard_for(
-    path: str, filters: Filters, repeat_days: int, scheme: str | None, case_mix: bool = False
+    path: str,
+    filters: Filters,
+    repeat_days: int,
+    scheme: str | None,
+    case_mix: bool = False,
+    *,
+    targets: TargetSet,
 ):
-    """Score the population with a weight scheme (default: the balanced preset), then keep
-    the visible scope of `filters` (the chosen teams; an agent's own view: the agent).
+    """Score the population with a weight scheme (default: the balanced preset) and the
+    dataset's target set (`dataset_targets`), then keep the visible scope of `filters` (the
+    chosen teams; an agent's own view: the agent).
 
     Agents are scored across the whole department, so a team filter shows department
     ranks, department-wide grades and priors, not a ranking within the team alone. With
     `case_mix`, FCR, CSAT, handle time and repeat rate are judged against what peers
     achieve on the same mix of tickets.
     """
-    weights = weight_schemes()[scheme or schemes.DEFAULT_SCHEME].weights
     population = filters.population()
     matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
-    card = scorecard.score(matrix, Policy(weights=weights))
+    card = scorecard.score(matrix, scheme_policy(scheme, targets))
     return card.visible_to(Visible.of(filters))
+
+
+def scheme_policy(scheme: str | None, targets: TargetSet) -> Policy:
+    """The policy a page scores with: the scheme's weights and normalisation (default: the
+    balanced preset) and the dataset's floor, target and stretch."""
+    chosen = weight_schemes()[scheme or schemes.DEFAULT_SCHEME]
+    return Policy(weights=chosen.weights, method=chosen.method, targets=targets.targets)
+
+
+def dataset_targets(path: str, repeat_days: int, state_dir: Path) -> TargetSet:
+    """The dataset's current target set: the latest version saved in its state folder; else,
+    for an imported dataset, targets calibrated over all its data; else the registry's
+    (`scoring.stores.targets`). Re-read only when a version is saved."""
+    store = target_store.TargetStore(state_dir)
+    return _dataset_targets(path, repeat_days, str(state_dir), store.fingerprint())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _dataset_targets(path: str, repeat_days: int, state_dir: str, fingerprint: tuple) -> TargetSet:
+    saved = target_store.TargetStore(Path(state_dir)).current()
+    if saved is not None:
+        return saved
+    if target_store.is_imported(path):
+        return target_store.calibrated(kpi_matrix(path, Filters(), repeat_days))
+    return target_store.REGISTRY_SET
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:
@@ -98,3 +132,24 @@ def weight_schemes() -> dict[str, schemes.Scheme]:
 @st.cache_data(max_entries=4, show_spinner=False)
 def _weight_schemes(state_dir: str, fingerprint: tuple) -> dict[str, schemes.Scheme]:
     return {s.name: s for s in schemes.list_schemes(Path(state_dir))}
+
+
+@st.cache_resource(max_entries=4, show_spinner="Splitting the customers into halves…")
+def reliability_halves(path: str, filters: Filters, repeat_days: int) -> tuple:
+    """Split-half reliability of the population of `filters`: the per-KPI table and, per
+    split, the two halves' KPI matrices (one SQL pass; scored again per weight change by
+    `grade_stability_for`)."""
+    ds, population = dataset(path), filters.population()
+    halves = metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS, 0, repeat_days)
+    agents = Query(ds, population).roster().run(ds)
+    kpis = metrics.available_kpis(ds)
+    pairs = reliability.half_matrices(halves, agents, kpis)
+    return reliability.kpi_reliability(halves, kpis), pairs
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def grade_stability_for(path: str, filters: Filters, repeat_days: int, policy: dict) -> pd.Series:
+    """The share of agents keeping their grade across the halves under a policy (its dict)."""
+    _, pairs = reliability_halves(path, filters, repeat_days)
+    found = reliability.grade_stability(pairs, {"policy": Policy.from_dict(policy)})
+    return found.iloc[0]

@@ -9,29 +9,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.app_settings import app_setting
 from dashboard.app.state import (
+    DATASET_KEY,
     LIST_KEYS,
+    MAX_VALUES,
     PRESETS,
+    Notice,
     ViewState,
     from_query,
+    link_notices,
     page_keys,
     preset_range,
     to_query,
 )
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.ui.markup import md
 from scoring.access import Grant
+from scoring.data import catalog
 from scoring.data.dataset import Dataset, DatasetError
 from scoring.data.quality import Problem
 from scoring.engine import schemes
+from scoring.engine.policy import Policy
+from scoring.registry.kpis import KPI
 from scoring.scope import Visible
+from scoring.stores import legacy
+from scoring.stores.targets import TargetSet
 
 _CONTEXT_KEY = "_context"
 _LABELLED_KEY = "_labelled_widgets"
+_DATASET_WIDGET = "w_dataset"
+_OPEN_NEXT_KEY = "_open_dataset_next"  # a dataset to open on the next run (`open_dataset`)
+_UNKNOWN_KEY = "_dataset_link_unknown"  # the link named a dataset that is not here
+_FILTER_WIDGETS = ("w_range", "w_agent", *(f"w_{field}" for field in LIST_KEYS.values()))
 
 
 def labelled(key: str) -> str:
@@ -57,6 +73,8 @@ class Context:
     view: ViewState
     repeat_days: int
     grant: Grant
+    dataset: catalog.Entry
+    state_dir: Path  # what users save on this dataset (catalog.state_folder)
 
     @property
     def lang(self) -> str:
@@ -66,6 +84,16 @@ class Context:
     def visible(self) -> Visible:
         """What this session may be shown: its grant clamped to its filter."""
         return Visible.of(self.view.filters())
+
+    @cached_property
+    def targets(self) -> TargetSet:
+        """The dataset's current floor, target and stretch per KPI (`cache.dataset_targets`),
+        read once per run (a context is made afresh on every run)."""
+        return data.dataset_targets(self.path, self.repeat_days, self.state_dir)
+
+    def target_of(self, k: KPI) -> float:
+        """The KPI's target in the dataset's target set (the registry's where it has none)."""
+        return Policy(targets=self.targets.targets).target_of(k)[1]
 
     def t(self, key: str, **values) -> str:
         return t(key, self.view.lang, **values)
@@ -92,11 +120,43 @@ def _init_widgets(view: ViewState) -> None:
     st.session_state["w_agent"] = view.agent
 
 
+def _dates_within(first: date, last: date) -> Notice | None:
+    """Keep the custom range inside the data's days (the date picker refuses a value outside
+    them): a link's dates, or another dataset's, are moved to the nearest day with data."""
+    chosen = tuple(st.session_state.get("w_range") or ())
+    inside = tuple(min(max(day, first), last) for day in chosen)
+    if inside == chosen:
+        return None
+    st.session_state["w_range"] = inside
+    return Notice("link_dates_clamped", {"first": first, "last": last})
+
+
+def _known_values(field: str, options: list[str], label: str) -> list[Notice]:
+    """Keep the selections the data (and the grant) offers, at most MAX_VALUES of them,
+    saying what was dropped; the values are not repeated, since a tampered link may name a
+    team the session may not see."""
+    key = f"w_{field}"
+    chosen = list(st.session_state.get(key) or [])
+    offered = set(options)
+    known = [value for value in chosen if value in offered]
+    notices = []
+    if len(known) < len(chosen):
+        count = len(chosen) - len(known)
+        notices.append(Notice("link_unknown_values", {"filter": label, "count": count}))
+    if len(known) > MAX_VALUES:
+        counts = {"name": label, "count": len(known), "limit": MAX_VALUES}
+        notices.append(Notice("link_too_many", counts))
+    if notices:
+        st.session_state[key] = known[:MAX_VALUES]
+    return notices
+
+
 def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
     first, last = data.data_range(path)
     last = last or date.today()
     options = data.filter_options(path)
     options = {**options, "teams": grant.team_options(options["teams"])}
+    notices = link_notices(_query_params())
     with st.sidebar:
         lang = st.radio(
             "语言 / Language",
@@ -115,6 +175,7 @@ def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
         )
         start, end = preset_range(preset, last)
         if preset == "custom":
+            notices.append(_dates_within(first or last, last))
             chosen = st.date_input(
                 t("date_range", lang),
                 value=st.session_state.get("w_range", (first or last, last)),
@@ -124,18 +185,20 @@ def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
             )
             start, end = (tuple(chosen) + (None, None))[:2] if chosen else (None, None)
         selections = {}
-        for field, label in (
-            ("teams", "teams"),
-            ("channels", "channels"),
-            ("categories", "categories"),
-            ("segments", "segments"),
-        ):
+        for field in LIST_KEYS.values():  # each list filter's text key is its field
             if options[field]:
+                notices += _known_values(field, options[field], t(field, lang))
                 selections[field] = tuple(
                     st.multiselect(
-                        t(label, lang), options[field], key=f"w_{field}", placeholder=t("all", lang)
+                        t(field, lang),
+                        options[field],
+                        key=f"w_{field}",
+                        placeholder=t("all", lang),
+                        max_selections=MAX_VALUES,
                     )
                 )
+        for notice in filter(None, notices):
+            st.warning(t(notice.code, lang, **notice.values))
         st.caption(t("link_hint", lang))
     return ViewState(
         lang=lang,
@@ -157,10 +220,11 @@ def problem_text(problem: Problem, lang: str) -> str:
 
 
 def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
-    st.error(f"**{t('dataset_error_title', lang)}**: {path}")
+    st.error(t("dataset_error_title", lang))
+    st.text(path)  # a path and the data's own words: plain text, never Markdown
     st.markdown(t("dataset_error_help", lang))
     for problem in error.details:
-        st.markdown(f"- `{problem_text(problem, lang)}`")
+        st.text(f"- {problem_text(problem, lang)}")
     if error.report is not None:
         st.code(error.report.to_text(), language=None)
 
@@ -179,7 +243,7 @@ def _grant_in(path: str, grant: Grant, lang: str) -> Grant | None:
     if grant.teams is None or grant.team_options(data.filter_options(path)["teams"]):
         return grant
     who = grant.agent_id or ", ".join(grant.teams)
-    st.warning(t("access_nothing_here", lang, who=who))
+    st.warning(t("access_nothing_here", lang, who=md(who)))
     return None
 
 
@@ -196,11 +260,66 @@ def _within_grant(path: str, view: ViewState, grant: Grant) -> ViewState:
     return replace(view, teams=teams, agent=agent)
 
 
+def _dataset_label(entry: catalog.Entry, lang: str) -> str:
+    return t(f"dataset_kind_{entry.kind}", lang, name=entry.name)
+
+
+def _forget_filters() -> None:
+    """Another dataset has other teams, categories and dates: its filters start empty."""
+    for key in _FILTER_WIDGETS:
+        st.session_state.pop(key, None)
+
+
+def open_dataset(key: str) -> None:
+    """Open the dataset `key` from the next run on (e.g. after an import, then rerun)."""
+    st.session_state[_OPEN_NEXT_KEY] = key
+
+
+def _chosen_dataset(
+    entries: list[catalog.Entry], default: catalog.Entry, params: dict[str, list[str]], lang: str
+) -> catalog.Entry:
+    """The dataset of this session: the sidebar's choice, first seeded from the link (an
+    unknown key opens the default, with a notice); the chooser is shown when there is a
+    choice."""
+    if _OPEN_NEXT_KEY in st.session_state:
+        st.session_state[_DATASET_WIDGET] = st.session_state.pop(_OPEN_NEXT_KEY)
+        _forget_filters()
+    if _DATASET_WIDGET not in st.session_state:
+        asked = (params.get(DATASET_KEY) or [None])[0]
+        if asked is not None and catalog.find(entries, asked) is None:
+            st.session_state[_UNKNOWN_KEY] = True
+        st.session_state[_DATASET_WIDGET] = (catalog.find(entries, asked) or default).key
+    if catalog.find(entries, st.session_state[_DATASET_WIDGET]) is None:
+        st.session_state[_DATASET_WIDGET] = default.key  # removed since: back to the default
+    by_key = {e.key: e for e in entries}
+    if len(entries) > 1:
+        st.sidebar.selectbox(
+            t("dataset", lang),
+            list(by_key),
+            format_func=lambda key: _dataset_label(by_key[key], lang),
+            key=_DATASET_WIDGET,
+            on_change=_forget_filters,
+        )
+    return by_key[st.session_state[_DATASET_WIDGET]]
+
+
+def _state_folder(entry: catalog.Entry, default: catalog.Entry) -> Path:
+    """The dataset's own state folder; the default (configured) dataset first adopts the
+    saves an older version kept in the state folder itself."""
+    state_dir = app_setting("state_dir")
+    if entry == default:
+        legacy.adopt_legacy_state(state_dir, entry)
+    return catalog.state_folder(state_dir, entry)
+
+
 def build_context(grant: Grant) -> Context | None:
     """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
-    path = app_setting("data_dir")
     params = _query_params()
     lang_hint = requested_language()
+    entries = catalog.list_datasets(app_setting("state_dir"), app_setting("data_dir"))
+    default = catalog.default_entry(entries, app_setting("data_dir"))
+    entry = _chosen_dataset(entries, default, params, lang_hint)
+    path = entry.opened_path()
     try:
         ds = data.dataset(path)
     except DatasetError as error:
@@ -213,10 +332,21 @@ def build_context(grant: Grant) -> Context | None:
     view = from_query(params, last or date.today())
     _init_widgets(view)
     view = _within_grant(path, _sidebar(path, view, grant), grant)
-    st.query_params.from_dict({**to_query(view), **page_keys(params)})
-    ctx = Context(path, ds, view, int(app_setting("repeat_window_days")), grant)
+    query = {**to_query(view), **page_keys(params)}
+    if entry != default:
+        query[DATASET_KEY] = entry.key
+    st.query_params.from_dict(query)
+    repeat_days = int(app_setting("repeat_window_days"))
+    ctx = Context(path, ds, view, repeat_days, grant, entry, _state_folder(entry, default))
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx
+
+
+def dataset_notice(ctx: Context) -> None:
+    """Once, on the first page drawn: the link named a dataset that is not here (app.py
+    calls it for a page, not for the root run that only redirects)."""
+    if st.session_state.pop(_UNKNOWN_KEY, False):
+        st.sidebar.warning(ctx.t("dataset_unknown"))
 
 
 def data_warning_badge(ctx: Context, data_page: st.Page) -> None:

@@ -2,13 +2,22 @@
 
 Only the keys below are read from or written to the address bar; every value is text
 (dates as YYYY-MM-DD, lists as repeated keys). Unknown keys are ignored, unparseable
-values fall back to the default, so a hand-edited link never breaks a page.
+values fall back to the default, so a hand-edited link never breaks a page. A link is
+bounded before anything reads it (`clean_params`): a value longer than `MAX_TEXT` is
+refused, a list loses its repeats (the sidebar then keeps the values the data offers, at
+most `MAX_VALUES` of them: fewer values, never more rows shown), and each refusal is a
+`Notice` the sidebar words.
+
+Streamlit itself drops a whole query string of more than 1,000 fields or 512 KiB before the
+app sees it (streamlit.runtime.state.query_params.sanitize_query_string), so such a link
+opens as no link at all; the bounds here keep every link the app writes far below that.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from scoring.engine.schemes import DEFAULT_SCHEME
@@ -25,12 +34,67 @@ LIST_KEYS = {
 SCALAR_KEYS = ("lang", "preset", "from", "to", "scheme", "agent")
 # Keys a page keeps for itself (drill level, chosen KPI, ...): text, passed through as is.
 PAGE_KEYS = ("drill", "kpi", "skill", "scenario")
-ALLOWED_KEYS = frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS)
+MAX_TEXT = 200  # characters of one scalar or page value: far above any id, date or drill key
+MAX_VALUES = 50  # distinct values of one list key (the sidebar allows as many selections)
+# Which dataset is open: a key of scoring/data/catalog.py, read and written by the shell.
+DATASET_KEY = "dataset"
+ALLOWED_KEYS = frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS) | {DATASET_KEY}
+
+
+class Notice(NamedTuple):
+    """Something of a link that was not used as it stood: a text code and its values."""
+
+    code: str
+    values: dict
+
+
+def _bounded(key: str, values: list[str]) -> tuple[list[str], list[Notice]]:
+    """One key's values within the bounds, and what was refused. A list key's values are
+    checked against the data's options, and then counted, by the sidebar: bounding them
+    here could cut the one known value off a list of unknown ones."""
+    if key in LIST_KEYS:
+        return list(dict.fromkeys(values)), []  # a repeated value adds nothing
+    kept = [v for v in values if len(v) <= MAX_TEXT]
+    if len(kept) == len(values):
+        return kept, []
+    return kept, [Notice("link_too_long", {"name": key, "limit": MAX_TEXT})]
+
+
+def clean_params(params: dict[str, list[str]]) -> tuple[dict[str, list[str]], list[Notice]]:
+    """The allow-listed keys of a link within the bounds, and a notice for each refusal
+    (unknown keys are dropped without one: tracking tags are not the user's doing)."""
+    cleaned: dict[str, list[str]] = {}
+    notices: list[Notice] = []
+    for key, values in params.items():
+        if key not in ALLOWED_KEYS:
+            continue
+        kept, refused = _bounded(key, values)
+        notices += refused
+        if kept:
+            cleaned[key] = kept
+    return cleaned, notices
+
+
+def link_notices(params: dict[str, list[str]]) -> list[Notice]:
+    """What of this link is not used as it stands: bounds, and dates not understood or
+    reversed (dates outside the data are the sidebar's, which knows the data's range)."""
+    cleaned, notices = clean_params(params)
+    if (cleaned.get("preset") or [None])[0] != "custom":
+        return notices
+    texts = [(cleaned.get(key) or [None])[0] for key in ("from", "to")]
+    for key, text in zip(("from", "to"), texts, strict=True):
+        if text and _date(text) is None:
+            notices.append(Notice("link_bad_date", {"name": key}))
+    start, end = (_date(text) for text in texts)
+    if start and end and end < start:
+        notices.append(Notice("link_dates_swapped", {}))
+    return notices
 
 
 def page_keys(params: dict[str, list[str]]) -> dict[str, str]:
-    """The page-owned keys present in the query parameters (first value each)."""
-    return {k: v[0] for k, v in params.items() if k in PAGE_KEYS and v}
+    """The page-owned keys present in the query parameters (first value each, bounded)."""
+    cleaned, _ = clean_params(params)
+    return {k: v[0] for k, v in cleaned.items() if k in PAGE_KEYS}
 
 
 @dataclass(frozen=True)
@@ -75,7 +139,8 @@ def preset_range(preset: str, data_end: date) -> tuple[date | None, date | None]
 
 
 def from_query(params: dict[str, list[str]], data_end: date) -> ViewState:
-    """Read a ViewState from query parameters (key → list of values)."""
+    """Read a ViewState from query parameters (key → list of values), bounded first."""
+    params, _ = clean_params(params)
     first = {k: v[0] for k, v in params.items() if k in SCALAR_KEYS and v}
     preset = first.get("preset", DEFAULT_PRESET)
     preset = preset if preset in PRESETS else DEFAULT_PRESET

@@ -33,10 +33,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "您的权限范围（{who}）不在当前数据集中，因此没有可显示的数据。"
         "请联系看板管理员核对权限文件。",
     },
+    "dataset": {"en": "Dataset", "zh": "数据集"},
+    "dataset_kind_sample": {"en": "Bundled sample", "zh": "内置示例数据"},
+    "dataset_kind_configured": {"en": "Folder: {name}", "zh": "数据文件夹：{name}"},
+    "dataset_kind_imported": {"en": "Imported: {name}", "zh": "已导入：{name}"},
+    "dataset_unknown": {
+        "en": "The link names a dataset that is not here (any more); the default one is open.",
+        "zh": "链接中的数据集不存在（或已删除），已打开默认数据集。",
+    },
     "role_leadership": {"en": "Leadership", "zh": "管理层"},
     "role_supervisor": {"en": "Supervisor", "zh": "主管"},
     "role_trainer": {"en": "Trainer", "zh": "培训师"},
     "role_agent": {"en": "Agent", "zh": "坐席"},
+    "role_analyst": {"en": "Analyst", "zh": "数据分析员"},
     "page_access_log": {"en": "Access log", "zh": "访问日志"},
     "access_log_intro": {
         "en": "Who opened which page with which filters, and what they downloaded, newest "
@@ -61,9 +70,76 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Only the newest {limit:,} entries are shown: narrow the filters to see older ones.",
         "zh": "仅显示最新的 {limit:,} 条记录，请缩小筛选范围以查看更早的记录。",
     },
-    "access_log_store_warning": {
-        "en": "The access log file could not be read; it was moved aside and a new log was "
-        "started:",
-        "zh": "访问日志文件无法读取，已移至别处并新建了日志：",
+    "access_log_view_not_recorded": {
+        "en": "This page view could not be recorded in the access log.",
+        "zh": "本次页面访问未能记入访问日志。",
+    },
+    "access_log_download_not_recorded": {
+        "en": "The last download could not be recorded in the access log.",
+        "zh": "上一次下载未能记入访问日志。",
+    },
+    # What saved state says on the page (dashboard/app/saved_state.py)
+    "state_what_actions": {"en": "Improvement actions", "zh": "改进措施"},
+    "state_what_scenarios": {"en": "Saved scenarios", "zh": "已保存的方案"},
+    "state_what_access_log": {"en": "Access log", "zh": "访问日志"},
+    "state_repaired": {
+        "en": "{what}: the file was damaged ({reason}). It was moved aside to {moved_to}, and "
+        "the {count} record(s) that could still be read in it were copied into a new file, "
+        "{path}. Anything not copied is still in the moved file.",
+        "zh": "{what}：文件已损坏（{reason}），已移至 {moved_to}；其中仍可读取的 {count} "
+        "条记录已复制到新文件 {path}。未能复制的内容仍保留在移走的文件中。",
+    },
+    "state_missing": {
+        "en": "{what}: the file {path} was gone, so a new, empty one was started.",
+        "zh": "{what}：文件 {path} 已不存在，已新建一个空文件。",
+    },
+    "state_read_only": {
+        "en": "{what}: cannot be read or saved now, because the state folder {folder} cannot "
+        "be written (it is read-only, or not a folder). Nothing was changed and nothing saved "
+        "before is lost; ask the administrator to make the folder writable.",
+        "zh": "{what}：目前无法读取或保存，因为状态文件夹 {folder} 无法写入（只读或不是文件夹）。"
+        "未做任何更改，之前保存的内容不会丢失；请联系管理员将该文件夹设为可写。",
+    },
+    "state_disk_full": {
+        "en": "{what}: not saved, because the disk holding the state folder {folder} is full. "
+        "Nothing was changed and nothing saved before is lost; free some space and try again.",
+        "zh": "{what}：未能保存，因为状态文件夹 {folder} 所在的磁盘已满。"
+        "未做任何更改，之前保存的内容不会丢失；请释放空间后重试。",
+    },
+    "state_busy": {
+        "en": "{what}: another session has been writing for a long time, so this was not done. "
+        "Nothing was changed; try again in a moment.",
+        "zh": "{what}：另一会话长时间占用写入，本次操作未执行，未做任何更改；请稍后重试。",
+    },
+    "state_io_error": {
+        "en": "{what}: the file could not be read or written ({detail}). Nothing was changed "
+        "and nothing saved before is lost.",
+        "zh": "{what}：文件无法读取或写入（{detail}）。未做任何更改，之前保存的内容不会丢失。",
+    },
+    # What of a link was not used as it stood (dashboard.app.state.Notice codes)
+    "link_too_long": {
+        "en": "A value of “{name}” in the link is longer than {limit} characters and was not used.",
+        "zh": "链接中“{name}”的值超过 {limit} 个字符，未被采用。",
+    },
+    "link_too_many": {
+        "en": "The link names {count:,} values of “{name}”: only the first {limit} are used.",
+        "zh": "链接中“{name}”有 {count:,} 个值，仅采用前 {limit} 个。",
+    },
+    "link_bad_date": {
+        "en": "The link's “{name}” date is not a date (YYYY-MM-DD) and was not used.",
+        "zh": "链接中的“{name}”日期格式无效（应为 YYYY-MM-DD），未被采用。",
+    },
+    "link_dates_swapped": {
+        "en": "The link's end date was before its start date: the two were swapped.",
+        "zh": "链接中的结束日期早于开始日期，已互换。",
+    },
+    "link_dates_clamped": {
+        "en": "The period was moved inside the days with data, {first} to {last}.",
+        "zh": "所选周期超出数据范围，已调整到有数据的日期（{first} 至 {last}）内。",
+    },
+    "link_unknown_values": {
+        "en": "{filter}: {count:,} value(s) of the link are not in this data (or not yours "
+        "to see) and were not used.",
+        "zh": "{filter}：链接中有 {count:,} 个值不在当前数据中（或无权查看），未被采用。",
     },
 }

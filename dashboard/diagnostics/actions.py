@@ -4,7 +4,9 @@ the trend, the list with its status switch, and the form for a new action.
 Actions live in the SQLite store of the state folder (`scoring.stores.actions`), read and written
 within the session's visible scope: a supervisor sees, adds and changes their teams'
 actions only; roles that do not edit actions (an agent) see theirs without the controls.
-A saved action leaves a one-line message in session state for the next run.
+A saved action leaves a one-line message in session state for the next run. A store that
+was repaired, or cannot be read or written now, is told in the actions section (the trend
+then has no markers); the rest of the page is drawn as ever.
 """
 
 from __future__ import annotations
@@ -14,35 +16,39 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard.app import cache as data
-from dashboard.app.app_settings import app_setting
+from dashboard.app.saved_state import problem_text, warn_if_repaired
 from dashboard.app.shell import Context, labelled
 from dashboard.diagnostics import data as dd
 from dashboard.diagnostics.sections import kpi_ids
 from dashboard.ui.labels import kpi_label
+from dashboard.ui.markup import md
 from scoring.analyses.diagnostics import Scope
 from scoring.registry.kpis import KPI
 from scoring.stores import actions
+from scoring.stores.sqlite_files import Unavailable
 
 SAVED_KEY = "diagnostics_saved"  # the message of the action saved in the last run
 MARKER_LENGTH = 24  # characters of the measure shown on the trend
 
 
 def open_store(ctx: Context) -> actions.ActionStore:
-    """The action store of the state folder; warns when some of it could not be read."""
-    store = dd.action_store(app_setting("state_dir"))
-    if store.warning:
-        st.warning(ctx.t("diagnostics_store_warning", detail=store.warning))
-    return store
+    """The action store of the dataset's state folder (`actions_section` tells its state)."""
+    return dd.action_store(str(ctx.state_dir))
 
 
 def trend_markers(
     ctx: Context, store: actions.ActionStore, scope: Scope, k: KPI
 ) -> list[tuple[date, str]]:
     """(start date, "#id measure…") of the scope's actions on this KPI; at the agent level,
-    the team's actions and the agent's own."""
+    the team's actions and the agent's own; none when the store cannot be read now (the
+    actions section says why)."""
+    try:
+        listed = store.list(ctx.visible, team=scope.team, kpi=k.id)
+    except Unavailable:
+        return []
     return [
         (a.start_date, f"#{a.id} {_shortened(a.measure)}")
-        for a in store.list(ctx.visible, team=scope.team, kpi=k.id)
+        for a in listed
         if scope.level != "agent" or a.agent_id in (None, scope.agent)
     ]
 
@@ -113,17 +119,25 @@ def status_switch(ctx: Context, store: actions.ActionStore, listed: list[actions
         except (KeyError, PermissionError):
             st.error(ctx.t("diagnostics_action_refused"))
             return
+        except Unavailable as error:
+            st.error(problem_text(ctx, error, "actions"))
+            return
         st.rerun()
 
 
 def actions_section(ctx: Context, scope: Scope, store: actions.ActionStore) -> None:
     """The actions of the scope's team (at the department level, of every visible team)."""
     st.subheader(ctx.t("diagnostics_actions"))
+    try:
+        listed = store.list(ctx.visible, team=scope.team)
+    except Unavailable as error:
+        st.error(problem_text(ctx, error, "actions"))
+        return
+    warn_if_repaired(ctx, store.repair, "actions")
     if st.session_state.get(SAVED_KEY):
         st.success(st.session_state.pop(SAVED_KEY))
-    listed = store.list(ctx.visible, team=scope.team)
     st.markdown(
-        ctx.t("diagnostics_actions_of", team=scope.team)
+        ctx.t("diagnostics_actions_of", team=md(scope.team))
         if scope.team
         else ctx.t("diagnostics_actions_all")
     )
@@ -210,9 +224,11 @@ def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: K
             problem = str(error)
         except PermissionError:
             problem = ctx.t("diagnostics_action_refused")
+        except Unavailable as error:
+            problem = problem_text(ctx, error, "actions")
     if problem is None:
         st.session_state[SAVED_KEY] = ctx.t(
-            "diagnostics_action_saved", id=saved.id, team=saved.team
+            "diagnostics_action_saved", id=saved.id, team=md(saved.team)
         )
         st.rerun()
     else:

@@ -11,21 +11,29 @@ from scoring.measures.metrics import Filters, kpi_table, stage_durations
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import Visible
 from scoring.stores import actions
+from scoring.stores.targets import TargetSet
 
 Scope = diagnostics.Scope
 
 
-def department_card(path: str, filters: Filters, repeat_days: int, scheme: str | None):
+def department_card(
+    path: str, filters: Filters, repeat_days: int, scheme: str | None, targets: TargetSet
+):
     """The population's scorecard (all teams): ranks, priors and peers come from all agents.
     Only aggregates of it leave this module (the KPI gaps of one scope)."""
-    return data.scorecard_for(path, filters.population(), repeat_days, scheme)
+    return data.scorecard_for(path, filters.population(), repeat_days, scheme, targets=targets)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def gaps(
-    path: str, filters: Filters, repeat_days: int, scheme: str | None, scope: Scope
+    path: str,
+    filters: Filters,
+    repeat_days: int,
+    scheme: str | None,
+    scope: Scope,
+    targets: TargetSet,
 ) -> pd.DataFrame:
-    card = department_card(path, filters, repeat_days, scheme)
+    card = department_card(path, filters, repeat_days, scheme, targets)
     ds = data.dataset(path)
     if scope.level == "agent":
         values, counts = diagnostics.agent_values(card, scope.agent)

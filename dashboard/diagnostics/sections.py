@@ -19,6 +19,7 @@ from dashboard.app.shell import Context, labelled, set_view
 from dashboard.diagnostics import charts
 from dashboard.diagnostics import data as dd
 from dashboard.ui.labels import kpi_label
+from dashboard.ui.markup import md
 from scoring import export
 from scoring.analyses.diagnostics import STAGE_IDS, Scope, bottleneck
 from scoring.measures.metrics import Filters, available_kpis
@@ -57,7 +58,7 @@ def scope_from_url(ctx: Context) -> tuple[Scope, dict | None]:
     if agent:
         agent_team = data.agent_team(ctx.path, agent)
         if agent_team is None:
-            st.warning(ctx.t("diagnostics_unknown_agent", agent=agent))
+            st.warning(ctx.t("diagnostics_unknown_agent", agent=md(agent)))
             forget_agent()
             agent = None
         else:
@@ -118,9 +119,9 @@ def drill_down(chart_key: str, level: str) -> None:
 def breadcrumbs(ctx: Context, scope: Scope, cell: dict | None) -> None:
     crumbs = [("department", ctx.t("diagnostics_level_department"))]
     if scope.team:
-        crumbs.append(("team", f"{ctx.t('diagnostics_level_team')}: {scope.team}"))
+        crumbs.append(("team", f"{ctx.t('diagnostics_level_team')}: {md(scope.team)}"))
     if scope.agent:
-        crumbs.append(("agent", f"{ctx.t('diagnostics_level_agent')}: {scope.agent}"))
+        crumbs.append(("agent", f"{ctx.t('diagnostics_level_agent')}: {md(scope.agent)}"))
     if cell:
         crumbs.append(("tickets", ctx.t("diagnostics_level_tickets")))
     # A session granted one team cannot go above it, an agent not above themselves.
@@ -240,7 +241,7 @@ def drill_figure(ctx: Context, scope: Scope, base: Filters, k: KPI):
         table = dd.drill_table(ctx.path, base, "team", ctx.visible, ctx.repeat_days)
         title = ctx.t("diagnostics_drill_teams", kpi=k.label(ctx.lang))
         return charts.drill_bars(
-            table, "team", "label", k.id, title, k, k.target, ctx.t("vs_target")
+            table, "team", "label", k.id, title, k, ctx.target_of(k), ctx.t("vs_target")
         )
     if scope.level == "team":
         table = dd.drill_table(
@@ -248,7 +249,7 @@ def drill_figure(ctx: Context, scope: Scope, base: Filters, k: KPI):
         )
         title = ctx.t("diagnostics_drill_agents", kpi=k.label(ctx.lang))
         return charts.drill_bars(
-            table, "agent_id", "label", k.id, title, k, k.target, ctx.t("vs_target")
+            table, "agent_id", "label", k.id, title, k, ctx.target_of(k), ctx.t("vs_target")
         )
     counts = data.ticket_counts(ctx.path, scope.filters(base), "category")
     counts = counts.sort_values("category").assign(label=lambda f: f["category"])
@@ -272,13 +273,16 @@ def trend_chart(ctx: Context, scope: Scope, base: Filters, k: KPI, markers: list
     """The KPI per month over all the data, the chosen period shaded, actions as markers."""
     trend_filters = scope.filters(base).replace(start=None, end=None)
     trend_frame = dd.trend(ctx.path, trend_filters, ctx.repeat_days)
+    if k.id not in trend_frame.columns:  # a KPI without a month grain (360 ratings)
+        st.caption(ctx.t("diagnostics_no_trend", kpi=k.label(ctx.lang)))
+        return
     st.plotly_chart(
         charts.trend(
             trend_frame,
             "month",
             k,
             ctx.t("diagnostics_trend", kpi=k.label(ctx.lang)),
-            k.target,
+            ctx.target_of(k),
             ctx.t("vs_target"),
             (ctx.view.start, ctx.view.end),
             ctx.t("diagnostics_period"),
@@ -296,7 +300,7 @@ def ticket_list(ctx: Context, scope: Scope, base: Filters, cell: dict) -> None:
     rows = dd.tickets(
         ctx.path, scope.filters(base), ctx.visible, tuple(sorted(cell.items())), ctx.repeat_days
     )
-    label = " · ".join(f"{key} = {value}" for key, value in cell.items())
+    label = " · ".join(f"{key} = {md(value)}" for key, value in cell.items())
     st.subheader(ctx.t("diagnostics_tickets_title", count=len(rows), cell=label))
     st.caption(ctx.t("diagnostics_tickets_help"))
     st.dataframe(
@@ -347,7 +351,7 @@ def team_bottleneck_note(ctx: Context, base: Filters, labels: dict[str, str]) ->
     st.markdown(
         ctx.t(
             "diagnostics_team_bottleneck",
-            team=top["team"],
+            team=md(top["team"]),
             stage=labels[top["stage"]],
             hours=top["hours"],
             peer=top["peer_hours"],
@@ -417,7 +421,7 @@ def weakest_category_note(ctx: Context, scope: Scope, base: Filters, k: KPI) -> 
         st.markdown(
             ctx.t(
                 "diagnostics_weakest",
-                value=top["category"],
+                value=md(top["category"]),
                 kpi=k.label(ctx.lang),
                 mine=k.format(top["value"]),
                 peer=k.format(top["peer_value"]),

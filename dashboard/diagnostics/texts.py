@@ -52,6 +52,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{kpi} by month · actions marked",
         "zh": "{kpi}月度趋势 · 标注改进措施",
     },
+    "diagnostics_no_trend": {
+        "en": "{kpi} has no monthly values (it is not measured per month), so there is no trend.",
+        "zh": "{kpi}没有按月的数值（该指标不按月计算），因此没有趋势图。",
+    },
     "diagnostics_period": {"en": "period", "zh": "所选周期"},
     "diagnostics_stages": {"en": "Workflow bottlenecks", "zh": "流程瓶颈"},
     "diagnostics_stage_chart": {
@@ -195,10 +199,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_status_in_progress": {"en": "In progress", "zh": "进行中"},
     "diagnostics_status_done": {"en": "Done", "zh": "已完成"},
     "diagnostics_status_cancelled": {"en": "Cancelled", "zh": "已取消"},
-    "diagnostics_store_warning": {
-        "en": "The actions file could not be read: {detail}",
-        "zh": "改进措施文件无法读取：{detail}",
-    },
     "diagnostics_unknown_agent": {
         "en": "Agent {agent} is not in the data; showing the department.",
         "zh": "数据中没有员工 {agent}，显示部门视图。",

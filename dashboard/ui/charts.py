@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from dashboard.ui.markup import plot_text
 from scoring.methods.grading import GRADES
 from scoring.registry.kpis import KPI
 
@@ -22,23 +23,6 @@ GRADE_COLOURS = {
 PALETTE = qualitative.Safe
 
 
-def tidy(fig: go.Figure, height: int = 320, title: str | None = None) -> go.Figure:
-    """Height, tight margins and a legend below the plot.
-
-    No template is set: figures keep the default one, which Streamlit makes its own theme
-    (the app's colours and fonts). Setting "plotly_white" here cost ~10 ms of validation
-    per figure on every rerun, and its colours did not match the app.
-    """
-    titled = {} if title is None else {"title": title}
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40 if title is None else 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2 if title is None else -0.15},
-        **titled,
-    )
-    return fig
-
-
 def plain_figure(
     data: list[dict], layout: dict, height: int = 320, legend_y: float = -0.2
 ) -> go.Figure:
@@ -46,8 +30,12 @@ def plain_figure(
 
     Plotly Express and validated graph objects cost 20–60 ms per figure on every rerun
     (the Overview draws five); plain dicts give the same JSON in well under a millisecond.
-    Titles are written as {"text": ...}, as plotly would coerce them. Margins and legend as
-    `tidy`; the default template (Streamlit's theme).
+    Titles are written as {"text": ...}, as plotly would coerce them. Height, tight margins
+    and a legend below the plot; no template is set: figures keep the default one, which
+    Streamlit makes its own theme (setting "plotly_white" cost ~10 ms of validation per
+    figure on every rerun, and its colours did not match the app). Every text plotly draws
+    is made plain here (`plain_texts`), so no builder can forget it; templates are the
+    app's own.
     """
     layout = {
         **layout,
@@ -55,7 +43,32 @@ def plain_figure(
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "legend": {"orientation": "h", "y": legend_y, **layout.get("legend", {})},
     }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    figure = {"data": plain_texts(data), "layout": plain_texts(layout)}
+    return go.Figure(figure, _validate=False)
+
+
+# Keys whose strings plotly draws as (HTML-subset) text: data and category labels, trace
+# names, titles, annotations, ticks. Not templates (hovertemplate, texttemplate: the app's
+# own, with their <br>), not customdata (the ids a click drills to; a builder that shows a
+# customdata text escapes it with `plot_text`), not colours or modes.
+_DRAWN_TEXT_KEYS = frozenset(
+    {"x", "y", "z", "text", "name", "theta", "labels", "hovertext", "title", "ticktext",
+     "categoryarray"}
+)  # fmt: skip
+
+
+def plain_texts(value, key: str | None = None):
+    """A figure part with every drawn text escaped (dashboard.ui.markup.plot_text); numbers,
+    typed arrays and everything else unchanged."""
+    if isinstance(value, dict):
+        return {k: plain_texts(v, k) for k, v in value.items()}
+    if key not in _DRAWN_TEXT_KEYS and not isinstance(value, list | tuple):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return [plain_texts(v, key) for v in value]
+    return plot_text(value) if key in _DRAWN_TEXT_KEYS else value
 
 
 def plot_values(column: pd.Series):

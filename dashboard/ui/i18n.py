@@ -9,6 +9,9 @@ from __future__ import annotations
 from dashboard.app import texts as shell
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
+from dashboard.importing import texts as importing
+from dashboard.targets import texts as targets
+from dashboard.ui import trust_texts as trust
 from dashboard.whatif import texts as whatif
 from scoring.data.quality import PROBLEMS, TYPE_WORDS
 
@@ -23,6 +26,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "page_diagnostics": {"en": "Diagnostics", "zh": "诊断"},
     "page_whatif": {"en": "What-if lab", "zh": "权重模拟"},
     "page_capability": {"en": "Capability gaps", "zh": "能力差距"},
+    "page_targets": {"en": "Targets", "zh": "目标值设定"},
     "language": {"en": "Language", "zh": "语言"},
     "filters": {"en": "Filters", "zh": "筛选"},
     "period": {"en": "Period", "zh": "周期"},
@@ -165,6 +169,7 @@ _PROBLEMS_ZH = {
     "file_unreadable": "{file}：无法读取的 Parquet 文件（{error}）",
     "column_missing": "{file}：缺少必需列“{column}”（应为{type_words}）",
     "bad_values": "{file}：列“{column}”中的 {found} 值（如 {example}）无法读取为{type_words}（{sql_type}）",
+    "no_usable_rows": "{table}：{read:,} 行中没有一行可用（每行都违反了某条规则，或没有数据），无法计算任何指标",
 }
 _TYPE_WORDS_ZH = {
     "string": "文本",
@@ -185,6 +190,9 @@ _PARTS = (
     diagnostics.TEXTS,
     whatif.TEXTS,
     capability.TEXTS,
+    targets.TEXTS,
+    importing.TEXTS,
+    trust.TEXTS,
 )
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()

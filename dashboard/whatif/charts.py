@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.ui.charts import GRADE_COLOURS, PALETTE, plain_figure, plot_values
+from dashboard.ui.markup import plot_text
 
 
 def _figure(data: list[dict], layout: dict, height: int = 360) -> go.Figure:
@@ -51,7 +52,7 @@ def rank_slope(
             x += [base_label, new_label, None]
             y += [int(base_rank), int(new_rank), None]
             text += ["", f"{name} ({int(movement):+d})", ""]
-            who += [f"{name} · {team}"] * 2 + [""]
+            who += [plot_text(f"{name} · {team}")] * 2 + [""]  # shown customdata: escape here
         if x:
             traces.append(
                 {

@@ -15,10 +15,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.app import cache as data
-from dashboard.app.app_settings import app_setting
 from scoring.engine import scorecard, whatif
 from scoring.measures.metrics import Filters
 from scoring.stores import scenarios
+from scoring.stores.sqlite_files import Unavailable
 
 
 def department_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
@@ -46,6 +46,19 @@ def _store(state_dir: str) -> scenarios.ScenarioStore:
     return scenarios.ScenarioStore(Path(state_dir))
 
 
-def store() -> scenarios.ScenarioStore:
-    """The scenario store of the state folder (opened, and repaired if need be, once)."""
-    return _store(app_setting("state_dir"))
+def store(state_dir: Path) -> scenarios.ScenarioStore:
+    """The scenario store of a dataset's state folder (opened, and repaired if need be,
+    once)."""
+    return _store(str(state_dir))
+
+
+def catalogue(
+    store: scenarios.ScenarioStore,
+) -> tuple[list[scenarios.Scenario], scenarios.Scenario | None, Unavailable | None]:
+    """The saved scenarios and the official one as stored now, and None; when the store
+    cannot be read now, none of them and why (the lab works on without them)."""
+    try:
+        saved, official = store.catalogue()
+    except Unavailable as error:
+        return [], None, error
+    return saved, official, None

@@ -17,6 +17,7 @@ from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
 from dashboard.ui.labels import grade_label
 from dashboard.whatif import data as whatif_data
+from dashboard.whatif import scoring_setup
 from scoring.engine import schemes, scorecard, whatif
 from scoring.engine.policy import DEFAULT_POLICY, Policy
 from scoring.methods import incentives
@@ -39,6 +40,7 @@ KEPT = (
     *THRESHOLD_KEYS,
     *QUOTA_KEYS,
     "whatif_grading",
+    "whatif_method",
     "whatif_mode",
     "whatif_pool",
     "whatif_rule",
@@ -62,8 +64,8 @@ class Lab:
         self.matrix = matrix
         self.kpi_ids = [k.id for k in matrix.kpis]
         self.filters = ctx.view.filters()
-        self.store = whatif_data.store()
-        self.saved, self.official = self.store.catalogue()
+        self.store = whatif_data.store(ctx.state_dir)
+        self.saved, self.official, self.store_problem = whatif_data.catalogue(self.store)
         self.segments_available = whatif_data.has_segments(ctx.path)
         self.schemes = data.weight_schemes()
         self.state = st.session_state
@@ -96,15 +98,20 @@ class Lab:
         name = self.state.get(f"whatif_preset_{weight_set}")
         if name:
             self.apply_weights(weight_set, self.preset_weights(name))
+            if weight_set == "main":
+                self.state[scoring_setup.METHOD_KEY] = self.schemes[name].method
 
     def baseline_policy(self, official: scenarios.Scenario | None = None) -> Policy:
-        """The official scenario, else the balanced scheme with the pool and rule chosen now."""
+        """The official scenario, else the balanced scheme (its normalisation, the dataset's
+        targets) with the pool and rule chosen now."""
         official = official or self.official
         if official is not None:
             policy = official.policy
         else:
             policy = Policy(
                 weights=self.preset_weights(schemes.DEFAULT_SCHEME),
+                method=self.schemes[schemes.DEFAULT_SCHEME].method,
+                targets=self.ctx.targets.targets,
                 pool=float(self.state.get("whatif_pool", DEFAULT_POLICY.pool)),
                 rule=self.state.get("whatif_rule", DEFAULT_POLICY.rule),
             )
@@ -122,6 +129,7 @@ class Lab:
             preset = self.preset_weights(SEGMENT_PRESETS[segment])
             self.apply_weights(segment, weights or preset)
         self.state["whatif_grading"] = policy.grading
+        scoring_setup.load(self, policy)
         self.set_kept(
             {
                 **{k: float(v) for k, v in zip(THRESHOLD_KEYS, policy.thresholds, strict=True)},
@@ -146,7 +154,7 @@ class Lab:
                 self.state.pop(key, None)
 
     def on_reset(self) -> None:
-        self.load_policy(self.baseline_policy(self.store.official()))
+        self.load_policy(self.baseline_policy(whatif_data.catalogue(self.store)[1]))
 
     def init_state(self) -> None:
         """First visit (or another dataset's KPIs): start from the baseline.
@@ -157,7 +165,11 @@ class Lab:
         (every key in session state costs each selectbox, radio and number input a look).
         """
         weights = self.state.get("whatif_weights_main")
-        if weights is None or list(weights) != self.kpi_ids:
+        if (
+            weights is None
+            or list(weights) != self.kpi_ids
+            or scoring_setup.TARGETS_KEY not in self.state
+        ):
             self.load_policy(self.baseline_policy())
         kept = self.state.get(_KEPT_KEY, {})
         for key in self.kept_keys():
@@ -208,6 +220,7 @@ class Lab:
                     self.weight_controls(segment)
         else:
             self.weight_controls("main")
+        scoring_setup.controls(self)
         grading_col, pool_col = st.columns([3, 2])
         with grading_col:
             self.grading_controls()
@@ -315,9 +328,12 @@ class Lab:
         segment_weights = None
         if self.segment_mode():
             segment_weights = {s: state[f"whatif_weights_{s}"] for s in whatif.SEGMENTS}
+        method, targets = scoring_setup.current(self)
         policy = Policy(
             weights=state["whatif_weights_main"],
             segment_weights=segment_weights,
+            method=method,
+            targets=targets,
             grading=grading_mode,
             thresholds=thresholds,
             quotas=quotas,

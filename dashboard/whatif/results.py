@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.app.shell import Context
 from dashboard.ui.labels import grade_label
+from dashboard.ui.markup import md_list
 from dashboard.whatif import charts as whatif_charts
 from scoring.engine import whatif
 
@@ -49,7 +50,7 @@ def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
         coin_tosses = int(robust.frame["coin_toss"].sum())
         columns[4].metric(t("whatif_coin_tosses"), coin_tosses, border=True)
     if not ctx.visible.is_everything:
-        st.caption(t("whatif_department_totals", teams=", ".join(ctx.visible.teams or ())))
+        st.caption(t("whatif_department_totals", teams=md_list(ctx.visible.teams or ())))
 
 
 def rank_table(

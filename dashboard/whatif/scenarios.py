@@ -1,20 +1,28 @@
 """The what-if lab's scenarios (方案): save, load, delete, mark official, compare two, export.
 
 Scenarios live in the SQLite store of the state folder (`scoring.stores.scenarios`); the callbacks
-write to it and leave a one-line message for the next run.
+write to it and leave a one-line message for the next run. A store that was repaired, or
+cannot be read or written now, is told in the panel; the lab above works on either way.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import streamlit as st
 
 from dashboard.app import audit
+from dashboard.app.saved_state import problem_text, warn_if_repaired
 from dashboard.app.shell import labelled
+from dashboard.ui.markup import md, md_list
 from dashboard.whatif.lab import Lab
 from scoring.engine.policy import Policy
 from scoring.stores import scenarios
+from scoring.stores.sqlite_files import Unavailable
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FAILED_KEY = "whatif_store_failed"  # why the last save, load, delete or mark was not done
 
 
 def scenario_panel(lab: Lab, policy: Policy) -> None:
@@ -23,8 +31,9 @@ def scenario_panel(lab: Lab, policy: Policy) -> None:
     flash = state.pop("whatif_flash", None)
     if flash:
         st.success(flash)
+    store_messages(lab)
     if lab.store.skipped:
-        st.warning(t("whatif_store_problem", rows="; ".join(lab.store.skipped)))
+        st.warning(t("whatif_store_problem", rows=md_list(lab.store.skipped, "; ")))
     name_col, author_col, save_col = st.columns([2, 2, 1])
     name_col.text_input(t("whatif_scenario_name"), key="whatif_name", max_chars=80)
     author_col.text_input(t("whatif_author"), key="whatif_author", max_chars=80)
@@ -79,7 +88,8 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
         if state.get(key) not in names:
             state[key] = names[default]
         column.selectbox(t("whatif_scenario"), names, format_func=shown, key=labelled(key))
-    a, b = (lab.store.load(state[k]) for k in ("whatif_cmp_a", "whatif_cmp_b"))
+    by_name = {s.name: s for s in lab.saved}
+    a, b = (by_name[state[k]] for k in ("whatif_cmp_a", "whatif_cmp_b"))
     totals = [lab.payout_total(s.policy) for s in (a, b)]
     a_col.metric(t("whatif_payout_total"), f"{totals[0]:,.2f}")
     b_col.metric(
@@ -103,6 +113,28 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
     )
 
 
+def store_messages(lab: Lab) -> None:
+    """The store's repair, why it cannot be read now, why the last change was not done."""
+    ctx = lab.ctx
+    warn_if_repaired(ctx, lab.store.repair, "scenarios")
+    failed = lab.state.pop(FAILED_KEY, None)
+    unreadable = lab.store_problem and problem_text(ctx, lab.store_problem, "scenarios")
+    for text in dict.fromkeys(text for text in (failed, unreadable) if text):
+        st.error(text)
+
+
+@contextlib.contextmanager
+def _reported(lab: Lab, name: str) -> Iterator[None]:
+    """A change of the store that could not be done leaves why for the panel (the rest of
+    the block is skipped): the store cannot be written now, or the scenario is gone."""
+    try:
+        yield
+    except Unavailable as error:
+        lab.state[FAILED_KEY] = problem_text(lab.ctx, error, "scenarios")
+    except KeyError:
+        lab.state[FAILED_KEY] = lab.ctx.t("whatif_scenario_gone", name=md(name))
+
+
 def on_save(lab: Lab) -> None:
     state = lab.state
     policy, _ = lab.current_policy()
@@ -111,27 +143,33 @@ def on_save(lab: Lab) -> None:
         state["whatif_flash"] = lab.ctx.t("whatif_name_needed")
         return
     scenario = scenarios.Scenario(name, policy, lab.filters, state.get("whatif_author", ""))
-    lab.store.save(scenario)
-    state["whatif_pick"] = name
-    state["whatif_flash"] = lab.ctx.t("whatif_saved", name=name)
+    with _reported(lab, name):
+        lab.store.save(scenario)
+        state["whatif_pick"] = name
+        state["whatif_flash"] = lab.ctx.t("whatif_saved", name=md(name))
 
 
 def on_load(lab: Lab) -> None:
     state = lab.state
-    scenario = lab.store.load(state["whatif_pick"])
-    lab.load_policy(scenario.policy)
-    state["whatif_name"] = scenario.name
-    state["whatif_author"] = scenario.author
-    state["whatif_flash"] = lab.ctx.t("whatif_loaded", name=scenario.name)
+    name = state["whatif_pick"]
+    with _reported(lab, name):
+        scenario = lab.store.load(name)
+        lab.load_policy(scenario.policy)
+        state["whatif_name"] = scenario.name
+        state["whatif_author"] = scenario.author
+        state["whatif_flash"] = lab.ctx.t("whatif_loaded", name=md(scenario.name))
 
 
 def on_delete(lab: Lab) -> None:
-    name = lab.state.pop("whatif_pick")
-    lab.store.delete(name)
-    lab.state["whatif_flash"] = lab.ctx.t("whatif_deleted", name=name)
+    name = lab.state["whatif_pick"]
+    with _reported(lab, name):
+        lab.store.delete(name)
+        lab.state.pop("whatif_pick")
+        lab.state["whatif_flash"] = lab.ctx.t("whatif_deleted", name=md(name))
 
 
 def on_mark(lab: Lab) -> None:
     name = lab.state["whatif_pick"]
-    lab.store.mark_official(name)
-    lab.state["whatif_flash"] = lab.ctx.t("whatif_marked", name=name)
+    with _reported(lab, name):
+        lab.store.mark_official(name)
+        lab.state["whatif_flash"] = lab.ctx.t("whatif_marked", name=md(name))

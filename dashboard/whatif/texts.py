@@ -22,6 +22,63 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_weights": {"en": "Weights", "zh": "权重"},
     "whatif_preset": {"en": "Start from a preset", "zh": "从预设方案开始"},
     "whatif_reset": {"en": "Reset to baseline", "zh": "恢复为基准"},
+    "whatif_method": {"en": "How each KPI becomes 0–100", "zh": "各指标如何换算为 0–100 分"},
+    "whatif_method_target": {"en": "Against targets", "zh": "对照目标值"},
+    "whatif_method_percentile": {"en": "Rank among colleagues", "zh": "同事间排名"},
+    "whatif_method_minmax": {"en": "Weakest to best (min–max)", "zh": "最弱到最好（极差）"},
+    "whatif_method_zscore": {
+        "en": "Distance from the average (z-score)",
+        "zh": "与平均的距离（z 分数）",
+    },
+    "whatif_method_means_target": {
+        "en": "Everyone is judged against fixed targets: reaching the target scores 100 "
+        "whatever colleagues do, so the whole team can do well (or badly) together.",
+        "zh": "每个人都对照固定目标值评分：达到目标值即得 100 分，与同事表现无关，"
+        "因此全组可以一起表现好（或一起表现差）。",
+    },
+    "whatif_method_means_percentile": {
+        "en": "Everyone is judged by rank among colleagues: 50 means half did worse, and "
+        "someone always scores near 0, however good the team is.",
+        "zh": "每个人按在同事中的排名评分：50 分表示一半人比你差；无论团队多好，总有人接近 0 分。",
+    },
+    "whatif_method_means_minmax": {
+        "en": "Scores run from the weakest agent (0) to the best (100): a single outlier "
+        "squeezes everyone else together.",
+        "zh": "分数从最弱的员工（0 分）排到最好的员工（100 分）：一个极端值会把其他人挤在一起。",
+    },
+    "whatif_method_means_zscore": {
+        "en": "Scores show how far each agent is from the average (50 = average, each 10 "
+        "points one standard deviation): the average agent always scores 50.",
+        "zh": "分数表示与平均水平的距离（50 分为平均，每 10 分为一个标准差）："
+        "平均水平的员工总是 50 分。",
+    },
+    "whatif_targets": {
+        "en": "Floor, target and stretch per KPI (used when scoring against targets)",
+        "zh": "各指标的底线值、目标值和挑战值（对照目标值评分时使用）",
+    },
+    "whatif_targets_help": {
+        "en": "They start as this dataset's targets (set on the Targets page) or as the loaded "
+        "scenario's, and are saved with the scenario. Lower-is-better KPIs have the floor above "
+        "the target; an empty stretch means no bonus above the target.",
+        "zh": "初始值为本数据集的目标值（在“目标值设定”页设定）或所载入方案的目标值，并随方案保存。"
+        "越低越好的指标底线值高于目标值；挑战值留空表示目标值之上不加分。",
+    },
+    "whatif_targets_reset": {
+        "en": "Use the dataset's targets",
+        "zh": "使用本数据集的目标值",
+    },
+    "whatif_bad_targets": {
+        "en": "Targets that do not run their KPI's way are ignored (the previous ones are "
+        "used): {kpis}.",
+        "zh": "方向不正确的目标值未被采用（沿用之前的值）：{kpis}。",
+    },
+    "whatif_unit": {"en": "Unit", "zh": "单位"},
+    "whatif_direction": {"en": "Better", "zh": "更好方向"},
+    "whatif_direction_higher": {"en": "higher", "zh": "越高越好"},
+    "whatif_direction_lower": {"en": "lower", "zh": "越低越好"},
+    "whatif_floor": {"en": "Floor (0)", "zh": "底线值（0 分）"},
+    "whatif_target": {"en": "Target (100)", "zh": "目标值（100 分）"},
+    "whatif_stretch": {"en": "Stretch (120)", "zh": "挑战值（120 分）"},
     "whatif_locked": {"en": "Locked weights", "zh": "锁定的权重"},
     "whatif_locked_help": {
         "en": "Locked weights stay put while you move the others.",
@@ -175,6 +232,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_export": {
         "en": "Export scenario with payouts (Excel)",
         "zh": "导出方案及奖金（Excel）",
+    },
+    "whatif_scenario_gone": {
+        "en": "“{name}” is no longer saved (deleted in another session, or lost with a damaged "
+        "file): nothing was done.",
+        "zh": "“{name}”已不在已保存方案中（可能已在其他会话中删除，或随损坏的文件丢失），"
+        "未执行任何操作。",
     },
     "whatif_store_problem": {
         "en": "Some saved scenarios could not be read and are not shown: {rows}",

@@ -233,15 +233,19 @@ def agent_peer_medians(card: Scorecard, agent_id: str) -> dict[str, float]:
     return medians
 
 
+def _first_number(column: pd.Series) -> float:
+    """The first value as a float; NaN when there is none or it is missing (a nullable
+    count is NA for a group without a case in a short period)."""
+    return float(column.iloc[0]) if len(column) and pd.notna(column.iloc[0]) else np.nan
+
+
 def group_values(table: pd.DataFrame, key: str, value: str, kpis) -> tuple[dict, dict, dict]:
     """From a kpi_table by `key`: this group's values and counts, and the other groups' median."""
     mine = table[table[key] == value]
     others = table[table[key] != value]
-    values = {k.id: float(mine[k.id].iloc[0]) if not mine.empty else np.nan for k in kpis}
+    values = {k.id: _first_number(mine[k.id]) for k in kpis}
     counts = {
-        k.id: float(mine[f"{k.id}__den"].iloc[0])
-        if not mine.empty and f"{k.id}__den" in mine
-        else np.nan
+        k.id: _first_number(mine[f"{k.id}__den"]) if f"{k.id}__den" in mine else np.nan
         for k in kpis
     }
     peers = {
@@ -355,7 +359,7 @@ def breakdown(
             raise ValueError(f"cannot break down by {column}")
     table = kpi_table(ds, filters, by, repeat_days)
     if table.empty or k.id not in table:
-        return pd.DataFrame(columns=[*by, "value", "cases", "tickets", "enough"])
+        return pd.DataFrame(columns=[*by, "value", "cases", "tickets", "enough", "raw_value"])
     den = table.get(f"{k.id}__den", table["tickets"]).fillna(0)
     out = table[list(by)].copy()
     out["cases"] = den.astype("int64")
@@ -384,6 +388,8 @@ def weakest_cell(
     """
     mine = breakdown(ds, scope_filters, k, (dimension,), min_cell, repeat_days)
     peers = breakdown(ds, peer_filters, k, (dimension,), 1, repeat_days)
+    if mine.empty:  # an empty frame's "enough" is not boolean: it would select columns
+        return mine.assign(peer_value=np.nan, gap=np.nan)
     merged = mine[mine["enough"]].merge(
         peers[[dimension, "raw_value"]].rename(columns={"raw_value": "peer_value"}),
         on=dimension,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from scoring.data import quality
+from scoring.methods import calibration
 from scoring.registry.contract import (
     OWNER_TYPES,
     PERIOD_PATTERN,
@@ -25,6 +26,7 @@ from scoring.registry.contract import (
     Table,
 )
 from scoring.registry.kpis import KPI, KPI_IDS, KPIS, PERSPECTIVES
+from scoring.stores import targets as target_store
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 REGENERATE = "python -m scoring.cli.docs"
@@ -300,6 +302,37 @@ def _definitions_section() -> list[str]:
     ]
 
 
+def _targets_section() -> list[str]:
+    """Where floor, target and stretch come from: defaults, a dataset's set, calibration."""
+    return [
+        "## Where targets come from",
+        "",
+        "The floor, target and stretch in the table above are the registry's after-sales "
+        "defaults. They are checked against the synthetic generator (scoring/synthetic) and the "
+        "sample: on the sample and on five generated datasets no KPI weighted by default has "
+        f"more than {calibration.MOST_AT_THE_ENDS:.0%} of its agents at the cap or at the "
+        "floor, and the default grades span at least three bands "
+        "(tests/scoring/test_default_targets.py).",
+        "",
+        "Each dataset has its own target set, set on the Targets page (目标值设定) and kept as "
+        "versions — author, date, how it was made, a note — in the dataset's state folder "
+        f"(`{target_store.FOLDER}/v000001.json`, …; scoring/stores/targets.py). Every page scores "
+        "with its latest version; a KPI the set does not name keeps its default. The What-if "
+        "lab starts from it and saves its own targets, and its normalisation, with each "
+        "scenario.",
+        "",
+        "Suggestions — on the Targets page, and the targets of a dataset imported without a "
+        "saved set, which are used (and the pages say so) until someone saves one — are "
+        "direction-aware percentiles of the agents' shrunk values in a reference period: "
+        f"floor at the {calibration.FLOOR_PERCENTILE:g}th percentile of performance, target at "
+        f"the {calibration.TARGET_PERCENTILE:g}th (the median agent), stretch at the "
+        f"{calibration.STRETCH_PERCENTILE:g}th; none with fewer than {calibration.MIN_AGENTS} "
+        "agents measured or when floor and target coincide "
+        '(docs/METHODS.md, "Calibrating targets from a reference period").',
+        "",
+    ]
+
+
 def kpi_markdown() -> str:
     """docs/KPIS.md: the KPI registry."""
     lines = [
@@ -310,7 +343,8 @@ def kpi_markdown() -> str:
         f"{len(KPIS)} indicators, declared once in scoring/registry/kpis.py.",
         "",
     ]
-    lines += _perspectives_section() + _overview_section() + _definitions_section()
+    lines += _perspectives_section() + _overview_section() + _targets_section()
+    lines += _definitions_section()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

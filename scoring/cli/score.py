@@ -3,7 +3,8 @@
 The output is a public interface (documented in docs/SCORE_OUTPUT.md): one row per
 agent with `agent_id, name, team, tickets, composite, grade, team_rank, dept_rank`,
 `payout` when a pool is given, then for each available KPI `<kpi_id>` (raw value) and
-`<kpi_id>_shrunk` where shrinkage applies.
+`<kpi_id>_shrunk` where shrinkage applies. With `--reliability`, instead one row per KPI: its
+weight, split-half reliability, whether it discriminates, and the scheme's grade stability.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import date
 
 import pandas as pd
 
+from scoring.analyses import reliability
 from scoring.cli.usage import UsageError
 from scoring.data.dataset import open_dataset
 from scoring.engine import schemes
 from scoring.engine.policy import DEFAULT_POLICY, Policy
-from scoring.engine.scorecard import build_matrix, score, with_payouts
+from scoring.engine.scorecard import build_matrix, normalised_weights, score, with_payouts
 from scoring.measures.metrics import Filters, distinct_values
 from scoring.methods import incentives
 from scoring.scope import for_statistics
@@ -114,13 +116,62 @@ def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
             frame[f"{k.id}_shrunk"] = matrix.frame[f"{k.id}_shrunk"]
             columns.append(f"{k.id}_shrunk")
     table = frame[columns].copy()
-    table["composite"] = table["composite"].round(2)
     table["grade"] = table["grade"].fillna("insufficient_data")
     return table
 
 
+RELIABILITY_COLUMNS = [
+    "kpi",
+    "weight",
+    "r_half",
+    "reliability",
+    "reliability_low",
+    "reliability_high",
+    "reliability_agents",
+    "reliability_status",
+    "discrimination",
+    "same_grade",
+    "grade_kappa",
+]
+
+
+@for_statistics
+def reliability_table(args: argparse.Namespace) -> pd.DataFrame:
+    """One row per available KPI: its weight in the policy (share of 1), split-half
+    reliability (`scoring.analyses.reliability`), its discrimination flag over the scored
+    agents, and the policy's grade stability (the same on every row)."""
+    ds = open_dataset(args.dir)
+    filters = _filters(args, ds)
+    repeat_days = int(setting("repeat_window_days"))
+    policy = _policy(args)
+    card = score(build_matrix(ds, filters, repeat_days), policy)
+    found = reliability.reliability(ds, filters, {"policy": policy}, repeat_days=repeat_days)
+    weights = dict(
+        zip(
+            [k.id for k in card.matrix.kpis],
+            normalised_weights(policy, card.matrix.kpis),
+            strict=True,
+        )
+    )
+    table = found.kpis.rename(
+        columns={
+            "low": "reliability_low",
+            "high": "reliability_high",
+            "agents": "reliability_agents",
+            "status": "reliability_status",
+        }
+    )
+    flags = reliability.discrimination(card).set_index("kpi")["flag"]
+    table["weight"] = table["kpi"].map(weights)
+    table["discrimination"] = table["kpi"].map(flags)
+    stability = found.schemes.iloc[0]
+    table["same_grade"] = stability["same_grade"]
+    table["grade_kappa"] = stability["kappa"]
+    return table[RELIABILITY_COLUMNS]
+
+
 def _run(args: argparse.Namespace) -> int:
-    table = scorecard_table(args)
+    table = reliability_table(args) if args.reliability else scorecard_table(args)
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
@@ -142,4 +193,9 @@ def add_score_parser(subparsers) -> None:
     parser.add_argument("--pool", type=float, help="bonus pool to allocate")
     parser.add_argument("--rule", choices=incentives.RULES, default="grade_multiplier")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--reliability",
+        action="store_true",
+        help="one row per KPI: split-half reliability, discrimination, grade stability",
+    )
     parser.set_defaults(func=_run)

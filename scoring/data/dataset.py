@@ -25,6 +25,7 @@ from scoring.data import quality
 from scoring.data.quality import Notice, Problem, QualityReport, RuleResult, TableReport
 from scoring.data.sql import ident, literal_list
 from scoring.registry.contract import TABLES, Column, Table
+from scoring.settings import setting
 
 # Physical Arrow types that load into each logical type without a value-by-value check.
 _DIRECT = {
@@ -123,8 +124,12 @@ class Dataset:
             return cursor.execute(sql, params or []).fetchone()
 
 
-def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Dataset:
-    """Open, check and validate a dataset folder. Raises DatasetError on fatal problems."""
+def open_dataset(
+    path: str | Path, kpi_ids: tuple[str, ...] | None = None, earliest_year: int | None = None
+) -> Dataset:
+    """Open, check and validate a dataset folder. Raises DatasetError on fatal problems,
+    among them a tickets table without one usable row. Ticket times before `earliest_year`
+    (default: the setting) are flagged as implausible."""
     if kpi_ids is None:
         from scoring.registry.kpis import KPI_IDS
 
@@ -147,8 +152,15 @@ def open_dataset(path: str | Path, kpi_ids: tuple[str, ...] | None = None) -> Da
     report = QualityReport(str(root), reports, [], notices, [p.text() for p in problems])
     if problems:
         raise DatasetError(problems, report)
-    report.rules = _apply_rules(con, sources, reports, kpi_ids)
+    if earliest_year is None:
+        earliest_year = int(setting("earliest_year"))
+    report.rules = _apply_rules(con, sources, reports, kpi_ids, earliest_year)
     _count_rows(con, sources, reports, notices)
+    tickets = reports["tickets"]
+    if tickets.accepted == 0:
+        problem = Problem("no_usable_rows", {"table": "tickets", "read": tickets.rows_read})
+        report.errors.append(problem.text())
+        raise DatasetError([problem], report)
     return Dataset(root, con, report)
 
 
@@ -252,7 +264,7 @@ def _first_unconvertible(con, files: str, file: Path, column: Column):
     return None if row is None else row[0]
 
 
-def _apply_rules(con, sources: list[_Source], reports, kpi_ids) -> list[RuleResult]:
+def _apply_rules(con, sources: list[_Source], reports, kpi_ids, earliest_year) -> list[RuleResult]:
     """Evaluate the rules table by table and create the accepted-rows views."""
     present = {s.table.name for s in sources}
     results = []
@@ -262,7 +274,7 @@ def _apply_rules(con, sources: list[_Source], reports, kpi_ids) -> list[RuleResu
             f"CREATE TABLE {ident('excluded_' + name)} "
             "(_source VARCHAR, _row BIGINT, rule VARCHAR, example VARCHAR)"
         )
-        for rule in quality.rules(kpi_ids):
+        for rule in quality.rules(kpi_ids, earliest_year):
             if rule.table != name or not _rule_applies(rule, present, reports[name]):
                 continue
             results.append(_run_rule(con, rule))
@@ -281,6 +293,8 @@ def _rule_applies(rule: quality.Rule, present: set[str], report: TableReport) ->
 
 
 def _run_rule(con, rule: quality.Rule) -> RuleResult:
+    if rule.warns:
+        return _run_warning(con, rule)
     con.execute(
         f"INSERT INTO {ident('excluded_' + rule.table)} "
         f"SELECT _source, _row, ?, example FROM ({rule.offending_sql})",
@@ -293,6 +307,18 @@ def _run_rule(con, rule: quality.Rule) -> RuleResult:
     ).fetchone()
     examples = list(examples or [])
     return RuleResult(rule.id, rule.table, rule.description, count, examples, rule.description_zh)
+
+
+def _run_warning(con, rule: quality.Rule) -> RuleResult:
+    """A warning rule's rows, counted with examples and kept."""
+    count, examples = con.execute(
+        f"SELECT count(*), list(example ORDER BY _source, _row)[1:{quality.EXAMPLES_PER_RULE}] "
+        f"FROM ({rule.offending_sql})"
+    ).fetchone()
+    return RuleResult(
+        rule.id, rule.table, rule.description, count, list(examples or []),
+        rule.description_zh, warns=True,
+    )  # fmt: skip
 
 
 def _count_rows(con, sources: list[_Source], reports, notices: list[Notice]):

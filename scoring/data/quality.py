@@ -45,6 +45,7 @@ class Rule:
     needs: tuple[str, ...] = ()  # other tables the rule reads (skipped when absent)
     columns: tuple[str, ...] = ()  # optional columns the rule reads (skipped when absent)
     description_zh: str = ""
+    warns: bool = False  # a warning: its rows are counted and shown, but kept
 
 
 def _example_of(table: str) -> str:
@@ -224,11 +225,33 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
     ]
 
 
-def rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
+def _implausible_dates_rule(earliest_year: int) -> Rule:
+    """Ticket times before `earliest_year` or more than a day in the future: most likely a
+    wrong date format or a placeholder (1900-01-01), worth a look, not proof of a bad row."""
+    stamps = [c.name for c in TABLES_BY_NAME["tickets"].columns if c.type == "timestamp"]
+    checks = " OR ".join(
+        f"coalesce(year({ident(c)}) < {int(earliest_year)} "
+        f"OR {ident(c)} > now()::TIMESTAMP + INTERVAL 1 DAY, false)"
+        for c in stamps
+    )
+    return Rule(
+        "tickets.implausible_dates",
+        "tickets",
+        f"a ticket time before {int(earliest_year)} or in the future (kept: check the date "
+        "format of the export)",
+        _select_where("tickets", checks),
+        description_zh=f"工单时间早于 {int(earliest_year)} 年或晚于当前时间"
+        "（已保留：请检查导出文件的日期格式）",
+        warns=True,
+    )
+
+
+def rules(kpi_ids: tuple[str, ...], earliest_year: int = 2000) -> list[Rule]:
     """All row rules, in the order they are evaluated (references read accepted rows)."""
     by_table: list[Rule] = []
     by_table += _null_rules("agents") + [_duplicate_rule("agents")]
     by_table += _null_rules("tickets") + [_duplicate_rule("tickets"), _stage_order_rule()]
+    by_table.append(_implausible_dates_rule(earliest_year))
     by_table.append(_unknown_agent_rule("tickets", "agent_id"))
     by_table += _null_rules("surveys") + [_duplicate_rule("surveys")] + _survey_ticket_rules()
     for table, column in (
@@ -258,6 +281,7 @@ class RuleResult:
     count: int
     examples: list[str]
     description_zh: str = ""
+    warns: bool = False  # counted and shown, the rows kept
 
     def description_in(self, lang: str) -> str:
         return (self.description_zh or self.description) if lang == "zh" else self.description
@@ -288,6 +312,10 @@ PROBLEMS = {
     "bad_values": (
         "{file}: column '{column}' holds {found} values such as {example} that cannot be read "
         "as {type_words} ({sql_type})"
+    ),
+    "no_usable_rows": (
+        "{table}: none of its {read:,} rows can be used (each breaks a rule, or there are "
+        "none), so nothing can be measured"
     ),
 }
 TYPE_WORDS = {
@@ -371,7 +399,7 @@ class QualityReport:
         lines += [f"ERROR: {e}" for e in self.errors]
         lines += [f"warning: {w}" for w in self.warnings]
         lines.append("")
-        if not self.usable:  # rows are only counted once every table loads
+        if not self.rules:  # rows are only counted once every table loads
             lines += [
                 f"{t.table:<16} {'found' if t.present else '(missing)'}"
                 for t in self.tables.values()
@@ -386,7 +414,9 @@ class QualityReport:
         broken = [r for r in self.rules if r.count]
         if broken:
             lines.append("")
-            lines.append("Rows excluded, by rule (a row may break several rules):")
+            lines.append(
+                "Rows excluded (or kept with a warning), by rule (a row may break several):"
+            )
             for r in broken:
                 lines.append(f"  {r.rule:<34} {r.count:>8,}  {r.description}")
                 lines.append(f"  {'':<34} {'':>8}  e.g. {', '.join(r.examples)}")

@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from scoring.methods import grading as grading_rules
 from scoring.methods import incentives, normalise
 from scoring.registry.contract import SEGMENTS
-from scoring.registry.kpis import DEFAULT_WEIGHTS, KPI, KPIS_BY_ID, kpi
+from scoring.registry.kpis import DEFAULT_WEIGHTS, KPI, KPIS_BY_ID, KPIDeclarationError, kpi
 
 GRADINGS = ("absolute", "forced")
 Target = tuple[float, float, float | None]  # floor, target, stretch (None: no stretch bonus)
@@ -116,7 +116,7 @@ def problems(policy: Policy) -> list[str]:
         )
     if not isinstance(policy.use_shrunk, bool):
         found.append(f"use_shrunk: true or false, got {policy.use_shrunk!r}")
-    found += _target_problems(policy.targets)
+    found += target_problems(policy.targets)
     if policy.grading not in GRADINGS:
         found.append(f"grading: unknown grading {policy.grading!r} (absolute or forced)")
     for name, check in (
@@ -178,7 +178,11 @@ def weight_problems(name: str, weights: object) -> list[str]:
     return found
 
 
-def _target_problems(targets: object) -> list[str]:
+def target_problems(targets: object) -> list[str]:
+    """What is wrong with a KPI id → (floor, target, stretch) mapping: each entry must be
+    numbers that run the KPI's way and lie in its range, by the registry's own rule (the
+    KPI declared again with these values), so a policy never holds targets that normalising
+    would refuse."""
     if not isinstance(targets, Mapping):
         return [f"targets: a KPI id → (floor, target, stretch) mapping, got {targets!r}"]
     found = []
@@ -192,7 +196,18 @@ def _target_problems(targets: object) -> list[str]:
                 f"targets: {kpi_id} needs (floor, target, stretch or None) as numbers, "
                 f"got {values!r}"
             )
+        else:
+            found += _direction_problems(KPIS_BY_ID[kpi_id], values)
     return found
+
+
+def _direction_problems(k: KPI, values) -> list[str]:
+    floor, target, stretch = values
+    try:
+        replace(k, floor=floor, target=target, stretch=stretch)
+    except KPIDeclarationError as exc:
+        return [f"targets: {problem}" for problem in exc.problems]
+    return []
 
 
 def _floats(weights: Mapping[str, float]) -> dict[str, float]:

@@ -1,9 +1,10 @@
 """Weight schemes (权重方案) stored as data: built-in presets and user-saved schemes.
 
-A scheme is a JSON file: name, labels, description and weights by KPI id. Built-in
-presets live in `scoring/engine/weight_schemes/`; saved schemes go to `<state_dir>/schemes/`
-and are written atomically (temporary file, then rename) so a crash never leaves half
-a file.
+A scheme is a JSON file: name, labels, description, weights by KPI id and the normalisation
+its KPIs are scored with (`method`, one of `normalise.METHODS`; target-based when absent).
+Built-in presets live in `scoring/engine/weight_schemes/`; saved schemes go to
+`<state_dir>/schemes/` and are written atomically (temporary file, then rename) so a crash
+never leaves half a file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from scoring.engine.policy import weight_problems
 from scoring.files import write_atomically
+from scoring.methods import normalise
 from scoring.settings import setting
 
 BUILT_IN_DIR = Path(__file__).parent / "weight_schemes"
@@ -30,6 +32,7 @@ class Scheme:
     description: str
     weights: dict[str, float]
     description_zh: str = ""  # optional in saved schemes: English is shown instead
+    method: str = "target"  # the normalisation to 0–100 (optional: older files have none)
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -44,6 +47,8 @@ def _checked(data: dict, source: str) -> Scheme:
     except TypeError as exc:
         raise ValueError(f"{source}: not a weight scheme ({exc})") from None
     problems = weight_problems("weights", scheme.weights)
+    if scheme.method not in normalise.METHODS:
+        problems.append(f"method: unknown normalisation {scheme.method!r} ({normalise.METHODS})")
     if problems:
         raise ValueError(f"{source}: " + "; ".join(problems))
     return scheme

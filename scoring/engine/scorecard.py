@@ -28,6 +28,9 @@ from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics
 
 AGENT_COLUMNS = ["agent_id", "name", "team"]
+# Decimals a composite is shown with everywhere (tables, exports, the score command); grades
+# are given on the shown value, so "80.0" never carries the grade of 79.96.
+COMPOSITE_DECIMALS = 1
 
 
 @dataclass
@@ -84,9 +87,16 @@ def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 3
     Agents in the team/agent scope who handled no ticket in the period are kept (with
     zero tickets and unavailable ticket KPIs) so that nobody disappears from a scorecard.
     """
-    kpis = available_kpis(ds)
     table = kpi_table(ds, filters, ("agent_id",), repeat_days)
     agents = Query(ds, filters).roster().run(ds)
+    return matrix_of(agents, table, available_kpis(ds), unavailable_kpis(ds))
+
+
+def matrix_of(
+    agents: pd.DataFrame, table: pd.DataFrame, kpis: tuple[KPI, ...], unavailable: dict[str, str]
+) -> KpiMatrix:
+    """The matrix of a roster (agent columns) and a per-agent KPI table (`kpi_table`'s
+    columns): every agent of the roster, shrunk values fitted over these agents."""
     frame = agents.merge(table, on="agent_id", how="left")
     frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
     if "surveys" in frame:
@@ -98,8 +108,7 @@ def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 3
             shrunk = shrinkage.shrink(frame, k)
             priors[k.id] = shrunk.attrs["prior"]
             parts.append(shrunk)
-    frame = pd.concat(parts, axis=1)
-    return KpiMatrix(frame, kpis, unavailable_kpis(ds), priors)
+    return KpiMatrix(pd.concat(parts, axis=1), kpis, unavailable, priors)
 
 
 @dataclass
@@ -112,6 +121,9 @@ class Scorecard:
     normalised: np.ndarray  # agents × KPIs, 0–100
     effective_weights: np.ndarray  # agents × KPIs, each row sums to 1 over measurable KPIs
     left_out: np.ndarray  # agents × KPIs: weighted but not measurable, so re-weighted
+    # Per agent the unrounded composite of what is measurable, graded or not (the frame's
+    # `composite` is the shown one: rounded, and NaN for "insufficient data").
+    measured_composite: np.ndarray
     department_teams: pd.DataFrame | None = None  # set by visible_to: every team, ranked
 
     @cached_property
@@ -146,6 +158,7 @@ class Scorecard:
             self.normalised[keep],
             self.effective_weights[keep],
             self.left_out[keep],
+            self.measured_composite[keep],
             team_summary(self),
         )
 
@@ -163,31 +176,49 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     A KPI that cannot be measured for an agent (no data, or below its minimum sample)
     is left out and the remaining weights are scaled up; `Scorecard.reweighted` lists
     what was left out. Agents below the minimum tickets or weight coverage are "insufficient
-    data": no composite-based grade or rank.
+    data": no composite (NaN), grade or rank.
     """
     normalised_scores = matrix.normalised(policy)
     weights = normalised_weights(policy, matrix.kpis)
     measurable = ~np.isnan(normalised_scores)
     composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        effective = measurable * weights / coverage[:, None]
+        effective = measurable * weights_in_data(weights[None, :], measurable) / coverage[:, None]
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets < policy.min_tickets) | (coverage < policy.min_coverage)
-    graded_composite = np.where(insufficient, np.nan, composite)
     frame = pd.DataFrame(
         {
             **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
             "tickets": tickets,
-            "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": grades(graded_composite, policy),
-            "dept_rank": rank(graded_composite),
-            "team_rank": rank(graded_composite, matrix.team_codes),
+            **graded_columns(composite, insufficient, policy, matrix.team_codes),
         }
     )
     left_out = (weights > 0) & ~measurable
-    return Scorecard(frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out)
+    return Scorecard(
+        frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite
+    )
+
+
+def shown(composite: npt.ArrayLike) -> np.ndarray:
+    """The composite as it is displayed: rounded to `COMPOSITE_DECIMALS`."""
+    return np.round(np.asarray(composite, dtype=float), COMPOSITE_DECIMALS)
+
+
+def graded_columns(
+    composite: np.ndarray, insufficient: np.ndarray, policy: Policy, teams: npt.ArrayLike
+) -> dict[str, object]:
+    """`composite` (shown; NaN for insufficient data, so no number stands for "not graded"),
+    `grade` (of the shown composite), `dept_rank` and `team_rank` (of the unrounded composite,
+    so agents apart by less than the rounding are not tied)."""
+    graded = np.where(insufficient, np.nan, composite)
+    return {
+        "composite": shown(graded),
+        "grade": grades(graded, policy),
+        "dept_rank": rank(graded),
+        "team_rank": rank(graded, teams),
+    }
 
 
 def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,20 +226,37 @@ def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
 
     `weights` has one row per weight vector, each summing to 1. A KPI an agent cannot be
     measured on (NaN) is left out and the remaining weights are scaled up: composite =
-    Σ w·score / coverage, clipped to 0–100; NaN where nothing is measurable.
+    Σ w·score / coverage, clipped to 0–100; NaN where nothing is measurable. Coverage counts
+    only the KPIs this data measures for someone (`weights_in_data`).
     """
     measurable = ~np.isnan(normalised)
+    weights = weights_in_data(weights, measurable)
     coverage = weights @ measurable.T.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         composite = (weights @ np.nan_to_num(normalised).T) / coverage
     return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
 
 
+def weights_in_data(weights: np.ndarray, measurable: np.ndarray) -> np.ndarray:
+    """Weight vectors (rows) with the KPIs no agent can be measured on left out, each row
+    summing to 1 again (unchanged when the data measures none of its KPIs).
+
+    A KPI nobody is measured on — an export without survey ratings, a period without any —
+    tells no agent apart. Keeping its weight would only cut everyone's coverage, until every
+    agent is "insufficient data"; spread over the KPIs the data measures, it changes nobody's
+    standing against anybody else. The pages name the KPIs without data."""
+    kept = weights * measurable.any(axis=0)
+    total = kept.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, kept / total, weights)
+
+
 def grades(composite: np.ndarray, policy: Policy) -> np.ndarray:
-    """Grades by the policy's rule; None where the composite is NaN (not graded)."""
+    """Grades by the policy's rule of the shown (rounded) composite; None where it is NaN
+    (not graded)."""
     if policy.grading == "forced":
-        return grading.grade_forced(composite, policy.quotas)
-    return grading.grade_absolute(composite, policy.thresholds)
+        return grading.grade_forced(shown(composite), policy.quotas)
+    return grading.grade_absolute(shown(composite), policy.thresholds)
 
 
 def rank(values: npt.ArrayLike, groups: npt.ArrayLike | None = None) -> pd.Series:

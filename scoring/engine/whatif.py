@@ -200,7 +200,7 @@ def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
         weights = policy.segment_weights.get(segment, {})
         segment_policy = replace(policy, weights=weights, segment_weights=None)
         card = scorecard.score(matrices.segments[segment], segment_policy)
-        parts.append(card.frame.set_index("agent_id"))
+        parts.append(card.frame.assign(composite=card.measured_composite).set_index("agent_id"))
     agents = matrices.all.frame[scorecard.AGENT_COLUMNS].set_index("agent_id")
     tickets = np.column_stack(
         [p["tickets"].reindex(agents.index).fillna(0).to_numpy(float) for p in parts]
@@ -231,17 +231,14 @@ def ranked_frame(
     policy: Policy,
 ) -> pd.DataFrame:
     """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
-    graded = np.where(insufficient, np.nan, composite)
+    teams = agents["team"].to_numpy()
     return pd.DataFrame(
         {
             **{c: agents[c].array for c in scorecard.AGENT_COLUMNS},
             "tickets": tickets,
-            "composite": composite,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            "grade": scorecard.grades(graded, policy),
-            "dept_rank": scorecard.rank(graded),
-            "team_rank": scorecard.rank(graded, agents["team"].to_numpy()),
+            **scorecard.graded_columns(composite, insufficient, policy, teams),
         }
     )
 

@@ -504,11 +504,16 @@ class _Builder:
             return self._derive(src)
         return self._column(target, src, type_)
 
-    def _column(self, target: str, src: Source, type_: str) -> str:
+    def _column_text(self, src: Source, type_: str) -> str:
+        """The raw text of a column source through its value map (bool: the common words
+        too); NULL where empty or mapped to ""."""
         values = dict(src.values)
         if type_ == "bool":
             values = {**BOOL_VALUES, **{k.lower(): v for k, v in values.items()}}
-        text = _mapped(self.raw(src.column), values, self.p)
+        return _mapped(self.raw(src.column), values, self.p)
+
+    def _column(self, target: str, src: Source, type_: str) -> str:
+        text = self._column_text(src, type_)
         if type_ == "timestamp" and src.format:
             return f"try_strptime({text}, {self.p(src.format)})"
         if type_ == "float" and src.unit:
@@ -543,6 +548,23 @@ class _Builder:
         flag = f"try_cast({_mapped(self.raw(src.flag), flag_values, self.p)} AS BOOLEAN)"
         value = f"({base} + coalesce({amount}, INTERVAL 0 SECOND))" if amount else base
         return f"(CASE WHEN {flag} THEN {value} END)"
+
+    def readings(self, target: str) -> tuple[str, str, str] | None:
+        """(raw column, its text, the typed value) of a target read from the file; a value
+        is unread where the text is there and the typed value is not. None for a constant
+        or an unmapped target."""
+        src, type_ = self.m[target], target_type(target)
+        if src.kind == "column":
+            return src.column, self._column_text(src, type_), self._column(target, src, type_)
+        if src.kind == "combine":
+            date_col, time_col = src.columns
+            text = f"nullif(concat_ws(' ', {self.raw(date_col)}, {self.raw(time_col)}), '')"
+            return date_col, text, self._combine(src)
+        if src.kind == "derive" and src.column:
+            text = self.raw(src.column)
+            typed = f"try_cast({text} AS DOUBLE)" if src.derive == "positive" else None
+            return src.column, text, typed or _seconds(text, src.unit)
+        return None
 
     def wide(self, view: str) -> str:
         """Every target as a typed column named by its target ("tickets.ticket_id", …)."""
@@ -580,6 +602,27 @@ def select_sql(mapping: Mapping, view: str, params: dict[str, Any], table: str =
     if table == "surveys":
         return _surveys_sql(wide, mapping)
     raise ValueError(f"table: expected tickets, agents or surveys, got {table!r}")
+
+
+def unread_sql(
+    mapping: Mapping, view: str, params: dict[str, Any]
+) -> tuple[str, list[tuple[str, str]]]:
+    """One pass over the raw view counting, per target read from the file, the values that
+    did not convert to the target's type (a date in another format, a word in a number
+    column), with the smallest and largest such value as examples. Returns the SELECT (one
+    row: count, min, max per target) and the (target, raw column) pairs in column order."""
+    builder = _Builder(mapping, params)
+    targets, cols = [], []
+    for target in TARGETS:
+        reading = builder.readings(target)
+        if reading is None:
+            continue
+        column_name, text, typed = reading
+        unread = f"{text} IS NOT NULL AND {typed} IS NULL"
+        targets.append((target, column_name))
+        cols += [f"count(*) FILTER (WHERE {unread})", f"min({text}) FILTER (WHERE {unread})"]
+        cols.append(f"max({text}) FILTER (WHERE {unread})")
+    return f"SELECT {', '.join(cols) or '0'}\nFROM {ident(view)}", targets
 
 
 def _agents_sql(wide: str, p: _Params) -> str:
@@ -657,14 +700,20 @@ TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f", "%I:%M:%S %p", "%I:%M %p")
 
 @dataclass(frozen=True)
 class DateFormat:
-    """The format of a column: status "ok" (`format` parses every non-empty value),
-    "ambiguous" (each of `options` parses every value, giving different dates, e.g.
-    03-04-2026 as day-month or month-day), "none" (no candidate parses all) or "empty"."""
+    """The format of a column: status "ok" (`format` parses every non-empty value, or all
+    but `unparsed` of them, at most MAX_UNPARSED_SHARE: a stray "next Tuesday" does not hide
+    the column's format; the import reports those values as unread), "ambiguous" (each of
+    `options` parses the values, giving different dates, e.g. 03-04-2026 as day-month or
+    month-day), "none" (no candidate parses enough) or "empty"."""
 
     column: str
     status: str
     format: str | None = None
     options: tuple[str, ...] = ()
+    unparsed: int = 0
+
+
+MAX_UNPARSED_SHARE = 0.05
 
 
 def detect_format(
@@ -686,12 +735,15 @@ def detect_format(
     )
     if survivors is None:  # (a prefix without values rules nothing out)
         return DateFormat(column_name, "empty")
+    unparsed = 0
+    if not survivors:
+        survivors, unparsed = _parsing_most(con, view, column_name, candidates, null_tokens)
     if not survivors:
         return DateFormat(column_name, "none")
     groups = _distinct_readings(con, view, column_name, survivors, null_tokens)
     if len(groups) == 1:
-        return DateFormat(column_name, "ok", groups[0])
-    return DateFormat(column_name, "ambiguous", None, tuple(groups))
+        return DateFormat(column_name, "ok", groups[0], unparsed=unparsed)
+    return DateFormat(column_name, "ambiguous", None, tuple(groups), unparsed)
 
 
 PREFILTER_ROWS = 20_000
@@ -700,8 +752,29 @@ PREFILTER_ROWS = 20_000
 def _parsing_all(con, view, column_name, candidates, null_tokens, limit=None) -> list[str] | None:
     """The candidates that parse every non-empty value (of the first `limit` rows); None when
     there is no value at all."""
+    counted = _failures(con, view, column_name, candidates, null_tokens, limit)
+    if counted is None:
+        return None
+    return [f for f, bad in counted[1].items() if bad == 0]
+
+
+def _parsing_most(con, view, column_name, candidates, null_tokens) -> tuple[list[str], int]:
+    """The candidates failing on the fewest values, when that is at most MAX_UNPARSED_SHARE
+    of them, and how many they fail on; ([], 0) when none comes that close."""
+    values, failures = _failures(con, view, column_name, candidates, null_tokens) or (0, {})
+    fewest = min(failures.values(), default=values)
+    if values == 0 or fewest > MAX_UNPARSED_SHARE * values:
+        return [], 0
+    return [f for f, bad in failures.items() if bad == fewest], fewest
+
+
+def _failures(
+    con, view, column_name, candidates, null_tokens, limit=None
+) -> tuple[int, dict[str, int]] | None:
+    """The non-empty values (of the first `limit` rows) and, per candidate, how many it does
+    not parse; None when there is no value at all."""
     if not candidates:
-        return []
+        return 0, {}
     params: dict[str, Any] = {}
     p = _Params(params)
     raw = _raw(column_name, p, null_tokens)
@@ -710,10 +783,10 @@ def _parsing_all(con, view, column_name, candidates, null_tokens, limit=None) ->
         for f in candidates
     )
     rows = f"SELECT {raw} AS v FROM {ident(view)}" + ("" if limit is None else f" LIMIT {limit:d}")
-    row = con.execute(f"SELECT count(v), {fails} FROM ({rows})", params).fetchone()
+    (row,) = con.execute(f"SELECT count(v), {fails} FROM ({rows})", params).fetchall()
     if row[0] == 0:
         return None
-    return [f for f, bad in zip(candidates, row[1:], strict=True) if bad == 0]
+    return row[0], dict(zip(candidates, row[1:], strict=True))
 
 
 def _distinct_readings(con, view, column_name, formats, null_tokens) -> list[str]:
@@ -1229,6 +1302,34 @@ def suggest(
         preset=None if chosen_preset is None else chosen_preset.name,
         keep_last=_keep_last(chosen_preset, columns),
     )
+    return _suggestion(mapping, s, columns, formats, problems)
+
+
+def rechoose(
+    mapping: Mapping,
+    choices: dict[str, str | None],
+    columns: Sequence[str],
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+) -> Suggestion:
+    """The mapping with the user's choices (target → raw column; None: not available). A
+    newly chosen column is typed, value-mapped and its date format detected over every value,
+    as a suggestion would; the other sources stay as they were."""
+    s = _Suggester(columns, _Values(pd.DataFrame(), con, view, mapping.null_tokens))
+    s.chosen = dict(mapping.sources)
+    s.reasons = {t: "kept" for t in TARGETS}
+    for target, col in choices.items():
+        if col is None:
+            s.take(target, NONE, "none")
+        elif not (mapping[target].kind == "column" and mapping[target].column == col):
+            s.take(target, s.from_header(target, col), "chosen")
+    _with_value_maps(s)
+    formats, problems = _with_formats(s, con, view)
+    chosen = Mapping(s.chosen, mapping.name, mapping.preset, mapping.null_tokens, mapping.keep_last)
+    return _suggestion(chosen, s, columns, formats, problems)
+
+
+def _suggestion(mapping, s: _Suggester, columns, formats, problems) -> Suggestion:
     found = impacts(mapping)
     problems += [
         ("required_missing", t, ()) for t, i in found.items() if i.code == "required_missing"

@@ -55,6 +55,7 @@ import pandas as pd
 import pyarrow as pa
 
 from scoring.data.sql import ident, literal
+from scoring.scope import for_statistics
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -138,7 +139,7 @@ class Source:
     @cached_property
     def row_count(self) -> int:
         """Data rows (counted on first use: a CSV view re-reads the file)."""
-        return self.con.execute(f"SELECT count(*) FROM {ident(self.view)}").fetchone()[0]
+        return self.con.execute(f"SELECT count(*) FROM {ident(self.view)}").fetchall()[0][0]
 
     def sample(self, n: int = 20) -> pd.DataFrame:
         """The first `n` rows as text (None where a cell is empty)."""
@@ -186,6 +187,23 @@ def read_source(
         raise ReadError("unknown_format", path, suffix=suffix or "(none)")
     source.decimal, source.thousands = detect_separators(con, view)
     return source
+
+
+@for_statistics
+def read_table(
+    path: str | os.PathLike, *, encoding: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
+    """A small file (a roster) read whole, every cell as text (None where empty). Input of an
+    import, shown only on the Import page, which only grants of every team may open."""
+    con = duckdb.connect()
+    try:
+        source = read_source(con, path, encoding=encoding, sheet=sheet)
+        try:
+            return source.sample(source.row_count)
+        finally:
+            source.close()
+    finally:
+        con.close()
 
 
 # --- text: encoding -------------------------------------------------------------------

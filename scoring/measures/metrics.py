@@ -39,6 +39,13 @@ GRAIN_TABLE = {
 }
 
 
+# The working days of a group: each of its agents' days once (rows carry their agent's days).
+GROUP_WORKING_DAYS = (
+    "CAST(coalesce(list_sum(list_transform(list(DISTINCT {'agent': agent_id, 'days': "
+    "working_days}), lambda a: a.days)), 0) AS DOUBLE)"
+)
+
+
 def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
     return tuple(k for k in KPIS if all(ds.has(t, c) for t, c in k.requires))
 
@@ -61,16 +68,16 @@ def _aggregates(k: KPI) -> list[str]:
             f"quantile_cont({expr}, {k.quantile}) AS {ident(name)}",
             f"count({expr}) AS {ident(name + '__den')}",
         ]
-    if k.kind == "count":
+    if k.kind == "per_day":
         return [
-            f"CAST(count({expr}) AS DOUBLE) AS {ident(name + '__num')}",
-            f"count(DISTINCT agent_id) AS {ident(name + '__den')}",
+            f"coalesce(sum(CAST(({expr}) AS DOUBLE)), 0) AS {ident(name + '__num')}",
+            f"{GROUP_WORKING_DAYS} AS {ident(name + '__den')}",
         ]
     return moments(expr, name + "__num", name + "__den", name + "__sq")
 
 
-def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int) -> Statement:
-    """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
+def _grains(ds: Dataset, by: tuple[str, ...]) -> dict[str, list[KPI]]:
+    """Grain → the available KPIs of that grain that can be grouped by `by` (ticket first)."""
     unknown = [c for c in by if c not in TICKET_DIMENSIONS]
     if unknown:
         raise ValueError(
@@ -80,21 +87,85 @@ def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int)
     for k in available_kpis(ds):
         if all(c in GRAIN_DIMENSIONS[k.grain] for c in by):
             grains.setdefault(k.grain, []).append(k)
+    return grains
+
+
+# Grains whose rows carry their agent's working days (training: over its own span).
+DAYS_CARRIED = ("agent",)
+
+
+def _grain_rows(q: Query, grain: str, kpis: list[KPI]) -> str:
+    """The relation a grain's KPIs aggregate (with working days where a volume needs them)."""
+    rows = q.grain_rows(grain)
+    days_needed = grain not in DAYS_CARRIED and any(k.kind == "per_day" for k in kpis)
+    return q.with_working_days(rows) if days_needed else rows
+
+
+def _grain_measures(grain: str, kpis: list[KPI]) -> list[str]:
+    return [f"count(*) AS {ident('_rows_' + grain)}", *(a for k in kpis for a in _aggregates(k))]
+
+
+def _joined(grains: list[str], keys: tuple[str, ...]) -> str:
+    """`grain_<g>` relations joined on `keys` (a cross join of one-row results without)."""
+    joins = f"grain_{grains[0]}"
+    for grain in grains[1:]:
+        if keys:
+            joins += f" FULL OUTER JOIN grain_{grain} USING ({', '.join(ident(c) for c in keys)})"
+        else:
+            joins += f" CROSS JOIN grain_{grain}"
+    return joins
+
+
+def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int) -> Statement:
+    """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
+    grains = _grains(ds, by)
     q = Query(ds, filters, repeat_days)
     q.ticket_rows()
     for grain, kpis in grains.items():
-        aggregates = [f"count(*) AS {ident('_rows_' + grain)}"]
-        for k in kpis:
-            aggregates += _aggregates(k)
-        q.define(f"grain_{grain}", q.grouped(q.grain_rows(grain), by, aggregates))
-    joins = "grain_ticket"
-    for grain in list(grains)[1:]:
-        if by:
-            keys = ", ".join(ident(c) for c in by)
-            joins += f" FULL OUTER JOIN grain_{grain} USING ({keys})"
-        else:
-            joins += f" CROSS JOIN grain_{grain}"
-    return q.select(f"SELECT * FROM {joins}")
+        q.define(
+            f"grain_{grain}",
+            q.grouped(_grain_rows(q, grain, kpis), by, _grain_measures(grain, kpis)),
+        )
+    return q.select(f"SELECT * FROM {_joined(list(grains), by)}")
+
+
+# Grains whose rows belong to a customer (their ticket's): split-half reliability splits these.
+SPLIT_GRAINS = ("ticket", "survey")
+HALF_KEYS = ("split", "half", "agent_id")
+
+
+def _halves_query(
+    ds: Dataset, filters: Filters, splits: int, seed: int, repeat_days: int
+) -> Statement:
+    """One statement: per random split, half (0 or 1) and agent, every KPI's inputs.
+
+    Each split deals the customers into two halves by a hash of the customer, the split and
+    the seed (a ticket without a customer goes alone), so a customer's tickets, surveys and
+    repeat chains stay in one half. Agent-level grains (training, 360) belong to no
+    customer: their values are the same in both halves."""
+    grains = _grains(ds, ("agent_id",))
+    q = Query(ds, filters, repeat_days)
+    q.ticket_rows()
+    count, salt = q.param("splits", int(splits)), q.param("split_seed", int(seed))
+    for grain, kpis in grains.items():
+        rows = _grain_rows(q, grain, kpis)
+        by: tuple[str, ...] = ("agent_id",)
+        if grain in SPLIT_GRAINS:
+            # one text hashed: hash(a, b, c) of DuckDB combines its arguments so that the
+            # split only flipped every customer's half together
+            customer = "coalesce(CAST(r.customer_id AS VARCHAR), 't' || r.ticket_id)"
+            key = f"concat({customer}, '#', s.split, '#', {salt})"
+            rows = (
+                f"(SELECT r.*, s.split, CAST(hash({key}) % 2 AS INTEGER) AS half "
+                f"FROM {rows} r CROSS JOIN range({count}) s(split))"
+            )
+            by = HALF_KEYS
+        q.define(f"grain_{grain}", q.grouped(rows, by, _grain_measures(grain, kpis)))
+    split = [g for g in grains if g in SPLIT_GRAINS]
+    joins = _joined(split, HALF_KEYS)
+    for grain in (g for g in grains if g not in SPLIT_GRAINS):
+        joins += f" LEFT JOIN grain_{grain} USING (agent_id)"
+    return q.select(f"SELECT * FROM {joins} ORDER BY {', '.join(HALF_KEYS)}")
 
 
 def explain_sql(
@@ -119,16 +190,31 @@ def kpi_table(
 
     KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
     """
-    result = (
-        _query(ds, filters, by, repeat_days)
-        .run(ds)
-        .rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
-    )
+    return _with_values(ds, _query(ds, filters, by, repeat_days).run(ds))
+
+
+@for_statistics
+def kpi_halves(
+    ds: Dataset,
+    filters: Filters = Filters(),
+    splits: int = 20,
+    seed: int = 0,
+    repeat_days: int = 30,
+) -> pd.DataFrame:
+    """Per random split of the customers into two halves (`split` 0 … splits − 1, `half` 0
+    or 1) and agent: the columns of `kpi_table` by agent, in one SQL pass (the input of
+    split-half reliability, `scoring.analyses.reliability`)."""
+    return _with_values(ds, _halves_query(ds, filters, splits, seed, repeat_days).run(ds))
+
+
+def _with_values(ds: Dataset, result: pd.DataFrame) -> pd.DataFrame:
+    """`tickets`, `surveys` and each KPI's value from its numerator and denominator."""
+    result = result.rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
     for column in ("tickets", "surveys"):
         if column in result:
             result[column] = result[column].fillna(0).astype("int64")
     for k in available_kpis(ds):
-        if k.kind in ("mean", "rate", "count") and f"{k.id}__num" in result:
+        if k.kind in ("mean", "rate", "per_day") and f"{k.id}__num" in result:
             den = result[f"{k.id}__den"].astype(float)
             result[k.id] = np.where(den > 0, result[f"{k.id}__num"] / den.where(den > 0), np.nan)
     return result.drop(columns=[c for c in result if c.startswith("_rows_")])

@@ -8,8 +8,9 @@ joined*. A `Query` is a statement under construction over one dataset and one fi
   `agents()` the agents in the filter's team/agent scope; `ticket_rows()` the accepted
   tickets in the filter with their derived columns (`TICKET_DIMENSIONS`, measures);
   `survey_rows()` one row per survey with its ticket's columns; `surveyed_tickets()` one
-  row per ticket with its first survey's columns; `training_rows()` training hours in the
-  period; `feedback_rows()` 360 ratings whose rating period overlaps the dates;
+  row per ticket with its first survey's columns; `training_rows()` training hours over the
+  year to the period's end; `feedback_rows()` 360 ratings whose rating period overlaps the dates;
+  `working_days()` each agent's weekdays employed in the period (period-fair volumes);
   `grain_rows(grain)` the relation a KPI grain aggregates;
 - **scopes**: the filter's teams/agents (the population is `Filters.population()`, with
   none) and the visible scope (`visible(scope, alias)`: `scoring.scope.Visible.sql`);
@@ -158,6 +159,26 @@ def _met_in_time(done: str, limit: str, seconds: int, as_of: str) -> str:
     )
 
 
+def _segment_repeat_rate(segment: str | None) -> str:
+    """SQL over the ticket rows: the repeat rate of the row's customer segment among the
+    rows' eligible resolutions (of all rows without a segment column)."""
+    within = f"OVER (PARTITION BY {ident(segment)})" if segment else "OVER ()"
+    return f"avg(CAST(is_repeat_source AS DOUBLE)) {within}"
+
+
+# SQL over rows with `segment_repeat_rate`: a resolution's repeat judged within its customer
+# segment — (the lowest segment repeat rate above 0 / the rate of the resolution's segment)
+# for a repeat, 0 for none, NULL when not eligible. Its mean over an agent's resolutions is
+# the agent's repeat rate restated as if every customer were of the segment that repeats
+# least: an agent whose enterprise customers (who come back more often) repeat at the
+# enterprise rate and whose individual customers repeat at the individual rate gets the
+# individual rate whatever the mix. Each value lies in 0…1, so it stays a rate.
+REPEAT_VS_SEGMENT = (
+    "CASE WHEN is_repeat_source THEN min(nullif(segment_repeat_rate, 0)) OVER () "
+    "/ segment_repeat_rate WHEN NOT is_repeat_source THEN 0.0 END"
+)
+
+
 @dataclass(frozen=True)
 class Statement:
     """A finished query: its SQL text and the named parameters it takes."""
@@ -275,8 +296,9 @@ class Query:
 
         Derived columns: team, month, quarter, week, weekday, hour, frt_minutes,
         sla_response_met, sla_resolution_met, is_repeat_source (resolved, and the same
-        customer came back with the same category within `repeat_days`; NULL while the
-        window is still open at the data's as-of time).
+        customer and contact came back with the same category and product within
+        `repeat_days`, see `repeat_keys`; NULL while the window is still open at the data's
+        as-of time), segment_repeat_rate and repeat_vs_segment (`REPEAT_VS_SEGMENT`).
         """
         agents = self.agents()
         conditions = self.created_in_period()
@@ -287,13 +309,21 @@ class Query:
                 conditions.append(f"list_contains({values}, t.{ident(column)})")
         as_of = self.param("as_of", self.ds.as_of)
         repeat = self.param("repeat_seconds", self.repeat_days * 86400)
+        keys = self.repeat_keys()
+        shared = "".join(f"coalesce({ident(c)}, '') AS {ident('same_' + c)}, " for c in keys)
         self.define(
             "next_same_issue",
-            "SELECT customer_id, category, created_at FROM tickets WHERE customer_id IS NOT NULL",
+            f"SELECT customer_id, {shared}created_at FROM tickets WHERE customer_id IS NOT NULL",
         )
+        same_issue = "".join(
+            f" AND coalesce(t.{ident(c)}, '') = n.{ident('same_' + c)}" for c in keys
+        )
+        segment = "customer_segment" if self.ds.has("tickets", "customer_segment") else None
         return self.define(
             "ticket_rows",
             f"""
+            SELECT *, {REPEAT_VS_SEGMENT} AS repeat_vs_segment FROM (
+            SELECT *, {_segment_repeat_rate(segment)} AS segment_repeat_rate FROM (
             SELECT t.*, a.team,
                 date_trunc('month', t.created_at) AS month,
                 date_trunc('quarter', t.created_at) AS quarter,
@@ -314,11 +344,80 @@ class Query:
             FROM tickets t
             JOIN {agents} a USING (agent_id)
             ASOF LEFT JOIN next_same_issue n
-                ON t.customer_id = n.customer_id AND t.category = n.category
+                ON t.customer_id = n.customer_id{same_issue}
                 AND t.resolved_at < n.created_at
-            {where(*conditions)}
+            {where(*conditions)}))
             """,
             materialized=True,
+        )
+
+    def repeat_keys(self) -> tuple[str, ...]:
+        """The columns a later ticket shares with a resolved one to be a repeat of it,
+        besides the customer: the category, and the product and the contact (the person who
+        got in touch, `contact_id`) where the dataset has them — a company's colleagues
+        raising their own issues are not repeats. A missing value matches a missing value."""
+        optional = ("product", "contact_id")
+        return ("category", *(c for c in optional if self.ds.has("tickets", c)))
+
+    def _first_data_day(self) -> date:
+        first_ticket = self.ds.scalar("SELECT min(created_at) FROM tickets")
+        return first_ticket.date() if first_ticket else self.ds.as_of.date()
+
+    def period_days(self) -> tuple[date, date]:
+        """The first and last day of the period the data covers: the filter's dates, within
+        the data's first ticket day and its as-of day (an open-ended filter runs to them)."""
+        first, last = self._first_data_day(), self.ds.as_of.date()
+        if self.filters.start:
+            first = max(first, self.filters.start)
+        if self.filters.end:
+            last = min(last, self.filters.end)
+        return first, last
+
+    def training_days(self) -> tuple[date, date]:
+        """The span training hours are counted over: the year up to the period's last day
+        (the period itself when longer), from the data's first day at the earliest. Courses
+        are occasional — a day of 8 h a few times a year — so in any one month most agents
+        complete none; over a month they would score 0 and over the year most reach the
+        target, and a month could not be compared with a year."""
+        first, last = self.period_days()
+        return min(first, max(self._first_data_day(), last - timedelta(days=364))), last
+
+    def working_days(self, span: tuple[date, date] | None = None, name: str = "period") -> str:
+        """CTE `<name>_working_days`: agent_id, working_days of the agents in scope — the
+        weekdays (Monday to Friday) of `span` (default: the period) on which the agent was
+        employed (hired on or before the day and not yet left: `hire_date` ≤ day <
+        `left_date`, the attrition convention; a missing date does not bound). The
+        denominator of period-fair volumes, so that a month and a year, a joiner and a
+        stayer, are judged alike."""
+        first, last = span or self.period_days()
+        days = self.define(
+            f"{name}_weekdays",
+            "SELECT CAST(d AS DATE) AS day FROM range("
+            f"{self.param(f'{name}_first', first)}, "
+            f"{self.param(f'{name}_after', last + timedelta(days=1))}, INTERVAL 1 DAY) r(d) "
+            "WHERE isodow(d) <= 5",
+        )
+        employed = [
+            f"(a.{ident(column)} IS NULL OR w.day {op} a.{ident(column)})"
+            for column, op in (("hire_date", ">="), ("left_date", "<"))
+            if self.ds.has("agents", column)
+        ]
+        return self.define(
+            f"{name}_working_days",
+            f"""
+            SELECT a.agent_id, count(w.day) AS working_days
+            FROM agents a LEFT JOIN {days} w ON {" AND ".join(employed) or "true"}
+            {where(self.agent_scope("a."))}
+            GROUP BY a.agent_id
+            """,
+        )
+
+    def with_working_days(self, rows: str) -> str:
+        """Subquery: the relation `rows` (with agent_id) and each row's agent's
+        `working_days` in the period (see `working_days`; training rows carry their own)."""
+        return (
+            f"(SELECT r.*, coalesce(w.working_days, 0) AS working_days FROM {rows} r "
+            f"LEFT JOIN {self.working_days()} w USING (agent_id))"
         )
 
     def survey_rows(self) -> str:
@@ -340,14 +439,21 @@ class Query:
         return f"(SELECT r.*{picked} FROM {rows} r LEFT JOIN {first_survey} s USING (ticket_id))"
 
     def training_rows(self) -> str:
-        """Subquery: the agents in scope with the hours of courses completed in the date
-        range (0 if none): agent_id, team, training_hours."""
-        in_period = where(*self.overlaps_period("completed_on", "completed_on"))
-        hours = words("SELECT agent_id, sum(hours) AS hours FROM training", in_period)
-        hours += " GROUP BY agent_id"
+        """Subquery: the agents in scope with the hours of courses completed over the
+        training span (`training_days`; 0 if none) and their working days in it: agent_id,
+        team, training_hours, working_days."""
+        span = self.training_days()
+        first, last = self.param("training_first", span[0]), self.param("training_last", span[1])
+        hours = (
+            "SELECT agent_id, sum(hours) AS hours FROM training "
+            f"WHERE completed_on >= {first} AND completed_on <= {last} GROUP BY agent_id"
+        )
+        days = self.working_days(span, "training")
         return (
-            "(SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours "
-            f"FROM {self.agents()} a LEFT JOIN ({hours}) h USING (agent_id))"
+            "(SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours, "
+            "coalesce(w.working_days, 0) AS working_days "
+            f"FROM {self.agents()} a LEFT JOIN ({hours}) h USING (agent_id) "
+            f"LEFT JOIN {days} w USING (agent_id))"
         )
 
     def feedback_rows(self, visible: Visible = EVERYTHING) -> str:

@@ -86,6 +86,13 @@ TICKETS = Table(
         _c("priority", "string", False, "low, medium, high, urgent", "优先级"),
         _c("customer_id", "string", False, "enables repeat-issue detection", "客户编号"),
         _c("customer_segment", "string", False, "enterprise or individual", "客户类型"),
+        _c(
+            "contact_id",
+            "string",
+            False,
+            "the person who got in touch, where a customer has several (repeat issues)",
+            "联系人编号",
+        ),
         _c("contacts", "int", False, "contacts until resolved; 1 = first-contact", "联系次数"),
         _c("reopened", "bool", False, "reopened after being resolved", "重开"),
         _c("escalated", "bool", False, "escalated to another tier", "升级"),

@@ -9,9 +9,12 @@ declarations. Each KPI is computed in SQL from one per-row expression over a *gr
 - `feedback`: one row per 360 rating of an agent in scope whose period is in range.
 
 Kinds: `rate` (the expression is a boolean; NULL means "not eligible"), `mean` (average
-of the expression), `quantile` (a percentile of the expression), `count` (non-null rows
-per agent). A KPI whose table or columns are absent from the dataset is unavailable,
-never zero.
+of the expression), `quantile` (a percentile of the expression), `per_day` (the sum of the
+expression per working day employed in the period: Monday to Friday, between the agent's hire
+and left dates, `Query.working_days`; a group's days are its agents' days summed, so a team's
+value is per agent and working day). Volumes are `per_day`, so a month and a year, a joiner
+and a stayer, are comparable. A KPI whose table or columns are absent from the dataset is
+unavailable, never zero.
 
 A declaration names every field (`KPI(id=..., floor=..., target=...)`; positional values
 are refused) and is checked when it is made: each `Literal` field holds one of its values,
@@ -30,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Literal, get_args, get_origin, get_type_hints
 
-Kind = Literal["rate", "mean", "quantile", "count"]
+Kind = Literal["rate", "mean", "quantile", "per_day"]
 Direction = Literal["higher", "lower"]  # which way is better
 Grain = Literal["ticket", "survey", "agent", "feedback"]
 Perspective = Literal["financial", "customer", "process", "learning"]
@@ -398,9 +401,9 @@ KPIS: tuple[KPI, ...] = (
         quantile=0.5,
         requires=(_t("first_response_at"),),
         min_sample=20,
-        floor=240,
-        target=30,
-        stretch=10,
+        floor=12,
+        target=6,
+        stretch=4,
         weight=10,
     ),
     KPI(
@@ -421,9 +424,9 @@ KPIS: tuple[KPI, ...] = (
         quantile=0.9,
         requires=(_t("first_response_at"),),
         min_sample=20,
-        floor=720,
-        target=120,
-        stretch=45,
+        floor=60,
+        target=30,
+        stretch=15,
         weight=0,
     ),
     KPI(
@@ -446,9 +449,9 @@ KPIS: tuple[KPI, ...] = (
         requires=(_t("first_response_at"), _t("sla_response_minutes")),
         shrink="beta",
         min_sample=20,
-        floor=0.7,
-        target=0.95,
-        stretch=0.99,
+        floor=0.95,
+        target=0.99,
+        stretch=0.9995,
         weight=10,
     ),
     KPI(
@@ -528,16 +531,63 @@ KPIS: tuple[KPI, ...] = (
         label_en="Repeat-issue rate",
         label_zh="重复问题发生率",
         description=(
-            "Share of resolutions followed by a new ticket of the same customer and category "
-            "within the repeat window."
+            "Share of resolutions followed within the repeat window by a new ticket of the same "
+            "customer and contact about the same category and product, compared within the "
+            "customer segment: restated as if every customer were of the segment that repeats "
+            "least, so a repeat of a segment that comes back more often weighs less."
         ),
-        description_zh="解决后在重复问题窗口内，同一客户又就同一类别提交新工单的占比。",
+        description_zh=(
+            "解决后在重复问题窗口内，同一客户的同一联系人又就同一类别、同一产品提交新工单的占比，"
+            "在客户类型内比较：按重复最少的客户类型折算，重复更常见的客户类型，其重复问题权重更低。"
+        ),
         formula=(
-            "resolved tickets followed within the window by a new ticket (same customer, same "
-            "category) / resolved tickets whose window has fully passed"
+            "Σ repeat × (lowest customer-segment repeat rate above 0 / repeat rate of the "
+            "resolution's segment) / resolved tickets whose window has fully passed; a repeat: the "
+            "resolved ticket is followed within the window by a new ticket of the same "
+            "customer_id and contact_id, category and product (those present), counted against "
+            "the resolving agent"
         ),
         formula_zh=(
-            "窗口内出现新工单（同一客户、同一类别）的已解决工单 / 窗口已完全过去的已解决工单"
+            "Σ 重复 × (大于 0 的最低客户类型重复率 / 该工单客户类型的重复率) / "
+            "窗口已完全过去的已解决工单；重复：解决后窗口内出现同一 customer_id 和 contact_id、"
+            "同一类别和产品（有该列时）的新工单，计入解决该工单的坐席"
+        ),
+        perspective="process",
+        direction="lower",
+        unit="%",
+        fmt=".1%",
+        grain="ticket",
+        kind="rate",
+        expr="repeat_vs_segment",
+        requires=(_t("resolved_at"), _t("customer_id")),
+        shrink="beta",
+        min_sample=20,
+        floor=0.25,
+        target=0.05,
+        stretch=0.02,
+        weight=10,
+    ),
+    KPI(
+        id="repeat_rate_raw",
+        label_en="Repeat-issue rate (all segments alike)",
+        label_zh="重复问题发生率（不分客户类型）",
+        description=(
+            "Share of resolutions followed within the repeat window by a new ticket of the same "
+            "customer and contact about the same category and product, not compared within "
+            "the customer segment."
+        ),
+        description_zh=(
+            "解决后在重复问题窗口内，同一客户的同一联系人又就同一类别、同一产品提交新工单的占比，"
+            "不按客户类型比较。"
+        ),
+        formula=(
+            "resolved tickets followed within the window by a new ticket (same customer_id and "
+            "contact_id, category and product, those present) / resolved tickets whose window "
+            "has fully passed"
+        ),
+        formula_zh=(
+            "窗口内出现新工单（同一 customer_id 和 contact_id、同一类别和产品，有该列时）的已解决"
+            "工单 / 窗口已完全过去的已解决工单"
         ),
         perspective="process",
         direction="lower",
@@ -552,7 +602,7 @@ KPIS: tuple[KPI, ...] = (
         floor=0.25,
         target=0.05,
         stretch=0.02,
-        weight=10,
+        weight=0,
     ),
     KPI(
         id="reopen_rate",
@@ -669,24 +719,31 @@ KPIS: tuple[KPI, ...] = (
     ),
     KPI(
         id="workload",
-        label_en="Workload (tickets resolved)",
-        label_zh="工单量",
-        description="Tickets resolved per agent in the period.",
-        description_zh="期间内每位坐席解决的工单数。",
-        formula="count of resolved tickets (per agent; team and department: mean per agent)",
-        formula_zh="已解决工单数（按坐席；班组和部门：每位坐席的平均值）",
+        label_en="Workload (resolved a working day)",
+        label_zh="日均工单量",
+        description="Tickets resolved per working day employed in the period.",
+        description_zh="期间内在职的每个工作日解决的工单数。",
+        formula=(
+            "resolved tickets / working days employed in the period (working day: Monday to "
+            "Friday, from hire_date to the day before left_date; team and department: their "
+            "agents' resolved tickets / their agents' working days)"
+        ),
+        formula_zh=(
+            "已解决工单数 / 期间内在职的工作日数（工作日：周一至周五，自 hire_date 起至 left_date "
+            "前一天；班组和部门：其坐席的已解决工单数之和 / 其坐席的工作日数之和）"
+        ),
         perspective="process",
         direction="higher",
-        unit="",
-        fmt=",.0f",
+        unit="/day",
+        fmt=",.2f",
         grain="ticket",
-        kind="count",
+        kind="per_day",
         expr="CASE WHEN resolved_at IS NOT NULL THEN 1 END",
         requires=(_t("resolved_at"),),
-        min_sample=1,  # its denominator is the agent (was 0: the same agents are judged)
-        floor=50,
-        target=300,
-        stretch=450,
+        min_sample=5,  # working days: an agent employed under a week is not judged on it
+        floor=2,
+        target=4,
+        stretch=5,
         weight=5,
     ),
     _survey_dimension("attitude", "Service attitude", "服务态度", "attitude", 0),
@@ -719,24 +776,39 @@ KPIS: tuple[KPI, ...] = (
     ),
     KPI(
         id="training_hours",
-        label_en="Training hours",
-        label_zh="培训学时",
-        description="Training hours completed in the period.",
-        description_zh="期间内完成的培训学时。",
-        formula="sum(hours) of courses completed in the period (team: mean per agent)",
-        formula_zh="期间内完成课程的学时之和（班组：每位坐席的平均值）",
+        label_en="Training hours (a working day)",
+        label_zh="日均培训学时",
+        description=(
+            "Training hours completed per working day employed, over the year up to the "
+            "period's end (courses are occasional: a month alone would leave most agents at 0)."
+        ),
+        description_zh=(
+            "截至期间末的一年内，在职的每个工作日完成的培训学时（课程是偶发的：只看一个月，"
+            "多数坐席为 0）。"
+        ),
+        formula=(
+            "sum(hours) of courses completed in the year up to the period's last day (the "
+            "period itself when longer; from the data's first day at the earliest) / working "
+            "days employed in that span (working day: Monday to Friday, from hire_date to the "
+            "day before left_date; team: its agents' hours / its agents' working days)"
+        ),
+        formula_zh=(
+            "截至期间最后一天的一年内（期间更长时取期间；最早自数据首日起）完成课程的学时之和 / "
+            "该时段内在职的工作日数（工作日：周一至周五，自 hire_date 起至 left_date 前一天；"
+            "班组：其坐席的学时之和 / 其坐席的工作日数之和）"
+        ),
         perspective="learning",
         direction="higher",
-        unit="h",
-        fmt=",.1f",
+        unit="h/day",
+        fmt=",.3f",
         grain="agent",
-        kind="mean",
+        kind="per_day",
         expr="training_hours",
         requires=(("training", "hours"),),
-        min_sample=1,  # one row per agent (was 0: the same agents are judged)
+        min_sample=5,  # working days: an agent employed under a week is not judged on it
         floor=0,
-        target=16,
-        stretch=32,
+        target=0.06,  # about 16 h a year of 250 working days
+        stretch=0.12,
         weight=2.5,
     ),
     KPI(

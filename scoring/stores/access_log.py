@@ -8,9 +8,9 @@ transaction, so a crash leaves the entry whole or absent, never half written.
 
 Kept in an SQLite file under the state folder (setting "state_dir"), like the improvement
 actions (scoring/stores/actions.py): WAL mode and a busy timeout let many sessions write at once
-without losing an entry. A file that is not a readable database is moved aside (its name
-is in `AccessLog.warning`) and a fresh log is started, so the dashboard keeps working and
-the old file can be examined.
+without losing an entry. A damaged file is moved aside and every entry still readable in
+it is copied into a new log (`AccessLog.repair` names both files and the count); a log that
+cannot be read or written now raises `sqlite_files.Unavailable`.
 """
 
 from __future__ import annotations
@@ -88,42 +88,25 @@ class AccessLog:
 
     def __init__(self, path: str | Path | None = None):
         folder = Path(setting("state_dir")) if path is None else None
-        self.path = Path(path) if path is not None else folder / FILE_NAME
-        self.warning = sqlite_files.open_or_start_afresh(self.path, self._init, "an access log")
+        self._file = sqlite_files.StoreFile(
+            Path(path) if path is not None else folder / FILE_NAME,
+            BUSY_TIMEOUT_S,
+            schema=_create_tables,
+            restore=lambda moved_to, con: sqlite_files.copy_rows(moved_to, con, "access_log"),
+        )
+        self.path = self._file.path
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
-
-    def _init(self) -> None:
-        con = self._connect()
-        try:
-            sqlite_files.use_wal(con, BUSY_TIMEOUT_S)
-            for statement in _SCHEMA:
-                con.execute(statement)
-            con.execute("SELECT count(*) FROM access_log").fetchone()
-        finally:
-            con.close()
+    @property
+    def repair(self) -> sqlite_files.Repair | None:
+        """The damaged file this log replaced, if any (see sqlite_files.StoreFile)."""
+        return self._file.repair
 
     def record(
         self, user: str | None, role: str, page: str, query: str, file: str | None = None
     ) -> None:
         """Append one entry, stamped now (UTC, whole seconds), in one transaction."""
         fields = validate(user, role, page, query, file)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            con.execute(
-                "INSERT INTO access_log (time, user, role, page, query, file)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (_now().isoformat(), *fields),
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
+        self._file.run(lambda con: _append(con, (_now().isoformat(), *fields)))
 
     def entries(
         self,
@@ -147,20 +130,30 @@ class AccessLog:
         )
         limit = -1 if limit is None else limit  # SQLite: a negative limit is no limit
         values = (user, user, page, page, after, after, before, before, limit)
-        con = self._connect()
-        try:
-            rows = con.execute(sql, values).fetchall()
-        finally:
-            con.close()
+        rows = self._file.run(lambda con: con.execute(sql, values).fetchall())
         frame = pd.DataFrame(rows, columns=list(COLUMNS))
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
         return frame
 
     def users(self) -> list[str]:
         """Every user with an entry, sorted (for a filter's options)."""
-        con = self._connect()
-        try:
-            rows = con.execute("SELECT DISTINCT user FROM access_log ORDER BY user").fetchall()
-        finally:
-            con.close()
+        sql = "SELECT DISTINCT user FROM access_log ORDER BY user"
+        rows = self._file.run(lambda con: con.execute(sql).fetchall())
         return [row[0] for row in rows]
+
+
+def _create_tables(connection: sqlite3.Connection) -> None:
+    for statement in _SCHEMA:
+        connection.execute(statement)
+
+
+def _append(con: sqlite3.Connection, values: tuple) -> None:
+    """Insert one entry in one transaction."""
+    sqlite_files.in_transaction(
+        con,
+        lambda con: con.execute(
+            "INSERT INTO access_log (time, user, role, page, query, file)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            values,
+        ),
+    )

@@ -7,9 +7,10 @@ timeout let two sessions write at once without losing either write. Input is che
 before anything is written; a bad value raises ValueError naming the field. Actions are
 read and written within a visible scope (scoring.scope): a session sees, adds and changes
 only actions of teams (and agents) it may see, whatever a form sent; anything else raises
-PermissionError. A file that
-is not a readable database is moved aside (its name is in `ActionStore.warning`) and a
-fresh store is started, so the dashboard keeps working and the old file can be examined.
+PermissionError. A damaged file is moved aside and every action still readable in it is
+copied, id and all, into a new store (`ActionStore.repair` names both files and the count);
+a store that cannot be read or written now raises `sqlite_files.Unavailable`
+(scoring/stores/sqlite_files.py).
 """
 
 from __future__ import annotations
@@ -126,24 +127,19 @@ class ActionStore:
 
     def __init__(self, path: str | Path | None = None):
         folder = Path(setting("state_dir")) if path is None else None
-        self.path = Path(path) if path is not None else folder / FILE_NAME
-        self.warning = sqlite_files.open_or_start_afresh(
-            self.path, self._init, "an actions database"
+        self._file = sqlite_files.StoreFile(
+            Path(path) if path is not None else folder / FILE_NAME,
+            BUSY_TIMEOUT_S,
+            schema=lambda con: con.execute(_SCHEMA),
+            restore=lambda moved_to, con: sqlite_files.copy_rows(moved_to, con, "actions"),
+            configure=_rows_by_name,
         )
+        self.path = self._file.path
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
-        con.row_factory = sqlite3.Row
-        return con
-
-    def _init(self) -> None:
-        con = self._connect()
-        try:
-            sqlite_files.use_wal(con, BUSY_TIMEOUT_S)
-            con.execute(_SCHEMA)
-            con.execute("SELECT count(*) FROM actions").fetchone()
-        finally:
-            con.close()
+    @property
+    def repair(self) -> sqlite_files.Repair | None:
+        """The damaged file this store replaced, if any (see sqlite_files.StoreFile)."""
+        return self._file.repair
 
     def add(
         self,
@@ -162,40 +158,23 @@ class ActionStore:
         fields = validate(team, kpi, measure, owner, start_date, due_date, status, agent_id)
         _check_visible(visible, fields["team"], fields["agent_id"])
         created = datetime.now(UTC).replace(microsecond=0)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            cursor = con.execute(
-                "INSERT INTO actions (team, agent_id, kpi, measure, owner, start_date, due_date,"
-                " status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    fields["team"],
-                    fields["agent_id"],
-                    fields["kpi"],
-                    fields["measure"],
-                    fields["owner"],
-                    fields["start_date"].isoformat(),
-                    fields["due_date"].isoformat(),
-                    fields["status"],
-                    created.isoformat(),
-                ),
-            )
-            con.execute("COMMIT")
-            new_id = cursor.lastrowid
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
-        return self._get(new_id)
+        values = (
+            fields["team"],
+            fields["agent_id"],
+            fields["kpi"],
+            fields["measure"],
+            fields["owner"],
+            fields["start_date"].isoformat(),
+            fields["due_date"].isoformat(),
+            fields["status"],
+            created.isoformat(),
+        )
+        return self._get(self._file.run(lambda con: _insert(con, values)))
 
     def _get(self, action_id: int) -> Action:
-        con = self._connect()
-        try:
-            row = con.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
-        finally:
-            con.close()
+        row = self._file.run(
+            lambda con: con.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+        )
         if row is None:
             raise KeyError(f"no improvement action with id {action_id}")
         return _row(row)
@@ -206,13 +185,13 @@ class ActionStore:
         _status(status)
         current = self._get(action_id)
         _check_visible(visible, current.team, current.agent_id)
-        con = self._connect()
-        try:
-            changed = con.execute(
-                "UPDATE actions SET status = ? WHERE id = ?", (status, action_id)
-            ).rowcount
-        finally:
-            con.close()
+        changed = self._file.run(
+            lambda con: (
+                con.execute(
+                    "UPDATE actions SET status = ? WHERE id = ?", (status, action_id)
+                ).rowcount
+            )
+        )
         if not changed:
             raise KeyError(f"no improvement action with id {action_id}")
         return self._get(action_id)
@@ -221,14 +200,30 @@ class ActionStore:
         self, visible: Visible, team: str | None = None, kpi: str | None = None
     ) -> list[Action]:
         """The actions `visible` allows (of one team / KPI when given), by start date, id."""
-        sql = "SELECT * FROM actions WHERE (? IS NULL OR team = ?) AND (? IS NULL OR kpi = ?)"
-        con = self._connect()
-        try:
-            rows = con.execute(sql + " ORDER BY start_date, id", (team, team, kpi, kpi)).fetchall()
-        finally:
-            con.close()
+        sql = (
+            "SELECT * FROM actions WHERE (? IS NULL OR team = ?) AND (? IS NULL OR kpi = ?)"
+            " ORDER BY start_date, id"
+        )
+        rows = self._file.run(lambda con: con.execute(sql, (team, team, kpi, kpi)).fetchall())
         listed = (_row(r) for r in rows)
         return [a for a in listed if visible.allows_person(a.team, a.agent_id)]
+
+
+def _rows_by_name(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+
+
+def _insert(con: sqlite3.Connection, values: tuple) -> int:
+    """Insert one action in one transaction; its new id."""
+    cursor = sqlite_files.in_transaction(
+        con,
+        lambda con: con.execute(
+            "INSERT INTO actions (team, agent_id, kpi, measure, owner, start_date, due_date,"
+            " status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        ),
+    )
+    return cursor.lastrowid
 
 
 def _check_visible(visible: Visible, team: str, agent_id: str | None) -> None:

@@ -8,11 +8,14 @@ one SQLite file, `<state_dir>/scenarios.sqlite`:
 - every change is one transaction (`BEGIN IMMEDIATE`), so a crash never leaves half a
   scenario and two people saving at once both keep their scenario (WAL journal, busy timeout);
 - `secure_delete` zeroes deleted rows, so nothing deleted can come back in a recovery;
-- a damaged file (not a database, or failing SQLite's integrity check) is moved aside to
-  `scenarios.sqlite.damaged-<time>`, every scenario still readable in it is copied into a
-  fresh store, and `ScenarioStore.notice` says so, naming both files. A scenario is stored
-  as one JSON text that starts with `{"_scenario"`, so it can be found in the raw bytes of
-  the file even when SQLite cannot open it any more.
+- a damaged file (not a database, empty, or failing SQLite's integrity check — found when
+  opening or later) is moved aside to `scenarios.sqlite.damaged-<time>`, every scenario
+  still readable in it is copied into a new store, and `ScenarioStore.repair` names both
+  files and the count (scoring/stores/sqlite_files.py). A scenario is stored as one JSON
+  text that starts with `{"_scenario"`, so it can also be found in the raw bytes of the file
+  when SQLite cannot read its page any more;
+- a store that cannot be read or written now (read-only folder, full disk) raises
+  `sqlite_files.Unavailable` and changes nothing.
 
 Bodies of format 2 hold the policy as `Policy.to_dict()` under "policy"; bodies of format 1
 (written before the policy record) carry the policy's fields next to the name and still load.
@@ -25,10 +28,11 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -43,6 +47,7 @@ STORE_FILE = "scenarios.sqlite"
 BUSY_TIMEOUT_S = 30
 FORMAT = 2  # of the stored body; 1: the policy's fields next to the name
 _MARKER = '{"_scenario"'
+T = TypeVar("T")
 _SCHEMA = "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, body TEXT NOT NULL)"
 
 
@@ -134,61 +139,35 @@ def from_json(text: str) -> tuple[Scenario, bool, int]:
 class ScenarioStore:
     """Scenarios in `<state_dir>/scenarios.sqlite` (default state folder: the setting).
 
-    After opening, `notice` is None, or a message for the user when the file was damaged
-    and has been replaced (what was moved where, what was kept). `skipped` lists stored
-    rows that could not be read as scenarios (left in place, not shown).
+    `repair` is None, or the damaged file this store replaced (what was moved where, how
+    many scenarios were kept). `skipped` lists stored rows that could not be read as
+    scenarios (left in place, not shown).
     """
 
     def __init__(self, state_dir: Path | str | None = None):
-        self.path = Path(state_dir or setting("state_dir")) / STORE_FILE
-        self.notice: str | None = None
         self.skipped: list[str] = []
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._prepare()
-        except sqlite3.DatabaseError as exc:
-            if not sqlite_files.is_damaged(exc):
-                raise
-            self._recover(exc)
+        self._file = sqlite_files.StoreFile(
+            Path(state_dir or setting("state_dir")) / STORE_FILE,
+            BUSY_TIMEOUT_S,
+            schema=lambda connection: connection.execute(_SCHEMA),
+            restore=_restore,
+            configure=lambda connection: connection.execute("PRAGMA secure_delete = ON"),
+        )
+        self.path = self._file.path
+
+    @property
+    def repair(self) -> sqlite_files.Repair | None:
+        return self._file.repair
 
     # -- connections -------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite_files.connect(self.path, BUSY_TIMEOUT_S)
-        connection.execute("PRAGMA secure_delete = ON")
-        return connection
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
-
-    def _prepare(self) -> None:
-        connection = self._connect()
-        try:
-            sqlite_files.use_wal(connection, BUSY_TIMEOUT_S)
-            connection.execute(_SCHEMA)
-            (result,) = connection.execute("PRAGMA quick_check").fetchone()
-            if result != "ok":
-                raise sqlite_files.Damaged(result)
-        finally:
-            connection.close()
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(connection)` in one transaction (BEGIN IMMEDIATE … COMMIT)."""
+        return self._file.run(lambda connection: sqlite_files.in_transaction(connection, work))
 
     def _rows(self) -> list[tuple[str, str]]:
-        connection = self._connect()
-        try:
-            return connection.execute("SELECT name, body FROM scenarios ORDER BY name").fetchall()
-        finally:
-            connection.close()
+        sql = "SELECT name, body FROM scenarios ORDER BY name"
+        return self._file.run(lambda connection: connection.execute(sql).fetchall())
 
     # -- reading -----------------------------------------------------------------------
 
@@ -237,28 +216,32 @@ class ScenarioStore:
         if not scenario.created_at:
             stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")  # noqa: UP017
             scenario = replace(scenario, created_at=stamp)
-        with self._transaction() as connection:
+
+        def store(connection: sqlite3.Connection) -> None:
             row = connection.execute(
                 "SELECT body FROM scenarios WHERE name = ?", (scenario.name,)
             ).fetchone()
             if row and not overwrite:
                 raise ValueError(f"a scenario named '{scenario.name}' exists already")
             official = bool(row) and _official_of(row[0])
-            connection.execute(
-                "INSERT OR REPLACE INTO scenarios (name, body) VALUES (?, ?)",
-                (scenario.name, to_json(scenario, official, time.time_ns())),
-            )
+            _insert(connection, scenario, official)
+
+        self._transaction(store)
         return scenario
 
     def delete(self, name: str) -> None:
-        with self._transaction() as connection:
+
+        def remove(connection: sqlite3.Connection) -> None:
             deleted = connection.execute("DELETE FROM scenarios WHERE name = ?", (name,))
             if deleted.rowcount == 0:
                 raise KeyError(f"no scenario named '{name}' in {self.path}")
 
+        self._transaction(remove)
+
     def mark_official(self, name: str | None) -> None:
         """Make this scenario the official baseline (None: no official scenario)."""
-        with self._transaction() as connection:
+
+        def mark(connection: sqlite3.Connection) -> None:
             rows = connection.execute("SELECT name, body FROM scenarios").fetchall()
             if name is not None and name not in {n for n, _ in rows}:
                 raise KeyError(f"no scenario named '{name}' in {self.path}")
@@ -274,25 +257,23 @@ class ScenarioStore:
                         (to_json(scenario, want, time.time_ns()), row_name),
                     )
 
-    # -- recovery ----------------------------------------------------------------------
+        self._transaction(mark)
 
-    def _recover(self, error: Exception) -> None:
-        """Move the damaged file aside, keep every scenario still readable, start afresh."""
-        kept = salvage(self.path)
-        backup = sqlite_files.move_aside(self.path, "damaged")
-        self._prepare()
-        with self._transaction() as connection:
-            for scenario, official in kept:
-                connection.execute(
-                    "INSERT OR REPLACE INTO scenarios (name, body) VALUES (?, ?)",
-                    (scenario.name, to_json(scenario, official, time.time_ns())),
-                )
-        names = ", ".join(s.name for s, _ in kept) or "none"
-        self.notice = (
-            f"The scenario store {self.path} was damaged ({error}). It was moved to {backup} "
-            f"and a new store started; {len(kept)} scenario(s) could be recovered and were "
-            f"kept: {names}."
-        )
+
+def _insert(connection: sqlite3.Connection, scenario: Scenario, official: bool) -> None:
+    connection.execute(
+        "INSERT OR REPLACE INTO scenarios (name, body) VALUES (?, ?)",
+        (scenario.name, to_json(scenario, official, time.time_ns())),
+    )
+
+
+def _restore(moved_to: Path, connection: sqlite3.Connection) -> int:
+    """Every scenario readable in the damaged file, into the new store; how many."""
+    kept = salvage(moved_to)
+    sqlite_files.in_transaction(
+        connection, lambda c: [_insert(c, scenario, official) for scenario, official in kept]
+    )
+    return len(kept)
 
 
 def _official_of(body: str) -> bool:
@@ -303,7 +284,8 @@ def _official_of(body: str) -> bool:
 
 
 def salvage(path: Path) -> list[tuple[Scenario, bool]]:
-    """Every scenario readable in a damaged store: SQLite rows first, then the raw bytes.
+    """Every scenario readable in a damaged store: the rows SQLite can still read
+    (`sqlite_files.readable_rows`), then the raw bytes.
 
     The raw scan looks for the `{"_scenario"` marker in the file and its WAL journal and
     decodes the JSON text that follows; of several versions of one name the latest
@@ -319,13 +301,8 @@ def salvage(path: Path) -> list[tuple[Scenario, bool]]:
         if scenario.name not in best or revision > best[scenario.name][0]:
             best[scenario.name] = (revision, scenario, official)
 
-    with contextlib.suppress(sqlite3.DatabaseError):
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            for (body,) in connection.execute("SELECT body FROM scenarios"):
-                consider(body)
-        finally:
-            connection.close()
+    for _, body in sqlite_files.readable_rows(path, "scenarios"):
+        consider(body)
     decoder = json.JSONDecoder()
     for file in (path, path.with_name(path.name + "-wal")):
         if not file.exists():
@@ -368,6 +345,7 @@ def settings_table(scenario: Scenario, visible: Visible) -> pd.DataFrame:
         ("name", scenario.name),
         ("author", scenario.author),
         ("created_at", scenario.created_at),
+        ("method", policy.method),
         ("grading", policy.grading),
         ("thresholds", " / ".join(f"{x:g}" for x in policy.thresholds)),
         ("quotas", " / ".join(f"{x:.0%}" for x in policy.quotas)),
@@ -385,6 +363,9 @@ def settings_table(scenario: Scenario, visible: Visible) -> pd.DataFrame:
             if weight > 0:
                 label = f"weight {segment + ' ' if segment else ''}{kpi_id}"
                 rows.append((label, round(weight / total * 100, 2)))
+    for kpi_id, values in policy.targets.items():
+        shown = " / ".join("—" if v is None else f"{v:g}" for v in values)
+        rows.append((f"targets {kpi_id}", shown))
     return pd.DataFrame(rows, columns=["setting", "value"])
 
 

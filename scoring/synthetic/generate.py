@@ -128,6 +128,8 @@ ABANDON_SHARE = 0.075
 FOLLOW_UP_SKIPPED = 0.08
 SURVEY_RATE = 0.35
 COMMENT_RATE = 0.25
+# People who get in touch for one enterprise customer (contact_id); an individual is their own.
+CONTACTS_PER_ENTERPRISE = 6
 REPEAT = {"window_days": 30, "p_repeat_after_fail": 0.35, "p_repeat_after_fix": 0.04}
 REPEAT_DELAY_SCALE_DAYS = 6.0
 
@@ -605,12 +607,22 @@ def _new_requests(world: _World, rng: np.random.Generator, day: int, n: int) -> 
     return {
         "created": world.period.start_us + day * DAY_US + _time_of_day_us(rng, n),
         "customer": np.where(segment == ENTERPRISE, enterprise_customer, individual_customer),
+        "contact": _contacts(world.period.start_us + day * DAY_US, n),
         "segment": segment,
         "category": rng.choice(len(CATEGORIES), n, p=CATEGORY_SHARE).astype(np.int8),
         "product": rng.choice(len(PRODUCTS), n, p=PRODUCT_SHARE).astype(np.int8),
         "priority": _draw_rows(rng, SEGMENT_PRIORITY_SHARE[segment]),
         "is_repeat": np.zeros(n, dtype=bool),
     }
+
+
+def _contacts(day_us: int, n: int) -> np.ndarray:
+    """Which of an enterprise customer's contacts opens each of a day's new requests: spread
+    by a multiplicative hash of the day and the row, not drawn from the generator's random
+    stream, so adding contacts left every other generated value as it was."""
+    rows = np.arange(n, dtype=np.uint64) + np.uint64(day_us // DAY_US) * np.uint64(100_003)
+    hashed = (rows * np.uint64(2_654_435_761)) % np.uint64(2**32) >> np.uint64(16)  # Knuth
+    return (hashed % np.uint64(CONTACTS_PER_ENTERPRISE)).astype(np.int8)
 
 
 def _latent_skill(
@@ -809,6 +821,7 @@ def _repeat_requests(world: _World, rng: np.random.Generator, t: Columns) -> Col
     repeats = {
         "created": created,
         "customer": t["customer"][rows],
+        "contact": t["contact"][rows],
         "segment": t["segment"][rows],
         "category": t["category"][rows],
         "product": t["product"][rows],
@@ -834,6 +847,15 @@ def _labels(codes: np.ndarray, labels) -> pa.Array:
 
 def _timestamps(us: np.ndarray) -> pa.Array:
     return pa.array(us, mask=us == NULL_TS).cast(pa.timestamp("us"))
+
+
+def _contact_ids(customer: np.ndarray, contact: np.ndarray, n_enterprise: int) -> pa.Array:
+    """An enterprise customer's contact as `E000012-3`; null for an individual."""
+    enterprise = customer < n_enterprise
+    ids = pc.binary_join_element_wise(
+        _ids("E", customer + 1, 6), pa.array((contact + 1).astype(np.int64)).cast(pa.string()), "-"
+    )
+    return pc.if_else(pa.array(enterprise), ids, pa.scalar(None, pa.string()))
 
 
 def _customer_ids(customer: np.ndarray, n_enterprise: int) -> pa.Array:
@@ -876,6 +898,7 @@ def _tickets_table(world: _World, t: Columns) -> pa.Table:
             "priority": _labels(t["priority"], PRIORITIES),
             "customer_id": _customer_ids(t["customer"], world.n_enterprise),
             "customer_segment": _labels(t["segment"], SEGMENTS),
+            "contact_id": _contact_ids(t["customer"], t["contact"], world.n_enterprise),
             "contacts": pa.array(t["contacts"], pa.int64()),
             "reopened": pa.array(t["reopened"]),
             "escalated": pa.array(t["escalated"]),

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.ui.i18n import t
+from scoring.data import catalog
 from scoring.stores.access_log import FILE_NAME, AccessLog
 from tests.browser_support import (
     TIMEOUT_MS,
@@ -53,7 +54,8 @@ def logged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         running_streamlit(folder, *options) as streamlit,
         sign_in_proxy(streamlit, HEADER, _free_port()) as base,
     ):
-        yield base, folder / FILE_NAME
+        sample = catalog.list_datasets(folder, SAMPLE_DATASET)[0]  # the server's dataset
+        yield base, catalog.state_folder(folder, sample) / FILE_NAME
 
 
 def tab_as(browser: Browser, base: str, user: str) -> Page:

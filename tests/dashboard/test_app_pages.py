@@ -183,18 +183,18 @@ def test_every_page_names_the_problems_of_an_invalid_dataset(monkeypatch, invali
     at = open_app(monkeypatch, invalid_dataset, page)
     assert not at.exception
     assert len(at.error) == 1
-    assert t("dataset_error_title", "zh") in at.error[0].value
-    assert str(invalid_dataset) in at.error[0].value
-    problems = [m.value for m in at.markdown]
+    assert at.error[0].value == t("dataset_error_title", "zh")
+    assert at.text[0].value == str(invalid_dataset)
+    problems = [m.value for m in at.text]
     column = t(
         "problem_column_missing", "zh", file=invalid_dataset / "agents.parquet", column="team",
         type_words=t("type_string", "zh"),
     )  # fmt: skip
-    assert f"- `{column}`" in problems  # in Chinese, naming the file, the column, the type
+    assert f"- {column}" in problems  # in Chinese, naming the file, the column, the type
     unreadable = t(
         "problem_file_unreadable", "zh", file=invalid_dataset / "training.parquet", error=""
     ).removesuffix("（）")  # the reader's own error text follows
-    assert any(p.startswith(f"- `{unreadable}") for p in problems), problems
+    assert any(p.startswith(f"- {unreadable}") for p in problems), problems
     assert not at.title  # the page itself did not run
     assert not at.metric
 

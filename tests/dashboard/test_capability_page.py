@@ -219,10 +219,12 @@ def test_case_mix_scorecard_for_the_scorecard_page():
     from dashboard.app import cache as data
     from scoring.measures.metrics import Filters
     from scoring.scope import Visible
+    from scoring.stores.targets import REGISTRY_SET
 
     path = str(SAMPLE_DATASET)
-    plain = data.scorecard_for(path, Filters(), 30, None)
-    adjusted = data.scorecard_for(path, Filters(teams=("Team North",)), 30, None, case_mix=True)
+    plain = data.scorecard_for(path, Filters(), 30, None, targets=REGISTRY_SET)
+    north_only = Filters(teams=("Team North",))
+    adjusted = data.scorecard_for(path, north_only, 30, None, case_mix=True, targets=REGISTRY_SET)
     assert set(adjusted.frame["team"]) == {"Team North"}
     north = plain.visible_to(Visible(teams=("Team North",)))
     assert list(adjusted.frame["agent_id"]) == list(north.frame["agent_id"])

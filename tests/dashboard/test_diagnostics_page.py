@@ -21,7 +21,7 @@ from dashboard.ui.i18n import t
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.synthetic.generate import generate
 from tests.builders import read_generated
-from tests.conftest import ROOT, SAMPLE_DATASET
+from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
 
 APP = str(ROOT / "app.py")
 PAGE = "app_pages/diagnostics.py"
@@ -224,7 +224,7 @@ def test_actions_form_refuses_bad_input_saves_good_input_and_updates_status(monk
     assert at.error[0].value == t(
         "diagnostics_action_invalid", "en", problem=t("diagnostics_action_empty_owner", "en")
     )
-    database = state_dir / "actions.sqlite"
+    database = saved_state() / "actions.sqlite"
     assert not database.exists() or _rows(database) == []
     at.text_input(key="diagnostics_owner").input("Li Wei")
     next(b for b in at.button if b.label == t("diagnostics_action_save", "en")).click().run()
@@ -276,7 +276,8 @@ def test_renders_without_the_optional_tables(monkeypatch, core_only_dataset):
 def test_names_the_problems_of_an_invalid_dataset(monkeypatch, invalid_dataset):
     at = open_page(monkeypatch, invalid_dataset)
     assert not at.exception
-    assert str(invalid_dataset) in at.error[0].value
+    assert at.error[0].value == t("dataset_error_title", "zh")
+    assert at.text[0].value == str(invalid_dataset)
 
 
 @pytest.fixture(scope="module")

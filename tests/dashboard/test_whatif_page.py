@@ -13,10 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.i18n import t
+from dashboard.ui.markup import md
 from scoring.engine.policy import Policy
 from scoring.stores.scenarios import Scenario, ScenarioStore
 from tests.builders import agent, ticket, write_dataset
-from tests.conftest import ROOT, SAMPLE_DATASET
+from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
 
 APP = str(ROOT / "app.py")
 PAGE = "app_pages/whatif.py"
@@ -248,7 +249,7 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     at.number_input(key="whatif_pool").set_value(50_000.0)
     at.button(key="whatif_save").click().run()
     no_exception(at)
-    saved = ScenarioStore(tmp_path).load("CSAT half")
+    saved = ScenarioStore(saved_state()).load("CSAT half")
     policy = saved.policy
     assert policy.weights["csat"] == 50.0 and saved.author == "Li" and policy.pool == 50_000.0
     assert policy.weights == weights(at)
@@ -257,7 +258,7 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     assert weights(at)["csat"] != 50.0
     at.text_input(key="whatif_name").set_value("default")
     at.button(key="whatif_save").click().run()
-    assert ScenarioStore(tmp_path).names() == ["CSAT half", "default"]
+    assert ScenarioStore(saved_state()).names() == ["CSAT half", "default"]
 
     at.selectbox(key="whatif_pick").set_value("CSAT half")
     at.button(key="whatif_load").click().run()
@@ -271,7 +272,7 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     assert rows.loc["weight csat", "a"] == "50.0" and bool(rows.loc["weight csat", "differs"])
 
     at.button(key="whatif_mark_official").click().run()
-    assert ScenarioStore(tmp_path).official().name == "CSAT half"
+    assert ScenarioStore(saved_state()).official().name == "CSAT half"
     caption = t("whatif_baseline_official", "en", name="CSAT half")
     assert caption in [c.value for c in at.caption]
     assert metric(at, "whatif_tau") == "1.000"  # the loaded scenario is the baseline now
@@ -280,7 +281,7 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     at.selectbox(key="whatif_pick").set_value("default")
     at.button(key="whatif_delete").click().run()
     no_exception(at)
-    assert ScenarioStore(tmp_path).names() == ["CSAT half"]
+    assert ScenarioStore(saved_state()).names() == ["CSAT half"]
 
 
 def test_a_damaged_store_shows_a_message(monkeypatch, tmp_path):
@@ -288,7 +289,7 @@ def test_a_damaged_store_shows_a_message(monkeypatch, tmp_path):
     at = open_lab(monkeypatch, SAMPLE_DATASET, tmp_path)
     no_exception(at)
     (warning,) = [w.value for w in at.warning]
-    assert str(tmp_path / "scenarios.sqlite") in warning and "damaged" in warning
+    assert md(saved_state() / "scenarios.sqlite") in warning and "damaged" in warning
 
 
 @pytest.mark.parametrize("dataset", ["core_only_dataset", "invalid_dataset"])

@@ -77,7 +77,7 @@ def test_every_problem_is_reported_with_the_user_it_concerns(tmp_path):
         "e@x": "teams is empty",
         "E@X": "listed twice",
         "f@x": 'expected {"role"',
-        "g@x": "no role (expected one of leadership, supervisor, trainer, agent)",
+        "g@x": "no role (expected one of leadership, supervisor, trainer, analyst, agent)",
     }
     for user, words in expected.items():
         assert any(f"'{user}'" in p and words in p for p in problems), (user, problems)
@@ -132,7 +132,8 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     assert sorted(rows) == sorted(r.id for r in access.ROLES)
     titles = {
         "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
-        "whatif": "What-if lab", "capability": "Capability gaps", "data": "Data",
+        "whatif": "What-if lab", "targets": "Targets", "capability": "Capability gaps",
+        "data": "Data", "import_data": "Import data",
         "access_log": "Access log",
     }  # fmt: skip
     for role in access.ROLES:

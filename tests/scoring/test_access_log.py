@@ -128,7 +128,7 @@ def test_bad_input_is_refused_and_writes_nothing(tmp_path, change, message):
 
 def test_the_store_offers_no_way_to_change_an_entry(tmp_path, monkeypatch):
     public = {name for name, _ in inspect.getmembers(AccessLog) if not name.startswith("_")}
-    assert public == {"record", "entries", "users"}
+    assert public == {"record", "entries", "users", "repair"}  # repair: read-only
     executed: list[str] = []
     connect = access_log.sqlite_files.connect
 
@@ -172,7 +172,7 @@ def test_the_table_refuses_update_and_delete_from_outside(tmp_path):
 def test_entries_survive_a_restart(tmp_path):
     AccessLog(tmp_path / FILE_NAME).record("a@x", "agent", "scorecard", "agent=A001")
     again = AccessLog(tmp_path / FILE_NAME)
-    assert again.warning is None
+    assert again.repair is None
     assert again.entries()["query"].tolist() == ["agent=A001"]
 
 
@@ -225,11 +225,11 @@ def test_a_damaged_file_is_moved_aside_and_named_in_the_warning(tmp_path):
     path = tmp_path / FILE_NAME
     path.write_bytes(b"this is not an sqlite database, it was damaged" * 20)
     log = AccessLog(path)
-    assert log.warning is not None and str(path) in log.warning
-    aside = list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+    assert log.repair is not None and log.repair.path == path
+    aside = list(tmp_path.glob(f"{FILE_NAME}.damaged-*"))
     assert len(aside) == 1
     assert aside[0].read_bytes().startswith(b"this is not an sqlite")
-    assert str(aside[0]) in log.warning
+    assert log.repair.moved_to == aside[0]
     log.record("a@x", "leadership", "overview", "")
     assert len(log.entries()) == 1
-    assert AccessLog(path).warning is None
+    assert AccessLog(path).repair is None

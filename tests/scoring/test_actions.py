@@ -152,14 +152,14 @@ def test_a_corrupt_file_is_moved_aside_with_a_message_naming_it(tmp_path):
     path = tmp_path / FILE_NAME
     path.write_bytes(b"this is not an sqlite database, it was damaged" * 20)
     store = ActionStore(path)
-    assert store.warning is not None
-    assert str(path) in store.warning
-    aside = list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))
+    assert store.repair is not None
+    assert store.repair.path == path
+    aside = list(tmp_path.glob(f"{FILE_NAME}.damaged-*"))
     assert len(aside) == 1
     assert aside[0].read_bytes().startswith(b"this is not an sqlite")
-    assert str(aside[0]) in store.warning
+    assert store.repair.moved_to == aside[0]
     assert store.add(EVERYTHING, **GOOD).id == 1
-    assert ActionStore(path).warning is None
+    assert ActionStore(path).repair is None
 
 
 NORTH_ONLY = Visible(teams=("Team North",))

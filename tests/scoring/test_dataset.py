@@ -483,6 +483,7 @@ def test_every_rule_is_exercised():
     covered = {rule for case in CASES for rule in case.broken}
     covered |= {f"{t.name}.null_{c}" for t in TABLES for c in t.required_columns}
     covered |= {f"{table}.range_{column}" for table, column in VALID_RANGES}
+    covered.add("tickets.implausible_dates")  # a warning rule: its own test below
     assert {r.id for r in quality.rules(KPI_IDS)} - covered == set()
 
 
@@ -822,12 +823,47 @@ def test_timestamp_strings_load(tmp_path):
     assert created_at(open_dataset(tmp_path)) == datetime(2026, 3, 2, 9, 0)
 
 
-def test_empty_table_loads_with_a_warning(tmp_path):
-    write_dataset(tmp_path, agents=BASE["agents"], tickets=[], surveys=[])
+def test_an_empty_table_loads_with_a_warning(tmp_path):
+    write_dataset(tmp_path, **BASE, training=[])
     ds = open_dataset(tmp_path)
-    assert count(ds, "tickets") == 0
-    assert ds.report.tables["tickets"].rows_read == 0
-    assert any("tickets" in w and "empty" in w for w in ds.report.warnings)
+    assert count(ds, "training") == 0
+    assert ds.report.tables["training"].rows_read == 0
+    assert any("training" in w and "empty" in w for w in ds.report.warnings)
+
+
+@pytest.mark.parametrize("tickets", ["none", "all_broken"])
+def test_a_dataset_without_one_usable_ticket_is_not_usable(tmp_path, tickets):
+    rows = [] if tickets == "none" else [ticket("K1", "nobody"), ticket("K2", "nobody")]
+    write_dataset(tmp_path, agents=BASE["agents"], tickets=rows, surveys=[])
+    with pytest.raises(DatasetError) as refused:
+        open_dataset(tmp_path)
+    read = 0 if tickets == "none" else 2
+    assert [p.code for p in refused.value.details] == ["no_usable_rows"]
+    assert refused.value.problems == [
+        f"tickets: none of its {read} rows can be used (each breaks a rule, or there are "
+        "none), so nothing can be measured"
+    ]
+    report = refused.value.report
+    assert not report.usable and report.tables["tickets"].rows_read == read
+    if read:  # the report still says why: the rule that excluded them
+        assert {r.rule: r.count for r in report.rules}["tickets.unknown_agent"] == 2
+
+
+def test_implausible_ticket_times_are_flagged_with_examples_and_kept(tmp_path):
+    rows = [
+        ticket("K1", "A1"),
+        ticket("K1900", "A1", created_at=datetime(1900, 1, 1)),
+        ticket("K2099", "A1", created_at=datetime(2099, 5, 1), resolved_at=datetime(2099, 5, 2)),
+        ticket("K2005", "A1", created_at=datetime(2005, 5, 1), resolved_at=datetime(2005, 5, 2)),
+    ]
+    write_dataset(tmp_path, agents=BASE["agents"], tickets=rows, surveys=[])
+    flagged = {r.rule: r for r in open_dataset(tmp_path).report.rules}["tickets.implausible_dates"]
+    assert (flagged.count, flagged.examples, flagged.warns) == (2, ["K1900", "K2099"], True)
+    ds = open_dataset(tmp_path, earliest_year=2010)  # the setting moves the bound
+    later = {r.rule: r for r in ds.report.rules}["tickets.implausible_dates"]
+    assert later.examples == ["K1900", "K2099", "K2005"]  # in file order
+    assert ds.report.tables["tickets"].accepted == 4  # flagged, not excluded
+    assert count(ds, "tickets") == 4
 
 
 def test_missing_optional_table_warns_and_opens(tmp_path):
@@ -955,3 +991,13 @@ def test_queries_from_many_short_lived_threads_all_answer(small_dataset):
     agents = ds.scalar("SELECT count(*) FROM agents")
     assert sorted(set(answers)) == sorted({expected, agents})
     assert len(answers) == 25 * 4 * 2
+
+
+def test_validate_refuses_a_dataset_whose_tickets_all_break_a_rule(tmp_path, capsys):
+    root = write_dataset(tmp_path, agents=BASE["agents"], tickets=[ticket("K9", "A9")])
+    code, out, err = validate(root, "text", capsys)
+    assert code == 2
+    text = out + err
+    assert "Usable: NO" in text
+    assert "tickets: none of its 1 rows can be used" in text
+    assert "tickets.unknown_agent" in text and "K9" in text  # and why, with the example

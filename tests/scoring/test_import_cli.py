@@ -135,3 +135,32 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, monkeypatch)
     given = args if "--mapping" not in args else (source, *args)
     assert run(*given) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_name_imports_into_the_state_folder_with_a_roster_and_warns_of_unread_values(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path / "state"))
+    rows = [row[:] for row in HELPDESK_ROWS]
+    rows[3][5] = "next Tuesday"  # T-4's resolution time is no date
+    source = write_csv(tmp_path / "helpdesk.csv", rows)
+    roster = write_csv(
+        tmp_path / "roster.csv", [["A01", "North"], ["A02", "South"]], header=["工号", "班组"]
+    )
+    assert run(source, "--name", "april", "--agents", roster) == 0
+    printed = capsys.readouterr().out
+    # one value in three is no date: too many to tell the column's format, so none of its
+    # three values is read, and the import says so
+    assert "3 value(s) of column 'Resolved_Date'" in printed and "'next Tuesday'" in printed
+    assert "roster: 2 agent(s) matched, 0 without tickets" in printed
+    folder = tmp_path / "state" / "datasets" / "april"
+    teams = pd.read_parquet(current_path(folder) / "agents.parquet").set_index("agent_id")
+    assert teams["team"].to_dict() == {"A01": "North", "A02": "South", "A03": "Unassigned"}
+
+
+def test_a_name_that_could_leave_the_state_folder_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path / "state"))
+    source = write_csv(tmp_path / "helpdesk.csv", HELPDESK_ROWS)
+    assert run(source, "--name", "../elsewhere") == 2
+    assert "--name" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "state").exists()

@@ -75,6 +75,11 @@ DAY = 1440  # minutes
 # t10  -        -        F         T         -      -
 #
 # as-of = max(created_at) = T0 + 40 d (t4).
+# Working days (volumes are per working day employed; no agent has a hire or left date): the
+# period runs from the first ticket day, Monday 2026-03-02, to the as-of day, Saturday
+# 2026-04-11: five full weeks (Mar 2 – Apr 5) = 25 weekdays, Apr 6–10 = 5, Apr 11 = 0 → 30.
+# Training counts over the year up to the period's last day, from the data's first day at the
+# earliest: here the same 30 days, so A1's course of 2026-01-10 (before any ticket) is out.
 
 MAIN_TICKETS = [
     ticket("t1", "A1", 0, channel="phone", category="repair", product="P1", priority="high",
@@ -221,9 +226,10 @@ nan = math.nan
 #     never again → no; both windows have passed → 1/2
 #   reopen: t2 of t1..t3 (t4 has no flag) → 1/3
 #   handle (30+50+20)/3 = 33.33; complaint t3 → 1/4; escalation t3 → 1/4
-#   parts (100+0)/2 = 50; workload 2 resolved
+#   parts (100+0)/2 = 50; workload 2 resolved / 30 working days
 #   attitude (5+4+4)/3 = 13/3; quality (4+3)/2 = 3.5; speed (5+2+3)/3 = 10/3
-#   nps (100 − 100 + 0)/3 = 0; training 4 + 2 = 6 h; teamwork (4+5)/2 = 4.5
+#   nps (100 − 100 + 0)/3 = 0; training 4 h / 30 d (the 2 h of Jan 10 are before the
+#   data); teamwork (4+5)/2 = 4.5
 # A2 (t5 t6 t7): 3 tickets
 #   csat (2+4)/2 = 3; satisfied 1/2
 #   first response [5, 60]: median 5 + 0.5·55 = 32.5; P90 5 + 0.9·55 = 54.5
@@ -235,9 +241,9 @@ nan = math.nan
 #     T0+30 d (t7): 27 d ≤ 30 → repeat; t7 resolved T0+30 d 1 h, only 9 d 23 h before the
 #     as-of time → window not passed, not counted → 1/2
 #   reopen 0/3; handle (40+90+60)/3 = 63.33; complaint t7 → 1/3; escalation t6 → 1/3
-#   parts (50+200)/2 = 125; workload 3
+#   parts (50+200)/2 = 125; workload 3 / 30 = 0.1
 #   attitude (3+5)/2 = 4; quality (2+4)/2 = 3; speed 4; nps (−100 + 0)/2 = −50
-#   training 3 h; teamwork: Q1 ratings 3, 2 and the 2025-Q4 peer 5 → 10/3
+#   training 3 h / 30 d = 0.1; teamwork: Q1 ratings 3, 2 and the 2025-Q4 peer 5 → 10/3
 # B1 (t8 t9 t10): 3 tickets
 #   csat 5; satisfied 1/1
 #   first response [8, 15, 120]: median 15; P90 15 + 0.8·105 = 99
@@ -246,26 +252,34 @@ nan = math.nan
 #   resolution 2/3; fcr t8 of t8, t9 → 1/2
 #   repeat: t8 (C5 consultation) — t10 is another customer → no; t9 (C5 repair) → no → 0/2
 #   reopen t9 of t8, t9 → 1/2; handle (10+120)/2 = 65; complaint t10 → 1/3; escalation 0
-#   parts 300; workload 2; attitude 4, quality 5, speed 5, nps 0 (a 7 is passive)
-#   training 0 h (no course is 0 h, not missing); teamwork: only a self rating → missing
+#   parts 300; workload 2 / 30; attitude 4, quality 5, speed 5, nps 0 (a 7 is passive)
+#   training 0 h / 30 d (no course is 0 h, not missing); teamwork: only a self rating → missing
+# Repeats within the customer segment (repeat_rate; repeat_rate_raw is the plain share): the
+# eligible resolutions are t1 (enterprise, repeat), t5 (enterprise, no), t9 (enterprise, no),
+# t2, t6 (individual, repeat), t8 (individual): each segment repeats 1/3 of the time, as do
+# the lowest → each repeat weighs (1/3)/(1/3) = 1 and both KPIs agree here (other cases in
+# tests/scoring/test_repeat_issues.py).
 EXPECTED_AGENTS = {
     "A1": dict(tickets=4, csat=4.0, csat_satisfied=2 / 3, first_response_median=20.0,
                first_response_p90=36.0, sla_response=2 / 3, sla_resolution=1 / 3,
-               resolution_rate=0.5, fcr=0.5, repeat_rate=0.5, reopen_rate=1 / 3,
+               resolution_rate=0.5, fcr=0.5, repeat_rate=0.5, repeat_rate_raw=0.5,
+               reopen_rate=1 / 3,
                handle_minutes=100 / 3, complaint_rate=0.25, escalation_rate=0.25,
-               parts_cost=50.0, workload=2.0, attitude=13 / 3, quality=3.5, speed=10 / 3,
-               nps=0.0, training_hours=6.0, teamwork_360=4.5),
+               parts_cost=50.0, workload=2 / 30, attitude=13 / 3, quality=3.5, speed=10 / 3,
+               nps=0.0, training_hours=4 / 30, teamwork_360=4.5),
     "A2": dict(tickets=3, csat=3.0, csat_satisfied=0.5, first_response_median=32.5,
                first_response_p90=54.5, sla_response=0.5, sla_resolution=0.5,
-               resolution_rate=1.0, fcr=2 / 3, repeat_rate=0.5, reopen_rate=0.0,
+               resolution_rate=1.0, fcr=2 / 3, repeat_rate=0.5, repeat_rate_raw=0.5,
+               reopen_rate=0.0,
                handle_minutes=190 / 3, complaint_rate=1 / 3, escalation_rate=1 / 3,
-               parts_cost=125.0, workload=3.0, attitude=4.0, quality=3.0, speed=4.0,
-               nps=-50.0, training_hours=3.0, teamwork_360=10 / 3),
+               parts_cost=125.0, workload=0.1, attitude=4.0, quality=3.0, speed=4.0,
+               nps=-50.0, training_hours=0.1, teamwork_360=10 / 3),
     "B1": dict(tickets=3, csat=5.0, csat_satisfied=1.0, first_response_median=15.0,
                first_response_p90=99.0, sla_response=2 / 3, sla_resolution=1.0,
-               resolution_rate=2 / 3, fcr=0.5, repeat_rate=0.0, reopen_rate=0.5,
+               resolution_rate=2 / 3, fcr=0.5, repeat_rate=0.0, repeat_rate_raw=0.0,
+               reopen_rate=0.5,
                handle_minutes=65.0, complaint_rate=1 / 3, escalation_rate=0.0,
-               parts_cost=300.0, workload=2.0, attitude=4.0, quality=5.0, speed=5.0,
+               parts_cost=300.0, workload=2 / 30, attitude=4.0, quality=5.0, speed=5.0,
                nps=0.0, training_hours=0.0, teamwork_360=nan),
 }  # fmt: skip
 
@@ -280,7 +294,7 @@ EXPECTED_AGENT_INPUTS = {
     ("A2", "fcr"): (2, 3),
     ("B1", "csat"): (5, 1),
     ("A1", "first_response_median"): (None, 3),
-    ("A2", "workload"): (3, 1),
+    ("A2", "workload"): (3, 30),  # resolved tickets / working days
 }
 
 
@@ -325,11 +339,11 @@ def test_sum_of_squares_of_a_mean_kpi(main_ds):
 
 
 def test_agent_without_tickets_keeps_agent_level_kpis(main_ds):
-    # Z9 handled nothing: 0 tickets, ticket and survey KPIs missing, training 1.5 h
+    # Z9 handled nothing: 0 tickets, ticket and survey KPIs missing, training 1.5 h / 30 d
     row = _row(kpi_table(main_ds), "agent_id", "Z9")
     assert row["tickets"] == 0
     assert pd.isna(row["resolution_rate"]) and pd.isna(row["csat"])
-    assert row["training_hours"] == pytest.approx(1.5)
+    assert row["training_hours"] == pytest.approx(0.05)
 
 
 # ---------------------------------------------------------------------------------------
@@ -340,37 +354,39 @@ def test_agent_without_tickets_keeps_agent_level_kpis(main_ds):
 #   sla_response (2+1)/(3+2) = 3/5; sla_resolution (1+1)/(3+2) = 2/5
 #   resolution (2+3)/7; fcr (1+2)/(2+3) = 3/5; repeat (1+1)/(2+2) = 1/2; reopen 1/6
 #   handle (100+190)/6; complaint 2/7; escalation 2/7; parts (100+0+50+200)/4 = 87.5
-#   workload: 5 resolved / 2 agents = 2.5
+#   workload: 5 resolved / (30 + 30) working days = 1/12
 #   attitude (13+8)/5 = 4.2; quality (7+6)/4 = 3.25; speed (10+4)/4 = 3.5
-#   nps (0 − 100)/5 = −20; training (6+3)/2 = 4.5; teamwork (4+5+3+2+5)/5 = 3.8
+#   nps (0 − 100)/5 = −20; training (4+3) h / 60 d; teamwork (4+5+3+2+5)/5 = 3.8
 # T2 = B1 + Z9 (3 tickets, all B1's): B1's ticket and survey values;
-#   workload: 2 resolved / 1 agent with tickets = 2 (Z9 handled none in the period);
-#   training (0 + 1.5)/2 = 0.75; teamwork missing (only a self rating)
+#   workload: 2 resolved / 30 working days of the one agent with tickets (Z9 handled none);
+#   training (0 + 1.5) h / 60 d = 0.025; teamwork missing (only a self rating)
 # Department (10 tickets): csat (18+5)/6 = 23/6; satisfied 4/6
 #   first response [5, 8, 10, 15, 20, 40, 60, 120]: median position 3.5 → (15+20)/2 = 17.5;
 #   P90 position 0.9·7 = 6.3 → 60 + 0.3·60 = 78
 #   sla_response (3+2)/(5+3) = 5/8; sla_resolution (2+2)/(5+2) = 4/7; resolution 7/10
 #   fcr (3+1)/(5+2) = 4/7; repeat (2+0)/(4+2) = 1/3; reopen (1+1)/(6+2) = 1/4
 #   handle (290+130)/8 = 52.5; complaint 3/10; escalation 2/10
-#   parts (350+300)/5 = 130; workload 7 resolved / 3 agents with tickets
+#   parts (350+300)/5 = 130; workload 7 resolved / 90 working days of 3 agents with tickets
 #   attitude (21+4)/6; quality (13+5)/5 = 3.6; speed (14+5)/5 = 3.8; nps −100/6
-#   training (6+3+0+1.5)/4 = 2.625; teamwork 19/5 = 3.8
+#   training (4+3+0+1.5) h / 120 d; teamwork 19/5 = 3.8
 B1 = {k: v for k, v in EXPECTED_AGENTS["B1"].items() if k not in ("training_hours",)}
 EXPECTED_TEAMS = {
     "T1": dict(tickets=7, csat=3.6, csat_satisfied=0.6, first_response_median=20.0,
                first_response_p90=52.0, sla_response=0.6, sla_resolution=0.4,
-               resolution_rate=5 / 7, fcr=0.6, repeat_rate=0.5, reopen_rate=1 / 6,
+               resolution_rate=5 / 7, fcr=0.6, repeat_rate=0.5, repeat_rate_raw=0.5,
+               reopen_rate=1 / 6,
                handle_minutes=290 / 6, complaint_rate=2 / 7, escalation_rate=2 / 7,
-               parts_cost=87.5, workload=2.5, attitude=4.2, quality=3.25, speed=3.5,
-               nps=-20.0, training_hours=4.5, teamwork_360=3.8),
-    "T2": {**B1, "training_hours": 0.75},
+               parts_cost=87.5, workload=1 / 12, attitude=4.2, quality=3.25, speed=3.5,
+               nps=-20.0, training_hours=7 / 60, teamwork_360=3.8),
+    "T2": {**B1, "training_hours": 0.025},
 }  # fmt: skip
 EXPECTED_DEPARTMENT = dict(
     tickets=10, csat=23 / 6, csat_satisfied=4 / 6, first_response_median=17.5,
     first_response_p90=78.0, sla_response=5 / 8, sla_resolution=4 / 7, resolution_rate=0.7,
-    fcr=4 / 7, repeat_rate=1 / 3, reopen_rate=0.25, handle_minutes=52.5, complaint_rate=0.3,
-    escalation_rate=0.2, parts_cost=130.0, workload=7 / 3, attitude=25 / 6, quality=3.6,
-    speed=3.8, nps=-100 / 6, training_hours=2.625, teamwork_360=3.8,
+    fcr=4 / 7, repeat_rate=1 / 3, repeat_rate_raw=1 / 3, reopen_rate=0.25, handle_minutes=52.5,
+    complaint_rate=0.3,
+    escalation_rate=0.2, parts_cost=130.0, workload=7 / 90, attitude=25 / 6, quality=3.6,
+    speed=3.8, nps=-100 / 6, training_hours=8.5 / 120, teamwork_360=3.8,
 )  # fmt: skip
 
 
@@ -394,10 +410,13 @@ def test_every_kpi_for_the_department(main_ds):
 def test_repeat_window_is_configurable(main_ds):
     # 20 days: t1 → t3 after 22 h still a repeat (A1 1/2); t6 → t7 after 27 d no longer;
     # t7's window (resolved 9 d 23 h before the as-of time) still open → A2 0/2.
+    # Within the segment: enterprise t1 (repeat), t5, t9 → 1/3; individual t2, t6, t8 → 0;
+    # the lowest segment rate above 0 is the enterprise 1/3 → t1's repeat weighs 1 → A1 1/2.
     # 5 days: t7's window has passed and nothing followed → A2 0/3; t6 no → 0/3.
     # 60 days: every resolution is < 60 d before the as-of time (t1's is 40 d − 2 h) →
     # nothing is eligible: missing, not 0.
     table20 = kpi_table(main_ds, repeat_days=20)
+    assert _row(table20, "agent_id", "A1")["repeat_rate_raw"] == pytest.approx(0.5)
     assert _row(table20, "agent_id", "A1")["repeat_rate"] == pytest.approx(0.5)
     a2 = _row(table20, "agent_id", "A2")
     assert (a2["repeat_rate__num"], a2["repeat_rate__den"]) == (0, 2)
@@ -421,13 +440,14 @@ def _dept(ds, **filters) -> pd.Series:
 def test_date_range_filter(main_ds):
     # 2026-03-02..2026-03-03 (inclusive): t1, t2, t5, t8 (Mar 2) and t3 (Mar 3 09:00)
     # A1: t1 t2 t3 → 3 tickets, resolution 2/3, csat (5+3+4)/3 = 4
-    # training completed in range: A1's 4 h on 03-03 only; A2's course is on 03-10 → 0
+    # training completed in range: A1's 4 h on 03-03 only; A2's course is on 03-10 → 0;
+    #   per working day: Mon 03-02 and Tue 03-03 → 2 days, A1 4 h / 2 = 2, A2 0
     # department: 5 tickets; resolved t1 t2 t5 t8 → 4/5; first response
     #   [5, 10, 15, 20, 40] → median 15
     filters = Filters(start=date(2026, 3, 2), end=date(2026, 3, 3))
     table = kpi_table(main_ds, filters)
     a1 = _row(table, "agent_id", "A1")
-    _check(a1, dict(tickets=3, resolution_rate=2 / 3, csat=4.0, training_hours=4.0), "A1")
+    _check(a1, dict(tickets=3, resolution_rate=2 / 3, csat=4.0, training_hours=2.0), "A1")
     _check(_row(table, "agent_id", "A2"), dict(tickets=1, training_hours=0.0), "A2")
     dept = _dept(main_ds, start=date(2026, 3, 2), end=date(2026, 3, 3))
     _check(dept, dict(tickets=5, resolution_rate=0.8, first_response_median=15.0), "dept")
@@ -449,9 +469,9 @@ def test_360_rating_counts_when_its_period_overlaps_the_range(main_ds):
 
 
 def test_team_filter(main_ds):
-    # T2: only B1 has tickets (3), csat 5; training (0 + 1.5)/2 over B1 and Z9
+    # T2: only B1 has tickets (3), csat 5; training (0 + 1.5) h / (30 + 30) d over B1 and Z9
     dept = _dept(main_ds, teams=("T2",))
-    _check(dept, dict(tickets=3, csat=5.0, resolution_rate=2 / 3, training_hours=0.75), "T2")
+    _check(dept, dict(tickets=3, csat=5.0, resolution_rate=2 / 3, training_hours=0.025), "T2")
     table = kpi_table(main_ds, Filters(teams=("T2",)))
     assert set(table["agent_id"]) == {"B1", "Z9"}
 
@@ -469,13 +489,16 @@ def test_channel_filter(main_ds):
 
 def test_category_filter(main_ds):
     # repair: t1 t3 t4 t6 t7 t9 → 6 tickets, resolved t1 t6 t7 t9 → 4/6;
-    # parts t1 100, t3 0, t6 200, t9 300 → 150; repeat: t1 yes, t6 yes, t9 no (t7 open) → 2/3
+    # parts t1 100, t3 0, t6 200, t9 300 → 150; repeat: t1 yes, t6 yes, t9 no (t7 open) → 2/3;
+    # within the segment: enterprise t1, t9 → 1/2, individual t6 → 1; restated at 1/2: t1
+    # weighs 1, t6 1/2 → (1 + 1/2 + 0)/3 = 1/2
     dept = _dept(main_ds, categories=("repair",))
     _check(
         dept,
-        dict(tickets=6, resolution_rate=4 / 6, parts_cost=150.0, repeat_rate=2 / 3),
+        dict(tickets=6, resolution_rate=4 / 6, parts_cost=150.0, repeat_rate_raw=2 / 3,
+             repeat_rate=0.5),
         "repair",
-    )
+    )  # fmt: skip
 
 
 def test_product_filter(main_ds):
@@ -676,7 +699,7 @@ def test_swapped_floor_and_target_are_refused():
 def test_an_unknown_kind_is_refused():
     error = _declaration_error("csat", kind="median")
     assert error.problems == (
-        "csat.kind: 'median' is not one of 'rate', 'mean', 'quantile', 'count'",
+        "csat.kind: 'median' is not one of 'rate', 'mean', 'quantile', 'per_day'",
     )
 
 

@@ -81,9 +81,14 @@ def test_the_population_roster_has_no_condition(ds):
 
 TICKET_ROWS_OF_NORTH_IN_MARCH_BY_PHONE_OR_CHAT = """
 WITH scope_agents AS (SELECT agent_id, name, team FROM agents WHERE list_contains($teams, "team")),
-next_same_issue AS (SELECT customer_id, category, created_at FROM tickets
-    WHERE customer_id IS NOT NULL),
-ticket_rows AS MATERIALIZED (SELECT t.*, a.team,
+next_same_issue AS (SELECT customer_id, coalesce("category", '') AS "same_category", created_at
+    FROM tickets WHERE customer_id IS NOT NULL),
+ticket_rows AS MATERIALIZED (SELECT *,
+    CASE WHEN is_repeat_source THEN min(nullif(segment_repeat_rate, 0)) OVER ()
+            / segment_repeat_rate
+        WHEN NOT is_repeat_source THEN 0.0 END AS repeat_vs_segment
+FROM (SELECT *, avg(CAST(is_repeat_source AS DOUBLE)) OVER () AS segment_repeat_rate
+FROM (SELECT t.*, a.team,
     date_trunc('month', t.created_at) AS month,
     date_trunc('quarter', t.created_at) AS quarter,
     date_trunc('week', t.created_at) AS week,
@@ -110,10 +115,10 @@ ticket_rows AS MATERIALIZED (SELECT t.*, a.team,
 FROM tickets t
 JOIN scope_agents a USING (agent_id)
 ASOF LEFT JOIN next_same_issue n
-    ON t.customer_id = n.customer_id AND t.category = n.category
+    ON t.customer_id = n.customer_id AND coalesce(t."category", '') = n."same_category"
     AND t.resolved_at < n.created_at
 WHERE t.created_at >= $start AND t.created_at < $end_excl
-    AND list_contains($channels, t."channel"))
+    AND list_contains($channels, t."channel"))))
 SELECT agent_id, count(*) AS tickets FROM ticket_rows GROUP BY agent_id
 """
 
@@ -181,19 +186,34 @@ def test_360_ratings_whose_period_overlaps_the_dates_within_the_visible_teams(ds
 
 
 def test_training_hours_by_team_up_to_an_end_date(ds):
+    # The period runs from the first ticket day (Mar 2) to the as-of day (Apr 11, T5) before
+    # the end date; training counts over the year up to Apr 11 from the data's first day at
+    # the earliest: Mar 2 – Apr 11. The agents have no hire or left dates: every weekday counts.
     q = Query(ds, Filters(end=date(2026, 6, 30)))
     grouped = q.grouped(q.grain_rows("agent"), ("team",), moments("training_hours", "n", "d"))
     statement = q.select(f"{grouped} ORDER BY team")
     assert flat(statement.sql) == (
-        "WITH scope_agents AS (SELECT agent_id, name, team FROM agents) "
+        "WITH training_weekdays AS (SELECT CAST(d AS DATE) AS day "
+        "FROM range($training_first, $training_after, INTERVAL 1 DAY) r(d) "
+        "WHERE isodow(d) <= 5), "
+        "training_working_days AS (SELECT a.agent_id, count(w.day) AS working_days "
+        "FROM agents a LEFT JOIN training_weekdays w ON true GROUP BY a.agent_id), "
+        "scope_agents AS (SELECT agent_id, name, team FROM agents) "
         'SELECT "team", sum(CAST((training_hours) AS DOUBLE)) AS "n", '
         'count(CAST((training_hours) AS DOUBLE)) AS "d" '
-        "FROM (SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours "
+        "FROM (SELECT a.agent_id, a.team, coalesce(h.hours, 0) AS training_hours, "
+        "coalesce(w.working_days, 0) AS working_days "
         "FROM scope_agents a LEFT JOIN (SELECT agent_id, sum(hours) AS hours FROM training "
-        "WHERE completed_on <= $end_date GROUP BY agent_id) h USING (agent_id)) "
+        "WHERE completed_on >= $training_first AND completed_on <= $training_last "
+        "GROUP BY agent_id) h USING (agent_id) "
+        "LEFT JOIN training_working_days w USING (agent_id)) "
         'GROUP BY "team" ORDER BY team'
     )
-    assert statement.params == {"end_date": date(2026, 6, 30)}
+    assert statement.params == {
+        "training_first": date(2026, 3, 2),
+        "training_last": date(2026, 4, 11),
+        "training_after": date(2026, 4, 12),
+    }
     # North: A1 4 h, A2 0 h; South: B1's August course is after the end date
     assert statement.run(ds).values.tolist() == [["North", 4.0, 2], ["South", 0.0, 1]]
 
@@ -222,7 +242,7 @@ def test_tickets_with_their_first_survey(ds):
     )
     statement = q.select(f"SELECT ticket_id, csat FROM {rows} ORDER BY ticket_id")
     assert flat(statement.sql).endswith(
-        " AND t.created_at < $end_excl), "  # the ticket rows first, then the first surveys
+        " AND t.created_at < $end_excl))), "  # the ticket rows first, then the first surveys
         'first_survey AS (SELECT ticket_id, arg_min("csat", submitted_at) AS "csat" '
         "FROM surveys GROUP BY ticket_id) "
         "SELECT ticket_id, csat FROM "

@@ -199,27 +199,27 @@ def test_a_damaged_store_is_moved_aside_and_what_can_be_read_is_kept(tmp_path):
     path.write_bytes(bytes(raw))
 
     reopened = ScenarioStore(tmp_path)
-    assert reopened.notice is not None
-    assert str(path) in reopened.notice  # names the file
+    assert reopened.repair is not None
+    assert reopened.repair.path == path  # names the file
     backups = list(tmp_path.glob("scenarios.sqlite.damaged-*"))
-    assert len(backups) == 1 and str(backups[0]) in reopened.notice
+    assert len(backups) == 1 and reopened.repair.moved_to == backups[0]
     assert backups[0].read_bytes()[:100] == bytes(raw[:100])  # the damaged file is kept as is
-    assert "2 scenario(s)" in reopened.notice
+    assert reopened.repair.salvaged == 2
     # what could be read is kept, exactly, with the official mark
     assert reopened.names() == [AWKWARD.name, "kept"]
     assert reopened.load(AWKWARD.name) == AWKWARD
     assert reopened.official().name == "kept"
     # the new store works
     reopened.save(Scenario(name="new", policy=Policy({"csat": 1.0})))
-    assert ScenarioStore(tmp_path).notice is None
+    assert ScenarioStore(tmp_path).repair is None
     assert ScenarioStore(tmp_path).names() == [AWKWARD.name, "kept", "new"]
 
 
 def test_a_store_of_pure_garbage_starts_afresh_with_a_message(tmp_path):
     (tmp_path / scenarios.STORE_FILE).write_bytes(b"\x00\xffnot a database at all" * 50)
     store = ScenarioStore(tmp_path)
-    assert "damaged" in store.notice and "0 scenario(s)" in store.notice
-    assert str(tmp_path / scenarios.STORE_FILE) in store.notice
+    assert store.repair.salvaged == 0
+    assert store.repair.path == tmp_path / scenarios.STORE_FILE
     assert store.list() == []
     store.save(Scenario(name="fresh", policy=Policy({"csat": 1.0})))
     assert store.names() == ["fresh"]

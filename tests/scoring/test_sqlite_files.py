@@ -76,5 +76,5 @@ def test_opening_waits_for_a_writer_instead_of_giving_up(tmp_path):
     finally:
         release.join()
         writer.close()
-    assert store.warning is None
+    assert store.repair is None
     assert [a.team for a in store.list(EVERYTHING)] == ["T"]

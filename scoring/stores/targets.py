@@ -1,0 +1,217 @@
+"""Target sets (目标值): floor, target and stretch per KPI for one dataset, kept as versions.
+
+A target set is data, not code: who set it, when, how it was made (calibrated from a period
+or edited by hand) and the values per KPI; KPIs it does not name keep the registry's
+defaults. Each dataset keeps its sets in its own state folder, one file per version::
+
+    <state folder>/targets/v000001.json, v000002.json, …
+
+- a version is written once and never changed (`scoring/files.py`: a temporary file, flushed
+  and renamed), then linked to its final name, which fails when another session took that
+  number first: two people saving at once get two versions, nobody's is overwritten;
+- the current set is the highest version that can be read; a file that cannot be read (not
+  JSON, not a target set, values that do not run the KPI's way) is left where it is and
+  named in `skipped`, and an older version is used: a damaged file never stops the pages.
+
+Where no set was saved: an imported dataset (one written by `scoring/ingest/write.py`) has
+no after-sales defaults that fit it, so it is scored on targets calibrated over all its data
+(`calibrated`); the sample and generated data keep the registry's targets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from scoring.engine.policy import Target, target_problems
+from scoring.engine.scorecard import KpiMatrix
+from scoring.files import write_atomically
+from scoring.ingest.write import VERSIONS
+from scoring.methods import calibration
+from scoring.registry.kpis import KPI
+
+FOLDER = "targets"
+FORMAT = 1
+ORIGINS = ("registry", "calibrated", "edited")
+_FILE = re.compile(r"^v(\d{6})\.json$")
+_MAX_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    """Floor, target and stretch by KPI id, with who made the set, when and how.
+
+    version 0: not saved (the registry's defaults, or a calibration not yet saved).
+    `note` says where the values came from (e.g. the reference period of a calibration).
+    """
+
+    targets: dict[str, Target] = field(default_factory=dict)
+    author: str = ""
+    created_at: str = ""  # ISO 8601, UTC; set when saved
+    version: int = 0
+    origin: str = "edited"  # one of ORIGINS
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        found = target_problems(self.targets)
+        if self.origin not in ORIGINS:
+            found.append(f"origin: one of {ORIGINS}, got {self.origin!r}")
+        if found:
+            raise ValueError("invalid target set: " + "; ".join(found))
+        canonical = {k: _target(v) for k, v in self.targets.items()}
+        object.__setattr__(self, "targets", canonical)
+
+    def to_dict(self) -> dict:
+        return {
+            "_targets": FORMAT,
+            "version": self.version,
+            "author": self.author,
+            "created_at": self.created_at,
+            "origin": self.origin,
+            "note": self.note,
+            "targets": {k: list(v) for k, v in self.targets.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> TargetSet:
+        """The set of a `to_dict` dict; ValueError naming what is wrong."""
+        try:
+            if data["_targets"] != FORMAT:
+                raise ValueError(f"format {data['_targets']!r}, expected {FORMAT}")
+            return cls(
+                targets=dict(data["targets"]),
+                author=str(data.get("author", "")),
+                created_at=str(data.get("created_at", "")),
+                version=int(data["version"]),
+                origin=data.get("origin", "edited"),
+                note=str(data.get("note", "")),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a target set ({exc!r})") from None
+
+
+REGISTRY_SET = TargetSet(origin="registry")
+
+
+def _target(values) -> Target:
+    floor, target, stretch = values
+    return float(floor), float(target), None if stretch is None else float(stretch)
+
+
+class TargetStore:
+    """The target sets of one dataset, in `<state_dir>/targets/`.
+
+    `versions()` and `current()` read the folder afresh each time (a set saved by another
+    session is seen at once); after either, `skipped` names the files that could not be read.
+    """
+
+    def __init__(self, state_dir: Path | str):
+        self.folder = Path(state_dir) / FOLDER
+        self.skipped: list[str] = []
+
+    def versions(self) -> list[TargetSet]:
+        """Every readable version, oldest first."""
+        found, self.skipped = [], []
+        for number, path in self._files():
+            try:
+                target_set = _read(path)
+                if target_set.version != number:
+                    raise ValueError(f"holds version {target_set.version}, not {number}")
+            except ValueError as exc:
+                self.skipped.append(f"{path.name}: {exc}")
+                continue
+            found.append(target_set)
+        return found
+
+    def current(self) -> TargetSet | None:
+        """The latest readable version (None: nothing saved, or nothing readable)."""
+        readable = self.versions()
+        return readable[-1] if readable else None
+
+    def fingerprint(self) -> tuple[tuple[str, int], ...]:
+        """Every version file with its modification time: changes when a set is saved."""
+        return tuple((p.name, p.stat().st_mtime_ns) for _, p in self._files())
+
+    def save(self, target_set: TargetSet, now: datetime | None = None) -> TargetSet:
+        """Store the set as the next version (stamped with the time); returns it as stored."""
+        stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pending = self.folder / f".pending-{uuid.uuid4().hex}"
+        try:
+            for _ in range(_MAX_ATTEMPTS):
+                number = max((n for n, _ in self._files()), default=0) + 1
+                stored = replace(target_set, version=number, created_at=stamp)
+                write_atomically(pending, json.dumps(stored.to_dict(), ensure_ascii=False))
+                try:
+                    os.link(pending, self.folder / f"v{number:06d}.json")
+                except FileExistsError:  # another session saved this number first
+                    continue
+                return stored
+            raise RuntimeError(f"{self.folder}: no free version number after {_MAX_ATTEMPTS}")
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                pending.unlink()
+
+    def _files(self) -> list[tuple[int, Path]]:
+        if not self.folder.is_dir():
+            return []
+        numbered = ((_FILE.match(p.name), p) for p in self.folder.iterdir())
+        return sorted((int(m.group(1)), p) for m, p in numbered if m)
+
+
+def _read(path: Path) -> TargetSet:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError("not a target set")
+    return TargetSet.from_dict(data)
+
+
+# ---------------------------------------------------------------------------------------
+# Calibration over a KPI matrix
+
+
+def reference_values(matrix: KpiMatrix) -> dict[str, np.ndarray]:
+    """Per KPI, the values calibration reads: each measurable agent's shrunk value where
+    the KPI is shrunk, else the raw value (agents below the minimum sample left out)."""
+    return {k.id: matrix.values(k, use_shrunk=True)[matrix.measurable(k)] for k in matrix.kpis}
+
+
+def suggestions(matrix: KpiMatrix) -> dict[str, calibration.Suggestion]:
+    return calibration.suggest_all(reference_values(matrix))
+
+
+def calibrated(matrix: KpiMatrix, note: str = "") -> TargetSet:
+    """A set (not saved) of every KPI a suggestion could be made for."""
+    made = {kpi_id: s.values for kpi_id, s in suggestions(matrix).items() if s.values}
+    return TargetSet(targets=made, origin="calibrated", note=note)
+
+
+def origin_of(
+    targets: Mapping[str, Target],
+    suggested: Mapping[str, calibration.Suggestion],
+    kpis: Iterable[KPI],
+) -> str:
+    """How a set of these KPIs' values was made: "registry" when every value is the
+    registry's, "calibrated" when every KPI that has a suggestion holds it, else "edited"."""
+    kpis = tuple(kpis)
+    if all(tuple(targets[k.id]) == (k.floor, k.target, k.stretch) for k in kpis):
+        return "registry"
+    held = [tuple(targets[k.id]) == suggested[k.id].values for k in kpis if suggested[k.id].values]
+    return "calibrated" if held and all(held) else "edited"
+
+
+def is_imported(dataset_path: Path | str) -> bool:
+    """Whether the dataset was written by the importer: it opens at `<target>/versions/<n>`."""
+    return Path(dataset_path).resolve().parent.name == VERSIONS
