@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app.shell import context
+from dashboard.targets import sections as target_sections
 from dashboard.ui import quality
 from scoring.measures.metrics import unavailable_kpis
 from scoring.registry.kpis import registry_rows
@@ -42,7 +43,8 @@ st.subheader(ctx.t("quality_report"))
 quality.broken_rules(ctx, report, with_examples=ctx.visible.is_everything)
 
 st.subheader(ctx.t("kpi_registry"))
-registry = pd.DataFrame(registry_rows(ctx.lang))
+st.caption(target_sections.in_use_text(ctx, ctx.targets))
+registry = target_sections.registry_with_targets(ctx, registry_rows(ctx.lang))
 st.dataframe(
     registry,
     hide_index=True,

@@ -83,6 +83,10 @@ st.dataframe(
     },
 )
 
+unmeasured = tables.weighted_unmeasured(card)
+if unmeasured:
+    st.caption(ctx.t("scorecard_unmeasured", kpis=", ".join(k.label(lang) for k in unmeasured)))
+
 st.subheader(ctx.t("contributions"))
 labels = {k.id: k.label(lang) for k in card.matrix.kpis}
 points = tables.top_and_bottom_contributions(card, table, 5)

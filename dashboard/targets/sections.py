@@ -22,7 +22,7 @@ from dashboard.ui.target_inputs import PARTS, target_inputs, typed_values
 from scoring.engine.policy import Policy, Target, target_problems
 from scoring.engine.scorecard import KpiMatrix
 from scoring.methods.calibration import Suggestion
-from scoring.registry.kpis import KPI
+from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.stores.targets import TargetSet, TargetStore, origin_of
 
 DRAFT_KEY = "targets_draft"
@@ -43,16 +43,29 @@ def in_use_values(in_use: TargetSet, k: KPI) -> Target:
 # The set in use and the draft
 
 
-def in_use_section(ctx: Context, in_use: TargetSet, store: TargetStore) -> None:
-    """Which set every page scores with, in one sentence; files that could not be read."""
+def in_use_text(ctx: Context, in_use: TargetSet) -> str:
+    """Which target set every page scores with, in one sentence (Markdown-safe)."""
     if in_use.version:
         author = md(in_use.author) if in_use.author else ctx.t("targets_anonymous")
         day = in_use.created_at[:10]
-        st.info(ctx.t("targets_in_use_saved", version=in_use.version, author=author, date=day))
-    elif in_use.origin == "calibrated":
-        st.info(ctx.t("targets_in_use_calibrated"))
-    else:
-        st.info(ctx.t("targets_in_use_registry"))
+        return ctx.t("targets_in_use_saved", version=in_use.version, author=author, date=day)
+    if in_use.origin == "calibrated":
+        return ctx.t("targets_in_use_calibrated")
+    return ctx.t("targets_in_use_registry")
+
+
+def registry_with_targets(ctx: Context, rows: list[dict]) -> pd.DataFrame:
+    """The KPI registry's rows (`registry_rows`) with the floor, target and stretch every page
+    uses for this dataset in place of the built-in ones."""
+    frame = pd.DataFrame(rows)
+    in_use = [in_use_values(ctx.targets, KPIS_BY_ID[kpi_id]) for kpi_id in frame["id"]]
+    frame[["floor", "target", "stretch"]] = pd.DataFrame(in_use, index=frame.index)
+    return frame
+
+
+def in_use_section(ctx: Context, in_use: TargetSet, store: TargetStore) -> None:
+    """Which set every page scores with, in one sentence; files that could not be read."""
+    st.info(in_use_text(ctx, in_use))
     store.versions()
     if store.skipped:
         st.warning(ctx.t("targets_store_problem", files=md_list(store.skipped, "; ")))

@@ -117,6 +117,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No data in this view for: {kpis} (the data has no value for them).",
         "zh": "当前范围内以下指标没有数据：{kpis}（数据中没有相应的值）。",
     },
+    "scorecard_unmeasured": {
+        "en": "No agent can be measured in this view on: {kpis}. Their weight is spread over "
+        "the KPIs the data measures, for everyone alike.",
+        "zh": "当前范围内没有坐席能按以下指标考核：{kpis}。其权重按比例分摊到有数据的指标上，对所有人一视同仁。",
+    },
     "examples_for_everyone_only": {
         "en": "Example ids are shown only to users who may see every team.",
         "zh": "示例编号仅对可查看全部班组的用户显示。",

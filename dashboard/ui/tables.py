@@ -14,8 +14,22 @@ from scoring.registry.kpis import KPI
 
 
 def scored_kpis(card: Scorecard) -> list[KPI]:
-    """KPIs that carry weight in this scorecard, in registry order."""
-    return [k for k in card.matrix.kpis if card.policy.weights.get(k.id, 0) > 0]
+    """KPIs that carry weight in this scorecard and that the data measures for someone, in
+    registry order."""
+    return [
+        k
+        for k in card.matrix.kpis
+        if card.policy.weights.get(k.id, 0) > 0 and k.id not in card.unmeasured
+    ]
+
+
+def weighted_unmeasured(card: Scorecard) -> list[KPI]:
+    """KPIs with weight that the data measures for nobody in this scorecard."""
+    return [
+        k
+        for k in card.matrix.kpis
+        if k.id in card.unmeasured and card.policy.weights.get(k.id, 0) > 0
+    ]
 
 
 def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:

@@ -125,6 +125,9 @@ class Scorecard:
     # `composite` is the shown one: rounded, and NaN for "insufficient data").
     measured_composite: np.ndarray
     department_teams: pd.DataFrame | None = None  # set by visible_to: every team, ranked
+    # KPIs of the matrix no agent of the population can be measured on (their weight is
+    # spread over the others: `weights_in_data`)
+    unmeasured: tuple[str, ...] = ()
 
     @cached_property
     def reweighted(self) -> list[str]:
@@ -160,6 +163,7 @@ class Scorecard:
             self.left_out[keep],
             self.measured_composite[keep],
             team_summary(self),
+            self.unmeasured,
         )
 
 
@@ -196,9 +200,12 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
         }
     )
     left_out = (weights > 0) & ~measurable
+    measured = measurable.any(axis=0)
+    unmeasured = tuple(k.id for k, some in zip(matrix.kpis, measured, strict=True) if not some)
     return Scorecard(
-        frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite
-    )
+        frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite,
+        unmeasured=unmeasured,
+    )  # fmt: skip
 
 
 def shown(composite: npt.ArrayLike) -> np.ndarray:

@@ -449,3 +449,23 @@ def test_saved_schemes_come_from_the_state_folder_given_on_the_command_line(
     assert "夜班" in at.selectbox(key="w_scheme").options
     at.selectbox(key="w_scheme").set_value("team_first").run()
     assert not at.exception
+
+
+def test_the_data_page_shows_the_targets_every_page_uses(monkeypatch, small_dataset):
+    from scoring.stores.targets import TargetSet, TargetStore
+    from tests.conftest import saved_state
+
+    at = open_app(monkeypatch, small_dataset, "data")
+    assert not at.exception
+    assert t("targets_in_use_registry", "zh") in [c.value for c in at.caption]
+    registry = next(d.value for d in at.dataframe if "floor" in d.value.columns)
+    fcr = registry.set_index("id").loc["fcr"]
+    assert (fcr["floor"], fcr["target"]) == (KPIS_BY_ID["fcr"].floor, KPIS_BY_ID["fcr"].target)
+
+    TargetStore(saved_state()).save(TargetSet({"fcr": (0.4, 0.6, 0.7)}, author="Zhang Wei"))
+    at = open_app(monkeypatch, small_dataset, "data")
+    registry = next(d.value for d in at.dataframe if "floor" in d.value.columns)
+    fcr = registry.set_index("id").loc["fcr"]
+    assert (fcr["floor"], fcr["target"], fcr["stretch"]) == (0.4, 0.6, 0.7)
+    (sentence,) = [c.value for c in at.caption if "Zhang Wei" in c.value]
+    assert sentence.startswith("各页面正在使用：本数据集目标值第 1 版")

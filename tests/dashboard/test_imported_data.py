@@ -55,3 +55,26 @@ def test_diagnostics_marks_no_kpi_without_a_value_as_missed(monkeypatch, importe
     resolution = gaps[gaps["kpi"] == KPIS_BY_ID["resolution_rate"].label("en")]
     assert resolution["meets_target"].tolist() == ["🔻"]  # 3 of 4 resolved, against a 95% target
     assert t("diagnostics_gaps", "en") in [s.value for s in at.subheader]
+
+
+def test_the_scorecard_grades_agents_on_what_the_export_measures_and_names_the_rest(
+    monkeypatch, tmp_path
+):
+    # 4 agents × 30 tickets, no survey ratings: the satisfaction KPIs (weight in the default
+    # scheme) are measured for nobody, so they neither count nor cut anyone's coverage
+    from tests.dashboard.test_import_page import export
+
+    source = tmp_path / "april.csv"
+    source.write_bytes(export(rows=120))
+    assert main(["import", str(source), "--out", str(tmp_path / "ds")]) == 0
+    at = open_page(monkeypatch, current_path(tmp_path / "ds"), "scorecard")
+    assert not at.exception
+    agents = at.dataframe(key="scorecard_agents").value
+    assert agents["tickets"].tolist() == [30] * 4
+    assert agents["composite"].notna().all()  # graded: not "insufficient data"
+    csat = KPIS_BY_ID["csat"].label("en")
+    (sentence,) = [c.value for c in at.caption if c.value.startswith("No agent can be measured")]
+    assert csat in sentence
+    assert csat not in agents.columns and "csat" not in agents.columns
+    interval_options = at.selectbox(key="scorecard_interval_kpi").options
+    assert csat not in interval_options
