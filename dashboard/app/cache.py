@@ -115,12 +115,8 @@ def dataset_targets(path: str, repeat_days: int, state_dir: Path) -> TargetSet:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _dataset_targets(path: str, repeat_days: int, state_dir: str, fingerprint: tuple) -> TargetSet:
-    saved = target_store.TargetStore(Path(state_dir)).current()
-    if saved is not None:
-        return saved
-    if target_store.is_imported(path):
-        return target_store.calibrated(kpi_matrix(path, Filters(), repeat_days))
-    return target_store.REGISTRY_SET
+    store = target_store.TargetStore(Path(state_dir))
+    return target_store.in_use(store, path, lambda: kpi_matrix(path, Filters(), repeat_days))
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:

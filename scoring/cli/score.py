@@ -17,7 +17,8 @@ import pandas as pd
 
 from scoring.analyses import reliability
 from scoring.cli.usage import UsageError
-from scoring.data.dataset import open_dataset
+from scoring.data import catalog
+from scoring.data.dataset import Dataset, open_dataset
 from scoring.engine import schemes
 from scoring.engine.policy import DEFAULT_POLICY, Policy
 from scoring.engine.scorecard import build_matrix, normalised_weights, score, with_payouts
@@ -25,6 +26,7 @@ from scoring.measures.metrics import Filters, distinct_values
 from scoring.methods import incentives
 from scoring.scope import for_statistics
 from scoring.settings import setting
+from scoring.stores.targets import TargetSet, TargetStore, in_use
 
 BASE_COLUMNS = ["agent_id", "name", "team", "tickets", "composite", "grade", "team_rank"]
 
@@ -89,11 +91,21 @@ def _weights(args: argparse.Namespace) -> dict[str, float]:
     return weights
 
 
-def _policy(args: argparse.Namespace) -> Policy:
-    """The scoring policy of the arguments: the weights, and the pool and rule if given."""
+def dataset_targets(ds: Dataset, folder: str, repeat_days: int) -> TargetSet:
+    """The dataset's target set, as the dashboard uses it (`targets.in_use`): its state
+    folder is the catalog's, under the state_dir setting."""
+    state_dir = setting("state_dir")
+    entry = catalog.default_entry(catalog.list_datasets(state_dir, folder), folder)
+    store = TargetStore(catalog.state_folder(state_dir, entry))
+    return in_use(store, entry.opened_path(), lambda: build_matrix(ds, Filters(), repeat_days))
+
+
+def _policy(args: argparse.Namespace, targets: TargetSet) -> Policy:
+    """The scoring policy of the arguments: the weights, the dataset's targets, and the pool
+    and rule if given."""
     pool = DEFAULT_POLICY.pool if args.pool is None else args.pool
     try:
-        return Policy(weights=_weights(args), pool=pool, rule=args.rule)
+        return Policy(weights=_weights(args), pool=pool, rule=args.rule, targets=targets.targets)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -102,8 +114,9 @@ def _policy(args: argparse.Namespace) -> Policy:
 def scorecard_table(args: argparse.Namespace) -> pd.DataFrame:
     ds = open_dataset(args.dir)
     filters = _filters(args, ds)
-    matrix = build_matrix(ds, filters, int(setting("repeat_window_days")))
-    card = score(matrix, _policy(args))
+    repeat_days = int(setting("repeat_window_days"))
+    matrix = build_matrix(ds, filters, repeat_days)
+    card = score(matrix, _policy(args, dataset_targets(ds, args.dir, repeat_days)))
     columns = list(BASE_COLUMNS) + ["dept_rank"]
     frame = card.frame
     if args.pool is not None:
@@ -143,7 +156,7 @@ def reliability_table(args: argparse.Namespace) -> pd.DataFrame:
     ds = open_dataset(args.dir)
     filters = _filters(args, ds)
     repeat_days = int(setting("repeat_window_days"))
-    policy = _policy(args)
+    policy = _policy(args, dataset_targets(ds, args.dir, repeat_days))
     card = score(build_matrix(ds, filters, repeat_days), policy)
     found = reliability.reliability(ds, filters, {"policy": policy}, repeat_days=repeat_days)
     weights = dict(

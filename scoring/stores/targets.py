@@ -25,7 +25,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,6 +210,20 @@ def origin_of(
         return "registry"
     held = [tuple(targets[k.id]) == suggested[k.id].values for k in kpis if suggested[k.id].values]
     return "calibrated" if held and all(held) else "edited"
+
+
+def in_use(
+    store: TargetStore, dataset_path: Path | str, whole_data: Callable[[], KpiMatrix]
+) -> TargetSet:
+    """The set every page and the score command use: the latest version saved in the
+    dataset's store; else, for an imported dataset, targets calibrated over all its data
+    (`whole_data()`: the KPI matrix of every ticket); else the registry's."""
+    saved = store.current()
+    if saved is not None:
+        return saved
+    if is_imported(dataset_path):
+        return calibrated(whole_data())
+    return REGISTRY_SET
 
 
 def is_imported(dataset_path: Path | str) -> bool:

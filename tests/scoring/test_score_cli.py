@@ -262,3 +262,28 @@ def test_a_period_without_tickets_lists_every_agent_with_zero_tickets(tmp_path, 
     assert table["agent_id"].tolist() == ["A1", "A2"]
     assert table["tickets"].tolist() == [0, 0]
     assert table["grade"].tolist() == ["insufficient_data"] * 2
+
+
+def test_the_score_uses_the_target_set_saved_for_the_dataset(tmp_path, monkeypatch, capsys):
+    from scoring.data import catalog
+    from scoring.stores.targets import TargetSet, TargetStore
+
+    monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path / "state"))
+    # two agents, each with 24 of 30 tickets resolved: 0.8, and so is the shrunk value
+    rows = [
+        ticket(f"{a}{i}", a, i, **({"resolved_at": 60} if i % 5 else {}))
+        for a in ("A1", "A2")
+        for i in range(30)
+    ]
+    agents = [agent("A1", "T1"), agent("A2", "T1")]
+    root = write_dataset(tmp_path / "data", agents=agents, tickets=rows)
+    weights = ("--weights", "resolution_rate=1")
+    before = run_csv(capsys, root, *weights)
+    assert before["resolution_rate"].tolist() == [0.8, 0.8]
+    entry = catalog.default_entry(catalog.list_datasets(tmp_path / "state", root), root)
+    store = TargetStore(catalog.state_folder(tmp_path / "state", entry))
+    store.save(TargetSet({"resolution_rate": (0.6, 1.0, None)}, author="Li"))
+    after = run_csv(capsys, root, *weights)
+    # 0.8 on the line floor 0.6 → target 1.0: (0.8 − 0.6) / (1.0 − 0.6) × 100 = 50
+    assert after["composite"].tolist() == [50.0, 50.0]
+    assert before["composite"].tolist() != [50.0, 50.0]  # the built-in targets differ
