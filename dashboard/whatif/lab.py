@@ -238,6 +238,7 @@ class Lab:
             t("whatif_preset"),
             list(available),
             index=None,
+            placeholder=t("whatif_preset_placeholder"),
             format_func=available.get,
             key=labelled(f"whatif_preset_{weight_set}"),
             on_change=self.on_preset,
@@ -247,6 +248,7 @@ class Lab:
             t("whatif_locked"),
             self.kpi_ids,
             format_func=labels.get,
+            placeholder=t("whatif_locked_placeholder"),
             key=labelled(f"whatif_locked_{weight_set}"),
             help=t("whatif_locked_help"),
         )

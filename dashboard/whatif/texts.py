@@ -1,6 +1,8 @@
 """UI texts of the whatif page (merged into the one catalog of dashboard/ui/i18n.py)."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    "whatif_preset_placeholder": {"en": "Choose a preset…", "zh": "选择一个预设方案…"},
+    "whatif_locked_placeholder": {"en": "None locked", "zh": "未锁定"},
     "whatif_intro": {
         "en": "Tune the incentive weights and see, against the baseline, who changes grade, who "
         "crosses a bonus boundary, what the bonus bill is and whether the ranking is robust. "

@@ -204,6 +204,9 @@ def test_sample_sliders_locks_presets_and_segments(monkeypatch, tmp_path):
     no_exception(at)
     assert at.title[0].value == t("page_whatif", "zh")
     assert t("whatif_baseline_default", "zh") in [c.value for c in at.caption]
+    # the empty preset and lock controls say so in Chinese, not Streamlit's "Choose an option"
+    assert at.selectbox(key="whatif_preset_main").proto.placeholder == "选择一个预设方案…"
+    assert at.multiselect(key="whatif_locked_main").proto.placeholder == "未锁定"
     start = weights(at)
     assert round(sum(start.values()) * 10) == 1000
     before = ranks(at)
