@@ -197,7 +197,7 @@ def columns_section(ctx: Context, chosen: Chosen, found: pipeline.Inspection) ->
 
 def _options(src: Source, columns: tuple[str, ...]) -> list[str]:
     current = [CURRENT_OPTION] if src.kind not in ("column", "none") else []
-    return [*current, *(f"c:{c}" for c in columns), NONE_OPTION]
+    return [*current, NONE_OPTION, *(f"c:{c}" for c in columns)]
 
 
 def _option_of(src: Source) -> str:
