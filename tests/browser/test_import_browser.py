@@ -43,6 +43,7 @@ def test_upload_change_a_column_preview_import_and_see_the_scorecard(browser: Br
         main = page.locator('[data-testid="stMain"]')
         expect(main).to_contain_text("120 rows and 9 columns read")
         expect(main).to_contain_text("read as %d-%m-%Y %H:%M")
+        settled(page)  # a select opened while the run still streams can be redrawn shut
 
         main.get_by_text(t("import_group_tickets", "en"), exact=True).click()
         priority = main.locator('[data-testid="stSelectbox"]').filter(
