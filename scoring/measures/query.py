@@ -375,12 +375,17 @@ class Query:
 
     def training_days(self) -> tuple[date, date]:
         """The span training hours are counted over: the year up to the period's last day
-        (the period itself when longer), from the data's first day at the earliest. Courses
-        are occasional — a day of 8 h a few times a year — so in any one month most agents
-        complete none; over a month they would score 0 and over the year most reach the
-        target, and a month could not be compared with a year."""
+        (the period itself when longer). Where the data does not reach a year back from the
+        period's end, the data's first year (its first day to a year later, or its last day):
+        courses are occasional — a day of 8 h a few times a year — so in any one month most
+        agents complete none, and a span cut short at the data's first day would score the
+        first months' agents on a few weeks of courses where later months see a year."""
         first, last = self.period_days()
-        return min(first, max(self._first_data_day(), last - timedelta(days=364))), last
+        data_first, data_last = self._first_data_day(), self.ds.as_of.date()
+        start = min(first, max(data_first, last - timedelta(days=364)))
+        if start == data_first and last - start < timedelta(days=364):
+            last = max(last, min(data_last, start + timedelta(days=364)))
+        return start, last
 
     def working_days(self, span: tuple[date, date] | None = None, name: str = "period") -> str:
         """CTE `<name>_working_days`: agent_id, working_days of the agents in scope — the

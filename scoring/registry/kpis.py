@@ -780,20 +780,23 @@ KPIS: tuple[KPI, ...] = (
         label_zh="日均培训学时",
         description=(
             "Training hours completed per working day employed, over the year up to the "
-            "period's end (courses are occasional: a month alone would leave most agents at 0)."
+            "period's end, or the data's first year where the data is shorter (courses are "
+            "occasional: a month alone would leave most agents at 0)."
         ),
         description_zh=(
-            "截至期间末的一年内，在职的每个工作日完成的培训学时（课程是偶发的：只看一个月，"
-            "多数坐席为 0）。"
+            "截至期间末的一年内（数据不足一年时取数据的第一年），在职的每个工作日完成的培训学时"
+            "（课程是偶发的：只看一个月，多数坐席为 0）。"
         ),
         formula=(
             "sum(hours) of courses completed in the year up to the period's last day (the "
-            "period itself when longer; from the data's first day at the earliest) / working "
+            "period itself when longer; where that year starts before the data, the data's "
+            "first year: its first day to a year later or its last day) / working "
             "days employed in that span (working day: Monday to Friday, from hire_date to the "
             "day before left_date; team: its agents' hours / its agents' working days)"
         ),
         formula_zh=(
-            "截至期间最后一天的一年内（期间更长时取期间；最早自数据首日起）完成课程的学时之和 / "
+            "截至期间最后一天的一年内（期间更长时取期间；该年早于数据首日时，取数据的第一年："
+            "自数据首日起一年或至数据末日）完成课程的学时之和 / "
             "该时段内在职的工作日数（工作日：周一至周五，自 hire_date 起至 left_date 前一天；"
             "班组：其坐席的学时之和 / 其坐席的工作日数之和）"
         ),

@@ -12,7 +12,6 @@ the normalised scores, so the check does not lean on the normalisation it is abo
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,20 +21,18 @@ from scoring.data.dataset import open_dataset
 from scoring.engine import scorecard
 from scoring.methods.calibration import MOST_AT_THE_ENDS
 from scoring.registry.kpis import KPI, KPIS, kpi
-from scoring.synthetic.generate import generate
 from tests.conftest import SAMPLE_DATASET
+from tests.scoring.conftest import SEEDS
 
-SEEDS = (1, 2, 3, 4, 5)
+pytestmark = pytest.mark.xdist_group("seeds")  # the generated datasets are made once a worker
 WEIGHTED = [k for k in KPIS if k.weight > 0]
 
 
 @pytest.fixture(scope="module")
-def datasets(tmp_path_factory) -> dict[str, scorecard.KpiMatrix]:
+def datasets(seed_datasets) -> dict[str, scorecard.KpiMatrix]:
     found = {"sample": scorecard.build_matrix(open_dataset(SAMPLE_DATASET))}
-    for seed in SEEDS:
-        out: Path = tmp_path_factory.mktemp(f"seed{seed}") / "data"
-        generate(out, seed=seed)
-        found[f"seed {seed}"] = scorecard.build_matrix(open_dataset(out))
+    for seed, path in seed_datasets.items():
+        found[f"seed {seed}"] = scorecard.build_matrix(open_dataset(path))
     return found
 
 

@@ -440,15 +440,16 @@ def _dept(ds, **filters) -> pd.Series:
 def test_date_range_filter(main_ds):
     # 2026-03-02..2026-03-03 (inclusive): t1, t2, t5, t8 (Mar 2) and t3 (Mar 3 09:00)
     # A1: t1 t2 t3 → 3 tickets, resolution 2/3, csat (5+3+4)/3 = 4
-    # training completed in range: A1's 4 h on 03-03 only; A2's course is on 03-10 → 0;
-    #   per working day: Mon 03-02 and Tue 03-03 → 2 days, A1 4 h / 2 = 2, A2 0
+    # training counts over a year, here the data's first year (its first day, Mar 2, to its
+    #   last, Apr 11: 30 weekdays), as for any period of a dataset shorter than a year:
+    #   A1's 4 h of 03-03 (its Jan 10 course is before the data) / 30, A2's 3 h of 03-10 / 30
     # department: 5 tickets; resolved t1 t2 t5 t8 → 4/5; first response
     #   [5, 10, 15, 20, 40] → median 15
     filters = Filters(start=date(2026, 3, 2), end=date(2026, 3, 3))
     table = kpi_table(main_ds, filters)
     a1 = _row(table, "agent_id", "A1")
-    _check(a1, dict(tickets=3, resolution_rate=2 / 3, csat=4.0, training_hours=2.0), "A1")
-    _check(_row(table, "agent_id", "A2"), dict(tickets=1, training_hours=0.0), "A2")
+    _check(a1, dict(tickets=3, resolution_rate=2 / 3, csat=4.0, training_hours=4 / 30), "A1")
+    _check(_row(table, "agent_id", "A2"), dict(tickets=1, training_hours=0.1), "A2")
     dept = _dept(main_ds, start=date(2026, 3, 2), end=date(2026, 3, 3))
     _check(dept, dict(tickets=5, resolution_rate=0.8, first_response_median=15.0), "dept")
 
@@ -641,8 +642,9 @@ def test_missing_column_makes_a_kpi_unavailable_not_zero(tmp_path):
     for kpi_id in ("fcr", "training_hours", "teamwork_360", "parts_cost", "nps"):
         assert kpi_id not in ids
         assert kpi_id in unavailable
-    assert "tickets.contacts" in unavailable["fcr"]
-    assert "training.hours" in unavailable["training_hours"]
+    assert ("tickets", "contacts") in unavailable["fcr"].columns
+    assert ("training", "hours") in unavailable["training_hours"].columns
+    assert {reason.code for reason in unavailable.values()} == {"missing_columns"}
     assert ids | set(unavailable) == set(KPI_IDS)
     assert not ids & set(unavailable)
     table = kpi_table(ds)
