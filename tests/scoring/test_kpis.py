@@ -642,9 +642,8 @@ def test_missing_column_makes_a_kpi_unavailable_not_zero(tmp_path):
     for kpi_id in ("fcr", "training_hours", "teamwork_360", "parts_cost", "nps"):
         assert kpi_id not in ids
         assert kpi_id in unavailable
-    assert ("tickets", "contacts") in unavailable["fcr"].columns
-    assert ("training", "hours") in unavailable["training_hours"].columns
-    assert {reason.code for reason in unavailable.values()} == {"missing_columns"}
+    assert "tickets.contacts" in unavailable["fcr"]
+    assert "training.hours" in unavailable["training_hours"]
     assert ids | set(unavailable) == set(KPI_IDS)
     assert not ids & set(unavailable)
     table = kpi_table(ds)
