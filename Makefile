@@ -10,7 +10,7 @@ $(BIN)/activate: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
-.PHONY: setup run test lint bench sample
+.PHONY: setup run test lint bench sample screenshots
 setup: $(BIN)/activate
 
 run: setup
@@ -28,6 +28,10 @@ lint: setup
 sample: setup
 	rm -rf data/sample
 	$(BIN)/python -m scoring generate --out data/sample --tickets 60000 --agents 60 --teams 6 --months 12 --seed 2026 --bad-rows
+
+# Every page in both languages, on the sample and an imported helpdesk export, into docs/.
+screenshots: setup
+	SPD_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_every_page_browser.py
 
 bench: setup
 	$(BIN)/python bench/bench_generate.py --tickets 10000000

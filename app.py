@@ -16,9 +16,9 @@ from dashboard.app.shell import (
     build_context,
     data_warning_badge,
     dataset_notice,
-    requested_language,
 )
 from dashboard.app.state import to_query
+from dashboard.app.waiting import session_language
 from dashboard.ui.i18n import t
 
 st.set_page_config(
@@ -37,11 +37,11 @@ PAGES = (
     ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),
 )
 
-grant = session_grant(requested_language())
+grant = session_grant(session_language())
 if grant is None:  # not let in: the reason is shown, nothing else is
     st.stop()
 ctx = build_context(grant)
-lang = ctx.lang if ctx else requested_language()
+lang = ctx.lang if ctx else session_language()
 pages = {
     url: st.Page(path, title=t(title, lang), icon=icon, url_path=url)
     for path, title, icon, url in PAGES

@@ -6,8 +6,10 @@ import streamlit as st
 from dashboard.app.shell import context
 from dashboard.targets import sections as target_sections
 from dashboard.ui import quality
+from dashboard.ui.labels import kpi_label, unavailable_reason
+from dashboard.ui.markup import md
+from dashboard.ui.values import value_label
 from scoring.measures.metrics import unavailable_kpis
-from scoring.registry.kpis import registry_rows
 
 ctx = context()
 report = ctx.ds.report
@@ -17,7 +19,8 @@ st.markdown(f"**{ctx.t('dataset_location')}**: `{report.dataset}`")
 if report.notices:
     with st.expander(f"{ctx.t('warnings')} ({len(report.notices)})", expanded=True):
         for notice in report.notices:
-            text = ctx.t(f"notice_{notice.code}", table=notice.table, **notice.values)
+            table = value_label("table", notice.table, ctx.lang)
+            text = ctx.t(f"notice_{notice.code}", table=table, **notice.values)
             st.markdown(f"- {text}")
 
 st.subheader(ctx.t("table_sizes"))
@@ -25,16 +28,17 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                ctx.t("table"): t.table,
+                ctx.t("table"): value_label("table", t.table, ctx.lang),
                 ctx.t("rows_read"): t.rows_read if t.present else None,
                 ctx.t("accepted"): t.accepted if t.present else None,
                 ctx.t("excluded"): t.excluded if t.present else None,
-                ctx.t("status"): "✓" if t.present else ctx.t("missing"),
+                ctx.t("status"): ctx.t("table_present" if t.present else "missing"),
             }
             for t in report.tables.values()
         ]
     ),
     hide_index=True,
+    placeholder="",  # a missing table has no counts: its status says so
 )
 
 st.subheader(ctx.t("quality_report"))
@@ -44,14 +48,11 @@ quality.broken_rules(ctx, report, with_examples=ctx.visible.is_everything)
 
 st.subheader(ctx.t("kpi_registry"))
 st.caption(target_sections.in_use_text(ctx, ctx.targets))
-registry = target_sections.registry_with_targets(ctx, registry_rows(ctx.lang))
-st.dataframe(
-    registry,
-    hide_index=True,
-    column_config={c: ctx.t(c) for c in registry.columns if c != "id"},
-)
+registry = target_sections.registry_table(ctx)
+st.dataframe(registry, hide_index=True, column_config={c: ctx.t(c) for c in registry.columns})
 missing = unavailable_kpis(ctx.ds)
 if missing:
     st.markdown(f"**{ctx.t('unavailable_kpis')}**")
     for kpi_id, reason in missing.items():
-        st.markdown(f"- `{kpi_id}`: {reason}")
+        why = unavailable_reason(reason, ctx.lang)
+        st.markdown(f"- {md(kpi_label(kpi_id, ctx.lang))} (`{kpi_id}`): {md(why)}")

@@ -26,12 +26,13 @@ if not sections.has_tickets(ctx, base, scope):
     st.stop()
 
 gaps = dd.gaps(ctx.path, base, ctx.repeat_days, ctx.view.scheme, scope, ctx.targets)
-k = sections.kpi_picker(ctx, gaps)
+focus = sections.kpi_picker(ctx, gaps)
+k = focus.kpi
 sections.gaps_section(ctx, gaps)
 
 left, right = st.columns(2)
 with left:
-    sections.drill_chart(ctx, scope, base, k)
+    sections.drill_chart(ctx, scope, base, focus)
 store = improvement.open_store(ctx)
 with right:
     sections.trend_chart(ctx, scope, base, k, improvement.trend_markers(ctx, store, scope, k))

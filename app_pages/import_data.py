@@ -23,5 +23,5 @@ roster = sections.roster_upload(ctx)
 made = sections.preview_section(ctx, chosen, mapping, roster)
 if made is None:
     st.stop()
-agents = sections.agents_editor(made)
+agents = sections.agents_editor(ctx, made)
 sections.write_section(ctx, chosen, mapping, agents)

@@ -53,6 +53,7 @@ def what_if_lab() -> None:
     st.subheader(ctx.t("whatif_consequences"))
     results.headline(ctx, comparison, base_frame, new_frame, robust)
     results.agents_section(ctx, comparison, robust)
+    results.payout_reasons(lab, policy, baseline, comparison)
     results.teams_section(ctx, comparison)
     reliability_section(lab, policy)  # after the rank table, which stays the first table
     if run_monte_carlo:

@@ -207,15 +207,15 @@ def sidebar_widget(page: Page, testid: str, label: str):
     )
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, folder: Path = SCREENSHOTS) -> None:
     """The whole page: the viewport is stretched to the height of Streamlit's scrolling main."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     height = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
     )
     size = dict(VIEWPORT, height=min(max(VIEWPORT["height"], height), SCREENSHOT_MAX_HEIGHT))
     page.set_viewport_size(size)
     try:
-        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        page.screenshot(path=folder / f"{name}.png")
     finally:
         page.set_viewport_size(VIEWPORT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import streamlit as st
@@ -29,8 +29,10 @@ from dashboard.app.state import (
     preset_range,
     to_query,
 )
-from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from dashboard.app.waiting import session_language
+from dashboard.ui.i18n import LANGUAGES, t
 from dashboard.ui.markup import md
+from dashboard.ui.values import value_label
 from scoring.access import Grant
 from scoring.data import catalog
 from scoring.data.dataset import Dataset, DatasetError
@@ -48,6 +50,7 @@ _DATASET_WIDGET = "w_dataset"
 _OPEN_NEXT_KEY = "_open_dataset_next"  # a dataset to open on the next run (`open_dataset`)
 _UNKNOWN_KEY = "_dataset_link_unknown"  # the link named a dataset that is not here
 _FILTER_WIDGETS = ("w_range", "w_agent", *(f"w_{field}" for field in LIST_KEYS.values()))
+_SEEDED_KEY = "_seeded"  # the widgets have their values from the link
 
 
 def labelled(key: str) -> str:
@@ -105,9 +108,9 @@ def _query_params() -> dict[str, list[str]]:
 
 def _init_widgets(view: ViewState) -> None:
     """Seed widget state from the URL the first time a session sees it."""
-    if st.session_state.get("_seeded"):
+    if st.session_state.get(_SEEDED_KEY):
         return
-    st.session_state["_seeded"] = True
+    st.session_state[_SEEDED_KEY] = True
     st.session_state["w_lang"] = view.lang
     st.session_state["w_preset"] = view.preset
     if view.preset == "custom" and view.start and view.end:
@@ -185,14 +188,15 @@ def _sidebar(path: str, view: ViewState, grant: Grant) -> ViewState:
             )
             start, end = (tuple(chosen) + (None, None))[:2] if chosen else (None, None)
         selections = {}
-        for field in LIST_KEYS.values():  # each list filter's text key is its field
+        for value_field, field in LIST_KEYS.items():  # each list's text key is its field
             if options[field]:
                 notices += _known_values(field, options[field], t(field, lang))
                 selections[field] = tuple(
                     st.multiselect(
                         t(field, lang),
                         options[field],
-                        key=f"w_{field}",
+                        format_func=partial(value_label, value_field, lang=lang),
+                        key=labelled(f"w_{field}"),
                         placeholder=t("all", lang),
                         max_selections=MAX_VALUES,
                     )
@@ -227,12 +231,6 @@ def _show_dataset_error(path: str, error: DatasetError, lang: str) -> None:
         st.text(f"- {problem_text(problem, lang)}")
     if error.report is not None:
         st.code(error.report.to_text(), language=None)
-
-
-def requested_language() -> str:
-    """The language of this session: the switch once touched, else the link, else Chinese."""
-    lang = st.session_state.get("w_lang") or st.query_params.get("lang") or DEFAULT_LANGUAGE
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _grant_in(path: str, grant: Grant, lang: str) -> Grant | None:
@@ -315,7 +313,7 @@ def _state_folder(entry: catalog.Entry, default: catalog.Entry) -> Path:
 def build_context(grant: Grant) -> Context | None:
     """Open the dataset, draw the sidebar, sync the URL. None when the data is unusable."""
     params = _query_params()
-    lang_hint = requested_language()
+    lang_hint = session_language()
     entries = catalog.list_datasets(app_setting("state_dir"), app_setting("data_dir"))
     default = catalog.default_entry(entries, app_setting("data_dir"))
     entry = _chosen_dataset(entries, default, params, lang_hint)
@@ -366,3 +364,12 @@ def set_view(**changes) -> None:
     address follow from the next run on (in a callback: from the run it triggers)."""
     for key, value in changes.items():
         st.session_state[f"w_{key}"] = value
+
+
+def switch_page_keeping_view(page: str, ctx: Context) -> None:
+    """Open `page` showing this run's view. `st.switch_page` reruns without the browser's
+    widget values, which would put the language, period and filters back to their first
+    options (seen: a click on an English Overview opened a Chinese Diagnostics for the last
+    month); the view goes in the link instead, and the widgets are seeded from it again."""
+    st.session_state[_SEEDED_KEY] = False
+    st.switch_page(page, query_params={**to_query(ctx.view), DATASET_KEY: ctx.dataset.key})

@@ -15,13 +15,18 @@ opens as no link at all; the bounds here keep every link the app writes far belo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from scoring.engine.policy import GRADINGS
 from scoring.engine.schemes import DEFAULT_SCHEME
 from scoring.measures.metrics import Filters
+from scoring.methods import incentives, normalise
+from scoring.methods.grading import quota_problem, threshold_problem
+from scoring.registry.kpis import KPIS_BY_ID
 
 PRESETS = ("month", "quarter", "year", "all", "custom")
 DEFAULT_PRESET = "quarter"
@@ -38,7 +43,23 @@ MAX_TEXT = 200  # characters of one scalar or page value: far above any id, date
 MAX_VALUES = 50  # distinct values of one list key (the sidebar allows as many selections)
 # Which dataset is open: a key of scoring/data/catalog.py, read and written by the shell.
 DATASET_KEY = "dataset"
-ALLOWED_KEYS = frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS) | {DATASET_KEY}
+# The What-if lab's controls (dashboard/whatif/link.py), read only through `lab_link`: the
+# weights of each set as repeated "kpi:percent" values, the other controls one value each
+# (bands and quotas as comma-separated numbers). The bounds are the controls' own.
+LAB_WEIGHT_KEYS = {"weight": "main", "weight_enterprise": "enterprise",
+                   "weight_individual": "individual"}  # fmt: skip
+LAB_CHOICES = {"scoring": ("single", "segments"), "method": normalise.METHODS,
+               "grading": GRADINGS, "rule": incentives.RULES}  # fmt: skip
+LAB_NUMBERS = ("bands", "quotas", "pool")
+LAB_KEYS = (*LAB_WEIGHT_KEYS, *LAB_CHOICES, *LAB_NUMBERS)
+MAX_WEIGHT = 100.0  # a weight is a percentage
+MAX_BAND = normalise.STRETCH_CAP  # the highest score band: scores reach it with a stretch
+MAX_QUOTA = 100.0  # a grade's share, in %
+MAX_POOL = 1e10  # the bonus pool's input
+ALLOWED_KEYS = (
+    frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS) | frozenset(LAB_KEYS)
+    | {DATASET_KEY}
+)  # fmt: skip
 
 
 class Notice(NamedTuple):
@@ -76,9 +97,12 @@ def clean_params(params: dict[str, list[str]]) -> tuple[dict[str, list[str]], li
 
 
 def link_notices(params: dict[str, list[str]]) -> list[Notice]:
-    """What of this link is not used as it stands: bounds, and dates not understood or
-    reversed (dates outside the data are the sidebar's, which knows the data's range)."""
+    """What of this link is not used as it stands: bounds, lab values out of their range,
+    and dates not understood or reversed (dates outside the data are the sidebar's, which
+    knows the data's range)."""
     cleaned, notices = clean_params(params)
+    refused = set(cleaned) & set(LAB_KEYS) - set(lab_query(lab_link(params)))
+    notices += [Notice("link_lab_refused", {"name": key}) for key in LAB_KEYS if key in refused]
     if (cleaned.get("preset") or [None])[0] != "custom":
         return notices
     texts = [(cleaned.get(key) or [None])[0] for key in ("from", "to")]
@@ -91,10 +115,82 @@ def link_notices(params: dict[str, list[str]]) -> list[Notice]:
     return notices
 
 
-def page_keys(params: dict[str, list[str]]) -> dict[str, str]:
-    """The page-owned keys present in the query parameters (first value each, bounded)."""
+def page_keys(params: dict[str, list[str]]) -> dict[str, str | list[str]]:
+    """The page-owned keys present in the query parameters (first value each, bounded), and
+    the lab's values that are within their bounds (as `lab_query` writes them)."""
     cleaned, _ = clean_params(params)
-    return {k: v[0] for k, v in cleaned.items() if k in PAGE_KEYS}
+    pages = {k: v[0] for k, v in cleaned.items() if k in PAGE_KEYS}
+    return {**pages, **lab_query(lab_link(params))}
+
+
+def _number(text: str, highest: float) -> float | None:
+    """A finite number from 0 to `highest`, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 <= value <= highest else None
+
+
+def _numbers(text: str, count: int, highest: float) -> tuple[float, ...] | None:
+    values = [_number(part, highest) for part in text.split(",")]
+    if len(values) != count or None in values:
+        return None
+    return tuple(values)
+
+
+def _weights(values: list[str]) -> dict[str, float]:
+    """KPI id → percentage of "kpi:percent" values: registry KPIs only, the first of each."""
+    weights: dict[str, float] = {}
+    for text in values:
+        kpi_id, _, number = text.rpartition(":")
+        value = _number(number, MAX_WEIGHT)
+        if kpi_id in KPIS_BY_ID and value is not None:
+            weights.setdefault(kpi_id, value)
+    return weights
+
+
+def lab_link(params: dict[str, list[str]]) -> dict:
+    """The lab's values of a link that are within their bounds, typed: "weights" (weight set
+    → KPI id → percentage; KPIs of the registry, 0–100), the choices (known ids only),
+    "bands" (3 scores 0–`MAX_BAND`, falling), "quotas" (4 percentages that add up to 100)
+    and "pool" (0–`MAX_POOL`). Anything else is left out (the lab keeps its baseline's)."""
+    cleaned, _ = clean_params(params)
+    first = {key: values[0] for key, values in cleaned.items() if key in LAB_KEYS}
+    link: dict = {key: first[key] for key, known in LAB_CHOICES.items() if first.get(key) in known}
+    weights = {s: _weights(cleaned[key]) for key, s in LAB_WEIGHT_KEYS.items() if key in cleaned}
+    if any(weights.values()):
+        link["weights"] = {s: found for s, found in weights.items() if found}
+    bands = _numbers(first.get("bands", ""), 3, MAX_BAND)
+    if bands and threshold_problem(bands) is None:
+        link["bands"] = bands
+    quotas = _numbers(first.get("quotas", ""), 4, MAX_QUOTA)
+    if quotas and quota_problem(tuple(q / 100 for q in quotas)) is None:
+        link["quotas"] = quotas
+    pool = _number(first.get("pool", ""), MAX_POOL)
+    if pool is not None:
+        link["pool"] = pool
+    return link
+
+
+def _number_text(value: float) -> str:
+    """At most two decimals, no trailing zeros: 100000, 21.8, 1234.56."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def lab_query(link: dict) -> dict[str, str | list[str]]:
+    """Query parameters for lab values (`lab_link` reads them back)."""
+    query: dict[str, str | list[str]] = {k: link[k] for k in LAB_CHOICES if k in link}
+    for key, weight_set in LAB_WEIGHT_KEYS.items():
+        weights = link.get("weights", {}).get(weight_set)
+        if weights:
+            query[key] = [f"{k}:{_number_text(v)}" for k, v in weights.items()]
+    for key in ("bands", "quotas"):
+        if key in link:
+            query[key] = ",".join(_number_text(v) for v in link[key])
+    if "pool" in link:
+        query["pool"] = _number_text(link["pool"])
+    return query
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,18 @@
 catalog of dashboard/ui/i18n.py)."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    "spinner_dataset": {
+        "en": "Opening the dataset (the first time: checking every row and preparing it)…",
+        "zh": "正在打开数据集（首次打开时会检查每一行并做好准备）…",
+    },
+    "spinner_kpis": {"en": "Computing KPIs per agent…", "zh": "正在计算每位坐席的指标…"},
+    "spinner_case_mix": {"en": "Adjusting for case mix…", "zh": "正在按工单结构调整…"},
+    "spinner_halves": {
+        "en": "Splitting the customers into halves…",
+        "zh": "正在把客户随机分成两半…",
+    },
+    "spinner_skills": {"en": "Comparing agents skill by skill…", "zh": "正在逐项技能比较坐席…"},
+    "spinner_training": {"en": "Measuring training effects…", "zh": "正在测算培训效果…"},
     "access_file_error": {
         "en": "The access file {path} cannot be used, so nobody is let in until it is fixed:",
         "zh": "权限文件 {path} 无法使用，修正之前任何人都不能访问：",
@@ -141,5 +153,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{filter}: {count:,} value(s) of the link are not in this data (or not yours "
         "to see) and were not used.",
         "zh": "{filter}：链接中有 {count:,} 个值不在当前数据中（或无权查看），未被采用。",
+    },
+    "link_lab_refused": {
+        "en": "The link's What-if setting “{name}” is outside what the lab accepts and was "
+        "not used: the baseline's applies.",
+        "zh": "链接中的权重模拟设置“{name}”超出允许范围，未被采用，按基准方案计算。",
     },
 }

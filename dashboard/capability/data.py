@@ -11,12 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app.cache import dataset
+from dashboard.app.waiting import spinner
 from scoring.analyses import capability
 from scoring.measures.metrics import Filters
 from scoring.scope import Visible, shows_rows
 
 
-@st.cache_data(max_entries=32, show_spinner="Comparing agents skill by skill…")
+@spinner("spinner_skills")
+@st.cache_data(max_entries=32, show_spinner=False)
 def _skill_matrix(
     path: str,
     population: Filters,
@@ -71,7 +73,8 @@ def case_mix(
     return visible.keep(_case_mix(path, filters.population(), kpi_id, repeat_days))
 
 
-@st.cache_data(max_entries=16, show_spinner="Measuring training effects…")
+@spinner("spinner_training")
+@st.cache_data(max_entries=16, show_spinner=False)
 def training_effects(
     path: str, filters: Filters, visible: Visible, kpi_id: str, repeat_days: int
 ) -> pd.DataFrame:

@@ -17,18 +17,29 @@ import streamlit as st
 from dashboard.app.shell import Context, labelled
 from dashboard.capability import charts, data
 from dashboard.ui import tables
+from dashboard.ui.labels import kpi_value
+from dashboard.ui.values import value_label
 from scoring.analyses import capability
 from scoring.measures.metrics import Filters
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 
 NUMBER = st.column_config.NumberColumn
+MISSING = ""  # what a table shows for a missing value (Streamlit's default: "None")
 FALLBACK_KPI = "fcr"  # the KPI named when the dataset has no skill KPI (only 360 ratings)
 CASE_MIX_SCALED = ("observed", "expected", "adjusted", "difference")
+EFFECTS_SCALED = ("before", "after", "change", "peers_change", "did", "did_lo", "did_hi")
 EFFECTS_SHOWN = [
-    *("agent_id", "team", "skill", "course", "completed_on", "before", "before_cases"),
+    *("agent_id", "name", "team", "skill", "course", "completed_on", "before", "before_cases"),
     *("after", "after_cases", "change"),
     *("peers_change", "did", "did_lo", "did_hi", "p_value"),
 ]
+NEEDS_SHOWN = [
+    *("agent_id", "name", "team", "dimension", "skill", "cases", "per_month", "value"),
+    *("interval", "reference", "gap", "impact", "course"),
+]
+# The value-label field of each skill dimension (dashboard/ui/values.py).
+SKILL_FIELDS = {"category": "category", "channel": "channel", "product": "product",
+                capability.COMPETENCY: "competency"}  # fmt: skip
 
 
 # --- Formats and labels shared by the sections ---------------------------------------------
@@ -41,12 +52,36 @@ def _interval(ctx: Context, side: str, number_format: str):
 
 
 def _rating(value: float) -> str:
-    return "—" if value != value else f"{value:.2f}"
+    return "" if value != value else f"{value:.2f}"
 
 
-def value_format(kpi: KPI, dimension: str):
-    """How a value of this skill dimension is shown: a 1–5 rating or the KPI's unit."""
-    return _rating if dimension == capability.COMPETENCY else kpi.format
+def value_format(ctx: Context, kpi: KPI, dimension: str):
+    """How a value of this skill dimension is shown: a 1–5 rating or the KPI's value as
+    users read it (rates as %, its unit in their language)."""
+    if dimension == capability.COMPETENCY:
+        return _rating
+    return lambda value: kpi_value(kpi, value, ctx.lang)
+
+
+def gap_text(ctx: Context, kpi: KPI, dimension: str, gap: float) -> str:
+    """A signed gap: rating points, percentage points for a rate, else the KPI's unit."""
+    if gap != gap:
+        return ""
+    if dimension == capability.COMPETENCY:
+        return f"{gap:+.2f}"
+    if is_percent(kpi):
+        return ctx.t("capability_rate_points", value=gap * 100)
+    return ("+" if gap > 0 else "") + kpi_value(kpi, gap, ctx.lang)
+
+
+def skill_label(ctx: Context, dimension: str, skill: object) -> str:
+    """A skill (category, channel, product or competency) in the user's language."""
+    return value_label(SKILL_FIELDS.get(dimension, dimension), skill, ctx.lang)
+
+
+def skill_labels(ctx: Context, frame: pd.DataFrame) -> list[str]:
+    """The `skill` of each row of a frame with a `dimension` column, labelled."""
+    return [skill_label(ctx, d, v) for d, v in zip(frame["dimension"], frame["skill"], strict=True)]
 
 
 def measure_label(ctx: Context, kpi: KPI, dimension: str) -> str:
@@ -162,6 +197,7 @@ def matrix_section(ctx: Context, chosen: Selection, matrix: pd.DataFrame) -> Non
     st.subheader(ctx.t("capability_matrix"))
     st.caption(ctx.t("capability_matrix_help"))
     cells = matrix[matrix["dimension"] == chosen.dimension]
+    cells = cells.assign(skill=skill_labels(ctx, cells))
     if cells.empty:
         st.info(ctx.t("capability_no_skills"))
         return
@@ -178,7 +214,7 @@ def matrix_section(ctx: Context, chosen: Selection, matrix: pd.DataFrame) -> Non
             cells,
             f"{measure} · {ctx.t(f'capability_dim_{chosen.dimension}')}",
             ctx.t("capability_gap"),
-            value_format(chosen.kpi, chosen.dimension),
+            value_format(ctx, chosen.kpi, chosen.dimension),
             hover,
         ),
         key="capability_heatmap",
@@ -189,19 +225,19 @@ def matrix_section(ctx: Context, chosen: Selection, matrix: pd.DataFrame) -> Non
 
 
 def _needs_columns(ctx: Context) -> dict:
+    level = capability.CapabilityConfig().level
     return {
         "agent_id": ctx.t("capability_feedback_agent"),
-        "name": None,
+        "name": ctx.t("name"),
         "team": ctx.t("team"),
         "dimension": ctx.t("capability_dimension_col"),
         "skill": ctx.t("capability_skill"),
         "cases": NUMBER(ctx.t("capability_cases"), format="%d"),
         "per_month": NUMBER(ctx.t("capability_per_month"), format="%.1f"),
-        "value": NUMBER(ctx.t("capability_value"), format="%.3f"),
-        "lo": _interval(ctx, "low", "%.3f"),
-        "hi": _interval(ctx, "high", "%.3f"),
-        "reference": NUMBER(ctx.t("capability_reference"), format="%.3f"),
-        "gap": NUMBER(ctx.t("capability_gap"), format="%+.3f"),
+        "value": ctx.t("capability_value"),
+        "interval": ctx.t("capability_interval_col", level=level),
+        "reference": ctx.t("capability_reference"),
+        "gap": ctx.t("capability_gap"),
         "impact": NUMBER(ctx.t("capability_impact"), format="%.1f"),
         "course": ctx.t("capability_course"),
     }
@@ -212,19 +248,35 @@ def _team_needs_columns(ctx: Context) -> dict:
         "team": ctx.t("team"),
         "dimension": ctx.t("capability_dimension_col"),
         "skill": ctx.t("capability_skill"),
-        "agents": ctx.t("capability_agents_col"),
-        "agent_ids": ctx.t("capability_agent_ids"),
+        "agents": NUMBER(ctx.t("capability_agents_col"), format="%d"),
+        "members": ctx.t("capability_agent_ids"),
         "impact": NUMBER(ctx.t("capability_impact"), format="%.1f"),
         "course": ctx.t("capability_course"),
     }
 
 
 def _labelled_needs(ctx: Context, needs: pd.DataFrame) -> pd.DataFrame:
-    """Skill types in the user's language; "no course" where the catalogue has none."""
+    """Skill types and skills in the user's language; "no course" where the catalogue has
+    none."""
     return needs.assign(
         dimension=needs["dimension"].map(dimension_labels(ctx)),
+        skill=skill_labels(ctx, needs),
         course=needs["course"].fillna(ctx.t("capability_no_course")),
     )
+
+
+def _needs_shown(ctx: Context, kpi: KPI, needs: pd.DataFrame) -> pd.DataFrame:
+    """The needs as read: each estimate, its interval, reference and gap in its measure's
+    units (rates as %, gaps in percentage points, 360 ratings on their 1–5 scale)."""
+    shows = [value_format(ctx, kpi, d) for d in needs["dimension"]]
+    rows = list(needs.itertuples(index=False))
+    shown = needs.assign(
+        value=[show(r.value) for show, r in zip(shows, rows, strict=True)],
+        interval=[f"{show(r.lo)} – {show(r.hi)}" for show, r in zip(shows, rows, strict=True)],
+        reference=[show(r.reference) for show, r in zip(shows, rows, strict=True)],
+        gap=[gap_text(ctx, kpi, r.dimension, r.gap) for r in rows],
+    )
+    return _labelled_needs(ctx, shown)[NEEDS_SHOWN]
 
 
 def needs_section(ctx: Context, filters: Filters, chosen: Selection) -> pd.DataFrame:
@@ -244,16 +296,21 @@ def needs_section(ctx: Context, filters: Filters, chosen: Selection) -> pd.DataF
         st.info(ctx.t("capability_no_needs"))
         return needs
     st.dataframe(
-        _labelled_needs(ctx, needs),
+        _needs_shown(ctx, chosen.kpi, needs),
         hide_index=True,
+        placeholder=MISSING,
         key="capability_needs",
         column_config=_needs_columns(ctx),
     )
     st.markdown(f"**{ctx.t('capability_team_view')}**")
-    st.caption(ctx.t("capability_team_view_help"))
+    st.caption(ctx.t("capability_team_view_help", size=capability.MIN_GROUP_SIZE))
+    if per_team.empty:
+        st.info(ctx.t("capability_no_group_needs", size=capability.MIN_GROUP_SIZE))
+        return needs
     st.dataframe(
-        _labelled_needs(ctx, per_team),
+        _labelled_needs(ctx, per_team.drop(columns="agent_ids")),
         hide_index=True,
+        placeholder=MISSING,
         key="capability_team_needs",
         column_config=_team_needs_columns(ctx),
     )
@@ -266,7 +323,7 @@ def needs_section(ctx: Context, filters: Filters, chosen: Selection) -> pd.DataF
 def _case_mix_columns(ctx: Context, number: str) -> dict:
     return {
         "agent_id": ctx.t("capability_feedback_agent"),
-        "name": None,
+        "name": ctx.t("name"),
         "team": ctx.t("team"),
         "cases": NUMBER(ctx.t("capability_cases"), format="%d"),
         "observed": NUMBER(ctx.t("capability_observed"), format=number),
@@ -279,13 +336,20 @@ def _case_mix_columns(ctx: Context, number: str) -> dict:
     }
 
 
-def _scaled_case_mix(mix: pd.DataFrame, kpi: KPI) -> pd.DataFrame:
-    """The case-mix table with rates × 100 for a percent KPI (the columns' format adds "%")."""
+def _scaled(frame: pd.DataFrame, columns: tuple[str, ...], kpi: KPI) -> pd.DataFrame:
+    """`frame` with `columns` × 100 for a percent KPI (the columns' format adds "%" or
+    reads as percentage points)."""
     scale = 100 if is_percent(kpi) else 1
-    table = mix.copy()
-    for column in CASE_MIX_SCALED:
+    table = frame.copy()
+    for column in columns:
         table[column] = table[column] * scale
     return table
+
+
+def _number_formats(kpi: KPI) -> tuple[str, str]:
+    """Column formats of a value and of a change of the KPI: % and percentage points for a
+    rate, two decimals otherwise."""
+    return ("%.1f%%", "%+.1f") if is_percent(kpi) else ("%.2f", "%+.2f")
 
 
 def case_mix_section(ctx: Context, filters: Filters, kpi: KPI) -> None:
@@ -296,10 +360,11 @@ def case_mix_section(ctx: Context, filters: Filters, kpi: KPI) -> None:
     if mix.empty:
         return
     left, right = st.columns([3, 2])
-    number = "%.1f%%" if is_percent(kpi) else "%.2f"
+    number, _change = _number_formats(kpi)
     left.dataframe(
-        _scaled_case_mix(mix, kpi),
+        _scaled(mix, CASE_MIX_SCALED, kpi),
         hide_index=True,
+        placeholder=MISSING,
         key="capability_case_mix",
         column_config=_case_mix_columns(ctx, number),
     )
@@ -326,7 +391,7 @@ def most_credible_effect(effects: pd.DataFrame) -> int:
 
 def _effect_label(effects: pd.DataFrame, i: int) -> str:
     return (
-        f"{effects.at[i, 'agent_id']} {effects.at[i, 'name']} · {effects.at[i, 'skill']}"
+        f"{effects.at[i, 'name']} ({effects.at[i, 'agent_id']}) · {effects.at[i, 'skill']}"
         f" · {effects.at[i, 'course']} · {effects.at[i, 'completed_on']}"
     )
 
@@ -351,29 +416,29 @@ def _before_after_chart(ctx: Context, kpi: KPI, row: pd.Series):
         "trained": ctx.t("capability_trained"),
         "untrained": ctx.t("capability_untrained"),
     }
-    title = (
-        f"{row['agent_id']} · {row['skill']} · {ctx.t('capability_did')} "
-        f"{kpi.format_change(row['did'])}"
-    )
+    did = gap_text(ctx, kpi, "", row["did"])
+    title = f"{row['name']} ({row['agent_id']}) · {row['skill']} · {ctx.t('capability_did')} {did}"
     return charts.before_after(row, labels, title, is_percent(kpi))
 
 
-def _effects_columns(ctx: Context) -> dict:
+def _effects_columns(ctx: Context, kpi: KPI) -> dict:
+    value, change = _number_formats(kpi)
     return {
         "agent_id": ctx.t("capability_feedback_agent"),
+        "name": ctx.t("name"),
         "team": ctx.t("team"),
         "skill": ctx.t("capability_skill"),
         "course": ctx.t("capability_course_col"),
         "completed_on": ctx.t("capability_completed"),
-        "before": NUMBER(ctx.t("capability_before"), format="%.3f"),
-        "after": NUMBER(ctx.t("capability_after"), format="%.3f"),
-        "before_cases": NUMBER(ctx.t("capability_cases"), format="%d"),
-        "after_cases": NUMBER(ctx.t("capability_cases"), format="%d"),
-        "change": NUMBER(ctx.t("capability_change"), format="%+.3f"),
-        "peers_change": NUMBER(ctx.t("capability_peers_change"), format="%+.3f"),
-        "did": NUMBER(ctx.t("capability_did"), format="%+.3f"),
-        "did_lo": _interval(ctx, "low", "%+.3f"),
-        "did_hi": _interval(ctx, "high", "%+.3f"),
+        "before": NUMBER(ctx.t("capability_before"), format=value),
+        "after": NUMBER(ctx.t("capability_after"), format=value),
+        "before_cases": NUMBER(ctx.t("capability_cases_before"), format="%d"),
+        "after_cases": NUMBER(ctx.t("capability_cases_after"), format="%d"),
+        "change": NUMBER(ctx.t("capability_change"), format=change),
+        "peers_change": NUMBER(ctx.t("capability_peers_change"), format=change),
+        "did": NUMBER(ctx.t("capability_did"), format=change),
+        "did_lo": _interval(ctx, "low", change),
+        "did_hi": _interval(ctx, "high", change),
         "p_value": NUMBER(ctx.t("capability_p_value"), format="%.3f"),
     }
 
@@ -386,14 +451,16 @@ def effects_section(ctx: Context, filters: Filters, kpi: KPI) -> None:
     if effects.empty:
         st.info(ctx.t("capability_no_effects"))
         return
+    effects = effects.assign(skill=[skill_label(ctx, "skill", s) for s in effects["skill"]])
     row = effects.iloc[_pick_effect(ctx, effects)]
     left, right = st.columns([2, 3])
     left.plotly_chart(_before_after_chart(ctx, kpi, row), key="capability_before_after")
     right.dataframe(
-        effects[EFFECTS_SHOWN],
+        _scaled(effects[EFFECTS_SHOWN], EFFECTS_SCALED, kpi),
         hide_index=True,
+        placeholder=MISSING,
         key="capability_effects",
-        column_config=_effects_columns(ctx),
+        column_config=_effects_columns(ctx, kpi),
     )
 
 
@@ -409,12 +476,15 @@ def _pick_rated_agent(
     return st.selectbox(
         ctx.t("capability_feedback_agent"),
         rated,
-        format_func=lambda a: f"{a} {roster.at[a, 'name']}" + (" ⚠" if a in flagged else ""),
+        format_func=lambda a: (
+            f"{roster.at[a, 'name']} ({a})"
+            + (f" ⚠ {ctx.t('capability_blind_spot_flag')}" if a in flagged else "")
+        ),
         key="capability_agent",
     )
 
 
-def _blind_spots_table(ctx: Context, spots: pd.DataFrame) -> None:
+def _blind_spots_table(ctx: Context, spots: pd.DataFrame, roster: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('capability_blind_spots')}**")
     st.caption(
         ctx.t("capability_blind_spots_help", points=capability.CapabilityConfig.blind_spot_points)
@@ -423,12 +493,18 @@ def _blind_spots_table(ctx: Context, spots: pd.DataFrame) -> None:
     if blind.empty:
         st.info(ctx.t("capability_no_blind_spots"))
         return
+    shown = blind.drop(columns=["blind_spot", "competencies", "worst_gap"]).assign(
+        worst=[skill_label(ctx, capability.COMPETENCY, c) for c in blind["worst"]]
+    )
+    shown.insert(1, "name", shown["agent_id"].map(roster["name"]).fillna(""))
     st.dataframe(
-        blind.drop(columns=["blind_spot", "competencies", "worst_gap"]),
+        shown,
         hide_index=True,
+        placeholder=MISSING,
         key="capability_blind",
         column_config={
             "agent_id": ctx.t("capability_feedback_agent"),
+            "name": ctx.t("name"),
             "team": ctx.t("team"),
             "gap": NUMBER(ctx.t("capability_self_gap"), format="%+.2f"),
             "lo": _interval(ctx, "low", "%+.2f"),
@@ -452,16 +528,21 @@ def feedback_section(ctx: Context, filters: Filters, skills: Skills) -> pd.DataF
     agent_id = _pick_rated_agent(ctx, rated, flagged, roster)
     roles = {r: ctx.t(f"capability_role_{r}") for r in capability.ROLES}
     left, right = st.columns([3, 2])
+    ratings = feedback[feedback["agent_id"] == agent_id]
     left.plotly_chart(
         charts.radar(
-            feedback[feedback["agent_id"] == agent_id],
+            ratings.assign(
+                competency=[
+                    skill_label(ctx, capability.COMPETENCY, c) for c in ratings["competency"]
+                ]
+            ),
             roles,
-            f"{agent_id} {roster.at[agent_id, 'name']}",
+            f"{roster.at[agent_id, 'name']} ({agent_id})",
         ),
         key="capability_radar",
     )
     with right:
-        _blind_spots_table(ctx, spots)
+        _blind_spots_table(ctx, spots, roster)
     return spots
 
 
@@ -479,10 +560,11 @@ def _plan_describer(ctx: Context, kpi: KPI):
                 gap=row.gap,
                 lo=row.lo,
                 hi=row.hi,
-                worst=row.worst,
+                worst=skill_label(ctx, capability.COMPETENCY, row.worst),
             )
-        show = value_format(kpi, row.dimension)
-        gap = ctx.t("capability_plan_need", skill=row.skill, dimension=labels[row.dimension])
+        show = value_format(ctx, kpi, row.dimension)
+        skill = skill_label(ctx, row.dimension, row.skill)
+        gap = ctx.t("capability_plan_need", skill=skill, dimension=labels[row.dimension])
         evidence = ctx.t(
             "capability_plan_need_evidence",
             kpi=measure_label(ctx, kpi, row.dimension),
@@ -514,7 +596,7 @@ def _training_texts(ctx: Context, plan: pd.DataFrame) -> list[str]:
 def _plan_headers(ctx: Context) -> dict[str, str]:
     return {
         "agent_id": ctx.t("capability_feedback_agent"),
-        "name": ctx.t("label"),
+        "name": ctx.t("name"),
         "team": ctx.t("team"),
         "owner": ctx.t("capability_owner"),
         "gap": ctx.t("capability_plan_gap"),
@@ -534,7 +616,9 @@ def plan_section(ctx: Context, kpi: KPI, needs: pd.DataFrame, spots: pd.DataFram
         return
     plan = plan.assign(training=_training_texts(ctx, plan)).drop(columns="kind")
     headers = _plan_headers(ctx)
-    st.dataframe(plan, hide_index=True, key="capability_plan", column_config=headers)
+    st.dataframe(
+        plan, hide_index=True, placeholder=MISSING, key="capability_plan", column_config=headers
+    )
     tables.download_buttons(
         (ctx.t("capability_download_csv"), ctx.t("capability_download_excel")),
         "coaching_plan",

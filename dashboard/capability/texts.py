@@ -76,9 +76,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "capability_dimension_col": {"en": "Skill type", "zh": "技能类型"},
     "capability_team_view": {"en": "Team view: group training", "zh": "班组视图：集中培训"},
     "capability_team_view_help": {
-        "en": "Needs shared by several agents of a team can be served by one group session.",
-        "zh": "同一班组多名员工共有的需求可安排一次集中培训。",
+        "en": "Needs shared by at least {size} agents of a team can be served by one group "
+        "session; a need of one agent is individual coaching (the table above and the "
+        "coaching plan).",
+        "zh": "同一班组至少 {size} 名员工共有的需求可安排一次集中培训；"
+        "只有一名员工的需求为个别辅导（见上表和辅导计划）。",
     },
+    "capability_no_group_needs": {
+        "en": "No need is shared by {size} or more agents of a team: every need here is "
+        "individual coaching.",
+        "zh": "没有同一班组 {size} 名及以上员工共有的需求：这里的需求均为个别辅导。",
+    },
+    "capability_rate_points": {"en": "{value:+.1f} pts", "zh": "{value:+.1f} 个百分点"},
+    "capability_interval_col": {"en": "{level:.0%} interval", "zh": "{level:.0%} 区间"},
+    "capability_cases_before": {"en": "Cases before", "zh": "培训前样本"},
+    "capability_cases_after": {"en": "Cases after", "zh": "培训后样本"},
     "capability_agents_col": {"en": "Agents", "zh": "人数"},
     "capability_agent_ids": {"en": "Who", "zh": "人员"},
     "capability_case_mix": {
@@ -123,7 +135,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "untrained peers over the same weeks. DiD = trained change − peers' change "
         "(difference-in-differences), with a 95% interval. The period filter does not apply.",
         "zh": "每门课程完成前后 {days} 天内所训技能的指标，并与同期未培训同事对比。"
-        "DiD = 受训者变化 − 同事变化（双重差分），附 95% 区间。不受周期筛选影响。",
+        "双重差分 = 受训者变化 − 同事变化，附 95% 区间。不受周期筛选影响。",
     },
     "capability_no_effects": {
         "en": "No completed course on a ticket skill with tickets before and after it.",

@@ -19,7 +19,7 @@ from dashboard.app import cache as data
 from dashboard.app.saved_state import problem_text, warn_if_repaired
 from dashboard.app.shell import Context, labelled
 from dashboard.diagnostics import data as dd
-from dashboard.diagnostics.sections import kpi_ids
+from dashboard.diagnostics.sections import MISSING, kpi_ids
 from dashboard.ui.labels import kpi_label
 from dashboard.ui.markup import md
 from scoring.analyses.diagnostics import Scope
@@ -28,6 +28,9 @@ from scoring.stores import actions
 from scoring.stores.sqlite_files import Unavailable
 
 SAVED_KEY = "diagnostics_saved"  # the message of the action saved in the last run
+RESET_KEY = "diagnostics_form_reset"  # set by a save: the next run draws an empty form
+MEASURE_KEY, OWNER_KEY = "diagnostics_measure", "diagnostics_owner"
+FORM_KEYS = (MEASURE_KEY, OWNER_KEY, "diagnostics_action_start", "diagnostics_action_due")
 MARKER_LENGTH = 24  # characters of the measure shown on the trend
 
 
@@ -62,11 +65,13 @@ def status_label(ctx: Context, status: str) -> str:
 
 
 def action_rows(ctx: Context, listed: list[actions.Action]) -> list[dict]:
+    names = dd.names(ctx.path, ctx.visible)
     return [
         {
             "id": a.id,
             "team": a.team,
             "agent_id": a.agent_id or "",
+            "name": names.get(a.agent_id, "") if a.agent_id else "",
             "kpi": kpi_label(a.kpi, ctx.lang),
             "measure": a.measure,
             "owner": a.owner,
@@ -83,9 +88,12 @@ def actions_table(ctx: Context, listed: list[actions.Action]) -> None:
     st.dataframe(
         action_rows(ctx, listed),
         hide_index=True,
+        placeholder=MISSING,
         column_config={
+            "id": ctx.t("diagnostics_action_id"),
             "team": ctx.t("diagnostics_action_team"),
             "agent_id": ctx.t("diagnostics_action_agent"),
+            "name": ctx.t("name"),
             "kpi": ctx.t("diagnostics_action_kpi"),
             "measure": ctx.t("diagnostics_action_measure"),
             "owner": ctx.t("diagnostics_action_owner"),
@@ -101,10 +109,11 @@ def actions_table(ctx: Context, listed: list[actions.Action]) -> None:
 def status_switch(ctx: Context, store: actions.ActionStore, listed: list[actions.Action]) -> None:
     """Pick an action and a status; the button saves it and reruns."""
     status_id, status_value, status_button = st.columns([1, 1, 1], vertical_alignment="bottom")
+    measures = {a.id: _shortened(a.measure) for a in listed}
     action_id = status_id.selectbox(
         ctx.t("diagnostics_action_set_status"),
-        [a.id for a in listed],
-        format_func=lambda i: f"#{i}",
+        list(measures),
+        format_func=lambda i: f"#{i} {measures[i]}",
         key="diagnostics_status_action",
     )
     new_status = status_value.selectbox(
@@ -160,19 +169,29 @@ def form_problem(ctx: Context, owner: str, measure: str, start_date, due_date) -
     return None
 
 
+def reset_after_save() -> None:
+    """After a save, empty the form's texts and dates (before its widgets are drawn: a
+    widget's state cannot change once it is), so that a second click saves no duplicate. A
+    refused or failed save leaves them as typed."""
+    if st.session_state.pop(RESET_KEY, False):
+        for key in FORM_KEYS:
+            st.session_state.pop(key, None)
+
+
 def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: KPI) -> None:
     """A new action for a visible team and KPI (the scope's, by default). At the agent
     level an action for the agent's own team is the agent's. Not drawn for a role that does
     not edit actions; the store refuses a team outside the scope whatever the form sent."""
     if not ctx.grant.edits_actions:
         return
+    reset_after_save()
     teams = [t for t in data.filter_options(ctx.path)["teams"] if ctx.visible.allows_team(t)]
     ids = kpi_ids(ctx)
     with st.form("diagnostics_action_form", clear_on_submit=False):
         st.markdown(f"**{ctx.t('diagnostics_action_new')}**")
         one, two = st.columns(2)
-        measure = one.text_area(ctx.t("diagnostics_action_measure"), key="diagnostics_measure")
-        owner = two.text_input(ctx.t("diagnostics_action_owner"), key="diagnostics_owner")
+        measure = one.text_area(ctx.t("diagnostics_action_measure"), key=MEASURE_KEY)
+        owner = two.text_input(ctx.t("diagnostics_action_owner"), key=OWNER_KEY)
         action_team = two.selectbox(
             ctx.t("diagnostics_action_team"),
             teams,
@@ -230,6 +249,7 @@ def new_action_form(ctx: Context, scope: Scope, store: actions.ActionStore, k: K
         st.session_state[SAVED_KEY] = ctx.t(
             "diagnostics_action_saved", id=saved.id, team=md(saved.team)
         )
+        st.session_state[RESET_KEY] = True
         st.rerun()
     else:
         st.error(ctx.t("diagnostics_action_invalid", problem=problem))

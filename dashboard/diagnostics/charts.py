@@ -14,13 +14,34 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
-from dashboard.ui.charts import PALETTE, kpi_axis, plain_figure, plot_values, target_marks, title_of
+from dashboard.ui.charts import (
+    DATE_FORMATS,
+    PALETTE,
+    date_axis,
+    kpi_axis,
+    plain_figure,
+    plot_values,
+    target_marks,
+    title_of,
+)
 from scoring.registry.kpis import KPI
 
 SCOPE_COLOUR = "#cf222e"
 PEER_COLOUR = "#8c959f"
 GREY = "#d0d7de"
 ACTION_COLOUR = "#1a7f37"
+
+
+def _drill_bar(frame: pd.DataFrame, key: str, label: str, value: str, colours) -> dict:
+    """One clickable bar per row: x = label, y = value; customdata = (key, tickets)."""
+    return {
+        "type": "bar",
+        "x": frame[label].astype(str).tolist(),
+        "y": plot_values(frame[value].astype(float)),
+        "customdata": [[str(i), int(n)] for i, n in zip(frame[key], frame["tickets"], strict=True)],
+        "marker": {"color": colours},
+        "hovertemplate": "%{x}<br>%{y}<br>n = %{customdata[1]}<extra></extra>",
+    }
 
 
 def drill_bars(
@@ -33,19 +54,12 @@ def drill_bars(
     target: float | None = None,
     target_label: str = "",
 ) -> go.Figure:
-    """One bar per row: x = label, y = value; customdata = (key, tickets). Bars that miss the
-    target (when a KPI is given) are red, the others blue."""
+    """One bar per row (see `_drill_bar`). Bars that miss the target (when a KPI is given)
+    are red, the others blue; without a KPI the value is a count, written on each bar."""
     colours = PALETTE[0]
     if k is not None and target is not None:
         colours = [PALETTE[0] if k.meets(v, target) else SCOPE_COLOUR for v in frame[value]]
-    bar = {
-        "type": "bar",
-        "x": frame[label].astype(str).tolist(),
-        "y": plot_values(frame[value].astype(float)),
-        "customdata": [[str(i), int(n)] for i, n in zip(frame[key], frame["tickets"], strict=True)],
-        "marker": {"color": colours},
-        "hovertemplate": "%{x}<br>%{y}<br>n = %{customdata[1]}<extra></extra>",
-    }
+    bar = _drill_bar(frame, key, label, value, colours)
     if k is None:
         bar |= {"text": frame["tickets"].tolist(), "textposition": "outside"}
     layout = {"title": title_of(title), "clickmode": "event+select", "xaxis": {"type": "category"}}
@@ -54,6 +68,20 @@ def drill_bars(
         if target is not None:
             line, text = target_marks(target, target_label)
             layout |= {"shapes": [line], "annotations": [text]}
+    return plain_figure([bar], layout)
+
+
+def score_bars(frame: pd.DataFrame, key: str, label: str, title: str, y_label: str) -> go.Figure:
+    """The composite (0–100) per row as clickable bars (see `_drill_bar`), its score on each;
+    a row without a composite (too little evidence) has no bar."""
+    bar = _drill_bar(frame, key, label, "composite", PALETTE[0])
+    bar |= {"texttemplate": "%{y:.1f}", "textposition": "outside"}
+    layout = {
+        "title": title_of(title),
+        "clickmode": "event+select",
+        "xaxis": {"type": "category"},
+        "yaxis": {"title": title_of(y_label), "range": [0, 105]},
+    }
     return plain_figure([bar], layout)
 
 
@@ -67,6 +95,7 @@ def trend(
     highlight: tuple[date | None, date | None],
     highlight_label: str,
     markers: list[tuple[date, str]],
+    lang: str,
 ) -> go.Figure:
     """The KPI over time, the target dashed, the selected period shaded, and a vertical
     line with a label at each improvement action's start date."""
@@ -76,6 +105,7 @@ def trend(
         "x": frame[period].tolist(),
         "y": plot_values(frame[k.id].astype(float)),
         "name": title,
+        "hovertemplate": f"%{{x|{DATE_FORMATS[period][lang]}}}: %{{y:{k.fmt}}}<extra></extra>",
     }
     target_line, target_text = target_marks(target, target_label)
     shapes, annotations = [target_line], [target_text]
@@ -105,40 +135,71 @@ def trend(
         "showlegend": False,
         "shapes": shapes,
         "annotations": annotations,
+        "xaxis": date_axis(period, lang),
         "yaxis": kpi_axis(k),
     }
     return plain_figure([line], layout)
 
 
-def stages(
+def stage_ratios(
     frame: pd.DataFrame,
     labels: dict[str, str],
-    names: tuple[str, str],
+    texts: list[str],
     title: str,
     y_label: str,
     worst: str | None,
+    rule: tuple[float, str],
 ) -> go.Figure:
-    """Median hours per stage, the scope against its peers (grouped bars); the bottleneck
-    stage's bar outlined."""
-    x = [labels.get(s, s) for s in frame["stage"]]
-    widths = [3 if s == worst else 0 for s in frame["stage"]]
-    bars = [
-        {
-            "type": "bar",
-            "x": x,
-            "y": plot_values(frame["hours"].astype(float)),
-            "name": names[0],
-            "marker": {"color": SCOPE_COLOUR, "line": {"width": widths, "color": "#000"}},
-            "customdata": frame["stage"].tolist(),
-        }
-    ]
-    if frame["peer_hours"].notna().any():
-        peers = plot_values(frame["peer_hours"].astype(float))
-        bars.append(
-            {"type": "bar", "x": x, "y": peers, "name": names[1], "marker": {"color": PEER_COLOUR}}
-        )
-    layout = {"title": title_of(title), "barmode": "group", "yaxis": {"title": title_of(y_label)}}
-    return plain_figure(bars, layout)
+    """Per stage the scope's median time ÷ its peers' — the quantity the bottleneck rule
+    ranks — with "hours vs peer hours" on each bar: the named bottleneck red, the others
+    grey; 1× (as fast as the peers) solid, the rule's ratio dashed. `rule` = (ratio, label)."""
+    known = frame["ratio"].notna().to_numpy()
+    shown = frame[known]
+    bar = {
+        "type": "bar",
+        "x": [labels.get(s, s) for s in shown["stage"]],
+        "y": plot_values(shown["ratio"].astype(float)),
+        "text": [text for text, keep in zip(texts, known, strict=True) if keep],
+        "textposition": "outside",
+        "marker": {"color": [SCOPE_COLOUR if s == worst else PEER_COLOUR for s in shown["stage"]]},
+        "customdata": shown["stage"].tolist(),
+        "hovertemplate": "%{x}<br>%{y:.2f}×<br>%{text}<extra></extra>",
+    }
+    ratio, rule_label = rule
+    line, note = target_marks(ratio, rule_label)
+    parity = {**line, "y0": 1, "y1": 1, "line": {"color": "#57606a", "width": 1}}
+    top = max([ratio, *shown["ratio"].astype(float).tolist()]) * 1.2
+    layout = {
+        "title": title_of(title),
+        "xaxis": {"type": "category"},
+        "yaxis": {"title": title_of(y_label), "range": [0, top], "ticksuffix": "×"},
+        "shapes": [parity, line],
+        "annotations": [note],
+        "showlegend": False,
+    }
+    return plain_figure([bar], layout)
+
+
+def stage_hours(
+    frame: pd.DataFrame, labels: dict[str, str], texts: list[str], title: str, y_label: str
+) -> go.Figure:
+    """Median hours per stage of one scope without peers (the department), one series."""
+    bar = {
+        "type": "bar",
+        "x": [labels.get(s, s) for s in frame["stage"]],
+        "y": plot_values(frame["hours"].astype(float)),
+        "text": texts,
+        "textposition": "outside",
+        "marker": {"color": PEER_COLOUR},
+        "hovertemplate": "%{x}<br>%{text}<extra></extra>",
+    }
+    layout = {
+        "title": title_of(title),
+        "xaxis": {"type": "category"},
+        "yaxis": {"title": title_of(y_label)},
+        "showlegend": False,
+    }
+    return plain_figure([bar], layout)
 
 
 def heatmap(

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.app import cache as data
 from scoring.analyses import diagnostics
+from scoring.engine.scorecard import team_summary
 from scoring.measures.metrics import Filters, kpi_table, stage_durations
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import Visible
@@ -51,12 +52,45 @@ def gaps(
     return diagnostics.kpi_gaps(card, scope, values, peers, counts)
 
 
+def composite_table(
+    path: str,
+    filters: Filters,
+    by: str,
+    visible: Visible,
+    repeat_days: int,
+    scheme: str | None,
+    targets: TargetSet,
+) -> pd.DataFrame:
+    """The composite per visible team (`by` "team") or agent (`by` "agent_id") of the filter,
+    as Overview and the Scorecard show it (scored over the population; a team's is its
+    graded agents' mean; an agent below the evidence rules has none): the key, `label`
+    (teams by name, agents "name (id)"), composite and tickets."""
+    card = data.scorecard_for(path, filters, repeat_days, scheme, targets=targets)
+    if by == "team":
+        teams = team_summary(card)
+        teams = teams[[visible.allows_team(t) for t in teams["team"]]].sort_values("team")
+        return teams.assign(label=teams["team"])[["team", "label", "composite", "tickets"]]
+    agents = visible.keep(card.frame)
+    agents = agents[agents["tickets"] > 0].sort_values("agent_id")
+    return agents.assign(
+        composite=agents["composite"].where(~agents["insufficient_data"]),
+        label=diagnostics.agent_labels(agents["name"], agents["agent_id"]),
+    )[["agent_id", "label", "composite", "tickets"]]
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def drill_table(
     path: str, filters: Filters, by: str, visible: Visible, repeat_days: int
 ) -> pd.DataFrame:
     """KPIs per visible team or agent (with names) in the filter."""
     return diagnostics.drill_table(data.dataset(path), filters, by, visible, repeat_days)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def names(path: str, visible: Visible) -> dict[str, str]:
+    """Each visible agent's name by id."""
+    roster = diagnostics.agent_names(data.dataset(path), visible)
+    return dict(zip(roster["agent_id"], roster["name"].fillna(""), strict=True))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

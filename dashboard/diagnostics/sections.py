@@ -8,6 +8,7 @@ The drill callbacks get the scope they act on as arguments (bound when the widge
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
@@ -18,15 +19,76 @@ from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled, set_view
 from dashboard.diagnostics import charts
 from dashboard.diagnostics import data as dd
-from dashboard.ui.labels import kpi_label
+from dashboard.ui.labels import kpi_label, kpi_value
 from dashboard.ui.markup import md
+from dashboard.ui.values import value_label
 from scoring import export
-from scoring.analyses.diagnostics import STAGE_IDS, Scope, bottleneck
+from scoring.analyses.diagnostics import BOTTLENECK_RULE, STAGE_IDS, Scope, bottleneck
 from scoring.measures.metrics import Filters, available_kpis
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 
 DRILL_KEY = "drill"  # the page's query parameter: `category:VALUE` at the agent level
+COMPOSITE = "composite"  # the KPI selector's first option: the composite score
+MISSING = ""  # what a table shows for a missing value (Streamlit's default: "None")
 DRILL_COLUMNS = ("category", "channel")
+# The value-label field of each dimension a table or chart of the page shows by its values.
+VALUE_FIELDS = {
+    "channel": "channel",
+    "category": "category",
+    "product": "product",
+    "priority": "priority",
+    "customer_segment": "segment",
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Names, values and headers the sections share
+
+
+def who(names: dict[str, str], agent_id: object) -> str:
+    """An agent as "name (id)"; the id alone when the name is unknown, "" for no agent."""
+    if not isinstance(agent_id, str) or not agent_id:
+        return ""
+    name = names.get(agent_id)
+    return f"{name} ({agent_id})" if name else agent_id
+
+
+def with_names(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each agent's name in a column beside `agent_id` (blank without one)."""
+    names = dd.names(ctx.path, ctx.visible)
+    out = frame.copy()
+    out.insert(
+        list(frame.columns).index("agent_id") + 1,
+        "name",
+        [names.get(a, "") if isinstance(a, str) else "" for a in frame["agent_id"]],
+    )
+    return out
+
+
+def with_value_labels(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """Channels, categories, products, priorities and segments in the user's language."""
+    out = frame.copy()
+    for column, field in VALUE_FIELDS.items():
+        if column in out:
+            out[column] = [value_label(field, v, ctx.lang) for v in out[column]]
+    return out
+
+
+def row_headers(ctx: Context) -> dict[str, str]:
+    """Headers of the columns the ticket list, the repeat tables and the actions share."""
+    return {
+        "ticket_id": ctx.t("diagnostics_col_ticket"),
+        "agent_id": ctx.t("agent_id"),
+        "name": ctx.t("name"),
+        "team": ctx.t("team"),
+        "created_at": ctx.t("diagnostics_col_created"),
+        "resolved_at": ctx.t("diagnostics_col_resolved"),
+        "channel": ctx.t("diagnostics_col_channel"),
+        "category": ctx.t("diagnostics_col_category"),
+        "product": ctx.t("diagnostics_dim_product"),
+        "priority": ctx.t("diagnostics_dim_priority"),
+        "customer_id": ctx.t("diagnostics_col_customer"),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -121,7 +183,8 @@ def breadcrumbs(ctx: Context, scope: Scope, cell: dict | None) -> None:
     if scope.team:
         crumbs.append(("team", f"{ctx.t('diagnostics_level_team')}: {md(scope.team)}"))
     if scope.agent:
-        crumbs.append(("agent", f"{ctx.t('diagnostics_level_agent')}: {md(scope.agent)}"))
+        agent = who(dd.names(ctx.path, ctx.visible), scope.agent)
+        crumbs.append(("agent", f"{ctx.t('diagnostics_level_agent')}: {md(agent)}"))
     if cell:
         crumbs.append(("tickets", ctx.t("diagnostics_level_tickets")))
     # A session granted one team cannot go above it, an agent not above themselves.
@@ -155,19 +218,35 @@ def biggest_drag(gaps: pd.DataFrame) -> pd.Series | None:
     return drag if drag is not None and drag["points_to_target"] > 0 else None
 
 
-def kpi_picker(ctx: Context, gaps: pd.DataFrame) -> KPI:
-    """The KPI the charts show; it starts at the biggest drag, else the first KPI."""
+@dataclass(frozen=True)
+class Focus:
+    """What the KPI selector chose: the composite score, or one KPI. `kpi` is the KPI the
+    trend, the breakdowns and a new action show: the chosen one, or with the composite the
+    KPI that costs it most (the first KPI when none misses its target)."""
+
+    composite: bool
+    kpi: KPI
+
+
+def kpi_picker(ctx: Context, gaps: pd.DataFrame) -> Focus:
+    """The composite (the default: what Overview and the Scorecard rank by) or one KPI."""
     ids = kpi_ids(ctx)
-    drag = biggest_drag(gaps)
-    default_kpi = drag["kpi"] if drag is not None else ids[0]
     chosen = st.selectbox(
         ctx.t("diagnostics_kpi"),
-        ids,
-        index=ids.index(default_kpi),
-        format_func=lambda kpi_id: kpi_label(kpi_id, ctx.lang),
+        [COMPOSITE, *ids],
+        format_func=lambda option: focus_label(ctx, option),
         key=labelled("diagnostics_kpi"),
     )
-    return KPIS_BY_ID[chosen]
+    if chosen != COMPOSITE:
+        return Focus(False, KPIS_BY_ID[chosen])
+    drag = biggest_drag(gaps)
+    detail = KPIS_BY_ID[drag["kpi"] if drag is not None else ids[0]]
+    st.caption(ctx.t("diagnostics_detail_kpi", kpi=detail.label(ctx.lang)))
+    return Focus(True, detail)
+
+
+def focus_label(ctx: Context, option: str) -> str:
+    return ctx.t("composite") if option == COMPOSITE else kpi_label(option, ctx.lang)
 
 
 def gaps_table(ctx: Context, gaps: pd.DataFrame) -> pd.DataFrame:
@@ -175,10 +254,15 @@ def gaps_table(ctx: Context, gaps: pd.DataFrame) -> pd.DataFrame:
     shown = gaps.copy()
     for column in ("value", "target", "peer_median"):
         shown[column] = [
-            KPIS_BY_ID[i].format(v) for i, v in zip(shown["kpi"], shown[column], strict=True)
+            kpi_value(KPIS_BY_ID[i], v, ctx.lang)
+            for i, v in zip(shown["kpi"], shown[column], strict=True)
         ]
     shown["meets_target"] = [
-        "" if pd.isna(v) else "✅" if m else "🔻"  # no value: neither met nor missed
+        ""  # no value: neither met nor missed
+        if pd.isna(v)
+        else ctx.t("diagnostics_met")
+        if m
+        else ctx.t("diagnostics_missed")
         for v, m in zip(gaps["value"], shown["meets_target"], strict=True)
     ]
     shown["kpi"] = [kpi_label(i, ctx.lang) for i in shown["kpi"]]
@@ -212,6 +296,7 @@ def gaps_section(ctx: Context, gaps: pd.DataFrame) -> None:
     st.dataframe(
         gaps_table(ctx, gaps),
         hide_index=True,
+        placeholder=MISSING,
         column_config={
             "kpi": ctx.t("kpi"),
             "value": ctx.t("diagnostics_value"),
@@ -235,34 +320,38 @@ def gaps_section(ctx: Context, gaps: pd.DataFrame) -> None:
 # Drill chart and trend
 
 
-def drill_figure(ctx: Context, scope: Scope, base: Filters, k: KPI):
+def drill_figure(ctx: Context, scope: Scope, base: Filters, focus: Focus):
     """Teams (department), agents (team) or ticket counts per category (agent)."""
-    if scope.level == "department":
-        table = dd.drill_table(ctx.path, base, "team", ctx.visible, ctx.repeat_days)
-        title = ctx.t("diagnostics_drill_teams", kpi=k.label(ctx.lang))
+    if scope.level == "agent":
+        counts = data.ticket_counts(ctx.path, scope.filters(base), "category")
+        counts = counts.sort_values("category")
+        counts["label"] = [value_label("category", c, ctx.lang) for c in counts["category"]]
         return charts.drill_bars(
-            table, "team", "label", k.id, title, k, ctx.target_of(k), ctx.t("vs_target")
+            counts, "category", "label", "tickets", ctx.t("diagnostics_drill_categories")
         )
-    if scope.level == "team":
-        table = dd.drill_table(
-            ctx.path, scope.filters(base), "agent_id", ctx.visible, ctx.repeat_days
+    by, filters = (
+        ("team", base) if scope.level == "department" else ("agent_id", scope.filters(base))
+    )
+    title_key = "diagnostics_drill_teams" if by == "team" else "diagnostics_drill_agents"
+    if focus.composite:
+        table = dd.composite_table(
+            ctx.path, filters, by, ctx.visible, ctx.repeat_days, ctx.view.scheme, ctx.targets
         )
-        title = ctx.t("diagnostics_drill_agents", kpi=k.label(ctx.lang))
-        return charts.drill_bars(
-            table, "agent_id", "label", k.id, title, k, ctx.target_of(k), ctx.t("vs_target")
-        )
-    counts = data.ticket_counts(ctx.path, scope.filters(base), "category")
-    counts = counts.sort_values("category").assign(label=lambda f: f["category"])
+        title = ctx.t(title_key, kpi=ctx.t("composite"))
+        return charts.score_bars(table, by, "label", title, ctx.t("composite"))
+    k = focus.kpi
+    table = dd.drill_table(ctx.path, filters, by, ctx.visible, ctx.repeat_days)
+    title = ctx.t(title_key, kpi=k.label(ctx.lang))
     return charts.drill_bars(
-        counts, "category", "label", "tickets", ctx.t("diagnostics_drill_categories")
+        table, by, "label", k.id, title, k, ctx.target_of(k), ctx.t("vs_target")
     )
 
 
-def drill_chart(ctx: Context, scope: Scope, base: Filters, k: KPI) -> None:
+def drill_chart(ctx: Context, scope: Scope, base: Filters, focus: Focus) -> None:
     """The clickable bar chart; a click drills one level down (see `drill_down`)."""
     chart_key = f"diagnostics_drill_{scope.level}"
     st.plotly_chart(
-        drill_figure(ctx, scope, base, k),
+        drill_figure(ctx, scope, base, focus),
         on_select=partial(drill_down, chart_key, scope.level),
         selection_mode="points",
         key=chart_key,
@@ -287,6 +376,7 @@ def trend_chart(ctx: Context, scope: Scope, base: Filters, k: KPI, markers: list
             (ctx.view.start, ctx.view.end),
             ctx.t("diagnostics_period"),
             markers,
+            ctx.lang,
         ),
         key="diagnostics_trend",
     )
@@ -296,33 +386,40 @@ def trend_chart(ctx: Context, scope: Scope, base: Filters, k: KPI, markers: list
 # Ticket list of one drilled bar
 
 
+def ticket_headers(ctx: Context) -> dict:
+    """The ticket list's headers and number formats (the shared ones and its own)."""
+    number = st.column_config.NumberColumn
+    return {
+        **row_headers(ctx),
+        "csat": number(ctx.t("diagnostics_col_csat"), format="%.0f"),
+        "first_response_minutes": number(ctx.t("diagnostics_col_frt"), format="%.0f"),
+        "resolution_hours": number(ctx.t("diagnostics_col_resolution"), format="%.1f"),
+        "contacts": number(ctx.t("diagnostics_col_contacts"), format="%.0f"),
+        "comment": ctx.t("diagnostics_col_comment"),
+    }
+
+
+def cell_label(ctx: Context, cell: dict) -> str:
+    """`{"category": "repair"}` → "category = repair" in the user's words."""
+    return " · ".join(
+        f"{dimension_label(ctx, key)} = {value_label(VALUE_FIELDS.get(key, key), value, ctx.lang)}"
+        for key, value in cell.items()
+    )
+
+
 def ticket_list(ctx: Context, scope: Scope, base: Filters, cell: dict) -> None:
     rows = dd.tickets(
         ctx.path, scope.filters(base), ctx.visible, tuple(sorted(cell.items())), ctx.repeat_days
     )
-    label = " · ".join(f"{key} = {md(value)}" for key, value in cell.items())
-    st.subheader(ctx.t("diagnostics_tickets_title", count=len(rows), cell=label))
+    st.subheader(
+        ctx.t("diagnostics_tickets_title", count=len(rows), cell=md(cell_label(ctx, cell)))
+    )
     st.caption(ctx.t("diagnostics_tickets_help"))
     st.dataframe(
-        rows,
+        with_value_labels(ctx, with_names(ctx, rows)),
         hide_index=True,
-        column_config={
-            "ticket_id": ctx.t("diagnostics_col_ticket"),
-            "agent_id": ctx.t("agent_id"),
-            "team": ctx.t("team"),
-            "created_at": ctx.t("diagnostics_col_created"),
-            "channel": ctx.t("diagnostics_col_channel"),
-            "category": ctx.t("diagnostics_col_category"),
-            "csat": ctx.t("diagnostics_col_csat"),
-            "first_response_minutes": st.column_config.NumberColumn(
-                ctx.t("diagnostics_col_frt"), format="%.0f"
-            ),
-            "resolution_hours": st.column_config.NumberColumn(
-                ctx.t("diagnostics_col_resolution"), format="%.1f"
-            ),
-            "contacts": ctx.t("diagnostics_col_contacts"),
-            "comment": ctx.t("diagnostics_col_comment"),
-        },
+        placeholder=MISSING,
+        column_config=ticket_headers(ctx),
         key="diagnostics_tickets",
     )
     audit.download_button(
@@ -342,64 +439,113 @@ def stage_labels(ctx: Context) -> dict[str, str]:
     return {s: ctx.t(f"diagnostics_stage_{s}") for s in STAGE_IDS}
 
 
-def team_bottleneck_note(ctx: Context, base: Filters, labels: dict[str, str]) -> None:
-    """Department level: the team that loses most time in one stage against its peers."""
-    worst_teams = dd.team_bottlenecks(ctx.path, base, ctx.visible)
-    if worst_teams.empty:
-        return
-    top = worst_teams.iloc[0]
-    st.markdown(
-        ctx.t(
-            "diagnostics_team_bottleneck",
-            team=md(top["team"]),
-            stage=labels[top["stage"]],
-            hours=top["hours"],
-            peer=top["peer_hours"],
-            ratio=top["ratio"],
-        )
+def duration_text(ctx: Context, hours: float) -> str:
+    """Hours as a supervisor reads them: minutes under an hour, else hours ("" unknown)."""
+    if hours != hours:
+        return ""
+    if abs(hours) < 1:
+        return ctx.t("diagnostics_minutes", value=hours * 60)
+    return ctx.t("diagnostics_hours_value", value=hours)
+
+
+def rule_text(ctx: Context) -> str:
+    """The bottleneck rule in words, from its declared thresholds."""
+    return ctx.t(
+        "diagnostics_bottleneck_rule",
+        ratio=BOTTLENECK_RULE.min_ratio,
+        excess=duration_text(ctx, BOTTLENECK_RULE.min_excess_hours),
+        tickets=BOTTLENECK_RULE.min_tickets,
     )
 
 
-def scope_bottleneck_note(ctx: Context, worst: dict | None, labels: dict[str, str]) -> None:
-    """Team or agent level: the stage where the scope is slowest against its peers."""
-    if worst:
-        st.markdown(
-            ctx.t(
-                "diagnostics_bottleneck",
-                stage=labels[worst["stage"]],
-                hours=worst["hours"],
-                peer=worst["peer_hours"],
-                ratio=worst["ratio"],
-                excess=worst["excess_hours"],
-            )
+def stage_words(ctx: Context, worst, labels: dict[str, str]) -> dict[str, object]:
+    """The named stage's words for a headline: stage, hours, peers' hours, ratio, excess."""
+    return {
+        "stage": labels[worst["stage"]],
+        "hours": duration_text(ctx, worst["hours"]),
+        "peer": duration_text(ctx, worst["peer_hours"]),
+        "ratio": worst["ratio"],
+        "excess": duration_text(ctx, worst["excess_hours"]),
+    }
+
+
+def stage_ratio_chart(
+    ctx: Context, frame: pd.DataFrame, labels: dict[str, str], worst: str | None, scope: str
+) -> None:
+    """Each stage's time ÷ the peers' (the quantity the rule ranks), the named stage red."""
+    texts = [
+        ctx.t("diagnostics_stage_bar", hours=duration_text(ctx, h), peer=duration_text(ctx, p))
+        for h, p in zip(frame["hours"], frame["peer_hours"], strict=True)
+    ]
+    st.plotly_chart(
+        charts.stage_ratios(
+            frame,
+            labels,
+            texts,
+            ctx.t("diagnostics_stage_chart", scope=scope),
+            ctx.t("diagnostics_stage_ratio"),
+            worst,
+            (
+                BOTTLENECK_RULE.min_ratio,
+                ctx.t("diagnostics_rule_line", ratio=BOTTLENECK_RULE.min_ratio),
+            ),
+        ),
+        key="diagnostics_stages_chart",
+    )
+
+
+def department_bottleneck(ctx: Context, base: Filters, labels: dict[str, str]) -> None:
+    """The team slowest against the other teams in a stage that stands out, and its stages;
+    when no team stands out, the department's hours per stage."""
+    worst_teams = dd.team_bottlenecks(ctx.path, base, ctx.visible)
+    if worst_teams.empty:
+        st.markdown(ctx.t("diagnostics_no_team_bottleneck"))
+        frame = dd.stages(ctx.path, base, Scope("department"))
+        st.plotly_chart(
+            charts.stage_hours(
+                frame,
+                labels,
+                [duration_text(ctx, h) for h in frame["hours"]],
+                ctx.t("diagnostics_stage_hours_chart"),
+                ctx.t("diagnostics_hours"),
+            ),
+            key="diagnostics_stages_chart",
         )
+        return
+    top = worst_teams.iloc[0]
+    st.markdown(
+        ctx.t("diagnostics_team_bottleneck", team=md(top["team"]), **stage_words(ctx, top, labels))
+    )
+    frame = dd.stages(ctx.path, base, Scope("team", top["team"]))
+    stage_ratio_chart(ctx, frame, labels, top["stage"], top["team"])
+
+
+def scope_bottleneck(ctx: Context, scope: Scope, base: Filters, labels: dict[str, str]) -> None:
+    """Team or agent level: the stage that stands out against the peers, if one does."""
+    frame = dd.stages(ctx.path, base, scope)
+    worst = bottleneck(frame)
+    if worst:
+        st.markdown(ctx.t("diagnostics_bottleneck", **stage_words(ctx, worst, labels)))
     else:
         st.markdown(ctx.t("diagnostics_no_bottleneck"))
+    name = (
+        scope.team if scope.level == "team" else who(dd.names(ctx.path, ctx.visible), scope.agent)
+    )
+    stage_ratio_chart(ctx, frame, labels, worst["stage"] if worst else None, name)
 
 
 def bottlenecks_section(ctx: Context, scope: Scope, base: Filters) -> None:
-    """Hours per stage, scope against peers (only for datasets with stage events)."""
+    """Time per stage against the peers (only for datasets with stage events); a stage is
+    named only where the rule (`BOTTLENECK_RULE`) says it stands out."""
     if not dd.has_stages(ctx.path):
         return
     labels = stage_labels(ctx)
     st.subheader(ctx.t("diagnostics_stages"))
+    st.caption(rule_text(ctx))
     if scope.level == "department":
-        team_bottleneck_note(ctx, base, labels)
-    stage_frame = dd.stages(ctx.path, base, scope)
-    worst = bottleneck(stage_frame) if scope.level != "department" else None
-    if scope.level != "department":
-        scope_bottleneck_note(ctx, worst, labels)
-    st.plotly_chart(
-        charts.stages(
-            stage_frame,
-            labels,
-            (ctx.t("diagnostics_scope"), ctx.t("diagnostics_peers")),
-            ctx.t("diagnostics_stage_chart"),
-            ctx.t("diagnostics_hours"),
-            worst["stage"] if worst else None,
-        ),
-        key="diagnostics_stages_chart",
-    )
+        department_bottleneck(ctx, base, labels)
+    else:
+        scope_bottleneck(ctx, scope, base, labels)
 
 
 # ---------------------------------------------------------------------------------------
@@ -421,10 +567,10 @@ def weakest_category_note(ctx: Context, scope: Scope, base: Filters, k: KPI) -> 
         st.markdown(
             ctx.t(
                 "diagnostics_weakest",
-                value=md(top["category"]),
+                value=md(value_label("category", top["category"], ctx.lang)),
                 kpi=k.label(ctx.lang),
-                mine=k.format(top["value"]),
-                peer=k.format(top["peer_value"]),
+                mine=kpi_value(k, top["value"], ctx.lang),
+                peer=kpi_value(k, top["peer_value"], ctx.lang),
                 cases=int(top["cases"]),
             )
         )
@@ -480,7 +626,7 @@ def breakdowns_section(ctx: Context, scope: Scope, base: Filters, k: KPI) -> Non
     rows_label, columns_label = dimension_label(ctx, rows_dim), dimension_label(ctx, columns_dim)
     st.plotly_chart(
         charts.heatmap(
-            cells,
+            with_value_labels(ctx, cells),
             rows_dim,
             columns_dim,
             k,
@@ -515,18 +661,17 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
         return
     first, second = st.columns([2, 3])
     first.markdown(ctx.t("diagnostics_repeat_sources"))
+    percent = st.column_config.NumberColumn
     first.dataframe(
-        sources,
+        with_names(ctx, sources),
         hide_index=True,
+        placeholder=MISSING,
         column_config={
-            "agent_id": ctx.t("agent_id"),
-            "team": ctx.t("team"),
+            **row_headers(ctx),
             "resolutions": ctx.t("diagnostics_resolutions"),
             "repeats_after": ctx.t("diagnostics_repeats_after"),
-            "share_of_repeats": st.column_config.NumberColumn(
-                ctx.t("diagnostics_share_repeats"), format="percent"
-            ),
-            "repeat_share_of_resolutions": st.column_config.NumberColumn(
+            "share_of_repeats": percent(ctx.t("diagnostics_share_repeats"), format="percent"),
+            "repeat_share_of_resolutions": percent(
                 ctx.t("diagnostics_repeat_rate"), format="percent"
             ),
         },
@@ -536,15 +681,12 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
     second.dataframe(
         chains_shown(ctx, chains),
         hide_index=True,
+        placeholder=MISSING,
         column_config={
+            **row_headers(ctx),
             "chain": ctx.t("diagnostics_chain"),
             "length": ctx.t("count"),
             "position": ctx.t("diagnostics_position"),
-            "ticket_id": ctx.t("diagnostics_col_ticket"),
-            "agent_id": ctx.t("agent_id"),
-            "team": ctx.t("team"),
-            "created_at": ctx.t("diagnostics_col_created"),
-            "resolved_at": ctx.t("diagnostics_col_resolved"),
         },
         key="diagnostics_repeat_chains",
     )
@@ -553,9 +695,17 @@ def repeats_section(ctx: Context, scope: Scope, base: Filters) -> None:
 
 
 def chains_shown(ctx: Context, chains: pd.DataFrame) -> pd.DataFrame:
-    """The chains as shown: a step outside the view (anonymous in the data) says so in its
-    ticket cell and leaves agent and team blank."""
-    shown = chains.drop(columns=["is_repeat", "visible_step"])
+    """The chains as shown: each named by customer, category (in the user's words) and
+    number; a step outside the view (anonymous in the data) says so in its ticket cell and
+    leaves agent, name and team blank."""
+    chain = [
+        f"{customer} · {value_label('category', category, ctx.lang)} · {int(number)}"
+        for customer, category, number in zip(
+            chains["customer_id"], chains["category"], chains["chain_no"], strict=True
+        )
+    ]
+    shown = with_names(ctx, chains.assign(chain=chain))
+    shown = shown.drop(columns=["customer_id", "category", "chain_no", "is_repeat", "visible_step"])
     hidden = ~chains["visible_step"].to_numpy(bool)
     for column, text in (("ticket_id", ctx.t("diagnostics_other_step")), ("agent_id", ""),
                          ("team", "")):  # fmt: skip

@@ -10,6 +10,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "点击柱形向下钻取；用这些按钮返回上一级。",
     },
     "diagnostics_kpi": {"en": "KPI to diagnose", "zh": "诊断指标"},
+    "diagnostics_detail_kpi": {
+        "en": "The trend and the breakdown below show {kpi}, the KPI that costs the score "
+        "most; choose a KPI above to see another.",
+        "zh": "下方的趋势与细分显示{kpi}（对综合得分拖累最大的指标）；可在上方选择其他指标。",
+    },
     "diagnostics_gaps": {
         "en": "What drags the score: each KPI vs target and peers",
         "zh": "拖累得分的指标：与目标及同级对比",
@@ -25,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_value": {"en": "Value", "zh": "当前值"},
     "diagnostics_peer_median": {"en": "Peer median", "zh": "同级中位数"},
     "diagnostics_meets": {"en": "Meets target", "zh": "达标"},
+    "diagnostics_met": {"en": "✅ met", "zh": "✅ 达标"},
+    "diagnostics_missed": {"en": "🔻 missed", "zh": "🔻 未达标"},
     "diagnostics_points_target": {"en": "Points lost vs target", "zh": "距目标损失分"},
     "diagnostics_points_peers": {"en": "Points lost vs peers", "zh": "距同级损失分"},
     "diagnostics_cases": {"en": "Cases", "zh": "样本数"},
@@ -59,28 +66,45 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_period": {"en": "period", "zh": "所选周期"},
     "diagnostics_stages": {"en": "Workflow bottlenecks", "zh": "流程瓶颈"},
     "diagnostics_stage_chart": {
-        "en": "Median hours per stage: this scope vs peers",
-        "zh": "各环节耗时中位数（小时）：本范围 vs 同级",
+        "en": "Time per stage against peers: {scope}'s median ÷ the peers' (1× = as fast)",
+        "zh": "各环节耗时与同级对比：{scope}的中位数 ÷ 同级中位数（1 倍 = 一样快）",
     },
-    "diagnostics_scope": {"en": "This scope", "zh": "本范围"},
-    "diagnostics_peers": {"en": "Peers", "zh": "同级"},
+    "diagnostics_stage_hours_chart": {
+        "en": "Median time per stage: the department",
+        "zh": "各环节耗时中位数：全部门",
+    },
+    "diagnostics_stage_ratio": {"en": "× the peers' median", "zh": "同级中位数的倍数"},
+    "diagnostics_stage_bar": {"en": "{hours} vs {peer}", "zh": "{hours}，同级 {peer}"},
+    "diagnostics_rule_line": {"en": "bottleneck from {ratio:.2f}×", "zh": "瓶颈线 {ratio:.2f} 倍"},
     "diagnostics_hours": {"en": "Hours (median)", "zh": "小时（中位数）"},
+    "diagnostics_minutes": {"en": "{value:.0f} min", "zh": "{value:.0f} 分钟"},
+    "diagnostics_hours_value": {"en": "{value:.1f} h", "zh": "{value:.1f} 小时"},
+    "diagnostics_bottleneck_rule": {
+        "en": "A stage is a bottleneck only where its median time is at least {ratio:.2f}× the "
+        "peers' median and at least {excess} longer per ticket, on at least {tickets} tickets. "
+        "Peers: the other teams for a team, the team-mates for an agent.",
+        "zh": "只有当某环节耗时中位数不低于同级中位数的 {ratio:.2f} 倍、每单至少多 {excess}，"
+        "且样本不少于 {tickets} 张工单时，才判定为瓶颈。同级：班组对比其他班组，员工对比同组同事。",
+    },
     "diagnostics_bottleneck": {
-        "en": "Bottleneck: **{stage}** — {hours:.1f} h vs {peer:.1f} h for peers "
-        "({ratio:.1f}×, {excess:+.1f} h per ticket).",
-        "zh": "瓶颈环节：**{stage}** —— {hours:.1f} 小时，同级 {peer:.1f} 小时"
-        "（{ratio:.1f} 倍，每单多 {excess:+.1f} 小时）。",
+        "en": "Bottleneck: **{stage}** — {hours} vs {peer} for peers "
+        "({ratio:.2f}×, {excess} more per ticket).",
+        "zh": "瓶颈环节：**{stage}** —— {hours}，同级 {peer}（{ratio:.2f} 倍，每单多 {excess}）。",
     },
     "diagnostics_no_bottleneck": {
-        "en": "No stage is slower than the peers'.",
-        "zh": "没有比同级更慢的环节。",
+        "en": "No stage stands out: none is meaningfully slower than the peers'.",
+        "zh": "没有突出的瓶颈环节：没有明显慢于同级的环节。",
     },
     "diagnostics_team_bottleneck": {
-        "en": "Largest bottleneck: **{team}** in **{stage}** — {hours:.1f} h vs {peer:.1f} h "
-        "for the other teams ({ratio:.1f}×).",
-        "zh": "最大瓶颈：**{team}** 的 **{stage}** 环节 —— {hours:.1f} 小时，"
-        "其他班组 {peer:.1f} 小时"
-        "（{ratio:.1f} 倍）。",
+        "en": "Largest bottleneck: **{team}** in **{stage}** — {hours} vs {peer} for the other "
+        "teams ({ratio:.2f}×, {excess} more per ticket).",
+        "zh": "最大瓶颈：**{team}** 的 **{stage}** 环节 —— {hours}，其他班组 {peer}"
+        "（{ratio:.2f} 倍，每单多 {excess}）。",
+    },
+    "diagnostics_no_team_bottleneck": {
+        "en": "No stage stands out: no team is meaningfully slower than the other teams in any "
+        "stage.",
+        "zh": "没有突出的瓶颈环节：没有哪个班组在任何环节明显慢于其他班组。",
     },
     "diagnostics_stage_received": {"en": "Received → accepted", "zh": "客户反馈 → 受理"},
     "diagnostics_stage_accepted": {"en": "Accepted → processing", "zh": "受理 → 处理"},
@@ -158,6 +182,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_col_contacts": {"en": "Contacts", "zh": "联系次数"},
     "diagnostics_col_comment": {"en": "Survey comment", "zh": "回访评论"},
     "diagnostics_col_resolved": {"en": "Resolved", "zh": "解决时间"},
+    "diagnostics_col_customer": {"en": "Customer", "zh": "客户编号"},
     "diagnostics_actions": {"en": "Improvement actions", "zh": "改进措施"},
     "diagnostics_actions_of": {"en": "Actions of {team}", "zh": "{team}的改进措施"},
     "diagnostics_actions_all": {"en": "All actions you may see", "zh": "您可查看的全部改进措施"},
@@ -171,6 +196,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "diagnostics_action_due": {"en": "Due date", "zh": "完成期限"},
     "diagnostics_action_status": {"en": "Status", "zh": "状态"},
     "diagnostics_action_agent": {"en": "Agent", "zh": "员工"},
+    "diagnostics_action_id": {"en": "Action", "zh": "编号"},
     "diagnostics_action_created": {"en": "Created", "zh": "创建时间"},
     "diagnostics_action_save": {"en": "Save action", "zh": "保存措施"},
     "diagnostics_action_saved": {

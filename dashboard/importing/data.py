@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui.labels import kpi_value
 from scoring.data import catalog
 from scoring.data.dataset import open_dataset
 from scoring.data.quality import QualityReport
@@ -47,7 +48,7 @@ class Preview:
     unread: tuple[pipeline.Unread, ...]
     roster: RosterOutcome | None
     kpis: dict[str, float]  # KPI id → the department's value (KPIs with a value only)
-    unavailable: dict[str, str]  # KPI id → why not: the columns it needs, or "no data"
+    unavailable: dict[str, metrics.Unavailable]  # KPI id → why not (the columns it needs)
     agents: pd.DataFrame  # the agents as they would be written (AGENT_EDIT_COLUMNS)
 
 
@@ -113,7 +114,7 @@ def preview(
         values = {k.id: float(table[k.id].iloc[0]) for k in metrics.available_kpis(ds)}
         kpis = {kpi_id: v for kpi_id, v in values.items() if math.isfinite(v)}
         unavailable = metrics.unavailable_kpis(ds)
-        unavailable.update({kpi_id: "no data" for kpi_id in values if kpi_id not in kpis})
+        unavailable.update({kpi_id: metrics.NO_DATA for kpi_id in values if kpi_id not in kpis})
         written = pd.read_parquet(outcome.result.path / "agents.parquet")
         agents_now = written[[c for c in AGENT_EDIT_COLUMNS if c in written]]
         return Preview(
@@ -132,7 +133,7 @@ def preview(
 def kpi_rows(found: Preview, lang: str) -> pd.DataFrame:
     """The department's KPIs as label and formatted value, in registry order."""
     rows = [
-        {"kpi": KPIS_BY_ID[kpi_id].label(lang), "value": KPIS_BY_ID[kpi_id].format(value)}
+        {"kpi": KPIS_BY_ID[kpi_id].label(lang), "value": kpi_value(KPIS_BY_ID[kpi_id], value, lang)}
         for kpi_id, value in found.kpis.items()
     ]
     return pd.DataFrame(rows, columns=["kpi", "value"])

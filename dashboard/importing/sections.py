@@ -20,6 +20,8 @@ from dashboard.app.app_settings import app_setting
 from dashboard.app.shell import Context, open_dataset
 from dashboard.importing import data
 from dashboard.ui import quality
+from dashboard.ui.markup import md
+from dashboard.ui.values import column_value_label, value_label
 from scoring.data import catalog
 from scoring.ingest import pipeline, presets, readers, write
 from scoring.ingest.mapping import TARGETS, Mapping, MappingError, Source, Suggestion
@@ -70,13 +72,13 @@ def files_section(ctx: Context) -> Chosen | None:
         encoding = st.selectbox(
             ctx.t("import_encoding"),
             ENCODINGS,
-            format_func=lambda e: e or ctx.t("import_encoding_auto"),
+            format_func=lambda e: e.upper() if e else ctx.t("import_encoding_auto"),
             key="import_encoding",
         )
         preset = st.selectbox(
             ctx.t("import_preset"),
             [None, *presets.PRESETS],
-            format_func=lambda p: presets.PRESETS[p].label if p else ctx.t("import_preset_auto"),
+            format_func=lambda p: ctx.t(f"import_preset_{p}" if p else "import_preset_auto"),
             key="import_preset",
         )
         saved = st.selectbox(
@@ -113,23 +115,24 @@ def inspected(ctx: Context, chosen: Chosen) -> pipeline.Inspection | None:
             "import_read_summary",
             rows=found.rows,
             columns=len(found.columns),
-            details=_read_details(first),
+            details=_read_details(ctx, first),
         )
     )
     return found
 
 
-def _read_details(source: readers.Source) -> str:
-    parts = [source.format]
+def _read_details(ctx: Context, source: readers.Source) -> str:
+    """How the file was read, in words (Markdown-safe: a sheet's name is the file's)."""
+    parts = [source.format.upper()]
     if source.encoding:
-        parts.append(source.encoding)
+        parts.append(source.encoding.upper())
     if source.delimiter:
-        parts.append(f"sep {source.delimiter!r}")
+        parts.append(ctx.t("import_detail_separator", separator=md(repr(source.delimiter))))
     if source.header_row and source.header_row > 1:
-        parts.append(f"header row {source.header_row}")
+        parts.append(ctx.t("import_detail_header_row", row=source.header_row))
     if source.sheet:
-        parts.append(f"sheet {source.sheet!r}")
-    return ", ".join(parts)
+        parts.append(ctx.t("import_detail_sheet", sheet=md(source.sheet)))
+    return ctx.t("list_separator").join(parts)
 
 
 def _named(text: str, chosen: Chosen) -> str:
@@ -235,12 +238,25 @@ def _source_changed(chosen: Chosen, target: str) -> None:
     st.session_state[_MAPPING] = (inputs, changed)
 
 
-def target_label(target: str, lang: str) -> str:
+def _contract_column(target: str):
     table, name = target.split(".", 1)
-    col = next(c for c in TABLES_BY_NAME[table].columns if c.name == name)
+    return next(c for c in TABLES_BY_NAME[table].columns if c.name == name)
+
+
+def target_label(target: str, lang: str) -> str:
+    """A widget label (Markdown): the column's meaning, its contract name as code."""
+    col = _contract_column(target)
     if lang == "zh" and col.zh:
-        return f"{col.zh}（{name}）"
-    return f"{name} ({col.meaning})"
+        return f"{col.zh}（`{col.name}`）"
+    return f"`{col.name}` ({col.meaning})"
+
+
+def target_name(target: str, lang: str) -> str:
+    """A table cell (plain text): the column's Chinese name, or its name and meaning."""
+    col = _contract_column(target)
+    if lang == "zh" and col.zh:
+        return col.zh
+    return f"{col.name} ({col.meaning})"
 
 
 def option_label(ctx: Context, option: str, current: Source) -> str:
@@ -274,9 +290,10 @@ def source_note(ctx: Context, suggestion: Suggestion, target: str, found) -> str
     if src.kind == "column":
         values = found.sample[src.column].dropna().astype(str).unique()[:SAMPLE_VALUES]
         if len(values):
-            notes.append(ctx.t("import_samples", values=", ".join(values)))
+            notes.append(ctx.t("import_samples", values=md(", ".join(values))))
     if src.values:
-        notes.append(ctx.t("import_values", pairs=value_pairs(ctx, src.values)))
+        column = target.split(".", 1)[1]
+        notes.append(ctx.t("import_values", pairs=value_pairs(ctx, src.values, column)))
     detected = suggestion.formats.get(target)
     if detected is not None and detected.status == "ok":
         notes.append(ctx.t("import_format", format=detected.format))
@@ -296,10 +313,15 @@ def source_note(ctx: Context, suggestion: Suggestion, target: str, found) -> str
 # 3 · Agents (a roster file) and 4 · Preview
 
 
-def value_pairs(ctx: Context, values: dict[str, str]) -> str:
-    """A value map in words: "Good → 5, Bad → 1, Offered → (no answer)", the first few."""
+def value_pairs(ctx: Context, values: dict[str, str], column: str) -> str:
+    """A value map in words (Markdown-safe): "Good → 5, Email → 邮件, Offered → (no
+    answer)", the first few; a contract value in the user's language."""
+    empty = ctx.t("import_value_empty")
     shown = list(values.items())[:VALUE_PAIRS]
-    words = [f"{raw} → {value or ctx.t('import_value_empty')}" for raw, value in shown]
+    words = [
+        f"{md(raw)} → {md(column_value_label(column, value, ctx.lang)) if value else empty}"
+        for raw, value in shown
+    ]
     return ", ".join(words) + (" …" if len(values) > VALUE_PAIRS else "")
 
 
@@ -362,7 +384,7 @@ def _show_preview(ctx: Context, made: data.Preview) -> None:
     counts = pd.DataFrame(
         [
             {
-                ctx.t("import_table"): table,
+                ctx.t("import_table"): value_label("table", table, ctx.lang),
                 ctx.t("import_rows"): c.rows,
                 ctx.t("import_excluded"): c.excluded,
             }
@@ -397,7 +419,7 @@ def _show_unread(ctx: Context, unread: tuple[pipeline.Unread, ...]) -> None:
     rows = [
         {
             ctx.t("import_unread_column"): u.column,
-            ctx.t("import_unread_target"): target_label(u.target, ctx.lang),
+            ctx.t("import_unread_target"): target_name(u.target, ctx.lang),
             ctx.t("import_unread_rows"): u.rows,
             ctx.t("import_unread_examples"): ", ".join(u.examples),
         }
@@ -406,10 +428,18 @@ def _show_unread(ctx: Context, unread: tuple[pipeline.Unread, ...]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
-def agents_editor(made: data.Preview) -> pd.DataFrame:
-    """The agents as they will be written, editable (the agent id stays as in the file)."""
+def agents_editor(ctx: Context, made: data.Preview) -> pd.DataFrame:
+    """The agents as they will be written, editable (the agent id stays as in the file);
+    each column headed by its meaning in the user's language, an empty cell left empty."""
+    headers = {c: target_name(f"agents.{c}", ctx.lang) for c in made.agents.columns}
     return st.data_editor(
-        made.agents, key="import_agents", hide_index=True, disabled=["agent_id"], num_rows="fixed"
+        made.agents,
+        key="import_agents",
+        hide_index=True,
+        disabled=["agent_id"],
+        num_rows="fixed",
+        column_config=headers,
+        placeholder="",
     )
 
 

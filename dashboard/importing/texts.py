@@ -25,6 +25,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "import_sheet_auto": {"en": "First sheet with data", "zh": "第一个有数据的工作表"},
     "import_preset": {"en": "Helpdesk preset", "zh": "工单系统预设"},
     "import_preset_auto": {"en": "Recognise from the headers", "zh": "根据表头自动识别"},
+    # one per scoring.ingest.presets.PRESETS key (product names stay as their makers write them)
+    "import_preset_zendesk": {"en": "Zendesk", "zh": "Zendesk"},
+    "import_preset_freshdesk": {"en": "Freshdesk", "zh": "Freshdesk"},
+    "import_preset_servicenow": {"en": "ServiceNow incident", "zh": "ServiceNow 事件单"},
+    "import_preset_jira": {"en": "Jira Service Management", "zh": "Jira Service Management"},
+    "import_preset_generic": {"en": "Generic helpdesk", "zh": "通用工单系统"},
     "import_saved_mapping": {"en": "Saved mapping", "zh": "已保存的映射"},
     "import_saved_mapping_none": {"en": "None (suggest one)", "zh": "不使用（自动建议）"},
     "import_read_summary": {
@@ -81,7 +87,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "import_samples": {"en": "e.g. {values}", "zh": "例如 {values}"},
     "import_values": {"en": "values read as: {pairs}", "zh": "取值对应：{pairs}"},
     "import_value_empty": {"en": "(no answer)", "zh": "（无回答）"},
-    "import_format": {"en": "read as {format}", "zh": "按 {format} 读取"},
+    "import_format": {"en": "read as `{format}`", "zh": "按 `{format}` 读取"},
+    "import_detail_separator": {"en": "separator {separator}", "zh": "分隔符 {separator}"},
+    "import_detail_header_row": {"en": "header in row {row}", "zh": "表头在第 {row} 行"},
+    "import_detail_sheet": {"en": "sheet “{sheet}”", "zh": "工作表“{sheet}”"},
     "import_format_ambiguous": {
         "en": "⚠ dates can be read as {options}; the first is used — check a few rows",
         "zh": "⚠ 日期可按 {options} 多种方式读取，已采用第一种，请核对几行数据",

@@ -41,7 +41,7 @@ def distribution(
         "width": float(edges[1] - edges[0]) if len(edges) > 1 else None,
         "marker": {"color": PALETTE[0], "opacity": 0.6},
         "showlegend": False,
-        "hovertemplate": "%{x}: %{y}<extra></extra>",
+        "hovertemplate": f"%{{x:{kpi.fmt}}}: %{{y}}<extra></extra>",
     }
     shapes, annotations = [], []
     for row, mark in enumerate(marks):

@@ -17,12 +17,13 @@ import streamlit as st
 from dashboard.app.shell import Context, labelled
 from dashboard.targets import charts
 from dashboard.targets import data as targets_data
+from dashboard.ui.labels import kpi_value, unit_word
 from dashboard.ui.markup import md, md_list
 from dashboard.ui.target_inputs import PARTS, target_inputs, typed_values
 from scoring.engine.policy import Policy, Target, target_problems
 from scoring.engine.scorecard import KpiMatrix
 from scoring.methods.calibration import Suggestion
-from scoring.registry.kpis import KPI, KPIS_BY_ID
+from scoring.registry.kpis import KPI, KPIS_BY_ID, registry_rows
 from scoring.stores.targets import TargetSet, TargetStore, origin_of
 
 DRAFT_KEY = "targets_draft"
@@ -54,13 +55,29 @@ def in_use_text(ctx: Context, in_use: TargetSet) -> str:
     return ctx.t("targets_in_use_registry")
 
 
-def registry_with_targets(ctx: Context, rows: list[dict]) -> pd.DataFrame:
-    """The KPI registry's rows (`registry_rows`) with the floor, target and stretch every page
-    uses for this dataset in place of the built-in ones."""
-    frame = pd.DataFrame(rows)
-    in_use = [in_use_values(ctx.targets, KPIS_BY_ID[kpi_id]) for kpi_id in frame["id"]]
-    frame[["floor", "target", "stretch"]] = pd.DataFrame(in_use, index=frame.index)
-    return frame
+REGISTRY_COLUMNS = ("label", "description", "unit", "direction", "formula", "perspective",
+                    "min_sample", "floor", "target", "stretch", "weight")  # fmt: skip
+
+
+def registry_table(ctx: Context) -> pd.DataFrame:
+    """The KPI registry as the Data page shows it (`REGISTRY_COLUMNS`), in the user's
+    language: the unit worded, the direction in words, and the floor, target and stretch
+    every page uses for this dataset, each in the KPI's unit (rates as %; no stretch: empty)."""
+    rows = []
+    for row in registry_rows(ctx.lang):
+        k = KPIS_BY_ID[row["id"]]
+        floor, target, stretch = in_use_values(ctx.targets, k)
+        rows.append(
+            {
+                **row,
+                "unit": unit_word(k, ctx.lang),
+                "direction": ctx.t("higher" if k.higher_is_better else "lower"),
+                "floor": kpi_value(k, floor, ctx.lang),
+                "target": kpi_value(k, target, ctx.lang),
+                "stretch": kpi_value(k, stretch, ctx.lang),
+            }
+        )
+    return pd.DataFrame(rows, columns=REGISTRY_COLUMNS)
 
 
 def in_use_section(ctx: Context, in_use: TargetSet, store: TargetStore) -> None:
@@ -124,10 +141,10 @@ def flash() -> None:
 # The table of every KPI
 
 
-def _formatted(k: KPI, values: Target | None) -> str:
+def _formatted(k: KPI, values: Target | None, lang: str) -> str:
     if values is None:
         return ""
-    return " / ".join(k.format(v) for v in values)
+    return " / ".join(kpi_value(k, v, lang) or "—" for v in values)
 
 
 def targets_table(
@@ -145,10 +162,10 @@ def targets_table(
         rows.append(
             {
                 "kpi": k.label(ctx.lang),
-                "in_use": _formatted(k, current),
-                "suggested": _formatted(k, suggestion.values)
+                "in_use": _formatted(k, current, ctx.lang),
+                "suggested": _formatted(k, suggestion.values, ctx.lang)
                 or ctx.t(f"targets_problem_{suggestion.problem}"),
-                "new": _formatted(k, draft[k.id]),
+                "new": _formatted(k, draft[k.id], ctx.lang),
                 "agents": suggestion.agents,
                 "changed": tuple(draft[k.id]) != tuple(current),
             }

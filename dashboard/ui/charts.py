@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from dashboard.ui.markup import plot_text
+from scoring.engine.scorecard import SCORE_RANGE
 from scoring.methods.grading import GRADES
-from scoring.registry.kpis import KPI
+from scoring.registry.kpis import KPI, KPIS
 
 GRADE_COLOURS = {
     "excellent": "#1a7f37",
@@ -21,6 +22,9 @@ GRADE_COLOURS = {
     "insufficient_data": "#afb8c1",
 }
 PALETTE = qualitative.Safe
+# One colour per KPI, the same on every chart and whichever KPIs a chart shows: 24 distinct
+# colours for the registry's KPIs (tests/dashboard/test_whatif_charts.py checks there are enough).
+KPI_COLOURS = dict(zip((k.id for k in KPIS), qualitative.Dark24, strict=False))
 
 
 def plain_figure(
@@ -87,23 +91,50 @@ def title_of(text: str | None) -> dict:
     return {"text": text}
 
 
+# How a month or week on a time axis reads (d3 time formats; Plotly's own ticks would name
+# English months on a Chinese page).
+DATE_FORMATS = {
+    "month": {"zh": "%Y年%-m月", "en": "%b %Y"},
+    "week": {"zh": "%Y年%-m月%-d日起", "en": "week of %d %b %Y"},
+}
+TICK_FORMATS = {
+    "month": {"zh": "%Y年%-m月", "en": "%b %Y"},
+    "week": {"zh": "%-m月%-d日", "en": "%d %b"},
+}
+
+
+def date_axis(period: str, lang: str) -> dict:
+    """The x axis of a trend by `period` ("month" or "week"): ticks in the user's language,
+    one a month for months."""
+    axis = {"type": "date", "tickformat": TICK_FORMATS[period][lang]}
+    return axis | ({"dtick": "M1"} if period == "month" else {})
+
+
 def kpi_trend(
-    frame: pd.DataFrame, period: str, kpi: KPI, label: str, target: float, target_label: str
+    frame: pd.DataFrame,
+    period: str,
+    kpi: KPI,
+    label: str,
+    target: float,
+    target_label: str,
+    lang: str,
 ) -> go.Figure:
     """A KPI over time with its target as a dashed line."""
+    when = DATE_FORMATS[period][lang]
     line = {
         "type": "scatter",
         "mode": "lines+markers",
         "x": frame[period].tolist(),
         "y": plot_values(frame[kpi.id].astype(float)),
         "showlegend": False,
-        "hovertemplate": "%{x}: %{y}<extra></extra>",
+        "hovertemplate": f"%{{x|{when}}}: %{{y:{kpi.fmt}}}<extra></extra>",
     }
     target_line, target_text = target_marks(target, target_label)
     layout = {
         "title": title_of(label),
         "shapes": [target_line],
         "annotations": [target_text],
+        "xaxis": date_axis(period, lang),
         "yaxis": kpi_axis(kpi),
     }
     return plain_figure([line], layout)
@@ -124,14 +155,18 @@ def target_marks(target: float, label: str) -> tuple[dict, dict]:
 
 
 def kpi_axis(kpi: KPI) -> dict:
-    """Percent ticks for a KPI shown as a percentage."""
+    """Percent ticks for a KPI shown as a percentage (a hover shows a value in the KPI's
+    format, `kpi.fmt`, which d3 reads as Python does: ".1%", ",.0f")."""
     return {"tickformat": ".0%"} if kpi.fmt.endswith("%") else {}
 
 
 def volume_bar(frame: pd.DataFrame, dimension: str, title: str, y_label: str) -> go.Figure:
+    """Tickets per value of `dimension`, each bar named by the frame's "label" (the value in
+    the user's language) where it has one."""
+    names = frame["label"] if "label" in frame else frame[dimension]
     bar = {
         "type": "bar",
-        "x": frame[dimension].tolist(),
+        "x": names.tolist(),
         "y": plot_values(frame["tickets"]),
         "marker": {"color": PALETTE[0]},
         "hovertemplate": "%{x}: %{y}<extra></extra>",
@@ -154,26 +189,41 @@ def grade_distribution(counts: pd.DataFrame, title: str, y_label: str) -> go.Fig
     return plain_figure([bar], layout)
 
 
-def team_ranking(frame: pd.DataFrame, title: str, x_label: str) -> go.Figure:
-    ordered = frame.sort_values("composite")
-    bar = {
-        "type": "bar",
-        "orientation": "h",
+def fitted_range(values: pd.Series, bounds: tuple[float, float] = SCORE_RANGE) -> list[float]:
+    """An axis range around the values, with room either side, inside `bounds`: team means
+    of 3.8 to 4.05 (or scores of 61 to 64) are told apart, which a zero-based axis hides."""
+    low, high = float(values.min()), float(values.max())
+    pad = max((high - low) * 0.15, (bounds[1] - bounds[0]) * 0.02)
+    return [max(bounds[0], low - pad), min(bounds[1], high + pad)]
+
+
+def team_ranking(frame: pd.DataFrame, title: str, x_label: str, x_range: list[float]) -> go.Figure:
+    """Each team's mean score as a dot (a dot, not a bar: the axis need not start at zero),
+    the best team at the top; the team is each dot's customdata, for a click."""
+    ordered = frame.dropna(subset=["composite"]).sort_values("composite")
+    dots = {
+        "type": "scatter",
+        "mode": "markers+text",
         "x": plot_values(ordered["composite"].astype(float)),
         "y": ordered["team"].tolist(),
+        "customdata": [[team] for team in ordered["team"]],  # not drawn: the click's value
+        "marker": {"size": 14, "color": PALETTE[0]},
         "texttemplate": "%{x:.1f}",
-        "textposition": "auto",
+        "textposition": "middle right",
         "hovertemplate": "%{y}: %{x:.1f}<extra></extra>",
     }
-    layout = {"title": title_of(title), "xaxis": {"range": [0, 100], "title": title_of(x_label)}}
-    return plain_figure([bar], layout)
+    layout = {
+        "title": title_of(title),
+        "xaxis": {"range": x_range, "title": title_of(x_label)},
+        "clickmode": "event+select",
+    }
+    return plain_figure([dots], layout)
 
 
 def contributions(points: pd.DataFrame, labels: dict[str, str], legend: str) -> go.Figure:
     """Stacked horizontal bars: each agent's composite split into weighted KPI points
     (one bar segment per KPI with points; the first agent of `points` at the top)."""
     agents = np.asarray(points.index, dtype=object)
-    colours = qualitative.Set3
     bars = []
     for kpi_id in points.columns:
         values = points[kpi_id].to_numpy(float)
@@ -188,21 +238,24 @@ def contributions(points: pd.DataFrame, labels: dict[str, str], legend: str) -> 
                 "name": label,
                 "x": plot_values(pd.Series(values[shown])),
                 "y": agents[shown].tolist(),
-                "marker": {"color": colours[len(bars) % len(colours)]},
+                "marker": {"color": KPI_COLOURS.get(kpi_id, "#888")},
                 "hovertemplate": f"%{{y}}<br>{label}: %{{x:.1f}}<extra></extra>",
             }
         )
     layout = {
         "barmode": "relative",
-        "xaxis": {"range": [0, 100]},
+        "xaxis": {"range": [0, max(100.0, float(points.clip(lower=0).sum(axis=1).max()))]},
         "yaxis": {"categoryorder": "array", "categoryarray": agents[::-1].tolist()},
         "legend": {"title": title_of(legend)},
     }
     return plain_figure(bars, layout, height=max(320, 28 * len(points) + 120))
 
 
-def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
-    """Each agent's shrunk KPI with its 95% interval, sorted; hover shows raw and n."""
+def kpi_intervals(
+    frame: pd.DataFrame, kpi: KPI, title: str, words: tuple[str, str, str]
+) -> go.Figure:
+    """Each agent's shrunk KPI with its 95% interval, sorted; hover shows raw and n, named by
+    `words` (estimate, measured, cases) in the user's language, values in the KPI's format."""
     ordered = frame.dropna(subset=[f"{kpi.id}_shrunk"]).sort_values(f"{kpi.id}_shrunk")
     shrunk = ordered[f"{kpi.id}_shrunk"].astype(float)
     evidence = ordered[[kpi.id, f"{kpi.id}__den", f"{kpi.id}_lo", f"{kpi.id}_hi"]]
@@ -220,9 +273,9 @@ def kpi_intervals(frame: pd.DataFrame, kpi: KPI, title: str) -> go.Figure:
         },
         "customdata": evidence.astype(float).to_numpy().tolist(),
         "hovertemplate": (
-            "%{y}<br>estimate %{x:.3f}<br>raw %{customdata[0]:.3f} "
-            "(n = %{customdata[1]})<br>95%: %{customdata[2]:.3f} – %{customdata[3]:.3f}"
-            "<extra></extra>"
+            f"%{{y}}<br>{words[0]} %{{x:{kpi.fmt}}}<br>{words[1]} %{{customdata[0]:{kpi.fmt}}} "
+            f"({words[2]} %{{customdata[1]:,.0f}})<br>95%: %{{customdata[2]:{kpi.fmt}}} – "
+            f"%{{customdata[3]:{kpi.fmt}}}<extra></extra>"
         ),
     }
     layout = {"title": title_of(title), "xaxis": kpi_axis(kpi)}

@@ -10,6 +10,7 @@ from dashboard.app import texts as shell
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
 from dashboard.importing import texts as importing
+from dashboard.scorecard import texts as scorecard
 from dashboard.targets import texts as targets
 from dashboard.ui import trust_texts as trust
 from dashboard.whatif import texts as whatif
@@ -108,6 +109,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "accepted": {"en": "Accepted", "zh": "有效行数"},
     "excluded": {"en": "Excluded", "zh": "排除行数"},
     "missing": {"en": "missing", "zh": "缺失"},
+    "table_present": {"en": "✓ present", "zh": "✓ 已提供"},
     "table": {"en": "Table", "zh": "数据表"},
     "status": {"en": "Status", "zh": "状态"},
     "rule": {"en": "Rule", "zh": "规则"},
@@ -142,6 +144,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "KPIs this dataset cannot support",
         "zh": "此数据集无法计算的指标",
     },
+    # one per scoring.measures.metrics.UNAVAILABLE_CODES (dashboard.ui.labels.unavailable_reason)
+    "unavailable_missing_columns": {
+        "en": "the data has no {columns}",
+        "zh": "数据中没有{columns}",
+    },
+    "unavailable_no_data": {"en": "the data has no value for it", "zh": "数据中没有相应的值"},
+    "unavailable_column": {"en": "{table_id}.{column}", "zh": "{table}表的 {column} 列"},
+    "list_separator": {"en": ", ", "zh": "、"},
     "kpi": {"en": "KPI", "zh": "指标"},
     "direction": {"en": "Better when", "zh": "方向"},
     "higher": {"en": "higher", "zh": "越高越好"},
@@ -155,14 +165,31 @@ CATALOG: dict[str, dict[str, str]] = {
     "min_sample": {"en": "Min. sample", "zh": "最小样本"},
     "description": {"en": "Description", "zh": "说明"},
     "label": {"en": "Name", "zh": "名称"},
-    "label_other": {"en": "中文", "zh": "English"},
     "unit": {"en": "Unit", "zh": "单位"},
-    "higher_is_better": {"en": "Higher is better", "zh": "越高越好"},
+    # the registry's units that are English abbreviations (dashboard.ui.labels.UNIT_WORDS)
+    "unit_min": {"en": "min", "zh": "分钟"},
+    "unit_per_day": {"en": "/day", "zh": "/天"},
+    "unit_hours_per_day": {"en": "h/day", "zh": "小时/天"},
+    "unit_points": {"en": "pts", "zh": "分"},
+    "unit_percentage_points": {"en": "pts", "zh": "个百分点"},
+    "target_met": {"en": "met", "zh": "达标"},
+    "target_missed": {"en": "missed", "zh": "未达标"},
     "grade_excellent": {"en": "Excellent", "zh": "优秀"},
     "grade_good": {"en": "Good", "zh": "良好"},
     "grade_satisfactory": {"en": "Satisfactory", "zh": "合格"},
     "grade_unsatisfactory": {"en": "Unsatisfactory", "zh": "不合格"},
     "mean_score": {"en": "Mean score", "zh": "平均得分"},
+    "team_ranking_note": {
+        "en": "The axis runs from {low:.0f} to {high:.0f}, not from 0, so that close teams "
+        "are told apart. Click a team to open its diagnostics.",
+        "zh": "横轴范围为 {low:.0f} 至 {high:.0f}（不从 0 开始），以便区分得分接近的班组。"
+        "点击班组可打开该班组的诊断。",
+    },
+    "team_ranking_note_static": {
+        "en": "The axis runs from {low:.0f} to {high:.0f}, not from 0, so that close teams "
+        "are told apart.",
+        "zh": "横轴范围为 {low:.0f} 至 {high:.0f}（不从 0 开始），以便区分得分接近的班组。",
+    },
 }
 
 
@@ -197,6 +224,7 @@ _PARTS = (
     capability.TEXTS,
     targets.TEXTS,
     importing.TEXTS,
+    scorecard.TEXTS,
     trust.TEXTS,
 )
 for _part in _PARTS:

@@ -4,11 +4,17 @@ and KPIs. One place, so a grade or KPI reads the same on every page and in every
 from __future__ import annotations
 
 from dashboard.ui.i18n import t
+from dashboard.ui.values import value_label
+from scoring.measures.metrics import Unavailable
 from scoring.methods.grading import GRADES
-from scoring.registry.kpis import KPIS_BY_ID
+from scoring.registry.kpis import KPI, KPIS_BY_ID
 
 GRADE_BADGES = {"excellent": "🟢", "good": "🔵", "satisfactory": "🟡", "unsatisfactory": "🔴"}
 NO_GRADE_BADGE = "⚪"
+# The registry's units that are English abbreviations → their text key; the others ("/5",
+# "%", "¥") read the same in both languages.
+UNIT_WORDS = {"min": "unit_min", "/day": "unit_per_day", "h/day": "unit_hours_per_day",
+              "pts": "unit_points"}  # fmt: skip
 
 
 def grade_label(grade: str | None, lang: str) -> str:
@@ -24,3 +30,66 @@ def grade_badge(grade: str | None, lang: str) -> str:
 
 def kpi_label(kpi_id: str, lang: str) -> str:
     return KPIS_BY_ID[kpi_id].label(lang)
+
+
+def unit_word(k: KPI, lang: str) -> str:
+    """The KPI's unit in `lang` ("分钟" for "min")."""
+    return t(UNIT_WORDS[k.unit], lang) if k.unit in UNIT_WORDS else k.unit
+
+
+def kpi_value(k: KPI, value: float | None, lang: str) -> str:
+    """A value of the KPI as users read it: its format (rates as %) and its unit worded in
+    `lang`, as `KPI.format` writes it in English; "" for no value (never "nan")."""
+    if value is None or value != value:
+        return ""
+    text = format(value, k.fmt)
+    return text if k.unit in ("", "%") else f"{text} {unit_word(k, lang)}"
+
+
+def _shown_as_zero(k: KPI, change: float) -> bool:
+    """Whether a change rounds to zero in the KPI's format (so it reads as no change)."""
+    if k.fmt.endswith("%"):
+        return round(abs(change) * 100, 1) == 0
+    return float(format(abs(change), k.fmt).replace(",", "")) == 0
+
+
+def kpi_change(k: KPI, change: float | None, lang: str) -> str | None:
+    """A change of the KPI: percentage points for rates, else signed units worded in
+    `lang`; a change that rounds to zero reads "0" without a sign (never "-0")."""
+    if change is None or change != change:
+        return None
+    if _shown_as_zero(k, change):
+        change = 0.0
+    sign = "+" if change > 0 else ""
+    if k.fmt.endswith("%"):
+        return f"{sign}{change * 100:.1f} {t('unit_percentage_points', lang)}"
+    return sign + kpi_value(k, change, lang)
+
+
+def metric_delta(k: KPI, change: float | None, lang: str) -> dict:
+    """`st.metric` keywords for a change: green when it is better, red when worse (the
+    KPI's direction), grey and without an arrow when it rounds to zero."""
+    text = kpi_change(k, change, lang)
+    if text is None:
+        return {"delta": None}
+    if _shown_as_zero(k, change):
+        return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": text, "delta_color": "normal" if k.higher_is_better else "inverse"}
+
+
+def target_mark(met: bool, lang: str) -> str:
+    """Whether a target is met, as its mark and a word: the word carries it where the
+    emoji font is missing."""
+    return f"✅ {t('target_met', lang)}" if met else f"🔻 {t('target_missed', lang)}"
+
+
+def unavailable_reason(reason: Unavailable, lang: str) -> str:
+    """Why a KPI cannot be computed, as a phrase naming the columns the data lacks."""
+    columns = [_column_name(table, column, lang) for table, column in reason.columns]
+    return t(f"unavailable_{reason.code}", lang, columns=t("list_separator", lang).join(columns))
+
+
+def _column_name(table: str, column: str, lang: str) -> str:
+    """A column of the contract with its table's label ("工单表的 contacts 列")."""
+    label = value_label("table", table, lang)
+    return t("unavailable_column", lang, table=label, table_id=table, column=column)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import audit
+from dashboard.app import audit, cache
 from dashboard.ui.i18n import t
-from dashboard.ui.labels import grade_badge, grade_label
+from dashboard.ui.labels import grade_badge, grade_label, unit_word
 from scoring import export
-from scoring.engine.scorecard import Scorecard
+from scoring.engine.scorecard import Scorecard, shown, team_summary
 from scoring.registry.kpis import KPI
 
 
@@ -37,9 +37,9 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
     frame = card.frame.copy()
     frame["grade"] = [grade_badge(g, lang) for g in frame["grade"]]
     frame["composite"] = frame["composite"].where(~frame["insufficient_data"])
-    for rank in ("dept_rank", "team_rank"):  # floats, so "not ranked" shows as an empty cell
+    for rank in ("dept_rank", "team_rank"):  # floats: "not ranked" is NaN, an empty cell
         frame[rank] = frame[rank].astype("float64")
-    frame["reweighted"] = card.reweighted
+    frame["reweighted"] = reweighted_labels(card, lang)
     for k in scored_kpis(card):
         column = f"{k.id}_shrunk" if k.shrink and card.policy.use_shrunk else k.id
         frame[k.id] = card.matrix.frame[column].to_numpy()
@@ -47,6 +47,53 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
     frame = frame.assign(_order=order).sort_values(["_order", "composite"], ascending=False)
     frame = frame.drop(columns=["_order", "coverage", "insufficient_data"])
     return frame[[c for c in frame if c != "reweighted"] + ["reweighted"]]
+
+
+def reweighted_labels(card: Scorecard, lang: str) -> list[str]:
+    """Per agent, the names of the weighted KPIs left out of the composite."""
+    separator = t("list_separator", lang)
+    kpis = card.matrix.kpis
+    return [
+        separator.join(k.label(lang) for k, out in zip(kpis, row, strict=True) if out)
+        for row in card.left_out
+    ]
+
+
+def team_table(card: Scorecard) -> pd.DataFrame:
+    """The teams as the Scorecard shows them, best first: rank and mean score empty (NaN, not
+    "None") for a team without a graded agent, the score rounded as every composite is."""
+    teams = team_summary(card)
+    return pd.DataFrame(
+        {
+            "rank": teams["rank"].astype("float64"),
+            "team": teams["team"],
+            "composite": shown(teams["composite"]),
+            "graded": teams["graded"],
+            "agents": teams["agents"],
+            "tickets": teams["tickets"],
+        }
+    )
+
+
+def team_column_config(lang: str) -> dict:
+    return {
+        "rank": st.column_config.NumberColumn(
+            t("scorecard_team_rank", lang), format="%d", help=t("scorecard_team_rank_help", lang)
+        ),
+        "team": st.column_config.TextColumn(t("team", lang)),
+        "composite": st.column_config.ProgressColumn(
+            t("mean_score", lang),
+            min_value=0,
+            max_value=100,
+            format="%.1f",
+            help=t("scorecard_team_score_help", lang),
+        ),
+        "graded": st.column_config.NumberColumn(
+            t("graded", lang), format="%d", help=t("scorecard_graded_help", lang)
+        ),
+        "agents": st.column_config.NumberColumn(t("agents", lang), format="%d"),
+        "tickets": st.column_config.NumberColumn(t("tickets", lang), format="%d"),
+    }
 
 
 def export_table(card: Scorecard, lang: str) -> pd.DataFrame:
@@ -66,7 +113,7 @@ def kpi_column(k: KPI, lang: str):
         return st.column_config.NumberColumn(k.label(lang), format="percent", help=k.describe(lang))
     digits = k.fmt.rsplit(".", 1)[-1].rstrip("f") if "." in k.fmt else "0"
     return st.column_config.NumberColumn(
-        k.label(lang), format=f"%.{digits}f {k.unit}".strip(), help=k.describe(lang)
+        k.label(lang), format=f"%.{digits}f {unit_word(k, lang)}".strip(), help=k.describe(lang)
     )
 
 
@@ -104,10 +151,9 @@ def download_buttons(
 ) -> None:
     """CSV (the first frame) and Excel (one sheet per frame) downloads, formulas neutralised.
 
-    The Excel file is written only when its button is clicked (Streamlit calls the function
-    then), not on every rerun: it takes ~10 ms. The CSV is written with the page (~1 ms for
-    a team's table): a deferred download sometimes gave nothing on the first click on a
-    busy server (seen in the browser tests, 3 times in ~15 full runs).
+    Both files are made with the page, the workbook cached (`cache.excel_bytes`): a file
+    made only on the click (a callable `data`) sometimes gave nothing on the first click on
+    a busy server (the CSV 3 times in ~15 browser runs, the Excel 2 in ~27 tries).
     """
     first = next(iter(frames.values()))
     csv_column, excel_column, _ = st.columns([1, 1, 4])
@@ -122,7 +168,7 @@ def download_buttons(
     with excel_column:
         audit.download_button(
             labels[1],
-            lambda: export.to_excel_bytes(frames),
+            cache.excel_bytes(frames),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key_prefix}download_excel",

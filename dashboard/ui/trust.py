@@ -112,6 +112,7 @@ def reliability_section(
     st.dataframe(
         reliability_rows(card, kpis, lang),
         hide_index=True,
+        placeholder="",  # no value: too few agents to split (not "None")
         column_config={
             "kpi": st.column_config.TextColumn(t("trust_col_kpi", lang)),
             "weight": st.column_config.NumberColumn(t("trust_col_weight", lang), format="%.1f%%"),
@@ -137,6 +138,7 @@ def schemes_table(rows: list[dict], lang: str) -> None:
     st.dataframe(
         frame.assign(same_grade=frame["same_grade"] * 100),
         hide_index=True,
+        placeholder="",
         column_config={
             "scheme": st.column_config.TextColumn(t("trust_col_scheme", lang)),
             "same_grade": st.column_config.NumberColumn(

@@ -33,25 +33,72 @@ def biggest_movers(agents: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
     return agents.iloc[rows[order][: max(limit, 0)]]
 
 
+UP, DOWN, UNCHANGED = "#1a7f37", "#cf222e", "#6e7781"  # a change: green, red, neutral grey
+_LABEL_PX = 18  # the height one label of the slope chart needs (a line of Chinese)
+_PLOT_MARGIN_PX = 100  # title, x-axis labels and margins of a figure's height (measured ~95)
+
+
+def dodged(positions: list[float], gap: float) -> list[float]:
+    """Label positions at least `gap` apart, in the same order, each moved as little as it
+    can be (least squares): overlapping labels are stacked around the mean of their own
+    positions, and stacks that then overlap are merged (pool adjacent violators)."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    stacks: list[list[int]] = []  # runs of labels (indices into `order`), top to bottom
+    tops: list[float] = []
+    for rank, i in enumerate(order):
+        stacks.append([rank])
+        tops.append(positions[i])
+        while len(stacks) > 1 and tops[-2] + len(stacks[-2]) * gap > tops[-1]:
+            merged = stacks.pop(-2) + stacks.pop()
+            tops[-2:] = []
+            stacks.append(merged)
+            tops.append(
+                sum(positions[order[r]] - k * gap for k, r in enumerate(merged)) / len(merged)
+            )
+    placed = [0.0] * len(positions)
+    for stack, top in zip(stacks, tops, strict=True):
+        for k, r in enumerate(stack):
+            placed[order[r]] = top + k * gap
+    return placed
+
+
+def _rank_range(ranks: list[int], label_y: list[float], gap: float) -> list[float]:
+    """The rank axis (top, bottom): every rank and label, half a label's room either side."""
+    top, bottom = min([*ranks, *label_y], default=1), max([*ranks, *label_y], default=1)
+    return [top - 0.5 * gap - 0.5, bottom + 0.5 * gap + 0.5]
+
+
+def _slope_labels(new_ranks: list[float], ranks: list[int], height: int):
+    """The labels' positions and their gap in ranks: a label's height in pixels over the
+    pixels a rank gets on the axis those labels then need (found by a few rounds)."""
+    label_y, gap = new_ranks, 1.0
+    for _ in range(8):
+        low, high = _rank_range(ranks, label_y, gap)
+        gap = _LABEL_PX * (high - low) / (height - _PLOT_MARGIN_PX)
+        label_y = dodged(new_ranks, gap)
+    return label_y, gap
+
+
 def rank_slope(
     movers: pd.DataFrame, title: str, base_label: str, new_label: str, rank_label: str
 ) -> go.Figure:
     """A slope chart: each agent's baseline rank → new rank (1 at the top).
 
     One line per agent, drawn as two traces (moved up in green, down in red) whose lines
-    are separated by gaps, so the figure stays small however many agents it shows.
+    are separated by gaps, so the figure stays small however many agents it shows. The
+    labels (name and movement, in the line's colour) sit right of the new ranks, moved
+    apart where ranks are too close to read them (`dodged`).
     """
     columns = ("name", "team", "base_rank", "new_rank", "movement")
     rows = list(zip(*(movers[c].tolist() for c in columns), strict=True))
     traces = []
-    for up, colour in ((True, "#1a7f37"), (False, "#cf222e")):
-        x, y, text, who = [], [], [], []
+    for up, colour in ((True, UP), (False, DOWN)):
+        x, y, who = [], [], []
         for name, team, base_rank, new_rank, movement in rows:
             if (movement > 0) != up:
                 continue
             x += [base_label, new_label, None]
             y += [int(base_rank), int(new_rank), None]
-            text += ["", f"{name} ({int(movement):+d})", ""]
             who += [plot_text(f"{name} · {team}")] * 2 + [""]  # shown customdata: escape here
         if x:
             traces.append(
@@ -59,21 +106,36 @@ def rank_slope(
                     "type": "scatter",
                     "x": x,
                     "y": y,
-                    "text": text,
                     "customdata": who,
-                    "mode": "lines+markers+text",
+                    "mode": "lines+markers",
                     "line": {"color": colour, "width": 2},
-                    "textposition": "middle right",
                     "hovertemplate": "%{customdata}<br>%{x}: %{y}<extra></extra>",
                     "showlegend": False,
                 }
             )
+    height = max(360, 22 * len(movers))
+    ranks = [r for row in rows for r in (int(row[2]), int(row[3]))]
+    label_y, gap = _slope_labels([float(row[3]) for row in rows], ranks, height)
+    if rows:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [new_label] * len(rows),
+                "y": label_y,
+                "text": [f"{row[0]} ({int(row[4]):+d})" for row in rows],
+                "mode": "text",
+                "textposition": "middle right",
+                "textfont": {"color": [UP if row[4] > 0 else DOWN for row in rows]},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
     layout = {
         "title": {"text": title},
-        "yaxis": {"autorange": "reversed", "title": {"text": rank_label}},
+        "yaxis": {"range": _rank_range(ranks, label_y, gap)[::-1], "title": {"text": rank_label}},
         "xaxis": {"range": [-0.2, 1.8]},
-    }
-    return _figure(traces, layout, height=max(360, 22 * len(movers)))
+    }  # fmt: skip
+    return _figure(traces, layout, height=height)
 
 
 def team_payouts(
@@ -126,8 +188,10 @@ def rank_intervals(
         )
     layout = {
         "title": {"text": title},
-        "yaxis": {"autorange": "reversed", "categoryorder": "array",
-                  "categoryarray": list(names.loc[shown.index])},
+        # dtick 1: every agent's label (plotly would skip every other one to save room);
+        # 20 px a row leave each label its line
+        "yaxis": {"autorange": "reversed", "categoryorder": "array", "dtick": 1,
+                  "automargin": True, "categoryarray": list(names.loc[shown.index])},
         "xaxis": {"title": {"text": rank_label}},
     }  # fmt: skip
-    return _figure(traces, layout, height=max(360, 16 * len(shown) + 80))
+    return _figure(traces, layout, height=max(360, 20 * len(shown) + 100))

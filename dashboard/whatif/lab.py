@@ -1,10 +1,13 @@
 """The what-if lab's controls and their state (权重模拟): one `Lab` per run of the lab.
 
 Every control keeps its value in session state under a `whatif_*` key. The weights of each
-set ("main", and "enterprise"/"individual" for segment-aware schemes) are also kept as one
-dict of percentages adding up to 100 (`whatif_weights_<set>`): a slider's callback rebalances
-that dict (`scoring.engine.whatif.rebalance`) and writes every slider of the set back from it.
-The baseline is the official scenario, else the balanced scheme.
+set ("main", and "enterprise"/"individual" for segment-aware schemes) are kept as one dict of
+percentages adding up to 100 (`whatif_weights_<set>`), the one value both controls of a
+weight show: the callback of its slider or its number input rebalances that dict
+(`scoring.engine.whatif.rebalance`) and writes every slider and number of the set back from
+it. Only the KPIs the data measures for someone have weights (`scorecard.Scorecard.unmeasured`:
+the others' weight would be spread over the rest anyway). The baseline is the official
+scenario, else the balanced scheme; a link's lab values (dashboard.whatif.link) apply over it.
 """
 
 from __future__ import annotations
@@ -15,21 +18,23 @@ import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
+from dashboard.app.state import MAX_BAND, MAX_POOL, MAX_QUOTA, MAX_WEIGHT
 from dashboard.ui.labels import grade_label
+from dashboard.ui.markup import md_list
 from dashboard.whatif import data as whatif_data
-from dashboard.whatif import scoring_setup
+from dashboard.whatif import link, scoring_setup
 from scoring.engine import schemes, scorecard, whatif
 from scoring.engine.policy import DEFAULT_POLICY, Policy
 from scoring.methods import incentives
 from scoring.methods.grading import GRADES
-from scoring.registry.kpis import PERSPECTIVES
+from scoring.registry.kpis import PERSPECTIVES, kpi
 from scoring.stores import scenarios
 
 SEGMENT_PRESETS = {"enterprise": "sla_first", "individual": "customer_experience"}
 # Per grading mode: the inputs' key (and text) prefix, their grades, highest value, step.
 GRADE_INPUTS = {
-    "absolute": ("whatif_threshold", GRADES[:3], 120.0, 1.0),  # score bands
-    "forced": ("whatif_quota", GRADES, 100.0, 5.0),  # % of agents per grade
+    "absolute": ("whatif_threshold", GRADES[:3], MAX_BAND, 1.0),  # score bands
+    "forced": ("whatif_quota", GRADES, MAX_QUOTA, 5.0),  # % of agents per grade
 }
 INPUT_KEYS = {
     mode: tuple(f"{p}_{g}" for g in grades) for mode, (p, grades, *_) in GRADE_INPUTS.items()
@@ -51,6 +56,15 @@ def slider_key(weight_set: str, kpi_id: str) -> str:
     return f"whatif_w_{weight_set}_{kpi_id}"
 
 
+def number_key(weight_set: str, kpi_id: str) -> str:
+    """The number input beside the weight's slider."""
+    return f"whatif_n_{weight_set}_{kpi_id}"
+
+
+WEIGHT_KEYS = (slider_key, number_key)  # the two controls of each weight
+_UNMEASURED_KEY = "_whatif_unmeasured"  # (matrix, its unmeasured KPI ids)
+
+
 class Lab:
     """The lab of one run: the cached KPI matrix, the scenario store and the controls.
 
@@ -62,13 +76,24 @@ class Lab:
     def __init__(self, ctx: Context, matrix: scorecard.KpiMatrix):
         self.ctx = ctx
         self.matrix = matrix
-        self.kpi_ids = [k.id for k in matrix.kpis]
+        self.state = st.session_state
+        self.unmeasured = self.unmeasured_kpis()
+        self.kpis = tuple(k for k in matrix.kpis if k.id not in self.unmeasured)
+        self.kpi_ids = [k.id for k in self.kpis]
         self.filters = ctx.view.filters()
         self.store = whatif_data.store(ctx.state_dir)
         self.saved, self.official, self.store_problem = whatif_data.catalogue(self.store)
         self.segments_available = whatif_data.has_segments(ctx.path)
         self.schemes = data.weight_schemes()
-        self.state = st.session_state
+
+    def unmeasured_kpis(self) -> tuple[str, ...]:
+        """The KPIs of the matrix no agent can be measured on (worked out once per cached
+        matrix: they depend on the data, not on the weights)."""
+        kept = self.state.get(_UNMEASURED_KEY)
+        if kept is None or kept[0] is not self.matrix:
+            kept = (self.matrix, scorecard.score(self.matrix, DEFAULT_POLICY).unmeasured)
+            self.state[_UNMEASURED_KEY] = kept
+        return kept[1]
 
     def preset_weights(self, name: str) -> dict[str, float]:
         return dict(self.schemes[name].weights)
@@ -83,15 +108,19 @@ class Lab:
         self.state[f"whatif_weights_{weight_set}"] = percentages
         drawn = weight_set in self.drawn_weight_sets()
         for kpi_id, value in percentages.items():
-            if drawn:
-                self.state[slider_key(weight_set, kpi_id)] = value
-            else:
-                self.state.pop(slider_key(weight_set, kpi_id), None)
+            for key in WEIGHT_KEYS:
+                if drawn:
+                    self.state[key(weight_set, kpi_id)] = value
+                else:
+                    self.state.pop(key(weight_set, kpi_id), None)
 
-    def on_slider(self, weight_set: str, kpi_id: str) -> None:
+    def on_weight(self, weight_set: str, kpi_id: str, key) -> None:
+        """A weight's slider or number input (`key`: its key function) was moved."""
         current = self.state[f"whatif_weights_{weight_set}"]
         locked = self.state.get(f"whatif_locked_{weight_set}", [])
-        value = self.state[slider_key(weight_set, kpi_id)]
+        value = self.state[key(weight_set, kpi_id)]
+        if value is None:  # a number input emptied: the weight keeps its value
+            value = current[kpi_id]
         self.apply_weights(weight_set, whatif.rebalance(current, kpi_id, value, locked))
 
     def on_preset(self, weight_set: str) -> None:
@@ -157,7 +186,8 @@ class Lab:
         self.load_policy(self.baseline_policy(whatif_data.catalogue(self.store)[1]))
 
     def init_state(self) -> None:
-        """First visit (or another dataset's KPIs): start from the baseline.
+        """First visit (or another dataset's KPIs): start from the baseline, with what the
+        link sets over it.
 
         Streamlit drops the state of widgets not drawn in a run (another page, the other
         grading mode, the other weight sets): they are restored from the copies kept by
@@ -170,14 +200,15 @@ class Lab:
             or list(weights) != self.kpi_ids
             or scoring_setup.TARGETS_KEY not in self.state
         ):
-            self.load_policy(self.baseline_policy())
+            self.load_policy(link.linked_policy(self.baseline_policy()))
         kept = self.state.get(_KEPT_KEY, {})
         for key in self.kept_keys():
             if key not in self.state and key in kept:
                 self.state[key] = kept[key]
         for weight_set in self.drawn_weight_sets():
             for kpi_id, value in self.state[f"whatif_weights_{weight_set}"].items():
-                self.state.setdefault(slider_key(weight_set, kpi_id), value)
+                for key in WEIGHT_KEYS:
+                    self.state.setdefault(key(weight_set, kpi_id), value)
 
     def keep_state(self) -> None:
         kept = self.state.setdefault(_KEPT_KEY, {})
@@ -227,12 +258,14 @@ class Lab:
         with pool_col:
             self.pool_controls()
         self.keep_state()
-        return self.current_policy()
+        policy, problems = self.current_policy()
+        link.write(policy)
+        return policy, problems
 
     def weight_controls(self, weight_set: str) -> None:
         t, lang = self.ctx.t, self.ctx.lang
         available = {name: s.label(lang) for name, s in self.schemes.items()}
-        labels = {k.id: k.label(lang) for k in self.matrix.kpis}
+        labels = {k.id: k.label(lang) for k in self.kpis}
         preset_col, lock_col = st.columns(2)
         preset_col.selectbox(
             t("whatif_preset"),
@@ -252,30 +285,51 @@ class Lab:
             key=labelled(f"whatif_locked_{weight_set}"),
             help=t("whatif_locked_help"),
         )
-        groups = whatif.by_perspective(self.matrix.kpis)
+        groups = whatif.by_perspective(self.kpis)
         locked = set(self.state.get(f"whatif_locked_{weight_set}", []))
         for column, (perspective, kpis) in zip(
             st.columns(len(groups)), groups.items(), strict=True
         ):
             column.markdown(f"**{PERSPECTIVES[perspective][lang]}**")
             for k in kpis:
-                column.slider(
-                    ("🔒 " if k.id in locked else "") + labels[k.id],
-                    min_value=0.0,
-                    max_value=100.0,
-                    # The value always comes from session state (init_state); giving the
-                    # default explicitly spares Streamlit a scan of the whole session
-                    # state per slider to guess whether it is a range slider.
-                    value=0.0,
-                    step=0.1,
-                    format="%.1f%%",
-                    key=slider_key(weight_set, k.id),
-                    on_change=self.on_slider,
-                    args=(weight_set, k.id),
-                    disabled=k.id in locked,
-                )
+                with column:
+                    self.weight_control(weight_set, k, labels[k.id], k.id in locked)
+        if self.unmeasured:
+            names = md_list((kpi(i).label(lang) for i in self.unmeasured), t("list_separator"))
+            st.caption(t("whatif_unmeasured", kpis=names))
         total = sum(self.state[f"whatif_weights_{weight_set}"].values())
         st.caption(t("whatif_total", total=total))
+
+    def weight_control(self, weight_set: str, k, label: str, locked: bool) -> None:
+        """A weight's slider and, beside it, a number input to type it; both show the one
+        weight of the set's dict (`apply_weights` writes it to both)."""
+        slider_col, number_col = st.columns([3, 2], vertical_alignment="bottom")
+        common = {
+            "min_value": 0.0,
+            "max_value": MAX_WEIGHT,
+            # The value always comes from session state (init_state); giving the default
+            # explicitly spares Streamlit a scan of the whole session state per widget.
+            "value": 0.0,
+            "step": 0.1,
+            "disabled": locked,
+        }
+        slider_col.slider(
+            self.ctx.t("whatif_locked_label", kpi=label) if locked else label,
+            format="%.1f%%",
+            key=slider_key(weight_set, k.id),
+            on_change=self.on_weight,
+            args=(weight_set, k.id, slider_key),
+            **common,
+        )
+        number_col.number_input(
+            self.ctx.t("whatif_weight_number", kpi=label),
+            format="%.1f",
+            key=number_key(weight_set, k.id),
+            on_change=self.on_weight,
+            args=(weight_set, k.id, number_key),
+            label_visibility="collapsed",
+            **common,
+        )
 
     def grading_controls(self) -> None:
         t = self.ctx.t
@@ -300,7 +354,12 @@ class Lab:
     def pool_controls(self) -> None:
         t = self.ctx.t
         st.number_input(
-            t("whatif_pool"), min_value=0.0, step=1000.0, format="%.2f", key="whatif_pool"
+            t("whatif_pool"),
+            min_value=0.0,
+            max_value=MAX_POOL,
+            step=1000.0,
+            format="%.2f",
+            key="whatif_pool",
         )
         st.selectbox(
             t("whatif_rule"),

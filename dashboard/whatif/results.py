@@ -12,12 +12,14 @@ import streamlit as st
 
 from dashboard.app.shell import Context
 from dashboard.ui.labels import grade_label
-from dashboard.ui.markup import md_list
+from dashboard.ui.markup import md, md_list
 from dashboard.whatif import charts as whatif_charts
+from dashboard.whatif import payouts
 from scoring.engine import whatif
 
 SCORE = {"min_value": 0, "max_value": 100, "format": "%.1f"}
 MONEY = {"format": "%.2f"}
+SIGNED = {"movement": "{:+,.0f}", "payout_change": "{:+,.2f}"}  # a change, as its table shows it
 
 
 def grade_labels(ctx: Context) -> dict[str, str]:
@@ -35,17 +37,18 @@ def headline(ctx: Context, comparison, base_frame, new_frame, robust) -> None:
     columns[0].metric(t("whatif_tau"), tau_text, help=t("whatif_tau_help"), border=True)
     columns[1].metric(t("whatif_grade_changes"), comparison.grade_changes, border=True)
     columns[2].metric(t("whatif_crossings"), comparison.crossing_count, border=True)
-    change = new_pay["total"] - base_pay["total"]
+    change = round(new_pay["total"] - base_pay["total"], 2) + 0.0  # no "-0.00"
     columns[3].metric(
         t("whatif_payout_total"),
         f"{new_pay['total']:,.2f}",
-        delta=f"{change:+,.2f}",
-        delta_color="off",
+        delta=f"{change:+,.2f}" if change else t("whatif_no_change"),
+        delta_color="normal" if change else "off",  # more in green, less in red, none grey
+        delta_arrow="auto" if change else "off",
         border=True,
     )
-    columns[3].caption(
-        f"{t('whatif_payout_spread')}: {new_pay['min']:,.2f} – {new_pay['max']:,.2f}"
-    )
+    if new_pay["paid"]:
+        low, high = (f"{new_pay[end]:,.2f}" for end in ("min", "max"))
+        columns[3].caption(t("whatif_payout_spread", low=low, high=high))
     if robust is not None:
         coin_tosses = int(robust.frame["coin_toss"].sum())
         columns[4].metric(t("whatif_coin_tosses"), coin_tosses, border=True)
@@ -68,6 +71,8 @@ def rank_table(
     columns["base_grade"] = columns["base_grade"].rename_categories(labels)
     columns["new_grade"] = columns["new_grade"].rename_categories(labels)
     columns["crossed"] = columns["crossed"].rename_categories(crossed)
+    changes = signed_changes(pd.DataFrame({column: columns[column] for column in SIGNED}))
+    columns.update({column: changes[column].array for column in SIGNED})
     if robust is not None:
         extra = robust.frame.set_index("agent_id").reindex(columns["agent_id"])
         columns["likely_grade"] = extra["likely_grade"].map(labels).array
@@ -90,12 +95,12 @@ def rank_column_config(ctx: Context) -> dict:
         "new_composite": st.column_config.ProgressColumn(t("whatif_new_score"), **SCORE),
         "base_rank": t("whatif_base_rank"),
         "new_rank": t("whatif_new_rank"),
-        "movement": number(t("whatif_movement"), format="%+d"),
+        "movement": t("whatif_movement"),
         "base_grade": t("whatif_base_grade"),
         "new_grade": t("whatif_new_grade"),
         "base_payout": number(t("whatif_base_payout"), **MONEY),
         "new_payout": number(t("whatif_new_payout"), **MONEY),
-        "payout_change": number(t("whatif_payout_change"), **MONEY),
+        "payout_change": t("whatif_payout_change"),
         "crossed": t("whatif_crossed"),
         "likely_grade": t("whatif_likely_grade"),
         "likely_probability": number(t("whatif_likely_probability"), format="percent"),
@@ -117,6 +122,7 @@ def agents_section(ctx: Context, comparison: whatif.Comparison, robust) -> None:
     st.dataframe(
         rank_table(ctx, comparison, robust),
         hide_index=True,
+        placeholder="",  # a missing value (not ranked, no score) is an empty cell, not "None"
         column_config=rank_column_config(ctx),
         key="whatif_ranks",
     )
@@ -132,6 +138,29 @@ def agents_section(ctx: Context, comparison: whatif.Comparison, robust) -> None:
         slope_col.plotly_chart(slope, key="whatif_slope_chart")
     with transition_col:
         transitions(ctx, comparison)
+
+
+def payout_reasons(lab, policy, baseline, comparison: whatif.Comparison) -> None:
+    """One picked agent's payout worked out, baseline and new, in words (the steps are made
+    only once an agent is picked: the lab does not need them to move)."""
+    t = lab.ctx.t
+    agents = comparison.agents
+    names = dict(zip(agents["agent_id"], agents["name"], strict=True))
+    picked = st.selectbox(
+        t("whatif_payout_agent"),
+        list(names),
+        index=None,
+        format_func=lambda agent_id: f"{names[agent_id]} ({agent_id})",
+        placeholder=t("whatif_payout_agent_placeholder"),
+        key="whatif_payout_agent",
+    )
+    if picked is None:
+        return
+    for label, chosen in ((t("whatif_base"), baseline), (t("whatif_new"), policy)):
+        frame = lab.evaluate(chosen)
+        steps = frame.loc[frame["agent_id"] == picked, "payout_explanation"].iloc[0]
+        text = md(payouts.explanation(steps, lab.ctx.lang))
+        st.markdown(t("whatif_payout_reason", policy=label, text=text))
 
 
 def transitions(ctx: Context, comparison: whatif.Comparison) -> None:
@@ -155,8 +184,31 @@ def transitions(ctx: Context, comparison: whatif.Comparison) -> None:
     st.dataframe(
         listed[["agent_id", "name", "team", "base_composite", "new_composite"]],
         hide_index=True,
+        placeholder="",  # a missing value (not ranked, no score) is an empty cell, not "None"
         key="whatif_cell_agents",
         column_config=rank_column_config(ctx),
+    )
+
+
+def _signed(pattern: str):
+    """A change with its sign, a change of zero as a plain 0 (never "+0" or "-0.00")."""
+
+    def text(value) -> str:
+        if pd.isna(value):
+            return ""
+        return "0" if value == 0 else pattern.format(value)
+
+    return text
+
+
+def signed_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its change columns as signed texts: a number column would show "+0"
+    for no change."""
+    return frame.assign(
+        **{
+            column: [_signed(pattern)(v) for v in frame[column]]
+            for column, pattern in SIGNED.items()
+        }
     )
 
 
@@ -167,8 +219,9 @@ def teams_section(ctx: Context, comparison: whatif.Comparison) -> None:
     st.subheader(t("whatif_teams"))
     team_col, payout_col = st.columns(2)
     team_col.dataframe(
-        comparison.teams,
+        signed_changes(comparison.teams),
         hide_index=True,
+        placeholder="",  # a missing value (not ranked, no score) is an empty cell, not "None"
         key="whatif_team_table",
         column_config={
             "team": t("team"),
@@ -182,12 +235,13 @@ def teams_section(ctx: Context, comparison: whatif.Comparison) -> None:
             "payout_change": number(t("whatif_payout_change"), **MONEY),
         },
     )
+    teams = comparison.teams
+    if not (teams["base_payout"].gt(0).any() or teams["new_payout"].gt(0).any()):
+        payout_col.markdown(f"**{t('whatif_team_payouts')}**")
+        payout_col.info(t("whatif_no_bonus"))  # bars of zero would say nothing
+        return
     chart = whatif_charts.team_payouts(
-        comparison.teams,
-        t("whatif_team_payouts"),
-        t("whatif_base"),
-        t("whatif_new"),
-        t("whatif_amount"),
+        teams, t("whatif_team_payouts"), t("whatif_base"), t("whatif_new"), t("whatif_amount")
     )
     payout_col.plotly_chart(chart, key="whatif_team_chart")
 
@@ -212,8 +266,13 @@ def robustness_section(
     )
     ranks = comparison.agents.set_index("agent_id")["new_rank"].reindex(robust.frame["agent_id"])
     shown = robust.frame.assign(rank=ranks.to_numpy(float, na_value=np.nan))
+    shown = shown.dropna(subset=["rank"])
+    if shown.empty:  # an empty axis would say nothing
+        st.info(t("whatif_nobody_ranked"))
+        return
     shown = shown.sort_values(["coin_toss", "rank"], ascending=[False, True]).head(40)
+    names = shown["name"].astype(str) + " (" + shown["agent_id"].astype(str) + ")"
     chart = whatif_charts.rank_intervals(
-        shown, shown["name"], t("whatif_intervals_chart"), t("whatif_rank"), grade_labels(ctx)
+        shown, names, t("whatif_intervals_chart"), t("whatif_rank"), grade_labels(ctx)
     )
     st.plotly_chart(chart, key="whatif_interval_chart")

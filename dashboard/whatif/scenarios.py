@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app import audit
 from dashboard.app.saved_state import problem_text, warn_if_repaired
 from dashboard.app.shell import labelled
+from dashboard.ui.i18n import t
 from dashboard.ui.markup import md, md_list
+from dashboard.ui.values import value_label
+from dashboard.whatif import payouts
 from dashboard.whatif.lab import Lab
 from scoring.engine.policy import Policy
+from scoring.registry.kpis import KPIS_BY_ID
 from scoring.stores import scenarios
 from scoring.stores.sqlite_files import Unavailable
 
@@ -70,8 +75,10 @@ def export_button(lab: Lab, policy: Policy) -> None:
     )
     audit.download_button(
         lab.ctx.t("whatif_export"),
-        # built only when clicked, with the payout explanations the lab does not show
-        lambda: scenarios.to_excel(current, lab.evaluate(policy).drop(columns=["coverage"])),
+        # built only when clicked, with every payout's explanation in the user's language
+        lambda: scenarios.to_excel(
+            current, payouts.worded(lab.evaluate(policy), lab.ctx.lang).drop(columns=["coverage"])
+        ),
         file_name="whatif_scenario.xlsx",
         mime=EXCEL,
         key="whatif_export",
@@ -101,8 +108,9 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
     if not lab.ctx.visible.is_everything:
         st.caption(t("whatif_compare_department"))
     st.dataframe(
-        scenarios.compare(a, b, lab.ctx.visible).astype({"a": str, "b": str}),
+        worded_comparison(scenarios.compare(a, b, lab.ctx.visible), lab.ctx.lang),
         hide_index=True,
+        placeholder="",  # a missing value (not ranked, no score) is an empty cell, not "None"
         key="whatif_compare_table",
         column_config={
             "setting": t("whatif_setting"),
@@ -111,6 +119,67 @@ def side_by_side(lab: Lab, names: list[str], shown) -> None:
             "differs": t("whatif_differs"),
         },
     )
+
+
+# The settings of `scenarios.settings_table`: the text of each one's name, and of the ids its
+# values are (None: shown as they are).
+_SETTING_TEXTS = {
+    "name": ("whatif_scenario_name", None),
+    "author": ("whatif_author", None),
+    "created_at": ("whatif_created_at", None),
+    "method": ("whatif_method", "whatif_method_{}"),
+    "grading": ("whatif_grading", "whatif_grading_{}"),
+    "thresholds": ("whatif_thresholds", None),
+    "quotas": ("whatif_quotas", None),
+    "pool": ("whatif_pool", None),
+    "rule": ("whatif_rule", "whatif_rule_{}"),
+}
+_FILTER_TEXTS = {"start": "whatif_filter_start", "end": "whatif_filter_end", "teams": "teams",
+                 "agents": "agents", "channels": "channels", "categories": "categories",
+                 "segments": "segments"}  # fmt: skip
+_FILTER_VALUES = {"channels": "channel", "categories": "category", "segments": "segment"}
+
+
+def setting_label(setting: str, lang: str) -> str:
+    """A setting of `scenarios.settings_table` in the user's language: "weight enterprise
+    csat" → the KPI's label with its segment, "filter teams" → the filter's name."""
+    kind, _, rest = setting.partition(" ")
+    if setting in _SETTING_TEXTS:
+        return t(_SETTING_TEXTS[setting][0], lang)
+    if kind == "filter" and rest in _FILTER_TEXTS:
+        return t(_FILTER_TEXTS[rest], lang)
+    *segment, kpi_id = rest.split(" ")
+    if kind in ("weight", "targets") and kpi_id in KPIS_BY_ID:
+        label = KPIS_BY_ID[kpi_id].label(lang)
+        if segment:
+            label = f"{label} · {t(f'whatif_segment_{segment[0]}', lang)}"
+        return t(f"whatif_setting_{kind}", lang, kpi=label)
+    return setting
+
+
+def setting_value(setting: str, value: object, lang: str) -> str:
+    """A setting's value as text: ids worded, filter values by their labels, none empty."""
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return ""
+    ids = _SETTING_TEXTS.get(setting, (None, None))[1]
+    if ids:
+        return t(ids.format(value), lang)
+    kind, _, name = setting.partition(" ")
+    if kind == "filter" and isinstance(value, list | tuple):
+        field = _FILTER_VALUES.get(name)
+        shown = [value_label(field, v, lang) if field else str(v) for v in value]
+        return t("list_separator", lang).join(shown)
+    if setting == "pool":
+        return f"{float(value):,.2f}"
+    return str(value)
+
+
+def worded_comparison(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The two scenarios' settings with names and values in the user's language."""
+    a = [setting_value(s, v, lang) for s, v in zip(table["setting"], table["a"], strict=True)]
+    b = [setting_value(s, v, lang) for s, v in zip(table["setting"], table["b"], strict=True)]
+    labels = [setting_label(s, lang) for s in table["setting"]]
+    return table.assign(setting=labels, a=a, b=b)
 
 
 def store_messages(lab: Lab) -> None:

@@ -59,11 +59,13 @@ def controls(lab: Lab) -> None:
 
 def _target_controls(lab: Lab) -> None:
     t, lang, state = lab.ctx.t, lab.ctx.lang, lab.state
-    labels = {k.id: k.label(lang) for k in lab.matrix.kpis}
+    labels = {k.id: k.label(lang) for k in lab.kpis}  # the KPIs the data measures
+    if not labels:
+        return
     chosen = st.selectbox(
         t("targets_kpi"), list(labels), format_func=labels.get, key=labelled("whatif_target_kpi")
     )
-    k = next(k for k in lab.matrix.kpis if k.id == chosen)
+    k = next(k for k in lab.kpis if k.id == chosen)
     st.caption(t(f"targets_direction_{k.direction}"))
     target_inputs(
         k,

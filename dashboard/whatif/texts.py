@@ -87,6 +87,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "锁定的权重在调整其他权重时保持不变。",
     },
     "whatif_total": {"en": "Total: {total:.1f}%", "zh": "合计：{total:.1f}%"},
+    "whatif_weight_number": {"en": "{kpi} weight (%)", "zh": "{kpi}权重（%）"},
+    "whatif_locked_label": {"en": "{kpi} (locked)", "zh": "{kpi}（已锁定）"},
+    "whatif_unmeasured": {
+        "en": "No agent can be measured on {kpis} in this data, so they have no weight here: "
+        "a baseline's weight on them is spread over the other KPIs.",
+        "zh": "本数据中没有任何员工可按{kpis}衡量，因此不设权重："
+        "基准方案中它们的权重按比例分摊到其他指标。",
+    },
     "whatif_mode": {"en": "Scoring", "zh": "评分方式"},
     "whatif_mode_single": {"en": "One set of weights", "zh": "统一权重"},
     "whatif_mode_segments": {
@@ -134,7 +142,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_grade_changes": {"en": "Grade changes", "zh": "等级变化人数"},
     "whatif_crossings": {"en": "Cross a bonus boundary", "zh": "跨越奖金档位"},
     "whatif_payout_total": {"en": "Bonus bill", "zh": "奖金总额"},
-    "whatif_payout_spread": {"en": "Payout range (min – max)", "zh": "个人奖金范围（最低–最高）"},
+    "whatif_payout_spread": {
+        "en": "Payout range (min – max): {low} – {high}",
+        "zh": "个人奖金范围（最低–最高）：{low} – {high}",
+    },
+    "whatif_no_change": {"en": "no change", "zh": "无变化"},
+    "whatif_no_bonus": {
+        "en": "No team is paid a bonus under either setup.",
+        "zh": "两种方案下均没有班组获得奖金。",
+    },
+    "whatif_nobody_ranked": {
+        "en": "No agent is ranked under these settings (too few tickets or KPIs measured).",
+        "zh": "当前设置下没有员工参与排名（工单或可衡量指标不足）。",
+    },
     "whatif_department_totals": {
         "en": "Kendall's τ and the bonus bill with its range are the whole department's: every "
         "team shares one pool. Grade changes, crossings, coin tosses and the tables below "
@@ -162,6 +182,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_base_payout": {"en": "Baseline bonus", "zh": "基准奖金"},
     "whatif_new_payout": {"en": "New bonus", "zh": "新奖金"},
     "whatif_payout_change": {"en": "Bonus change", "zh": "奖金变化"},
+    "whatif_payout_agent": {"en": "How a bonus is worked out", "zh": "奖金如何计算"},
+    "whatif_payout_agent_placeholder": {"en": "Choose an agent…", "zh": "选择一名员工…"},
+    "whatif_payout_reason": {"en": "**{policy}**: {text}", "zh": "**{policy}**：{text}"},
     "whatif_crossed": {"en": "Bonus boundary", "zh": "奖金档位"},
     "whatif_crossed_up": {"en": "▲ up", "zh": "▲ 上升"},
     "whatif_crossed_down": {"en": "▼ down", "zh": "▼ 下降"},
@@ -230,6 +253,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "whatif_official": {"en": "official", "zh": "正式"},
     "whatif_compare": {"en": "Compare two scenarios", "zh": "对比两个方案"},
     "whatif_setting": {"en": "Setting", "zh": "设置"},
+    "whatif_created_at": {"en": "Saved at", "zh": "保存时间"},
+    "whatif_thresholds": {"en": "Score bands", "zh": "分数线"},
+    "whatif_quotas": {"en": "Grade shares", "zh": "等级比例"},
+    "whatif_filter_start": {"en": "From", "zh": "开始日期"},
+    "whatif_filter_end": {"en": "To", "zh": "结束日期"},
+    "whatif_setting_weight": {"en": "Weight: {kpi} (%)", "zh": "权重：{kpi}（%）"},
+    "whatif_setting_targets": {
+        "en": "Floor / target / stretch: {kpi}",
+        "zh": "底线值 / 目标值 / 挑战值：{kpi}",
+    },
     "whatif_differs": {"en": "Differs", "zh": "不同"},
     "whatif_export": {
         "en": "Export scenario with payouts (Excel)",
@@ -249,4 +282,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "This scenario was saved for other filters: {filters}. The sidebar filters apply.",
         "zh": "此方案保存时的筛选条件不同：{filters}。当前按侧边栏筛选计算。",
     },
+    # The steps of a payout (scoring.methods.incentives.PayoutStep codes), worded by
+    # dashboard.whatif.payouts: amounts as money, shares as %.
+    "payout_step_grade_multiplier": {
+        "en": "base {base} × company {company} × grade {grade} {multiplier} = {amount}",
+        "zh": "基数 {base} × 公司系数 {company} × {grade}等级系数 {multiplier} = {amount}",
+    },
+    "payout_step_threshold_linear": {
+        "en": "base {base} × company {company} × {pct} (score {score}; {min_pct} at "
+        "{threshold} rising to {max_pct} at {max_score}) = {amount}",
+        "zh": "基数 {base} × 公司系数 {company} × {pct}（得分 {score}；{threshold} 分为 "
+        "{min_pct}，线性升至 {max_score} 分为 {max_pct}）= {amount}",
+    },
+    "payout_step_below_threshold": {
+        "en": "score {score} is below the threshold {threshold} → 0",
+        "zh": "得分 {score} 低于门槛 {threshold} 分 → 0",
+    },
+    "payout_step_proportional": {
+        "en": "pool {pool} × score {score} / total score {total} = {amount}",
+        "zh": "奖金池 {pool} × 得分 {score} / 总得分 {total} = {amount}",
+    },
+    "payout_step_nothing_to_share": {
+        "en": "all eligible scores are 0, nothing to share in proportion → 0",
+        "zh": "参评员工得分均为 0，无法按比例分配 → 0",
+    },
+    "payout_step_no_score": {
+        "en": "no payout: score not available (insufficient data)",
+        "zh": "无奖金：没有得分（数据不足）",
+    },
+    "payout_step_no_grade": {
+        "en": "no payout: no grade (insufficient data)",
+        "zh": "无奖金：没有等级（数据不足）",
+    },
+    "payout_step_scaled": {
+        "en": "scaled ×{scale} to fit the pool of {pool} → {paid}",
+        "zh": "按 ×{scale} 缩减以不超过奖金池 {pool} → {paid}",
+    },
+    "payout_step_rounded": {
+        "en": "rounded down to the cent → {paid}",
+        "zh": "向下取整到分 → {paid}",
+    },
+    "payout_step_separator": {"en": "; ", "zh": "；"},
 }

@@ -6,8 +6,8 @@ number bad?" from the same data the scorecard uses:
 - `kpi_gaps`: every KPI against its target and against peers (other teams for a team,
   the team's other agents for an agent), with the points of composite score each gap
   costs, made with the scorecard's own normalisation and effective weights.
-- `stage_excess` / `bottleneck`: time in each workflow stage against peers, naming the
-  stage with the largest excess.
+- `stage_excess` / `bottleneck`: time in each workflow stage against peers; a stage is
+  named only where it is meaningfully slower (`BOTTLENECK_RULE`).
 - `breakdown`: a KPI by two dimensions (category × channel, weekday × hour, ...) with
   cells below a minimum count masked; `weakest_cell` compares a scope with its peers
   cell by cell (e.g. an agent's FCR per category against the department's).
@@ -85,10 +85,22 @@ def drill_table(
     if by == "agent_id":
         names = Query(ds).roster().run(ds)
         table = table.merge(names, on="agent_id", how="left")
-        table["label"] = table["name"].fillna(table["agent_id"]) + " (" + table["agent_id"] + ")"
+        table["label"] = agent_labels(table["name"], table["agent_id"])
     else:
         table["label"] = table[by]
     return visible.keep(table.sort_values(by))
+
+
+def agent_labels(names: pd.Series, ids: pd.Series) -> pd.Series:
+    """Agents as "name (id)", the id alone where the name is missing: how the pages name an
+    agent beside its id."""
+    return (names + " (" + ids + ")").where(names.notna() & (names != ""), ids)
+
+
+@shows_rows
+def agent_names(ds: Dataset, visible: Visible) -> pd.DataFrame:
+    """The visible agents' names (agent_id, name, team), to show a name beside each id."""
+    return Query(ds).roster(visible).run(ds)
 
 
 def agent_team(ds: Dataset, agent_id: str) -> str | None:
@@ -261,14 +273,32 @@ def group_values(table: pd.DataFrame, key: str, value: str, kpis) -> tuple[dict,
 # Workflow bottlenecks
 
 
-@for_statistics
-def stage_excess(durations: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
-    """Per stage: the scope's median hours, its peers' (median of the other groups' medians),
-    the hours lost per ticket and the ratio. `durations` from metrics.stage_durations by key.
+@dataclass(frozen=True)
+class BottleneckRule:
+    """When a stage is meaningfully slower than its peers (docs/METHODS.md, "Stage
+    bottleneck"): its median at least `min_ratio` × the peers', at least `min_excess_hours`
+    longer per ticket, measured on at least `min_tickets` tickets of the scope.
 
-    Stages differ in length by orders of magnitude, so the bottleneck is the stage with the
-    largest ratio (scope ÷ peers) among those where the scope is slower.
+    The ratio keeps a long stage (resolution, a day) from winning on hours alone; the extra
+    time keeps a short one (acceptance, minutes) from winning on a ratio of seconds; the
+    ticket count keeps a median of a handful of tickets from being named.
     """
+
+    min_ratio: float = 1.25
+    min_excess_hours: float = 0.2  # 12 minutes per ticket
+    min_tickets: int = 30
+
+
+BOTTLENECK_RULE = BottleneckRule()
+
+
+@for_statistics
+def stage_excess(
+    durations: pd.DataFrame, key: str, value: str, rule: BottleneckRule = BOTTLENECK_RULE
+) -> pd.DataFrame:
+    """Per stage: the scope's median hours, its peers' (median of the other groups' medians),
+    the hours lost per ticket, the ratio and whether the stage stands out under `rule`.
+    `durations` from metrics.stage_durations by key."""
     mine = durations[durations[key] == value].set_index("stage")
     others = durations[durations[key] != value]
     peers = others.groupby("stage")["median_hours"].median()
@@ -283,12 +313,28 @@ def stage_excess(durations: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
     )
     out["excess_hours"] = out["hours"] - out["peer_hours"]
     out["ratio"] = out["hours"] / out["peer_hours"].where(out["peer_hours"] > 0)
+    out["stands_out"] = stands_out(out, rule)
     return out
 
 
-def bottleneck(excess: pd.DataFrame) -> dict | None:
-    """The stage where the scope loses most time relative to peers (largest ratio > 1)."""
-    slower = excess[(excess["ratio"] > 1) & excess["ratio"].notna()]
+def stands_out(excess: pd.DataFrame, rule: BottleneckRule = BOTTLENECK_RULE) -> pd.Series:
+    """Per stage row: slower than the peers by the rule's ratio and hours, on enough tickets
+    (False where the peers are unknown)."""
+    return (
+        (
+            (excess["ratio"] >= rule.min_ratio)
+            & (excess["excess_hours"] >= rule.min_excess_hours)
+            & (excess["tickets"] >= rule.min_tickets)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+
+
+def bottleneck(excess: pd.DataFrame, rule: BottleneckRule = BOTTLENECK_RULE) -> dict | None:
+    """Of the stages that stand out under `rule`, the one slowest relative to its peers
+    (largest ratio); None when no stage stands out."""
+    slower = excess[stands_out(excess, rule)]
     if slower.empty:
         return None
     return slower.loc[slower["ratio"].idxmax()].to_dict()
@@ -296,17 +342,16 @@ def bottleneck(excess: pd.DataFrame) -> dict | None:
 
 @shows_rows
 def team_bottlenecks(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
-    """For each visible team its worst stage against every other team of the population,
-    worst team first."""
+    """For each visible team with a stage that stands out against every other team of the
+    population, that stage; the team slowest relative to its peers first."""
     durations = stage_durations(ds, filters.population(), ("team",))
     rows = []
     for team in sorted(t for t in durations["team"].dropna().unique() if visible.allows_team(t)):
         worst = bottleneck(stage_excess(durations, "team", team))
         if worst:
             rows.append({"team": team, **worst})
-    out = pd.DataFrame(
-        rows, columns=["team", "stage", "hours", "peer_hours", "tickets", "excess_hours", "ratio"]
-    )
+    columns = ["team", "stage", "hours", "peer_hours", "tickets", "excess_hours", "ratio"]
+    out = pd.DataFrame(rows, columns=[*columns, "stands_out"])[columns]
     return out.sort_values("ratio", ascending=False).reset_index(drop=True)
 
 
@@ -325,6 +370,7 @@ def scope_stages(ds: Dataset, base: Filters, scope: Scope) -> pd.DataFrame:
     out["peer_hours"] = np.nan
     out["excess_hours"] = np.nan
     out["ratio"] = np.nan
+    out["stands_out"] = False
     order = {s: i for i, s in enumerate(STAGE_IDS)}
     return out.sort_values("stage", key=lambda s: s.map(order)).reset_index(drop=True)
 
@@ -461,8 +507,8 @@ def repeat_chains(
     within `visible`: a step handled outside it is an anonymous step, its position, timing
     and category kept, its ticket, agent and team null (`visible_step` false).
 
-    One row per ticket: chain (customer · category · number), position, ticket, agent,
-    team, created and resolved time.
+    One row per ticket: chain (customer · category · number, and its three parts), position,
+    ticket, agent, team, created and resolved time.
     """
     q = _chains(ds, base, repeat_days)
     touches = f"({_scope_clause(scope, q)}) AND ({q.visible(visible)})"
@@ -477,7 +523,8 @@ def repeat_chains(
         LIMIT {q.param("limit", limit)}""",
     )
     sql = f"""
-    SELECT n.customer_id || ' · ' || n.category || ' · ' || n.chain_no AS chain, c.length,
+    SELECT n.customer_id || ' · ' || n.category || ' · ' || n.chain_no AS chain,
+        n.customer_id, n.category, n.chain_no, c.length,
         row_number() OVER (PARTITION BY n.customer_id, n.category, n.chain_no
             ORDER BY n.created_at, n.ticket_id) AS position,
         CASE WHEN {shown} THEN n.ticket_id END AS ticket_id,

@@ -80,7 +80,9 @@ def _contract_intro() -> list[str]:
         "Id columns may be stored as text or whole numbers; both load as text.",
         "",
         f"Required tables: {required}. Every other table is optional: a feature that needs a "
-        "missing optional table or column says which one would enable it, and the rest works.",
+        "missing optional table or column says which one would enable it, and the rest works. "
+        "An optional column that is present without a single value (an export's unmapped "
+        "column, written empty) counts as missing.",
         "",
     ]
 

@@ -81,7 +81,9 @@ class Dataset:
         self._con = con
         self.report = report
         self._missing_columns = {
-            name: set(t.missing_columns) for name, t in report.tables.items() if t.present
+            name: {*t.missing_columns, *t.empty_columns}
+            for name, t in report.tables.items()
+            if t.present
         }
         self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         # The moment the data runs to: windows still open at this time are not judged yet.
@@ -149,6 +151,7 @@ def open_dataset(
     if not problems:
         for source in sources:
             _create_raw_view(con, source, reports[source.table.name])
+            _find_empty_columns(con, source, reports[source.table.name])
     report = QualityReport(str(root), reports, [], notices, [p.text() for p in problems])
     if problems:
         raise DatasetError(problems, report)
@@ -221,6 +224,21 @@ def _create_raw_view(con: duckdb.DuckDBPyConnection, source: _Source, report: Ta
         f"FROM read_parquet({files}, filename = true, file_row_number = true, "
         f"union_by_name = true, hive_partitioning = false)"
     )
+
+
+def _find_empty_columns(con: duckdb.DuckDBPyConnection, source: _Source, report: TableReport):
+    """Optional columns of the files without a single value: not supplied (`has` is false),
+    so a KPI that needs one is unavailable, not measured as nothing for everyone."""
+    optional = [
+        c.name
+        for c in source.table.columns
+        if not c.required and c.name not in report.missing_columns
+    ]
+    if not optional:
+        return
+    counts = ", ".join(f"count({ident(name)})" for name in optional)
+    values = con.execute(f"SELECT {counts} FROM {ident('raw_' + source.table.name)}").fetchall()
+    report.empty_columns = [name for name, n in zip(optional, values[0], strict=True) if n == 0]
 
 
 def _check_values(con: duckdb.DuckDBPyConnection, source: _Source) -> list[Problem]:

@@ -362,6 +362,9 @@ class TableReport:
     accepted: int = 0
     excluded: int = 0
     missing_columns: list[str] = field(default_factory=list)
+    # Optional columns present in the files without one value (an export's unmapped columns
+    # are written empty): treated as not supplied, like the missing ones.
+    empty_columns: list[str] = field(default_factory=list)
 
 
 @dataclass

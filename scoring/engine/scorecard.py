@@ -21,13 +21,21 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import DEFAULT_POLICY, Policy
-from scoring.measures.metrics import Filters, available_kpis, kpi_table, unavailable_kpis
+from scoring.measures.metrics import (
+    Filters,
+    Unavailable,
+    available_kpis,
+    kpi_table,
+    unavailable_kpis,
+)
 from scoring.measures.query import Query
 from scoring.methods import grading, incentives, normalise, shrinkage
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics
 
 AGENT_COLUMNS = ["agent_id", "name", "team"]
+# A composite is a weighted mean of KPI scores, so it lies where they do: 0 to the stretch cap.
+SCORE_RANGE = (0.0, normalise.STRETCH_CAP)
 # Decimals a composite is shown with everywhere (tables, exports, the score command); grades
 # are given on the shown value, so "80.0" never carries the grade of 79.96.
 COMPOSITE_DECIMALS = 1
@@ -39,7 +47,7 @@ class KpiMatrix:
 
     frame: pd.DataFrame  # one row per agent, by agent id: agent columns, tickets, KPI values
     kpis: tuple[KPI, ...]  # the KPIs this dataset supports, in registry order
-    unavailable: dict[str, str]  # KPI id → why it cannot be computed
+    unavailable: dict[str, Unavailable]  # KPI id → why it cannot be computed
     priors: dict[str, dict] = field(default_factory=dict)
     _normalised: dict = field(default_factory=dict, repr=False)
 
@@ -93,7 +101,10 @@ def build_matrix(ds: Dataset, filters: Filters = Filters(), repeat_days: int = 3
 
 
 def matrix_of(
-    agents: pd.DataFrame, table: pd.DataFrame, kpis: tuple[KPI, ...], unavailable: dict[str, str]
+    agents: pd.DataFrame,
+    table: pd.DataFrame,
+    kpis: tuple[KPI, ...],
+    unavailable: dict[str, Unavailable],
 ) -> KpiMatrix:
     """The matrix of a roster (agent columns) and a per-agent KPI table (`kpi_table`'s
     columns): every agent of the roster, shrunk values fitted over these agents."""
@@ -189,14 +200,15 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = measurable * weights_in_data(weights[None, :], measurable) / coverage[:, None]
     tickets = matrix.frame["tickets"].to_numpy()
-    insufficient = (tickets < policy.min_tickets) | (coverage < policy.min_coverage)
+    few_tickets, low_coverage = grading_gates(tickets, coverage, policy)
+    not_graded = few_tickets | low_coverage
     frame = pd.DataFrame(
         {
             **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
             "tickets": tickets,
             "coverage": coverage,
-            "insufficient_data": insufficient,
-            **graded_columns(composite, insufficient, policy, matrix.team_codes),
+            "insufficient_data": not_graded,
+            **graded_columns(composite, not_graded, policy, matrix.team_codes),
         }
     )
     left_out = (weights > 0) & ~measurable
@@ -206,6 +218,12 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
         frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite,
         unmeasured=unmeasured,
     )  # fmt: skip
+
+
+def grading_gates(tickets, coverage, policy: Policy) -> tuple:
+    """The two gates of "insufficient data": fewer tickets than the policy's minimum, and less
+    of the weight measurable than its minimum coverage (arrays or single values)."""
+    return tickets < policy.min_tickets, coverage < policy.min_coverage
 
 
 def shown(composite: npt.ArrayLike) -> np.ndarray:
@@ -233,15 +251,17 @@ def composites(normalised: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
 
     `weights` has one row per weight vector, each summing to 1. A KPI an agent cannot be
     measured on (NaN) is left out and the remaining weights are scaled up: composite =
-    Σ w·score / coverage, clipped to 0–100; NaN where nothing is measurable. Coverage counts
-    only the KPIs this data measures for someone (`weights_in_data`).
+    Σ w·score / coverage; NaN where nothing is measurable. Coverage counts only the KPIs this
+    data measures for someone (`weights_in_data`). A weighted mean of 0–120 scores, so within
+    `SCORE_RANGE`; not clipped at 100: clipped, the best agents of an imported export scored
+    on its own calibrated targets tied at 100 although their KPIs differ.
     """
     measurable = ~np.isnan(normalised)
     weights = weights_in_data(weights, measurable)
     coverage = weights @ measurable.T.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         composite = (weights @ np.nan_to_num(normalised).T) / coverage
-    return np.clip(np.where(coverage > 0, composite, np.nan), 0, 100), coverage
+    return np.where(coverage > 0, composite, np.nan), coverage
 
 
 def weights_in_data(weights: np.ndarray, measurable: np.ndarray) -> np.ndarray:
@@ -329,47 +349,108 @@ def with_payouts(
     return frame, shared
 
 
-@for_statistics
-def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
-    """Every KPI of one agent: inputs, raw and shrunk value, normalised, weight, points."""
+# Why a KPI does not count in an agent's composite (`explain`'s `note`; "" when it counts).
+# Codes with the numbers beside them: the pages word them in the user's language.
+NOTE_TOO_FEW_CASES = "too_few_cases"  # `denominator` cases, `min_sample` needed
+NOTE_NO_DATA = "no_data"  # no case in the period
+NOTE_UNWEIGHTED = "unweighted"  # measured, but the policy gives it no weight
+# and an unavailable KPI's `Unavailable.code` ("missing_columns": the columns in `missing`)
+EXPLAIN_COLUMNS = (
+    "kpi", "numerator", "denominator", "min_sample", "raw", "shrunk", "scored", "interval_low",
+    "interval_high", "floor", "target", "stretch", "normalised", "weight", "effective_weight",
+    "points", "note", "reweighted", "missing",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One agent's composite as the points of `explain` add up to it, and why it is not
+    graded when it is not (the `grading_gates`)."""
+
+    composite: float  # as shown (rounded); NaN when not graded
+    grade: str | None  # of the shown composite; None when not graded
+    measured: float  # the composite of what is measurable, unrounded, graded or not
+    tickets: int
+    coverage: float  # share of the weight measurable
+    few_tickets: bool  # fewer tickets than the policy's `min_tickets`
+    low_coverage: bool  # less coverage than the policy's `min_coverage`
+
+
+def _agent_index(card: Scorecard, agent_id: str) -> int:
     rows = card.frame.index[card.frame["agent_id"] == agent_id]
     if len(rows) == 0:
         raise KeyError(f"unknown agent '{agent_id}'")
-    i = card.frame.index.get_loc(rows[0])
+    return card.frame.index.get_loc(rows[0])
+
+
+@for_statistics
+def explain(card: Scorecard, agent_id: str) -> pd.DataFrame:
+    """Every KPI of one agent (`EXPLAIN_COLUMNS`): its cases, raw, shrunk and scored value
+    with the interval, the floor, target and stretch in use, normalised score, weight as the
+    policy gives it and as used, points, and a `note` code when it does not count; then the
+    KPIs the dataset cannot compute. Codes and numbers only: the pages word them."""
+    i = _agent_index(card, agent_id)
     source = card.matrix.frame.iloc[i]
     weights = normalised_weights(card.policy, card.matrix.kpis)
     records = []
     for j, k in enumerate(card.matrix.kpis):
+        floor, target, stretch = card.policy.target_of(k)
         records.append(
             {
                 "kpi": k.id,
-                "label": k.label_en,
                 "numerator": source.get(f"{k.id}__num"),
                 "denominator": source.get(f"{k.id}__den"),
+                "min_sample": k.min_sample,
                 "raw": source.get(k.id),
                 "shrunk": source.get(f"{k.id}_shrunk"),
+                "scored": card.matrix.values(k, card.policy.use_shrunk)[i],
                 "interval_low": source.get(f"{k.id}_lo"),
                 "interval_high": source.get(f"{k.id}_hi"),
+                "floor": floor,
+                "target": target,
+                "stretch": stretch,
                 "normalised": card.normalised[i, j],
                 "weight": weights[j],
                 "effective_weight": card.effective_weights[i, j],
                 "points": card.contributions.iloc[i, j],
-                "formula": k.formula,
-                "note": _note(card, k, i),
+                "note": _note(card, k, i, weights[j]),
+                "reweighted": bool(card.left_out[i, j]),
+                "missing": (),
             }
         )
     for kpi_id, reason in card.matrix.unavailable.items():
-        records.append({"kpi": kpi_id, "label": KPIS_BY_ID[kpi_id].label_en, "note": reason})
-    return pd.DataFrame.from_records(records)
+        weighted = card.policy.weights.get(kpi_id, 0) > 0
+        records.append(
+            {"kpi": kpi_id, "min_sample": KPIS_BY_ID[kpi_id].min_sample, "note": reason.code,
+             "reweighted": weighted, "missing": reason.columns}
+        )  # fmt: skip
+    return pd.DataFrame.from_records(records, columns=list(EXPLAIN_COLUMNS))
 
 
-def _note(card: Scorecard, k: KPI, i: int) -> str:
+def _note(card: Scorecard, k: KPI, i: int, weight: float) -> str:
+    """Why the KPI does not count for agent `i` (a NOTE_ code), "" when it does."""
     if not np.isnan(card.normalised[i, card.matrix.kpis.index(k)]):
-        return ""
+        return NOTE_UNWEIGHTED if weight == 0 else ""
     den = card.matrix.frame.iloc[i].get(f"{k.id}__den")
-    if den is None or not den > 0:
-        return "no data in the period; weight spread over the other KPIs"
-    return f"only {int(den)} cases (minimum {k.min_sample}); weight spread over the other KPIs"
+    if den is None or pd.isna(den) or not den > 0:  # NA: an agent without a ticket
+        return NOTE_NO_DATA
+    return NOTE_TOO_FEW_CASES
+
+
+def standing(card: Scorecard, agent_id: str) -> Standing:
+    """The total `explain`'s points make for one agent, and the gates it passes."""
+    i = _agent_index(card, agent_id)
+    row = card.frame.iloc[i]
+    few_tickets, low_coverage = grading_gates(row["tickets"], row["coverage"], card.policy)
+    return Standing(
+        composite=float(row["composite"]),
+        grade=None if pd.isna(row["grade"]) else row["grade"],
+        measured=float(card.measured_composite[i]),
+        tickets=int(row["tickets"]),
+        coverage=float(row["coverage"]),
+        few_tickets=bool(few_tickets),
+        low_coverage=bool(low_coverage),
+    )
 
 
 @for_statistics

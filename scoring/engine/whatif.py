@@ -146,9 +146,10 @@ def evaluate(matrices: Matrices, policy: Policy, explain: bool = True) -> pd.Dat
     """Per agent: composite, coverage, grade, ranks and payout under the policy.
 
     Plain weights: exactly `scorecard.score` plus `scorecard.allocation`. Segment weights:
-    `segment_mix`, then the same grading, ranking and allocation. `explain=False` leaves
-    out the `payout_explanation` column (one sentence per agent, costly to write) for
-    callers that do not show it.
+    `segment_mix`, then the same grading, ranking and allocation. `payout_explanation`
+    holds each agent's payout steps (`incentives.PayoutStep`s: codes and numbers the
+    dashboard words); `explain=False` leaves it out (costly to make) for callers that do
+    not show it.
     """
     if policy.segment_weights:
         frame = segment_mix(matrices, policy)
@@ -168,7 +169,7 @@ def visible_results(
 
 @for_statistics
 def with_payouts(frame: pd.DataFrame, policy: Policy, explain: bool = True) -> pd.DataFrame:
-    """The frame plus `payout` and its explanation (insufficient data → no payout)."""
+    """The frame plus `payout` and its steps (insufficient data → no payout)."""
     allocation = scorecard.allocation(frame, policy)
     if not explain:
         return frame.assign(payout=allocation.payouts)
@@ -368,7 +369,7 @@ def compare(
             "base_payout": base_payout,
             "new_payout": new_payout,
             "movement": base_rank - new_rank,
-            "payout_change": np.round(new_payout - base_payout, 2),
+            "payout_change": _change(new_payout - base_payout),
             "crossed": crossed,
         }
     )
@@ -379,6 +380,11 @@ def compare(
         result = stats.kendalltau(base_composite[both], new_composite[both])
         tau, p = float(result.statistic), float(result.pvalue)
     return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
+
+
+def _change(amounts: np.ndarray) -> np.ndarray:
+    """Amounts rounded to the cent, a change that rounds to nothing as 0 (not −0.00)."""
+    return np.round(amounts, 2) + 0.0
 
 
 def _transitions(
@@ -423,7 +429,7 @@ def team_change(baseline: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         **{f"base_{name}": values for name, values in base.items()},
         **{f"new_{name}": values for name, values in now.items()},
         "movement": base["rank"] - now["rank"],
-        "payout_change": np.round(now["payout"] - base["payout"], 2),
+        "payout_change": _change(now["payout"] - base["payout"]),
     }
     return pd.DataFrame({name: values[order] for name, values in columns.items()})
 

@@ -12,6 +12,7 @@ written into SQL come from the contract and the registry, quoted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -50,13 +51,26 @@ def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
     return tuple(k for k in KPIS if all(ds.has(t, c) for t, c in k.requires))
 
 
-def unavailable_kpis(ds: Dataset) -> dict[str, str]:
-    """KPI id → the reason it cannot be computed from this dataset."""
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a KPI cannot be computed: a code the text catalog words (`UNAVAILABLE_CODES`) and
+    what it names. scoring/ writes no prose, so the pages say it in the user's language."""
+
+    code: str  # "missing_columns": the dataset lacks `columns`; "no_data": it has no value
+    columns: tuple[tuple[str, str], ...] = ()  # (table, column) the dataset lacks
+
+
+UNAVAILABLE_CODES = ("missing_columns", "no_data")
+NO_DATA = Unavailable("no_data")
+
+
+def unavailable_kpis(ds: Dataset) -> dict[str, Unavailable]:
+    """KPI id → why it cannot be computed from this dataset (the columns it lacks)."""
     reasons = {}
     for k in KPIS:
-        missing = [f"{t}.{c}" for t, c in k.requires if not ds.has(t, c)]
+        missing = tuple((t, c) for t, c in k.requires if not ds.has(t, c))
         if missing:
-            reasons[k.id] = "needs " + ", ".join(missing)
+            reasons[k.id] = Unavailable("missing_columns", missing)
     return reasons
 
 

@@ -1,9 +1,10 @@
-"""Bonus pool allocation (奖金分配) with a plain-English explanation for every agent.
+"""Bonus pool allocation (奖金分配) with the arithmetic of every agent's payout.
 
 Rules from docs/METHODS.md, "Grades and incentives": grade multipliers (payout = base × company
 multiplier × individual multiplier), threshold + linear (e.g. 50% of base at the threshold
 rising to 150% at the maximum score), or the pool shared in proportion to score. The total
-never exceeds the pool.
+never exceeds the pool. Each payout comes with its steps as codes and numbers
+(`PayoutStep`); the dashboard words them in the user's language.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-from scoring.methods.grading import GRADE_LABELS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -29,16 +29,36 @@ DEFAULT_GRADE_MULTIPLIERS: Mapping[str, float] = MappingProxyType(
 )
 
 
+class PayoutStep(NamedTuple):
+    """One step of a payout's arithmetic: a code and its numbers (amounts in the pool's
+    currency, percentages as shares of 1, `grade` a grade id).
+
+    The rule's step — "grade_multiplier" (base, company, grade, multiplier, amount),
+    "threshold_linear" (base, company, pct, score, min_pct, threshold, max_pct, max_score,
+    amount), "below_threshold" (score, threshold), "proportional" (pool, score, total,
+    amount), "nothing_to_share" (every eligible score is 0) — or why there is none:
+    "no_score", "no_grade" (insufficient data); then what changed the amount: "scaled"
+    (scale, pool, paid) or "rounded" down to the cent (paid).
+    """
+
+    code: str
+    values: Mapping[str, float | str] = MappingProxyType({})
+
+
+Explanation = tuple[PayoutStep, ...]
+
+
 @dataclass(frozen=True, eq=False, init=False)
 class Allocation:
     """Result of allocate().
 
-    payouts: per agent, in the pool's currency, rounded down to the cent; explanations: one
-    sentence per agent showing the arithmetic; total: the sum paid (≤ pool); scale: the factor
-    applied to fit the pool (1.0 when the raw payouts fit); unallocated: pool − total.
+    payouts: per agent, in the pool's currency, rounded down to the cent; explanations: the
+    steps of each agent's arithmetic (`PayoutStep`s, one or two); total: the sum paid
+    (≤ pool); scale: the factor applied to fit the pool (1.0 when the raw payouts fit);
+    unallocated: pool − total.
 
-    The explanations are written when first read (a list, or a function returning it, may
-    be given): callers re-allocating on every slider move need only the payouts.
+    The explanations are made when first read (a list, or a function returning it, may be
+    given): callers re-allocating on every slider move need only the payouts.
     """
 
     payouts: FloatArray
@@ -49,7 +69,7 @@ class Allocation:
     def __init__(
         self,
         payouts: FloatArray,
-        explanations: list[str] | Callable[[], list[str]],
+        explanations: list[Explanation] | Callable[[], list[Explanation]],
         total: float,
         scale: float,
         unallocated: float,
@@ -61,7 +81,7 @@ class Allocation:
         object.__setattr__(self, "_explanations", explanations)
 
     @functools.cached_property
-    def explanations(self) -> list[str]:
+    def explanations(self) -> list[Explanation]:
         given = self._explanations
         return list(given() if callable(given) else given)
 
@@ -105,8 +125,8 @@ def allocate(
     - "proportional": pool × score / (sum of eligible scores); base and company_multiplier
       are not used.
     (base, multipliers, threshold and band: `options`.) An agent is eligible when both the
-    score and the grade are available; the others (insufficient data) get 0 and an
-    explanation saying why. base defaults to pool / number of eligible agents. When the raw
+    score and the grade are available; the others (insufficient data) get 0 and a step
+    saying why. base defaults to pool / number of eligible agents. When the raw
     payouts add up to more than the pool, every payout is scaled by pool / raw total.
     Payouts are rounded down to the cent, and single cents are taken back from the largest
     payouts if floating-point sums would still exceed the pool, so the total never exceeds
@@ -123,13 +143,13 @@ def allocate(
     raw = _raw_amounts(rule, x, grade_list, eligible, options, pool)
     scale, payouts = _fit_to_pool(raw, pool)
 
-    def explanations() -> list[str]:
+    def explanations() -> list[Explanation]:
         missing = [
             _missing_reason(score, grade) for score, grade in zip(x, grade_list, strict=True)
         ]
         _, steps = _raw_payouts(rule, x, grade_list, [m is None for m in missing], options, pool)
         return [
-            reason if reason is not None else _explain(step, r, paid, scale, pool)
+            (reason,) if reason is not None else _steps(step, r, paid, scale, pool)
             for reason, step, r, paid in zip(missing, steps, raw, payouts, strict=True)
         ]
 
@@ -165,12 +185,12 @@ def _missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def _missing_reason(score: float, grade: str | None) -> str | None:
+def _missing_reason(score: float, grade: str | None) -> PayoutStep | None:
     """Why an agent gets nothing for lack of data, or None when the agent is eligible."""
     if math.isnan(score):
-        return "no payout: score not available (insufficient data)"
+        return PayoutStep("no_score")
     if _missing(grade):
-        return "no payout: no grade (insufficient data)"
+        return PayoutStep("no_grade")
     return None
 
 
@@ -183,7 +203,7 @@ def _raw_amounts(
     pool: float,
 ) -> FloatArray:
     """Unscaled payout per agent (0 when not eligible): `_raw_payouts` in numpy, without the
-    text. The same arithmetic in the same order, so the amounts are identical."""
+    steps. The same arithmetic in the same order, so the amounts are identical."""
     if rule == "proportional" and np.any(x[eligible] < 0):
         raise ValueError("the proportional rule needs scores ≥ 0")
     raw = np.zeros(x.size)
@@ -213,13 +233,13 @@ def _raw_payouts(
     eligible: list[bool],
     s: PayoutOptions,
     pool: float,
-) -> tuple[FloatArray, list[str]]:
-    """Unscaled payout and the arithmetic as text per agent (0 and "" when not eligible)."""
+) -> tuple[FloatArray, list[PayoutStep | None]]:
+    """Unscaled payout and the rule's step per agent (0 and None when not eligible)."""
     if rule == "proportional" and np.any(x[eligible] < 0):
         raise ValueError("the proportional rule needs scores ≥ 0")
     score_total = math.fsum(x[eligible])
     raw = np.zeros(x.size)
-    steps = [""] * x.size
+    steps: list[PayoutStep | None] = [None] * x.size
     for i in np.flatnonzero(eligible):
         if rule == "grade_multiplier":
             raw[i], steps[i] = _grade_multiplier_payout(grades[i], s)
@@ -230,42 +250,38 @@ def _raw_payouts(
     return raw, steps
 
 
-def _grade_multiplier_payout(grade: str | None, s: PayoutOptions) -> tuple[float, str]:
+def _grade_multiplier_payout(grade: str | None, s: PayoutOptions) -> tuple[float, PayoutStep]:
     """base × company multiplier × grade multiplier."""
     if grade not in s.grade_multipliers:
         raise ValueError(f"no multiplier for grade {grade!r}; known: {sorted(s.grade_multipliers)}")
     multiplier = s.grade_multipliers[grade]
     amount = s.base * s.company_multiplier * multiplier
-    label = GRADE_LABELS.get(grade, {}).get("en", grade)
-    return amount, (
-        f"base {_money(s.base)} × company {s.company_multiplier:.2f} "
-        f"× grade {label} {multiplier:.2f} = {_money(amount)}"
+    values = {"base": s.base, "company": s.company_multiplier, "grade": grade}
+    return amount, PayoutStep(
+        "grade_multiplier", {**values, "multiplier": multiplier, "amount": amount}
     )
 
 
-def _threshold_linear_payout(score: float, s: PayoutOptions) -> tuple[float, str]:
+def _threshold_linear_payout(score: float, s: PayoutOptions) -> tuple[float, PayoutStep]:
     """0 below the threshold, else base × company × (min_pct → max_pct linearly in score)."""
     if score < s.threshold:
-        return 0.0, f"score {score:.1f} is below the threshold {s.threshold:g} → 0"
+        return 0.0, PayoutStep("below_threshold", {"score": score, "threshold": s.threshold})
     progress = (min(score, s.max_score) - s.threshold) / (s.max_score - s.threshold)
     pct = s.min_pct + (s.max_pct - s.min_pct) * progress
     amount = s.base * s.company_multiplier * pct
-    return amount, (
-        f"base {_money(s.base)} × company {s.company_multiplier:.2f} × {pct:.1%} "
-        f"(score {score:.1f}; {s.min_pct:.0%} at {s.threshold:g} rising to "
-        f"{s.max_pct:.0%} at {s.max_score:g}) = {_money(amount)}"
-    )
+    band = {"min_pct": s.min_pct, "threshold": s.threshold, "max_pct": s.max_pct}
+    values = {"base": s.base, "company": s.company_multiplier, "pct": pct, "score": score}
+    values |= {**band, "max_score": s.max_score, "amount": amount}
+    return amount, PayoutStep("threshold_linear", values)
 
 
-def _proportional_payout(score: float, score_total: float, pool: float) -> tuple[float, str]:
+def _proportional_payout(score: float, score_total: float, pool: float) -> tuple[float, PayoutStep]:
     """pool × score / total score of the eligible agents."""
     if score_total == 0:
-        return 0.0, "all eligible scores are 0, nothing to share in proportion → 0"
+        return 0.0, PayoutStep("nothing_to_share")
     amount = pool * (score / score_total)
-    return amount, (
-        f"pool {_money(pool)} × score {score:.1f} / total score {score_total:.1f} "
-        f"= {_money(amount)}"
-    )
+    values = {"pool": pool, "score": score, "total": score_total, "amount": amount}
+    return amount, PayoutStep("proportional", values)
 
 
 def _fit_to_pool(raw: FloatArray, pool: float) -> tuple[float, FloatArray]:
@@ -287,16 +303,16 @@ def _exceeds(payouts: FloatArray, pool: float) -> bool:
     return max(math.fsum(payouts), float(np.sum(payouts)), sum(payouts.tolist())) > pool
 
 
-def _explain(step: str, raw: float, paid: float, scale: float, pool: float) -> str:
-    """The rule's arithmetic, then any scaling to the pool or rounding to the cent."""
+def _steps(step: PayoutStep, raw: float, paid: float, scale: float, pool: float) -> Explanation:
+    """The rule's step, then the scaling to the pool or the rounding, if either applied."""
+    adjustment = _adjustment(raw, paid, scale, pool)
+    return (step,) if adjustment is None else (step, adjustment)
+
+
+def _adjustment(raw: float, paid: float, scale: float, pool: float) -> PayoutStep | None:
+    """Scaling to the pool or rounding down to the cent, when either changed the amount."""
     if scale < 1 and raw > 0:
-        return f"{step}; scaled ×{scale:.4f} to fit the pool of {_money(pool)} → {_money(paid)}"
-    if _money(paid) != _money(raw):
-        return f"{step}; rounded down to the cent → {_money(paid)}"
-    return step
-
-
-def _money(amount: float) -> str:
-    """1,200 for whole amounts, 1,167.56 otherwise."""
-    text = f"{amount:,.2f}"
-    return text.removesuffix(".00")
+        return PayoutStep("scaled", {"scale": scale, "pool": pool, "paid": paid})
+    if round(paid * 100) != round(raw * 100):
+        return PayoutStep("rounded", {"paid": paid})
+    return None

@@ -17,6 +17,9 @@ FloatArray = npt.NDArray[np.float64]
 
 METHODS = ("target", "percentile", "minmax", "zscore")
 
+# Target-based scores run on to 120 at the stretch: a KPI's score, and so a composite, lies
+# in 0–120 (every other method stays within 0–100).
+STRETCH_CAP = 120.0
 # z-scores become T-scores 50 + 10·z (mean 50, sd 10), clipped to the 0–100 scale.
 T_SCORE_MEAN = 50.0
 T_SCORE_SD = 10.0
@@ -29,7 +32,7 @@ def normalise(
     floor: float | None = None,
     target: float | None = None,
     stretch: float | None = None,
-    stretch_cap: float = 120.0,
+    stretch_cap: float = STRETCH_CAP,
 ) -> FloatArray:
     """Map one KPI's values for a group (e.g. all agents) to 0–100, 100 best.
 

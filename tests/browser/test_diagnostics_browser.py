@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.ui.i18n import t
+from dashboard.ui.values import value_label
 from tests.browser_support import (
     assert_no_errors,
     open_page,
@@ -86,7 +87,8 @@ def test_click_department_team_agent_tickets(page: Page, server: str):
 
     agent = click_bar(page, 0)["custom"][0]
     assert agent in members
-    expect(crumb(page, f"{t('diagnostics_level_agent', LANG)}: {agent}")).to_be_visible()
+    name = AGENTS.set_index("agent_id").at[agent, "name"]
+    expect(crumb(page, f"{t('diagnostics_level_agent', LANG)}: {name} ({agent})")).to_be_visible()
     assert query_of(page)["agent"] == [agent]
     expect(drill_chart(page).locator(".gtitle")).to_have_text(
         t("diagnostics_drill_categories", LANG)
@@ -97,7 +99,8 @@ def test_click_department_team_agent_tickets(page: Page, server: str):
     bar = click_bar(page, 0)
     category, count = bar["custom"][0], int(bar["y"])
     assert int(bar["custom"][1]) == count
-    heading = t("diagnostics_tickets_title", LANG, count=count, cell=f"category = {category}")
+    cell = f"{t('diagnostics_dim_category', LANG)} = {value_label('category', category, LANG)}"
+    heading = t("diagnostics_tickets_title", LANG, count=count, cell=cell)
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert query_of(page)["drill"] == [f"category:{category}"]
     grid = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.ui.i18n import t
 from tests.browser_support import (
@@ -32,16 +33,28 @@ def settled(page) -> None:
 
 def choose(page, select, option: str) -> None:
     """Pick `option` in a Streamlit select: open its list (a click on a busy machine can land
-    while the widget is redrawn, leaving the list shut: click again), then the option."""
+    while the widget is redrawn, leaving the list shut: click again), then the option (the
+    list can also be redrawn under the click, detaching the option: open it again)."""
     box = select.locator("input")
+    for _ in range(5):
+        _open_list(page, box)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        if box.input_value() == option:
+            return
+    expect(box).to_have_value(option)
+
+
+def _open_list(page, box) -> None:
     for _ in range(10):
         box.click()
         if box.get_attribute("aria-expanded") == "true":
-            break
+            return
         page.keyboard.press("Escape")
         page.wait_for_timeout(500)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
 
 
 def test_upload_change_a_column_preview_import_and_see_the_scorecard(browser: Browser, tmp_path):

@@ -11,7 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.i18n import t
 from scoring.registry.kpis import kpi
-from tests.browser_support import assert_no_errors, drawn_marks, open_page, screenshot
+from tests.browser_support import (
+    assert_no_errors,
+    drawn_marks,
+    open_page,
+    query_of_url,
+    screenshot,
+)
 from tests.conftest import ROOT, SAMPLE_DATASET
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -23,9 +29,13 @@ def metric_value(page: Page, key: str) -> str:
 
 
 def rank_cells(page: Page) -> list[str]:
-    """The first rendered rows of the rank table's agent column (sorted by new rank)."""
-    table = page.locator('[data-testid="stDataFrame"]').first
-    return table.locator('[data-testid^="glide-cell-0-"]').all_inner_texts()[:10]
+    """The first rendered rows of the rank table's agent column (sorted by new rank), once
+    the grid has drawn them (it paints after the run)."""
+    cells = page.locator('[data-testid="stDataFrame"]').first.locator(
+        '[data-testid^="glide-cell-0-"]'
+    )
+    expect(cells).not_to_have_count(0)  # the grid's cells (hidden: it draws on a canvas)
+    return cells.all_inner_texts()[:10]
 
 
 def test_dragging_a_weight_slider_changes_ranks_and_the_bonus_bill(page: Page, server: str):
@@ -110,3 +120,57 @@ def test_a_mouse_drag_gives_the_results_the_server_computes_for_that_weight(
         assert metric_value(page, key) == str(expected[t(key, "en")]), key
     table = next(d.value for d in at.dataframe if "new_rank" in d.value.columns)
     assert rank_cells(page) == table["agent_id"].head(len(rank_cells(page))).tolist()
+
+
+def _metric(page: Page, key: str, lang: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=t(key, lang))
+    return card.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_typed_weight_comes_back_when_the_page_is_opened_from_its_url(
+    page: Page, server: str, lang: str
+):
+    # Issue 15's "done when": type a weight, reload the page from its address (a new
+    # session), see the same weights and results.
+    open_page(page, server, f"/whatif?lang={lang}", t("page_whatif", lang))
+    # the first run of a server reads and splits the data: up to a minute on busy cores
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=90_000)
+    number = page.locator(".st-key-whatif_n_main_csat input")
+    thumb = page.locator('.st-key-whatif_w_main_csat input[type="range"]')
+    expect(thumb).to_have_attribute("aria-valuetext", "18.2%")  # the balanced scheme's
+    number.fill("21.8")
+    number.press("Enter")
+    expect(thumb).to_have_attribute("aria-valuetext", "21.8%")  # the slider follows
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).getAll('weight').includes('csat:21.8')"
+    )
+    tau = page.locator('[data-testid="stMetric"]').filter(has_text=t("whatif_tau", lang))
+    expect(tau.locator('[data-testid="stMetricValue"]')).not_to_have_text("1.000")
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+    weights = {key: page.locator(f".st-key-whatif_n_main_{key} input").input_value()
+               for key in ("csat", "fcr", "sla_response", "workload")}  # fmt: skip
+    shown = {key: _metric(page, key, lang) for key in ("whatif_tau", "whatif_grade_changes",
+                                                        "whatif_payout_total")}  # fmt: skip
+    ranks = rank_cells(page)
+    link = page.url
+    assert query_of_url(link).get("lang", ["zh"]) == [lang]  # Chinese, the default: left out
+
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text(t("page_whatif", lang))
+    expect(thumb).to_have_attribute("aria-valuetext", "21.8%", timeout=90_000)
+    expect(number).to_have_value("21.8")
+    expect(tau.locator('[data-testid="stMetricValue"]')).to_have_text(shown["whatif_tau"])
+    for key, value in weights.items():
+        assert page.locator(f".st-key-whatif_n_main_{key} input").input_value() == value, key
+    for key, value in shown.items():
+        assert _metric(page, key, lang) == value, key
+    first_cell = page.locator('[data-testid="stDataFrame"]').first.locator(
+        '[data-testid^="glide-cell-0-"]'
+    )
+    expect(first_cell.first).to_have_text(ranks[0])  # the grid is drawn
+    assert rank_cells(page) == ranks
+    assert_no_errors(page)
+    screenshot(page, f"whatif_from_link_{lang}")

@@ -69,7 +69,7 @@ def test_a_page_view_is_recorded_once_per_view_with_its_query(monkeypatch, small
 
 @pytest.mark.parametrize(
     ("key", "file_name"),
-    [("download_csv", "scorecard.csv"), ("download_excel", "scorecard.xlsx")],  # eager, deferred
+    [("download_csv", "scorecard.csv"), ("download_excel", "scorecard.xlsx")],
 )
 def test_a_download_click_is_recorded_with_its_page_and_query(
     monkeypatch, small_dataset, state, key, file_name
@@ -112,6 +112,28 @@ def spy_on_downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(audit.st, "download_button", spy)
     return delivered
+
+
+def test_the_scorecard_files_are_made_with_the_page_not_on_the_click(
+    monkeypatch, small_dataset, state
+):
+    # a file made only on the click (a callable) sometimes gave nothing on the first click
+    handed = {}
+    original = audit.st.download_button
+
+    def spy(label, data, file_name=None, *args, **kwargs):
+        handed[file_name] = data
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(audit.st, "download_button", spy)
+    at = open_as(monkeypatch, small_dataset, SUPERVISOR, "scorecard")
+    no_exception(at)
+    assert isinstance(handed["scorecard.csv"], bytes)
+    assert isinstance(handed["scorecard.xlsx"], bytes)
+    sheets = pd.read_excel(io.BytesIO(handed["scorecard.xlsx"]), sheet_name=None)
+    assert list(sheets) == ["agents", "teams"]
+    agents_csv = pd.read_csv(io.BytesIO(handed["scorecard.csv"]), encoding="utf-8-sig")
+    assert len(sheets["agents"]) == len(agents_csv) > 0
 
 
 def test_leadership_sees_the_entries_and_exports_them_neutralised(

@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.i18n import t
+from dashboard.ui.values import value_label
 from scoring.engine import schemes
 from scoring.registry.kpis import KPIS_BY_ID
 from tests.builders import plotly_values, read_generated
@@ -99,8 +100,11 @@ def in_window(tickets: pd.DataFrame, window) -> pd.DataFrame:
     return tickets[(tickets["created_at"] >= start) & (tickets["created_at"] < end)]
 
 
-def counts(tickets: pd.DataFrame, column: str) -> dict[str, int]:
-    return {str(k): int(v) for k, v in tickets[column].value_counts().items()}
+def counts(tickets: pd.DataFrame, column: str, lang: str = "zh") -> dict[str, int]:
+    """Tickets per value of `column`, each value named as the catalog words it in `lang`
+    (the Overview's volume bars are named so)."""
+    found = tickets[column].value_counts().items()
+    return {value_label(column, k, lang): int(v) for k, v in found}
 
 
 def mean_csat(data: Path, tickets: pd.DataFrame) -> str:
@@ -171,8 +175,8 @@ def test_every_page_renders_without_the_optional_tables(monkeypatch, core_only_d
     if page == "data":
         sizes = at.dataframe[0].value.set_index(t("table", "zh"))
         for name in OPTIONAL_TABLES:
-            assert sizes.loc[name, t("status", "zh")] == t("missing", "zh")
-        assert sizes.loc["tickets", t("status", "zh")] == "✓"
+            assert sizes.loc[value_label("table", name, "zh"), t("status", "zh")] == "缺失"
+        assert sizes.loc["工单", t("status", "zh")] == "✓ 已提供"  # a word beside the mark
         text = "\n".join(m.value for m in at.markdown)
         for kpi in OPTIONAL_KPIS:
             assert f"`{kpi}`" in text
@@ -380,7 +384,7 @@ def test_query_params_are_honoured_on_first_load(monkeypatch, small_dataset):
 def test_multiple_values_in_the_link(monkeypatch, small_dataset):
     at = open_app(monkeypatch, small_dataset, "overview", {"channel": ["email", "web"]})
     assert at.sidebar.multiselect(key="w_channels").value == ["email", "web"]
-    assert set(bar_chart(at, t("volume_by_channel", "zh"))) == {"email", "web"}
+    assert set(bar_chart(at, t("volume_by_channel", "zh"))) == {"邮件", "网页表单"}
     assert query(at)["channel"] == ["email", "web"]
 
 
@@ -407,9 +411,9 @@ def test_bad_rows_are_reported(monkeypatch, bad_rows_dataset: BadRows, page):
     if page == "data":
         sizes = at.dataframe[0].value.set_index(t("table", "zh"))
         read = bad_rows_dataset.base_rows + bad_rows_dataset.excluded
-        assert sizes.loc["tickets", t("rows_read", "zh")] == read
-        assert sizes.loc["tickets", t("excluded", "zh")] == bad_rows_dataset.excluded
-        assert sizes.loc["tickets", t("accepted", "zh")] == bad_rows_dataset.base_rows
+        assert sizes.loc["工单", t("rows_read", "zh")] == read
+        assert sizes.loc["工单", t("excluded", "zh")] == bad_rows_dataset.excluded
+        assert sizes.loc["工单", t("accepted", "zh")] == bad_rows_dataset.base_rows
         rules = at.dataframe[1].value.set_index(t("rule", "zh"))
         assert dict(rules[t("count", "zh")]) == {
             "tickets.duplicate_id": len(bad_rows_dataset.duplicate_ids),
@@ -459,13 +463,14 @@ def test_the_data_page_shows_the_targets_every_page_uses(monkeypatch, small_data
     assert not at.exception
     assert t("targets_in_use_registry", "zh") in [c.value for c in at.caption]
     registry = next(d.value for d in at.dataframe if "floor" in d.value.columns)
-    fcr = registry.set_index("id").loc["fcr"]
-    assert (fcr["floor"], fcr["target"]) == (KPIS_BY_ID["fcr"].floor, KPIS_BY_ID["fcr"].target)
+    fcr = registry.set_index("label").loc["一次解决率"]  # rates as % (the KPI's unit)
+    built_in = KPIS_BY_ID["fcr"]
+    assert (fcr["floor"], fcr["target"]) == (f"{built_in.floor:.1%}", f"{built_in.target:.1%}")
 
     TargetStore(saved_state()).save(TargetSet({"fcr": (0.4, 0.6, 0.7)}, author="Zhang Wei"))
     at = open_app(monkeypatch, small_dataset, "data")
     registry = next(d.value for d in at.dataframe if "floor" in d.value.columns)
-    fcr = registry.set_index("id").loc["fcr"]
-    assert (fcr["floor"], fcr["target"], fcr["stretch"]) == (0.4, 0.6, 0.7)
+    fcr = registry.set_index("label").loc["一次解决率"]
+    assert (fcr["floor"], fcr["target"], fcr["stretch"]) == ("40.0%", "60.0%", "70.0%")
     (sentence,) = [c.value for c in at.caption if "Zhang Wei" in c.value]
     assert sentence.startswith("各页面正在使用：本数据集目标值第 1 版")

@@ -22,7 +22,7 @@ TEAMS = ["Team South", "Team East"]
 # The page's tables by a column only each one has.
 TABLES = {
     "needs": "per_month",
-    "team needs": "agent_ids",
+    "team needs": "members",
     "case mix": "adjusted_rank",
     "training effects": "did",
     "blind spots": "worst",

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.i18n import t
+from dashboard.ui.values import value_label
 from scoring.registry.kpis import KPIS_BY_ID
 from tests.builders import read_generated
 from tests.conftest import ROOT, SAMPLE_DATASET
@@ -93,7 +94,8 @@ def test_renders_on_the_sample(monkeypatch, tmp_path):
     spec = heatmap(at)
     grey, coloured = spec["data"]
     cases = fcr_cases("category")
-    assert sorted(coloured["x"]) == sorted(cases.index.get_level_values(1).unique())
+    categories = cases.index.get_level_values(1).unique()
+    assert sorted(coloured["x"]) == sorted(value_label("category", c, "zh") for c in categories)
     assert len(coloured["y"]) == cases.index.get_level_values(0).nunique()
     few = int(((cases > 0) & (cases < 20)).sum())
     assert int(np.isfinite(decode(grey["z"])).sum()) == few
@@ -123,7 +125,8 @@ def test_kpi_dimension_and_baseline_controls(monkeypatch, tmp_path):
     at = open_app(monkeypatch, tmp_path, SAMPLE_DATASET)
     at.selectbox(key="capability_dimension").set_value("channel").run()
     spec = heatmap(at)
-    assert sorted(spec["data"][1]["x"]) == sorted(quarter_tickets()["channel"].unique())
+    channels = quarter_tickets()["channel"].unique()
+    assert sorted(spec["data"][1]["x"]) == sorted(value_label("channel", c, "zh") for c in channels)
     assert t("capability_dim_channel", "zh") in spec["layout"]["title"]["text"]
     assert at.query_params["skill"] in ("channel", ["channel"])
     at.selectbox(key="capability_kpi").set_value("csat").run()
@@ -150,10 +153,13 @@ def test_kpi_dimension_and_baseline_controls(monkeypatch, tmp_path):
     )
     category_needs = needs[needs["dimension"] == t("capability_dim_category", "zh")]
     assert len(category_needs) > 0
+    category_of = {value_label("category", c, "zh"): c for c in rows["category"].unique()}
     for need in category_needs.itertuples():
-        skill = first.xs(need.skill, level="category")
+        skill = first.xs(category_of[need.skill], level="category")
         others = skill.drop(index=need.agent_id)
-        assert need.reference == pytest.approx(others["sum"].sum() / others["count"].sum())
+        expected = others["sum"].sum() / others["count"].sum()
+        assert need.reference.endswith("%")  # a rate as a percentage, one decimal
+        assert float(need.reference[:-1]) == pytest.approx(100 * expected, abs=0.05)
 
 
 def test_training_effect_and_360_pickers(monkeypatch, tmp_path):
@@ -163,19 +169,21 @@ def test_training_effect_and_360_pickers(monkeypatch, tmp_path):
     picker.set_value(len(effects) - 1).run()
     last = effects.iloc[-1]
     titles = list(charts(at))
-    assert any(title.startswith(f"{last['agent_id']} · {last['skill']}") for title in titles)
+    named = f"{last['name']} ({last['agent_id']}) · {last['skill']}"
+    assert any(title.startswith(named) for title in titles), titles
     # 360: the radar's self line is the agent's mean self-rating per competency
     agent_id = sorted(FEEDBACK["reviewee_id"].unique())[3]
     at.selectbox(key="capability_agent").set_value(agent_id).run()
     radar = next(s for s in charts(at).values() if s["data"][0]["type"] == "scatterpolar")
     name = AGENTS.set_index("agent_id").at[agent_id, "name"]
-    assert radar["layout"]["title"]["text"] == f"{agent_id} {name}"
+    assert radar["layout"]["title"]["text"] == f"{name} ({agent_id})"
     self_trace = next(d for d in radar["data"] if d["name"] == t("capability_role_self", "zh"))
     mine = FEEDBACK[(FEEDBACK["reviewee_id"] == agent_id) & (FEEDBACK["reviewer_role"] == "self")]
     last_day = TICKETS["created_at"].max().normalize()
     # periods overlapping the last quarter (quarterly ratings: the last two quarters at most)
     expected = mine.groupby("competency")["score"]
-    theta = list(self_trace["theta"])[:-1]
+    competency_of = {value_label("competency", c, "zh"): c for c in expected.groups}
+    theta = [competency_of[label] for label in list(self_trace["theta"])[:-1]]
     r = decode(self_trace["r"]).astype(float)[:-1]
     assert sorted(theta) == sorted(expected.groups)
     for competency, value in zip(theta, r, strict=True):
@@ -190,6 +198,40 @@ def test_training_effect_and_360_pickers(monkeypatch, tmp_path):
     blind = frame(at, "worst")
     truth = json.loads((SAMPLE_DATASET / "truth.json").read_text())
     assert set(truth["self_overraters"]) <= set(blind["agent_id"])
+
+
+def test_training_needs_show_names_percentages_and_no_group_of_one(monkeypatch, tmp_path):
+    at = open_app(monkeypatch, tmp_path, SAMPLE_DATASET)
+    needs = frame(at, "per_month")
+    names = AGENTS.set_index("agent_id")["name"]
+    assert len(needs) > 0
+    assert needs["name"].tolist() == needs["agent_id"].map(names).tolist()
+    fcr = needs[needs["dimension"] != t("capability_dim_competency", "zh")]
+    assert fcr["value"].str.fullmatch(r"\d{1,3}\.\d%").all()  # 0.236 reads 23.6%
+    assert fcr["gap"].str.endswith("个百分点").all()
+    known = {value_label("category", c, "zh") for c in TICKETS["category"].unique()}
+    known |= {value_label("channel", c, "zh") for c in TICKETS["channel"].unique()}
+    known |= {value_label("product", c, "zh") for c in TICKETS["product"].dropna().unique()}
+    assert set(fcr["skill"]) <= known
+    # the sample's needs are each one agent's: no group session is offered, and it says why
+    per_team = needs.groupby(["team", "dimension", "skill"]).size()
+    assert per_team.max() == 1
+    assert not [d for d in at.dataframe if "members" in d.value.columns]
+    assert t("capability_no_group_needs", "zh", size=2) in [i.value for i in at.info]
+
+
+def test_group_training_lists_only_groups_of_two_or_more_by_name(
+    monkeypatch, tmp_path, small_dataset
+):
+    at = open_app(monkeypatch, tmp_path, small_dataset)
+    needs, groups = frame(at, "per_month"), frame(at, "members")
+    assert len(groups) > 0 and (groups["agents"] >= 2).all()
+    names = pd.read_parquet(small_dataset / "agents.parquet").set_index("agent_id")["name"]
+    for group in groups.itertuples():
+        shared = needs[(needs["team"] == group.team) & (needs["skill"] == group.skill)]
+        shared = shared[shared["dimension"] == group.dimension].sort_values("agent_id")
+        assert group.agents == len(shared)
+        assert group.members == ", ".join(f"{names[a]} ({a})" for a in shared["agent_id"])
 
 
 def test_english(monkeypatch, tmp_path):

@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 import plotly.io as pio
+import pytest
 
 from dashboard.ui import charts
 from scoring.registry.kpis import KPIS_BY_ID
@@ -51,7 +52,7 @@ def test_contributions_stack_each_kpi_with_points_first_agent_on_top():
 
 def test_kpi_trend_draws_the_target_and_percent_ticks():
     frame = pd.DataFrame({"month": ["2026-01", "2026-02"], "fcr": [0.7, 0.72]})
-    figure = spec(charts.kpi_trend(frame, "month", KPIS_BY_ID["fcr"], "FCR", 0.85, "target"))
+    figure = spec(charts.kpi_trend(frame, "month", KPIS_BY_ID["fcr"], "FCR", 0.85, "target", "zh"))
     (line,) = figure["data"]
     assert line["x"] == ["2026-01", "2026-02"] and values(line["y"]) == [0.7, 0.72]
     (shape,) = figure["layout"]["shapes"]
@@ -61,10 +62,44 @@ def test_kpi_trend_draws_the_target_and_percent_ticks():
     assert figure["layout"]["title"]["text"] == "FCR"
 
 
-def test_team_ranking_best_team_at_the_top_on_a_0_100_scale():
-    frame = pd.DataFrame({"team": ["North", "South", "East"], "composite": [61.0, 70.5, 55.0]})
-    figure = spec(charts.team_ranking(frame, "Teams", "Mean score"))
-    (bar,) = figure["data"]
-    assert bar["y"] == ["East", "North", "South"]  # drawn bottom to top: best on top
-    assert values(bar["x"]) == [55.0, 61.0, 70.5]
-    assert figure["layout"]["xaxis"]["range"] == [0, 100]
+@pytest.mark.parametrize(
+    ("lang", "period", "ticks", "hover"),
+    [
+        ("zh", "month", "%Y年%-m月", "%{x|%Y年%-m月}"),  # 2026年9月, not Plotly's "Sep 2026"
+        ("en", "month", "%b %Y", "%{x|%b %Y}"),
+        ("zh", "week", "%-m月%-d日", "%{x|%Y年%-m月%-d日起}"),
+    ],
+)
+def test_a_trend_names_its_months_in_the_users_language(lang, period, ticks, hover):
+    frame = pd.DataFrame({period: ["2026-09-01", "2026-10-01"], "csat": [3.9, 4.0]})
+    k = KPIS_BY_ID["csat"]
+    figure = spec(charts.kpi_trend(frame, period, k, "CSAT", 4.5, "target", lang))
+    axis = figure["layout"]["xaxis"]
+    assert (axis["type"], axis["tickformat"]) == ("date", ticks)
+    assert axis.get("dtick") == ("M1" if period == "month" else None)
+    assert figure["data"][0]["hovertemplate"].startswith(hover + ": ")
+
+
+def test_team_ranking_dots_best_team_at_the_top_each_naming_its_team_for_a_click():
+    frame = pd.DataFrame(
+        {"team": ["North", "South", "East", "West"], "composite": [61.0, 70.5, 55.0, None]}
+    )
+    figure = spec(charts.team_ranking(frame, "Teams", "Mean score", [50.0, 75.0]))
+    (dots,) = figure["data"]
+    assert dots["type"] == "scatter" and dots["mode"] == "markers+text"  # dots, not bars
+    assert dots["y"] == ["East", "North", "South"]  # drawn bottom to top; no score: left out
+    assert values(dots["x"]) == [55.0, 61.0, 70.5]
+    assert dots["customdata"] == [["East"], ["North"], ["South"]]
+    assert figure["layout"]["xaxis"]["range"] == [50.0, 75.0]
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([50.0, 61.0, 70.0], [47.0, 73.0]),  # 15% of the 20-point spread either side
+        ([61.0, 62.0, 64.0], [58.6, 66.4]),  # close scores: at least 2.4 (2% of the 0-120 scale)
+        ([1.0, 99.0], [0.0, 113.7]),  # never below 0; above 100 is a score (up to 120)
+    ],
+)
+def test_the_team_axis_fits_the_scores_instead_of_starting_at_zero(scores, expected):
+    assert charts.fitted_range(pd.Series(scores)) == pytest.approx(expected)

@@ -86,7 +86,7 @@ def test_upload_suggest_change_preview_import_and_the_scorecard_shows_the_new_da
     assert source(at, "tickets.created_at") == "c:Created_Date"
     assert source(at, "agents.team") == "c:Group"
     assert "120 rows and 9 columns read" in " ".join(c.value for c in at.caption)
-    assert "read as %d-%m-%Y %H:%M" in " ".join(c.value for c in at.caption)
+    assert "read as `%d-%m-%Y %H:%M`" in " ".join(c.value for c in at.caption)
 
     at.selectbox(key="import_src_agents.team").set_value("-").run()  # change one column
     no_exception(at)
@@ -94,8 +94,8 @@ def test_upload_suggest_change_preview_import_and_the_scorecard_shows_the_new_da
     at.button(key="import_preview").click().run()
     no_exception(at)
     counts = table_with(at, t("import_rows", "en")).set_index(t("import_table", "en"))
-    assert counts.loc["tickets", t("import_rows", "en")] == 120
-    assert counts.loc["agents", t("import_rows", "en")] == 4
+    assert counts.loc["Tickets", t("import_rows", "en")] == 120  # the table in words
+    assert counts.loc["Agents", t("import_rows", "en")] == 4
     kpis = table_with(at, t("import_kpi", "en")).set_index(t("import_kpi", "en"))
     # 96 of 120 tickets have a resolution time: resolution rate 80.0 %
     assert kpis.loc["Resolution rate", t("import_kpi_value", "en")] == "80.0%"

@@ -61,5 +61,6 @@ def test_data_page_words_rules_and_notices_in_the_users_language(monkeypatch, la
     planted = json.loads((SAMPLE_DATASET / "truth.json").read_text())["bad_rows"]
     tickets = sum(n for rule, n in planted.items() if rule.startswith("tickets."))
     read = json.loads((SAMPLE_DATASET / "truth.json").read_text())["counts"]["tickets"] + tickets
-    expected = t("notice_rows_excluded", lang, table="tickets", excluded=tickets, read=read)
+    table = {"zh": "工单", "en": "Tickets"}[lang]  # the table named in the user's language
+    expected = t("notice_rows_excluded", lang, table=table, excluded=tickets, read=read)
     assert f"- {expected}" in [m.value for m in at.markdown]

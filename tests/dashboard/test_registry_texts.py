@@ -36,8 +36,8 @@ def test_the_data_page_shows_the_registry_in_chinese(monkeypatch):
     at.run()
     assert not at.exception
     registry = next(d.value for d in at.dataframe if "formula" in d.value.columns)
-    shown = registry.set_index("id")
+    shown = registry.set_index("label")
     for k in KPIS:
-        assert shown.at[k.id, "description"] == k.description_zh
-        assert shown.at[k.id, "formula"] == k.formula_zh
+        assert shown.at[k.label_zh, "description"] == k.description_zh
+        assert shown.at[k.label_zh, "formula"] == k.formula_zh
     assert t("kpi_registry", "zh") in [h.value for h in at.subheader]

@@ -25,7 +25,10 @@ from tests.conftest import ROOT
 APP = str(ROOT / "app.py")
 PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data", "access_log")
 WRITTEN_KEYS = {"lang", "preset", "from", "to", "scheme", "agent", "team", "channel",
-                "category", "segment", "drill", "kpi", "skill", "scenario", "dataset"}  # fmt: skip
+                "category", "segment", "drill", "kpi", "skill", "scenario", "dataset",
+                # the What-if lab's (dashboard.app.state.LAB_KEYS)
+                "weight", "weight_enterprise", "weight_individual", "scoring", "method",
+                "grading", "bands", "quotas", "pool", "rule"}  # fmt: skip
 LONGEST_VALUE = 200  # characters of a scalar or page value a link may carry (issue 21)
 MOST_VALUES = 50  # values of one list key a link may carry
 
@@ -79,6 +82,7 @@ def _values(facts: dict) -> st.SearchStrategy[str]:
     known = st.sampled_from(
         facts["teams"] + facts["agents"] + [f"category:{c}" for c in facts["categories"]]
         + ["custom", "month", "all", "en", "zh", "csat", "fcr", "competency", "product"]
+        + ["csat:21.8", "fcr:100", "90,75,60", "15,35,40,10", "forced", "segments", "5e4"]
     )  # fmt: skip
     hostile = st.sampled_from(
         ["**X** [login](http://evil.example)", "<a href='http://evil.example/'>x</a>", "$x^2$",

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.ui.i18n import t
 from dashboard.ui.markup import md
 from scoring.engine.policy import Policy
+from scoring.registry.kpis import kpi
 from scoring.stores.scenarios import Scenario, ScenarioStore
 from tests.builders import agent, ticket, write_dataset
 from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
@@ -90,7 +91,8 @@ def test_hand_made_weight_change_against_the_official_baseline(monkeypatch, four
     # new scores A 50, B 62.5, C 75, D 50 → ranks C 1, B 2, A and D 3
     assert table["agent_id"].tolist() == ["C", "B", "A", "D"]  # A and D tie at 3: by id
     assert by_agent(table, "new_rank") == {"A": 3, "B": 2, "C": 1, "D": 3}
-    assert by_agent(table, "movement") == {"A": -2, "B": 0, "C": 2, "D": 1}
+    # changes as signed texts, no change a plain 0 (never "+0")
+    assert by_agent(table, "movement") == {"A": "-2", "B": "0", "C": "+2", "D": "+1"}
     assert by_agent(table, "new_grade") == {
         "A": "Unsatisfactory",
         "B": "Satisfactory",
@@ -98,7 +100,12 @@ def test_hand_made_weight_change_against_the_official_baseline(monkeypatch, four
         "D": "Unsatisfactory",
     }
     assert by_agent(table, "new_payout") == {"A": 0, "B": 250, "C": 300, "D": 0}
-    assert by_agent(table, "payout_change") == {"A": -375, "B": -50, "C": 300, "D": 0}
+    assert by_agent(table, "payout_change") == {
+        "A": "-375.00",
+        "B": "-50.00",
+        "C": "+300.00",
+        "D": "0",
+    }
     assert by_agent(table, "crossed") == {
         "A": t("whatif_crossed_down", "en"),
         "B": t("whatif_crossed_down", "en"),
@@ -210,7 +217,7 @@ def test_sample_sliders_locks_presets_and_segments(monkeypatch, tmp_path):
     start = weights(at)
     assert round(sum(start.values()) * 10) == 1000
     before = ranks(at)
-    assert before["movement"].fillna(0).eq(0).all()
+    assert before["movement"].isin(["0", ""]).all()
 
     at.multiselect(key="whatif_locked_main").set_value(["fcr"]).run()
     at.slider(key="whatif_w_main_csat").set_value(60.0).run()
@@ -222,7 +229,7 @@ def test_sample_sliders_locks_presets_and_segments(monkeypatch, tmp_path):
         if k not in ("csat", "fcr"):
             assert after[k] <= start[k]
     moved = ranks(at)
-    assert moved["movement"].fillna(0).ne(0).any()
+    assert (~moved["movement"].isin(["0", ""])).any()
     assert float(metric(at, "whatif_tau", "zh")) < 1
 
     at.selectbox(key="whatif_preset_main").set_value("efficiency").run()
@@ -271,8 +278,12 @@ def test_scenarios_save_load_compare_delete(monkeypatch, tmp_path):
     at.selectbox(key="whatif_cmp_a").set_value("CSAT half")
     at.selectbox(key="whatif_cmp_b").set_value("default").run()
     table = next(d.value for d in at.dataframe if "differs" in d.value.columns)
-    rows = table.set_index("setting")
-    assert rows.loc["weight csat", "a"] == "50.0" and bool(rows.loc["weight csat", "differs"])
+    rows = table.set_index("setting")  # settings and their ids in words
+    csat = t("whatif_setting_weight", "en", kpi=kpi("csat").label("en"))
+    assert rows.loc[csat, "a"] == "50.0" and bool(rows.loc[csat, "differs"])
+    assert rows.loc[t("whatif_rule", "en"), "a"] == t("whatif_rule_grade_multiplier", "en")
+    assert rows.loc[t("whatif_pool", "en"), "a"] == "50,000.00"
+    assert not table[["a", "b"]].isin(["nan", "None"]).any().any()
 
     at.button(key="whatif_mark_official").click().run()
     assert ScenarioStore(saved_state()).official().name == "CSAT half"

@@ -18,7 +18,7 @@ from scoring.data.dataset import open_dataset
 from scoring.engine.scorecard import build_matrix
 from scoring.measures.metrics import Filters
 from scoring.methods import stats
-from scoring.scope import EVERYTHING
+from scoring.scope import EVERYTHING, Visible
 from scoring.synthetic.generate import generate
 from tests.builders import agent, ticket, write_dataset
 
@@ -193,8 +193,8 @@ def test_training_needs_rank_by_impact_with_a_course(few_cases):
     assert need["impact"] == pytest.approx(30.0 * abs(need["gap"]))
     assert need["course"] == "Repair 101"
     assert math.isnan(needs.set_index("skill").loc["phone", "course"] or math.nan)
-    team = capability.team_needs(needs, EVERYTHING).set_index("skill")
-    assert team.loc["repair", ["team", "agents", "agent_ids"]].tolist() == ["T1", 1, "W"]
+    # W's needs are W's alone: individual coaching, no group session
+    assert capability.team_needs(needs, EVERYTHING).empty
     repair_only = needs[needs["skill"] == "repair"]
     roster = capability.agents(ds, EVERYTHING)
     plan = capability.coaching_plan(
@@ -333,3 +333,34 @@ def test_bad_arguments(few_cases):
         capability.skill_matrix(ds, Filters(), "fcr", baseline="nobody")
     with pytest.raises(ValueError):
         capability.CapabilityConfig(min_cases=0)
+
+
+def test_a_group_training_needs_at_least_two_agents_of_a_team():
+    def need(agent_id, team, skill, impact):
+        row = {"agent_id": agent_id, "name": f"Name {agent_id}", "team": team, "skill": skill}
+        return row | {"dimension": "category", "impact": impact, "course": "C"}
+
+    needs = pd.DataFrame(
+        [
+            need("B", "T1", "repair", 2.0),
+            need("A", "T1", "repair", 3.0),
+            need("C", "T2", "repair", 4.0),  # alone in T2
+            need("D", "T1", "installation", 5.0),  # alone on installation
+            need("E", "T2", "complaint", 1.0),
+            need("F", "T2", "complaint", 1.5),
+            need("G", "T2", "complaint", 0.5),
+        ]
+    )
+    assert capability.MIN_GROUP_SIZE == 2
+    groups = capability.team_needs(needs, EVERYTHING)
+    assert groups[["team", "skill", "agents", "agent_ids", "impact"]].values.tolist() == [
+        ["T2", "complaint", 3, "E, F, G", 3.0],
+        ["T1", "repair", 2, "A, B", 5.0],
+    ]
+    assert groups["members"].tolist() == [
+        "Name E (E), Name F (F), Name G (G)",
+        "Name A (A), Name B (B)",
+    ]
+    assert (groups["agents"] >= 2).all()
+    # a group whose second member is outside the view is no group
+    assert capability.team_needs(needs, Visible(teams=("T1",), agents=("A",))).empty

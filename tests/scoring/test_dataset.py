@@ -1001,3 +1001,18 @@ def test_validate_refuses_a_dataset_whose_tickets_all_break_a_rule(tmp_path, cap
     assert "Usable: NO" in text
     assert "tickets: none of its 1 rows can be used" in text
     assert "tickets.unknown_agent" in text and "K9" in text  # and why, with the example
+
+
+def test_an_optional_column_without_one_value_is_not_supplied(tmp_path):
+    # an import writes every contract column; the export had no "contacts", so the column is
+    # there and empty: first-contact resolution cannot be measured (not 0% for everyone)
+    from scoring.measures.metrics import available_kpis, unavailable_kpis
+
+    rows = [ticket("t1", "A1", 0, contacts=None), ticket("t2", "A1", 60, contacts=None)]
+    root = write_dataset(tmp_path, agents=[agent("A1")], tickets=rows)
+    assert "contacts" in pq.read_schema(root / "tickets.parquet").names
+    ds = open_dataset(root)
+    assert "contacts" in ds.report.tables["tickets"].empty_columns
+    assert not ds.has("tickets", "contacts") and ds.has("tickets", "created_at")
+    assert "fcr" in unavailable_kpis(ds) and "fcr" not in {k.id for k in available_kpis(ds)}
+    assert ds.report.tables["tickets"].accepted == 2  # the rows are kept

@@ -112,25 +112,149 @@ def test_scope_checks_its_arguments():
 # Stage excess (hand-made durations)
 
 
+def durations_of(rows: dict[str, list[float]], tickets: int = 40) -> pd.DataFrame:
+    """Stage medians per team: {team: [received, processing, resolved]} hours."""
+    stages = ["received", "processing", "resolved"]
+    return pd.DataFrame(
+        [
+            {"team": team, "stage": stage, "median_hours": hours, "p90_hours": 1.0,
+             "tickets": tickets}
+            for team, medians in rows.items()
+            for stage, hours in zip(stages, medians, strict=True)
+        ]
+    )  # fmt: skip
+
+
 def test_stage_excess_names_the_stage_with_the_largest_ratio_not_the_longest():
-    durations = pd.DataFrame(
-        {
-            "team": ["X"] * 3 + ["Y"] * 3 + ["Z"] * 3,
-            "stage": ["received", "processing", "resolved"] * 3,
-            "median_hours": [0.3, 12.0, 20.0, 0.1, 10.0, 20.0, 0.1, 8.0, 24.0],
-            "p90_hours": [1.0] * 9,
-            "tickets": [10] * 9,
-        }
+    durations = durations_of(
+        {"X": [0.5, 12.0, 20.0], "Y": [0.1, 10.0, 20.0], "Z": [0.1, 8.0, 24.0]}
     )
     excess = d.stage_excess(durations, "team", "X").set_index("stage")
+    # peers of X: the median of Y's and Z's medians
     assert excess.loc["received", "peer_hours"] == pytest.approx(0.1)
     assert excess.loc["processing", "peer_hours"] == pytest.approx(9.0)
     assert excess.loc["processing", "excess_hours"] == pytest.approx(3.0)
+    assert excess.loc["resolved", "ratio"] == pytest.approx(20 / 22)
+    # received: 5× and 24 min more; processing: 1.33× and 3 h more; resolved: faster
+    assert excess["stands_out"].tolist() == [True, True, False]
     worst = d.bottleneck(excess.reset_index())
-    assert worst["stage"] == "received"  # 3× peers, though processing loses more hours
-    assert worst["ratio"] == pytest.approx(3.0)
-    faster = d.stage_excess(durations, "team", "Z")
-    assert d.bottleneck(faster)["stage"] == "resolved"  # 24 vs 20
+    assert worst["stage"] == "received"  # 5× peers, though processing loses more hours
+    assert worst["ratio"] == pytest.approx(5.0)
+
+
+def test_a_stage_barely_slower_than_its_peers_is_no_bottleneck():
+    # Z's resolution takes 24 h against the peers' 20 h: 1.2×, below the rule's 1.25×, though
+    # 4 hours more per ticket; its other stages are faster. No stage stands out.
+    durations = durations_of(
+        {"X": [0.1, 12.0, 20.0], "Y": [0.1, 10.0, 20.0], "Z": [0.1, 8.0, 24.0]}
+    )
+    z = d.stage_excess(durations, "team", "Z").set_index("stage")
+    assert z.loc["resolved", "ratio"] == pytest.approx(1.2)
+    assert not z["stands_out"].any()
+    assert d.bottleneck(z.reset_index()) is None
+    # a team level with every team alike: none is named
+    alike = durations_of({t: [0.1, 10.0, 20.0] for t in ("X", "Y", "Z")})
+    assert d.bottleneck(d.stage_excess(alike, "team", "X")) is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "peer", "tickets", "named"),
+    [
+        (0.55, 0.40, 40, False),  # 1.375× but 9 minutes more per ticket
+        (0.65, 0.40, 40, True),  # 1.625× and 15 minutes more
+        (0.25, 0.10, 40, False),  # 2.5× but only 9 minutes more per ticket either
+        (26.0, 22.0, 40, False),  # 4 h more but 1.18×
+        (27.5, 22.0, 40, True),  # 1.25× and 5.5 h more
+        (27.5, 22.0, 29, False),  # the same on 29 tickets: too few
+        (27.5, 22.0, 30, True),  # on 30
+        (5.0, 0.0, 40, False),  # peers take no time: no ratio
+    ],
+)
+def test_the_bottleneck_rule_by_hand(hours, peer, tickets, named):
+    rule = d.BOTTLENECK_RULE
+    assert (rule.min_ratio, rule.min_excess_hours, rule.min_tickets) == (1.25, 0.2, 30)
+    row = pd.DataFrame({"hours": [hours], "peer_hours": [peer], "tickets": [tickets]})
+    row["excess_hours"] = row["hours"] - row["peer_hours"]
+    row["ratio"] = row["hours"] / row["peer_hours"].where(row["peer_hours"] > 0)
+    assert d.stands_out(row).tolist() == [named]
+
+
+def test_the_methods_document_states_the_bottleneck_rule():
+    text = (Path(__file__).resolve().parents[2] / "docs/METHODS.md").read_text(encoding="utf-8")
+    section = text.split("### Stage bottleneck", 1)[1].split("\n### ", 1)[0]
+    rule = d.BOTTLENECK_RULE
+    assert f"{rule.min_ratio}×" in section
+    assert f"{rule.min_excess_hours * 60:.0f} minutes" in section
+    assert f"{rule.min_tickets} tickets" in section
+
+
+def stage_ticket(ticket_id: str, agent_id: str, start: float, hours: dict[str, float]) -> dict:
+    """A ticket created `start` minutes after T0 that spends the given hours in each stage
+    (received → accepted → processing → resolved → followed up)."""
+    at, stamps = 0.0, {}
+    ends = {"received": "accepted_at", "accepted": "work_started_at",
+            "processing": "resolved_at", "resolved": "followed_up_at"}  # fmt: skip
+    for stage, column in ends.items():
+        at += hours[stage] * 60
+        stamps[column] = at
+    return ticket(ticket_id, agent_id, start, **stamps)
+
+
+NORMAL = {"received": 0.1, "accepted": 0.5, "processing": 2.0, "resolved": 24.0}
+
+
+def stage_dataset(root: Path, slow: dict[str, float] | None) -> Path:
+    """Three teams of two agents, 40 tickets each team; team T1 spends `slow`'s hours (its
+    other stages and the other teams: NORMAL, each stage's hours × 1.0, 1.05 or 1.1 by
+    ticket so that medians are exact)."""
+    agents, tickets = [], []
+    for team in ("T1", "T2", "T3"):
+        agents += [agent(f"{team}a", team), agent(f"{team}b", team)]
+        for i in range(40):
+            hours = {**NORMAL, **(slow if slow and team == "T1" else {})}
+            spread = (1.0, 1.05, 1.1)[i % 3] if i < 39 else 1.05
+            hours = {s: h * spread for s, h in hours.items()}
+            owner = f"{team}{'ab'[i % 2]}"
+            tickets.append(stage_ticket(f"{team}-{i}", owner, i * 90, hours))
+    return write_dataset(root, agents=agents, tickets=tickets)
+
+
+@pytest.fixture(scope="module")
+def planted_stage(tmp_path_factory) -> Path:
+    return stage_dataset(tmp_path_factory.mktemp("slow") / "data", {"processing": 6.0})
+
+
+@pytest.fixture(scope="module")
+def no_slow_stage(tmp_path_factory) -> Path:
+    return stage_dataset(tmp_path_factory.mktemp("even") / "data", None)
+
+
+def test_a_planted_slow_stage_is_named_for_its_team_and_at_the_department(planted_stage):
+    ds = open_dataset(planted_stage)
+    stages = d.scope_stages(ds, Filters(), d.Scope("team", "T1")).set_index("stage")
+    # 40 tickets at 1.0, 1.05, 1.1 × 6 h (13, 14, 13 of them): median 6 × 1.05 = 6.3 h;
+    # the peers' medians 2 × 1.05 = 2.1 h each: 3×, 4.2 h more per ticket.
+    assert stages.loc["processing", "hours"] == pytest.approx(6.3)
+    assert stages.loc["processing", "peer_hours"] == pytest.approx(2.1)
+    worst = d.bottleneck(stages.reset_index())
+    assert (worst["stage"], worst["ratio"]) == ("processing", pytest.approx(3.0))
+    assert worst["excess_hours"] == pytest.approx(4.2)
+    assert stages["stands_out"].sum() == 1
+    teams = d.team_bottlenecks(ds, Filters(), EVERYTHING)
+    assert teams[["team", "stage"]].values.tolist() == [["T1", "processing"]]
+    # T2's peers are T1 (6.3 h) and T3 (2.1 h), median 4.2 h: T2's 2.1 h is faster
+    assert d.bottleneck(d.scope_stages(ds, Filters(), d.Scope("team", "T2"))) is None
+
+
+def test_without_a_slow_stage_no_team_or_stage_is_named(no_slow_stage):
+    ds = open_dataset(no_slow_stage)
+    assert d.team_bottlenecks(ds, Filters(), EVERYTHING).empty
+    for team in ("T1", "T2", "T3"):
+        stages = d.scope_stages(ds, Filters(), d.Scope("team", team))
+        assert stages["ratio"].to_numpy() == pytest.approx(1.0)  # every median alike
+        assert d.bottleneck(stages) is None
+    agent_stages = d.scope_stages(ds, Filters(), d.Scope("agent", "T1", "T1a"))
+    assert d.bottleneck(agent_stages) is None
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.methods.grading import GRADES
-from scoring.methods.incentives import RULES, PayoutOptions, allocate
+from scoring.methods.incentives import RULES, PayoutOptions, PayoutStep, allocate
 
 E, G, S, U = GRADES
 
@@ -32,7 +32,12 @@ def test_grade_multiplier_fits_the_pool_without_scaling():
     assert result.total == 3700
     assert result.scale == 1.0
     assert result.unallocated == pytest.approx(6300)
-    assert result.explanations[1] == "base 1,000 × company 1.00 × grade Good 1.20 = 1,200"
+    assert result.explanations[1] == (
+        PayoutStep(
+            "grade_multiplier",
+            {"base": 1000, "company": 1.0, "grade": G, "multiplier": 1.2, "amount": 1200},
+        ),
+    )
 
 
 def test_grade_multiplier_applies_the_company_multiplier():
@@ -41,7 +46,9 @@ def test_grade_multiplier_applies_the_company_multiplier():
         [80], [G], 10_000, "grade_multiplier", PayoutOptions(base=1000, company_multiplier=1.1)
     )
     assert result.payouts.tolist() == [1320]
-    assert result.explanations[0] == "base 1,000 × company 1.10 × grade Good 1.20 = 1,320"
+    ((code, values),) = result.explanations[0]
+    assert code == "grade_multiplier" and values["company"] == 1.1
+    assert values["amount"] == pytest.approx(1320)
 
 
 def test_grade_multiplier_scales_down_to_the_pool_and_rounds_down_to_cents():
@@ -59,11 +66,13 @@ def test_grade_multiplier_scales_down_to_the_pool_and_rounds_down_to_cents():
     assert result.payouts.tolist() == [1459.45, 1167.56, 972.97, 0]
     assert result.total == pytest.approx(3599.98)
     assert result.unallocated == pytest.approx(0.02)
-    assert result.explanations[0] == (
-        "base 1,200 × company 1.00 × grade Excellent 1.50 = 1,800; "
-        "scaled ×0.8108 to fit the pool of 3,600 → 1,459.45"
-    )
-    assert "insufficient data" in result.explanations[3]
+    rule_step, scaled = result.explanations[0]
+    assert rule_step.code == "grade_multiplier"
+    assert rule_step.values["base"] == 1200 and rule_step.values["amount"] == 1800
+    assert scaled.code == "scaled"
+    assert scaled.values == {"scale": pytest.approx(0.810811, abs=1e-6), "pool": 3600,
+                             "paid": 1459.45}  # fmt: skip
+    assert result.explanations[3] == (PayoutStep("no_score"),)
 
 
 def test_grade_multiplier_custom_multipliers_and_unknown_grade():
@@ -90,10 +99,16 @@ def test_threshold_linear_worked_example():
         PayoutOptions(base=1000),
     )
     assert result.payouts.tolist() == [0, 500, 1000, 1500, 1500]
-    assert result.explanations[0] == "score 50.0 is below the threshold 60 → 0"
-    assert result.explanations[2] == (
-        "base 1,000 × company 1.00 × 100.0% (score 80.0; 50% at 60 rising to 150% at 100) = 1,000"
+    assert result.explanations[0] == (
+        PayoutStep("below_threshold", {"score": 50, "threshold": 60}),
     )
+    ((code, values),) = result.explanations[2]
+    assert code == "threshold_linear"
+    band = {"min_pct": 0.5, "threshold": 60, "max_pct": 1.5, "max_score": 100}
+    assert values == {"base": 1000, "company": 1.0, "pct": 1.0, "score": 80, **band, "amount": 1000}
+    # 110 counts as 100: 150%, no scaling or rounding step
+    assert [step.code for step in result.explanations[4]] == ["threshold_linear"]
+    assert result.explanations[4][0].values["pct"] == 1.5
 
 
 def test_threshold_linear_custom_band():
@@ -115,7 +130,9 @@ def test_proportional_shares_the_pool_by_score():
     # total 200: 1,000 × 80/200 = 400, 1,000 × 60/200 = 300 (twice)
     result = allocate([80, 60, 60], [G, S, S], 1000, "proportional")
     assert result.payouts.tolist() == [400, 300, 300]
-    assert result.explanations[0] == "pool 1,000 × score 80.0 / total score 200.0 = 400"
+    assert result.explanations[0] == (
+        PayoutStep("proportional", {"pool": 1000, "score": 80, "total": 200, "amount": 400}),
+    )
 
 
 def test_proportional_rounds_down_and_reports_the_remainder():
@@ -123,7 +140,19 @@ def test_proportional_rounds_down_and_reports_the_remainder():
     result = allocate([1, 1, 1, np.nan], [G, G, G, G], 100, "proportional")
     assert result.payouts.tolist() == [33.33, 33.33, 33.33, 0]
     assert result.unallocated == pytest.approx(0.01)
-    assert result.explanations[0].endswith("= 33.33")
+    # 33.333… reads 33.33 to the cent as it is paid: no rounding step to show
+    ((rule_step,),) = [result.explanations[0]]
+    assert rule_step.values["amount"] == pytest.approx(100 / 3)
+    assert result.explanations[3] == (PayoutStep("no_score"),)
+
+
+def test_a_payout_rounded_down_below_its_cents_says_so():
+    # 100 × 2/3 = 66.666… reads 66.67 but is paid 66.66 (rounded down to the cent)
+    result = allocate([1, 2], [G, G], 100, "proportional")
+    assert result.payouts.tolist() == [33.33, 66.66]
+    rule_step, rounded = result.explanations[1]
+    assert rule_step.code == "proportional" and rule_step.values["amount"] == pytest.approx(200 / 3)
+    assert rounded == PayoutStep("rounded", {"paid": 66.66})
 
 
 def test_proportional_cents_that_binary_sums_push_over_the_pool_are_taken_back():
@@ -138,6 +167,7 @@ def test_proportional_all_zero_scores_pay_nothing():
     result = allocate([0, 0], [U, U], 1000, "proportional")
     assert result.payouts.tolist() == [0, 0]
     assert result.unallocated == 1000
+    assert result.explanations == [(PayoutStep("nothing_to_share"),)] * 2
 
 
 # --- eligibility and validation ----------------------------------------------------------------
@@ -147,8 +177,8 @@ def test_default_base_counts_only_eligible_agents():
     # 2 eligible of 4 → base 2,000/2 = 1,000; satisfactory pays 1,000
     result = allocate([70, np.nan, 70, 80], [S, G, S, None], 2000, "grade_multiplier")
     assert result.payouts.tolist() == [1000, 0, 1000, 0]
-    assert result.explanations[1] == "no payout: score not available (insufficient data)"
-    assert result.explanations[3] == "no payout: no grade (insufficient data)"
+    assert result.explanations[1] == (PayoutStep("no_score"),)
+    assert result.explanations[3] == (PayoutStep("no_grade"),)
 
 
 def test_missing_grades_may_come_from_pandas():

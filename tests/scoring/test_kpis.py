@@ -557,12 +557,15 @@ def test_no_surveys_gives_missing_survey_kpis_not_zero(tmp_path):
 
 
 def test_all_tickets_open(tmp_path):
-    # two open tickets: resolution 0/2 = 0 (a real zero), workload 0 resolved;
+    # A1's two open tickets: resolution 0/2 = 0 (a real zero), workload 0 resolved;
     # fcr has no resolved ticket → missing; repeat has no resolution → missing
-    # (t1 carries a contact count that must not count: the ticket is open)
+    # (t1 carries a contact count that must not count: the ticket is open). B1 resolved one
+    # ticket: a dataset without a single resolution reads as one without resolution times
+    # (an empty optional column is not supplied, see test_dataset.py)
     rows = [
         ticket("t1", "A1", 0, resolved_at=None, contacts=1, customer_id="C1"),
         ticket("t2", "A1", 60, customer_id="C1"),
+        ticket("t3", "A2", 120, resolved_at=30, contacts=1, customer_id="C2"),
     ]
     ds = _ds(tmp_path, tickets=rows)
     row = _row(kpi_table(ds), "agent_id", "A1")
@@ -642,8 +645,9 @@ def test_missing_column_makes_a_kpi_unavailable_not_zero(tmp_path):
     for kpi_id in ("fcr", "training_hours", "teamwork_360", "parts_cost", "nps"):
         assert kpi_id not in ids
         assert kpi_id in unavailable
-    assert "tickets.contacts" in unavailable["fcr"]
-    assert "training.hours" in unavailable["training_hours"]
+    assert ("tickets", "contacts") in unavailable["fcr"].columns
+    assert ("training", "hours") in unavailable["training_hours"].columns
+    assert {reason.code for reason in unavailable.values()} == {"missing_columns"}
     assert ids | set(unavailable) == set(KPI_IDS)
     assert not ids & set(unavailable)
     table = kpi_table(ds)

@@ -150,6 +150,29 @@ def test_helpdesk_csv_suggestion_resolves_day_first_dates():
     assert rows(con, m, "surveys") == []
 
 
+def test_a_helpdesk_exports_first_response_and_customer_email_are_recognised():
+    # headers of a real export (tests/helpdesk_export.py): left unmapped, the response KPIs
+    # and every repeat KPI were unavailable after the import
+    df = frame(
+        {
+            "Ticket ID": ["TK-1", "TK-2"],
+            "Customer Email": ["a@example.com", "b@example.com"],
+            "Created": ["2026-01-05 08:00", "2026-01-05 09:00"],
+            "First Response": ["2026-01-05 08:20", "2026-01-05 09:45"],
+            "Agent": ["AG01", "AG02"],
+        }
+    )
+    con = view(df)
+    m = suggest(list(df.columns), df, con, "raw").mapping
+    assert m["tickets.first_response_at"] == column("First Response", format="%Y-%m-%d %H:%M")
+    assert m["tickets.customer_id"].column == "Customer Email"
+    got = rows(con, m, cols=["ticket_id", "customer_id", "first_response_at"])
+    assert got == [
+        ("TK-1", "a@example.com", T(2026, 1, 5, 8, 20)),
+        ("TK-2", "b@example.com", T(2026, 1, 5, 9, 45)),
+    ]
+
+
 def test_chinese_headers():
     df = frame(
         {

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.engine.scorecard import (
+    NOTE_NO_DATA,
+    NOTE_TOO_FEW_CASES,
     KpiMatrix,
     build_matrix,
     explain,
@@ -31,6 +33,7 @@ from scoring.engine.scorecard import (
     team_summary,
     with_payouts,
 )
+from scoring.measures.metrics import Unavailable
 from scoring.methods import grading, incentives, normalise, shrinkage
 from scoring.registry.kpis import KPIS_BY_ID, kpi
 from tests.builders import agent, survey, ticket, write_dataset
@@ -56,7 +59,7 @@ def test_registry_settings_used_by_hand_are_as_assumed():
 
 
 def make_matrix(
-    rows: list[dict], kpi_ids=THREE, unavailable: dict[str, str] | None = None
+    rows: list[dict], kpi_ids=THREE, unavailable: dict[str, Unavailable] | None = None
 ) -> KpiMatrix:
     """A matrix from per-agent dicts: agent_id, team, tickets and, per KPI, its value `<id>`,
     optionally `<id>_shrunk`, `<id>__num`, `<id>__den` (default: shrunk = raw, den = 100)."""
@@ -195,9 +198,10 @@ def test_unmeasurable_kpi_reweights_over_the_rest():
     assert by_agent(card, "coverage")["W"] == pytest.approx(0.5)
     w = card.frame.index[card.frame["agent_id"] == "W"][0]
     assert card.effective_weights[w] == pytest.approx([0, 0.5, 0.5])
-    notes = explain(card, "V").set_index("kpi")["note"]
-    assert "only 3 cases (minimum 5)" in notes["csat"]
-    assert "no data" in explain(card, "W").set_index("kpi")["note"]["csat"]
+    v = explain(card, "V").set_index("kpi").loc["csat"]
+    assert (v["note"], v["denominator"], v["min_sample"]) == (NOTE_TOO_FEW_CASES, 3, 5)
+    assert v["reweighted"]
+    assert explain(card, "W").set_index("kpi").loc["csat", "note"] == NOTE_NO_DATA
 
 
 def test_zero_weight_kpi_missing_is_not_reported_as_reweighted():
@@ -300,8 +304,11 @@ def test_policy_refuses_bad_settings():
 # explain, payouts, team summary, grade counts.
 
 
+CONTACTS = (("tickets", "contacts"),)
+
+
 def test_explain_rows_by_hand():
-    matrix = make_matrix(XYZ, unavailable={"fcr": "needs tickets.contacts"})
+    matrix = make_matrix(XYZ, unavailable={"fcr": Unavailable("missing_columns", CONTACTS)})
     card = score(matrix, Policy(weights=WEIGHTS, targets=HAND_TARGETS))
     rows = explain(card, "X").set_index("kpi")
     csat = rows.loc["csat"]
@@ -318,7 +325,11 @@ def test_explain_rows_by_hand():
     resolution = rows.loc["resolution_rate"]
     assert resolution["points"] == pytest.approx(200 / 3 * 0.25)
     assert rows.loc[list(THREE), "points"].sum() == pytest.approx(54.1666667)
-    assert "needs tickets.contacts" in rows.loc["fcr", "note"]
+    assert rows.loc["fcr", "note"] == "missing_columns"
+    assert rows.loc["fcr", "missing"] == CONTACTS
+    assert rows.loc[list(THREE), "note"].tolist() == ["", "", ""]
+    assert rows.loc["csat", ["floor", "target", "stretch"]].tolist() == [3.5, 4.5, 4.9]
+    assert rows.loc["csat", "scored"] == 4.0  # the shrunk value is the one scored
     with pytest.raises(KeyError):
         explain(card, "nobody")
 

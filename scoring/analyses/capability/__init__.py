@@ -19,7 +19,8 @@ is shown comes out through the visible scope (`scoring.scope`). The pieces:
   penalised (Breslow & Day, "Statistical Methods in Cancer Research II", IARC 1987, ch. 2;
   Iezzoni, "Risk Adjustment for Measuring Health Care Outcomes", 4th ed. 2013).
 - `training_needs` / `team_needs`: significant weak gaps ranked by impact = tickets affected
-  per month × gap size, with a suggested course from the training table.
+  per month × gap size, with a suggested course from the training table; per team, the
+  needs shared by at least MIN_GROUP_SIZE agents (a group session).
 - `training_effects`: KPI of the trained skill before vs after a completed course, next to
   how untrained peers moved over the same weeks: difference-in-differences
   (docs/METHODS.md, "Training effect").
@@ -63,6 +64,7 @@ from scoring.analyses.capability.feedback import ROLES, blind_spots, competency_
 from scoring.analyses.capability.skills import (
     BASELINES,
     MATRIX_COLUMNS,
+    MIN_GROUP_SIZE,
     NEEDS_COLUMNS,
     courses,
     skill_matrix,
@@ -81,6 +83,7 @@ __all__ = [
     "EFFECT_WINDOW_DAYS",
     "MATERIAL_GAP",
     "MATRIX_COLUMNS",
+    "MIN_GROUP_SIZE",
     "NEEDS_COLUMNS",
     "PLAN_COLUMNS",
     "PLAN_KINDS",

@@ -18,6 +18,7 @@ from scoring.analyses.capability.common import (
     skill_kpis,
 )
 from scoring.analyses.capability.feedback import competency_inputs
+from scoring.analyses.diagnostics import agent_labels
 from scoring.data.dataset import Dataset
 from scoring.measures.metrics import Filters
 from scoring.methods import shrinkage, stats
@@ -342,21 +343,31 @@ def training_needs(
     return weak[NEEDS_COLUMNS].reset_index(drop=True)
 
 
+# A group session needs at least this many agents of a team with the same need; a need of
+# one agent is individual coaching (the needs table and the coaching plan list it).
+MIN_GROUP_SIZE = 2
+
+
 @shows_rows
 def team_needs(needs: pd.DataFrame, visible: Visible) -> pd.DataFrame:
-    """Needs shared within a visible team (group training): team, skill, agents, impact,
-    course. Only visible agents are counted and listed in `agent_ids` (a text the scope
-    check cannot read, so they are kept before grouping)."""
-    columns = ["team", "dimension", "skill", "agents", "agent_ids", "impact", "course"]
+    """Needs shared by at least MIN_GROUP_SIZE visible agents of a team (group training):
+    team, skill, agents, their ids (`agent_ids`) and "name (id)" (`members`), impact,
+    course. Only visible agents are counted and listed (texts the scope check cannot read,
+    so they are kept before grouping)."""
+    columns = ["team", "dimension", "skill", "agents", "agent_ids", "members", "impact", "course"]
     needs = visible.keep(needs)
     if needs.empty:
         return pd.DataFrame(columns=columns)
+    needs = needs.sort_values("agent_id")
+    needs = needs.assign(member=agent_labels(needs["name"], needs["agent_id"]))
     grouped = needs.groupby(["team", "dimension", "skill"], as_index=False, dropna=False).agg(
         agents=("agent_id", "count"),
-        agent_ids=("agent_id", lambda ids: ", ".join(sorted(ids))),
+        agent_ids=("agent_id", ", ".join),
+        members=("member", ", ".join),
         impact=("impact", lambda v: v.sum(min_count=1)),
         course=("course", "first"),
     )
+    grouped = grouped[grouped["agents"] >= MIN_GROUP_SIZE]
     return grouped.sort_values(
         ["agents", "impact"], ascending=[False, False], na_position="last"
     ).reset_index(drop=True)[columns]

@@ -1,0 +1,132 @@
+"""What each part of the Scorecard page draws: the scheme, the agents (a row opens how the
+score is made), the downloads, the teams, the KPI points and the intervals."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import cache as data
+from dashboard.app.shell import Context, labelled
+from dashboard.scorecard import breakdown
+from dashboard.ui import charts, tables
+from dashboard.ui.markup import md
+from scoring.engine import schemes
+from scoring.engine.scorecard import Scorecard, team_summary
+
+# What a cell without a value shows (Streamlit's default is a grey "None"): a rank or score of
+# an agent or team not graded, a KPI without data; the notes and reweighted column say why.
+EMPTY = ""
+
+
+def scored_card(ctx: Context) -> Scorecard:
+    """The weight scheme and case-mix choices, and the scorecard they make for the filter."""
+    available = data.weight_schemes()
+    st.selectbox(
+        ctx.t("scheme"),
+        list(available),
+        format_func=lambda name: available[name].label(ctx.lang),
+        key=labelled("w_scheme"),
+        help=available[ctx.view.scheme or schemes.DEFAULT_SCHEME].describe(ctx.lang),
+    )
+    case_mix = st.toggle(
+        ctx.t("capability_case_mix_toggle"),
+        key="scorecard_case_mix",
+        help=ctx.t("capability_case_mix_toggle_help"),
+    )
+    return data.scorecard_for(
+        ctx.path,
+        ctx.view.filters(),
+        ctx.repeat_days,
+        st.session_state["w_scheme"],
+        case_mix=case_mix,
+        targets=ctx.targets,
+    )
+
+
+def agents(ctx: Context, card: Scorecard):
+    """The agent table, one row selectable; returns the table and the chosen agent's row
+    (None when no row is selected)."""
+    st.subheader(ctx.t("agent_table"))
+    st.caption(ctx.t("shrunk_note"))
+    table = tables.agent_table(card, ctx.lang)
+    selection = st.dataframe(
+        table,
+        column_config=tables.agent_column_config(card, ctx.lang),
+        hide_index=True,
+        placeholder=EMPTY,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="scorecard_agents",
+    )
+    rows = selection.selection.rows if selection else []
+    return table, (table.iloc[rows[0]] if rows else None)
+
+
+def how_the_score_is_made(ctx: Context, card: Scorecard, chosen) -> None:
+    """The chosen agent's KPIs: value, cases, targets, score, weight, points and the total."""
+    name, agent_id = md(chosen["name"]), md(chosen["agent_id"])
+    st.markdown(f"**{ctx.t('scorecard_breakdown_for', name=name, agent_id=agent_id)}**")
+    st.caption(breakdown.intro(card, ctx.lang))
+    table = breakdown.breakdown(card, chosen["agent_id"], ctx.lang)
+    widths = breakdown.column_widths(ctx.lang)
+    st.dataframe(
+        table,
+        hide_index=True,
+        placeholder=EMPTY,
+        height=_whole_table(len(table)),
+        column_config={h: st.column_config.TextColumn(h, width=w) for h, w in widths.items()},
+    )
+    st.caption(ctx.t("scorecard_points_rounded"))
+
+
+def _whole_table(rows: int) -> int:
+    """A height in pixels showing every row (Streamlit's rows are 35 px, the header too), so
+    the total line is in sight without scrolling the table."""
+    return 35 * (rows + 1) + 3
+
+
+def downloads(ctx: Context, card: Scorecard) -> None:
+    tables.download_buttons(
+        (ctx.t("download_csv"), ctx.t("download_excel")),
+        "scorecard",
+        {"agents": tables.export_table(card, ctx.lang), "teams": team_summary(card)},
+    )
+
+
+def teams(ctx: Context, card: Scorecard) -> None:
+    st.subheader(ctx.t("team_table"))
+    st.dataframe(
+        tables.team_table(card),
+        hide_index=True,
+        column_config=tables.team_column_config(ctx.lang),
+        placeholder=EMPTY,
+    )
+    unmeasured = tables.weighted_unmeasured(card)
+    if unmeasured:
+        names = ctx.t("list_separator").join(k.label(ctx.lang) for k in unmeasured)
+        st.caption(ctx.t("scorecard_unmeasured", kpis=names))
+
+
+def contributions(ctx: Context, card: Scorecard, table) -> None:
+    """The KPI points of the best and weakest agents."""
+    st.subheader(ctx.t("contributions"))
+    labels = {k.id: k.label(ctx.lang) for k in card.matrix.kpis}
+    points = tables.top_and_bottom_contributions(card, table, 5)
+    st.plotly_chart(charts.contributions(points, labels, ctx.t("kpi")))
+
+
+def intervals(ctx: Context, card: Scorecard) -> None:
+    """Each agent's value and interval of one shrunk KPI."""
+    shrunk_kpis = [k for k in tables.scored_kpis(card) if k.shrink]
+    if not shrunk_kpis:
+        return
+    by_id = {k.id: k for k in shrunk_kpis}
+    chosen = st.selectbox(
+        ctx.t("kpi"),
+        list(by_id),
+        format_func=lambda kpi_id: by_id[kpi_id].label(ctx.lang),
+        key=labelled("scorecard_interval_kpi"),
+    )
+    k = by_id[chosen]
+    words = tuple(ctx.t(f"scorecard_interval_{w}") for w in ("estimate", "measured", "cases"))
+    st.plotly_chart(charts.kpi_intervals(card.matrix.frame, k, k.label(ctx.lang), words))
