@@ -15,6 +15,7 @@ from dashboard.app.app_settings import app_setting
 from dashboard.app.waiting import spinner
 from scoring import export
 from scoring.analyses import capability, diagnostics, reliability
+from scoring.data import build
 from scoring.data.dataset import Dataset, open_dataset
 from scoring.engine import schemes, scorecard
 from scoring.engine.policy import Policy
@@ -29,7 +30,10 @@ from scoring.stores.targets import TargetSet
 @spinner("spinner_dataset")
 @st.cache_resource(max_entries=2, show_spinner=False)
 def dataset(path: str) -> Dataset:
-    return open_dataset(path, earliest_year=int(app_setting("earliest_year")))
+    """The dataset, read from its build (made on its first open: validated once, repeat
+    look-ups done once; `scoring.data.build`)."""
+    builds = build.builds_folder(app_setting("state_dir"))
+    return open_dataset(path, earliest_year=int(app_setting("earliest_year")), builds=builds)
 
 
 @spinner("spinner_kpis")

@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {generate,validate,score,import} ...`.
+"""Command line: `python -m scoring {generate,validate,build,score,import} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from pathlib import Path
 
 from scoring.cli.importer import add_import_parser
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
+from scoring.data import build
 from scoring.data.dataset import DatasetError, open_dataset
+from scoring.settings import setting
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -40,6 +44,30 @@ def _add_validate_parser(subparsers) -> None:
     parser.set_defaults(func=_validate)
 
 
+def _build(args: argparse.Namespace) -> int:
+    builds = Path(args.builds) if args.builds else build.builds_folder(setting("state_dir"))
+    started = time.perf_counter()
+    ds = open_dataset(args.dir, builds=builds)
+    seconds = time.perf_counter() - started
+    if ds.built is None:
+        print(f"error: could not write a build under {builds}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    tickets = ds.report.tables["tickets"].accepted
+    print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")
+    return EXIT_OK
+
+
+def _add_build_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="validate a dataset once and prepare it for fast reading (the dashboard does "
+        "this on first open; an unchanged dataset is not built again)",
+    )
+    parser.add_argument("dir", help="dataset folder")
+    parser.add_argument("--builds", help="folder of builds (default: <state folder>/builds)")
+    parser.set_defaults(func=_build)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from scoring.synthetic.generate import add_generate_parser
 
@@ -47,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_generate_parser(subparsers)
     _add_validate_parser(subparsers)
+    _add_build_parser(subparsers)
     add_score_parser(subparsers)
     add_import_parser(subparsers)
     return parser

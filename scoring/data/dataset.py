@@ -21,9 +21,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scoring.data import quality
+from scoring.data import build, quality
 from scoring.data.quality import Notice, Problem, QualityReport, RuleResult, TableReport
-from scoring.data.sql import ident, literal_list
+from scoring.data.sql import ident, literal, literal_list
 from scoring.registry.contract import TABLES, Column, Table
 from scoring.settings import setting
 
@@ -74,12 +74,23 @@ def _loads_directly(column: Column, arrow_type: pa.DataType) -> bool:
 
 
 class Dataset:
-    """A validated dataset: DuckDB views over the files, plus the quality report."""
+    """A validated dataset: DuckDB views over the files, plus the quality report.
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, report: QualityReport):
+    `built`: the repeat keys of its build (`scoring.data.build`), whose tickets carry
+    `next_same_issue_at`; None when the views read the dataset's own files.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        con: duckdb.DuckDBPyConnection,
+        report: QualityReport,
+        built: tuple[str, ...] | None = None,
+    ):
         self.path = path
         self._con = con
         self.report = report
+        self.built = built
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()
@@ -127,18 +138,57 @@ class Dataset:
 
 
 def open_dataset(
-    path: str | Path, kpi_ids: tuple[str, ...] | None = None, earliest_year: int | None = None
+    path: str | Path,
+    kpi_ids: tuple[str, ...] | None = None,
+    earliest_year: int | None = None,
+    builds: Path | None = None,
 ) -> Dataset:
     """Open, check and validate a dataset folder. Raises DatasetError on fatal problems,
     among them a tickets table without one usable row. Ticket times before `earliest_year`
-    (default: the setting) are flagged as implausible."""
+    (default: the setting) are flagged as implausible.
+
+    With `builds` (a folder), the dataset is opened from its build there, made first when
+    there is none for these files and settings (`scoring.data.build`): validated once, its
+    repeat look-ups done once."""
     if kpi_ids is None:
         from scoring.registry.kpis import KPI_IDS
 
         kpi_ids = KPI_IDS
+    if earliest_year is None:
+        earliest_year = int(setting("earliest_year"))
     root = Path(path)
     if not root.is_dir():
         raise DatasetError([Problem("folder_missing", {"path": str(root)})])
+    if builds is None:
+        return _validated(root, kpi_ids, earliest_year)
+    settings = {"earliest_year": earliest_year, "kpi_ids": list(kpi_ids)}
+    name = build.fingerprint(root, settings)
+    folder = build.find(builds, name)
+    if folder is None:
+        ds = _validated(root, kpi_ids, earliest_year)
+        keys = build.repeat_keys(lambda column: ds.has("tickets", column))
+        try:
+            folder = build.write(ds._con, ds.report, keys, builds, name)
+        except OSError:  # a read-only or full disk: the files are read as they are
+            return ds
+        ds._con.close()
+    return _open_build(root, folder)
+
+
+def _open_build(root: Path, folder: Path) -> Dataset:
+    """The dataset at `root` read from its build in `folder` (no rule is run again)."""
+    report, keys = build.read_info(folder)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for name, table in report.tables.items():
+        if table.present:
+            files = literal(str(folder / f"{name}.parquet"))
+            con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({files})")
+    return Dataset(root, con, report, built=keys)
+
+
+def _validated(root: Path, kpi_ids: tuple[str, ...], earliest_year: int) -> Dataset:
+    """The dataset at `root`, every row checked: views over its own files."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
@@ -155,8 +205,6 @@ def open_dataset(
     report = QualityReport(str(root), reports, [], notices, [p.text() for p in problems])
     if problems:
         raise DatasetError(problems, report)
-    if earliest_year is None:
-        earliest_year = int(setting("earliest_year"))
     report.rules = _apply_rules(con, sources, reports, kpi_ids, earliest_year)
     _count_rows(con, sources, reports, notices)
     tickets = reports["tickets"]

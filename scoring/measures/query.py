@@ -39,6 +39,7 @@ from textwrap import dedent
 
 import pandas as pd
 
+from scoring.data import build
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.scope import EVERYTHING, Visible
@@ -309,15 +310,7 @@ class Query:
                 conditions.append(f"list_contains({values}, t.{ident(column)})")
         as_of = self.param("as_of", self.ds.as_of)
         repeat = self.param("repeat_seconds", self.repeat_days * 86400)
-        keys = self.repeat_keys()
-        shared = "".join(f"coalesce({ident(c)}, '') AS {ident('same_' + c)}, " for c in keys)
-        self.define(
-            "next_same_issue",
-            f"SELECT customer_id, {shared}created_at FROM tickets WHERE customer_id IS NOT NULL",
-        )
-        same_issue = "".join(
-            f" AND coalesce(t.{ident(c)}, '') = n.{ident('same_' + c)}" for c in keys
-        )
+        next_same, join = self._next_same_issue()
         segment = "customer_segment" if self.ds.has("tickets", "customer_segment") else None
         return self.define(
             "ticket_rows",
@@ -339,25 +332,29 @@ class Query:
                     WHEN t.resolved_at IS NULL OR t.customer_id IS NULL THEN NULL
                     WHEN date_diff('second', t.resolved_at, {as_of}) < {repeat} THEN NULL
                     ELSE coalesce(
-                        date_diff('second', t.resolved_at, n.created_at) <= {repeat}, false)
+                        date_diff('second', t.resolved_at, {next_same}) <= {repeat}, false)
                 END AS is_repeat_source
             FROM tickets t
-            JOIN {agents} a USING (agent_id)
-            ASOF LEFT JOIN next_same_issue n
-                ON t.customer_id = n.customer_id{same_issue}
-                AND t.resolved_at < n.created_at
+            JOIN {agents} a USING (agent_id){join}
             {where(*conditions)}))
             """,
             materialized=True,
         )
 
+    def _next_same_issue(self) -> tuple[str, str]:
+        """(SQL of the creation time of the ticket's next ticket on the same issue, the join
+        that finds it): the built column where the dataset was built, else an ASOF join of
+        every accepted ticket (see `scoring.data.build`)."""
+        if self.ds.built is not None:
+            return f"t.{build.NEXT_SAME_ISSUE}", ""
+        keys = self.repeat_keys()
+        later = self.define("next_same_issue", build.later_tickets_sql(keys))
+        return "n.created_at", f"\n            {build.same_issue_join(keys, later)}"
+
     def repeat_keys(self) -> tuple[str, ...]:
-        """The columns a later ticket shares with a resolved one to be a repeat of it,
-        besides the customer: the category, and the product and the contact (the person who
-        got in touch, `contact_id`) where the dataset has them — a company's colleagues
-        raising their own issues are not repeats. A missing value matches a missing value."""
-        optional = ("product", "contact_id")
-        return ("category", *(c for c in optional if self.ds.has("tickets", c)))
+        """The columns a later ticket shares with a resolved one to be a repeat of it
+        (`scoring.data.build.repeat_keys`: what a build was made with, if built)."""
+        return self.ds.built or build.repeat_keys(lambda c: self.ds.has("tickets", c))
 
     def _first_data_day(self) -> date:
         first_ticket = self.ds.scalar("SELECT min(created_at) FROM tickets")

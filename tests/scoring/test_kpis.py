@@ -193,8 +193,10 @@ MAIN_FEEDBACK = [
 MAIN_AGENTS = [agent("A1", "T1"), agent("A2", "T1"), agent("B1", "T2"), agent("Z9", "T2")]
 
 
-@pytest.fixture(scope="module")
-def main_ds(tmp_path_factory):
+@pytest.fixture(scope="module", params=["files", "build"])
+def main_ds(request, tmp_path_factory):
+    """The hand-made dataset read from its files, and from its build (`scoring.data.build`):
+    every test of it twice, with the same hand-worked values."""
     root = write_dataset(
         tmp_path_factory.mktemp("kpis_main"),
         agents=MAIN_AGENTS,
@@ -203,7 +205,8 @@ def main_ds(tmp_path_factory):
         training=MAIN_TRAINING,
         feedback_360=MAIN_FEEDBACK,
     )
-    ds = open_dataset(root)
+    builds = root.parent / "builds" if request.param == "build" else None
+    ds = open_dataset(root, builds=builds)
     assert all(r.count == 0 for r in ds.report.rules), "the hand-made rows must all be valid"
     return ds
 

@@ -60,9 +60,17 @@ def _tickets(drop: tuple[str, ...] = ()) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in drop} for row in rows]
 
 
-def _table(tmp_path, drop: tuple[str, ...] = (), by=("agent_id",)):
+@pytest.fixture(params=["files", "build"])
+def builds(request, tmp_path):
+    """Each test twice: the dataset read from its files, and from its build (where each
+    ticket's next same issue was found once, `scoring.data.build`)."""
+    return tmp_path / "builds" if request.param == "build" else None
+
+
+def _table(tmp_path, builds, drop: tuple[str, ...] = (), by=("agent_id",)):
     root = write_dataset(tmp_path, agents=[agent("A1"), agent("A2")], tickets=_tickets(drop))
-    ds = open_dataset(root)
+    ds = open_dataset(root, builds=builds)
+    assert (ds.built is not None) == (builds is not None)
     assert all(r.count == 0 for r in ds.report.rules)
     return kpi_table(ds, by=by)
 
@@ -71,37 +79,37 @@ def _by_agent(table, column: str) -> dict:
     return dict(zip(table["agent_id"], table[column], strict=True))
 
 
-def test_same_customer_contact_category_and_product_against_the_resolving_agent(tmp_path):
-    table = _table(tmp_path)
+def test_same_customer_contact_category_and_product_against_the_resolving_agent(tmp_path, builds):
+    table = _table(tmp_path, builds)
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 4, "A2": 1 / 6})
     assert _by_agent(table, "repeat_rate_raw__num") == {"A1": 1, "A2": 1}
     assert _by_agent(table, "repeat_rate_raw__den") == {"A1": 4, "A2": 6}
 
 
-def test_compared_within_the_segment_the_mix_no_longer_decides(tmp_path):
-    table = _table(tmp_path)
+def test_compared_within_the_segment_the_mix_no_longer_decides(tmp_path, builds):
+    table = _table(tmp_path, builds)
     assert _by_agent(table, "repeat_rate") == pytest.approx({"A1": 1 / 6, "A2": 1 / 6})
     assert _by_agent(table, "repeat_rate__num") == pytest.approx({"A1": 2 / 3, "A2": 1.0})
 
 
-def test_the_department_is_restated_at_the_segment_that_repeats_least(tmp_path):
-    department = _table(tmp_path, by=()).iloc[0]
+def test_the_department_is_restated_at_the_segment_that_repeats_least(tmp_path, builds):
+    department = _table(tmp_path, builds, by=()).iloc[0]
     assert department["repeat_rate"] == pytest.approx(1 / 6)
     assert department["repeat_rate_raw"] == pytest.approx(0.2)
 
 
-def test_without_contact_ids_any_contact_of_the_customer_counts(tmp_path):
+def test_without_contact_ids_any_contact_of_the_customer_counts(tmp_path, builds):
     # e2 (contact Q) is now e1's next same issue (still a repeat), and e4 is e2's → A2 2/6
-    table = _table(tmp_path, drop=("contact_id",))
+    table = _table(tmp_path, builds, drop=("contact_id",))
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 4, "A2": 2 / 6})
 
 
-def test_without_products_any_product_counts(tmp_path):
+def test_without_products_any_product_counts(tmp_path, builds):
     # e3 (product Y, contact P) is now e1's repeat, and e4 is e3's → A1 e1, e3 of 4 = 1/2
-    table = _table(tmp_path, drop=("product",))
+    table = _table(tmp_path, builds, drop=("product",))
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 2, "A2": 1 / 6})
 
 
-def test_without_segments_both_kpis_agree(tmp_path):
-    table = _table(tmp_path, drop=("customer_segment",))
+def test_without_segments_both_kpis_agree(tmp_path, builds):
+    table = _table(tmp_path, builds, drop=("customer_segment",))
     assert _by_agent(table, "repeat_rate") == pytest.approx({"A1": 1 / 4, "A2": 1 / 6})

@@ -1,0 +1,162 @@
+"""The build: a dataset validated once, and each ticket's next ticket on the same issue found
+once (issue 23).
+
+Opening a dataset checks every row against the rules (seconds at a million tickets), and every
+KPI statement found each ticket's next ticket on the same issue with an ASOF join over all
+tickets — 60–90 % of a statement's time at 10M tickets. Both depend on the files alone, so a
+build does them once and writes, under `<builds>/<fingerprint>/`:
+
+- `<table>.parquet` per table: its accepted rows (with `_source` and `_row`, the file and row
+  they were read from); the tickets sorted by creation time, so that a date filter reads only
+  the row groups of its dates, and with `next_same_issue_at`: when the first later ticket of
+  the same customer on the same issue was created (`repeat_keys`; NULL: none came);
+- `build.json`: what the fingerprint was made of and the quality report.
+
+The fingerprint covers every Parquet file of the dataset (path, size, modification time), the
+rules' settings and `FORMAT`: a changed file, setting or build format is a new build. A build
+is written under a temporary name and renamed when complete, so a half-written one is never
+read. The repeat window and the as-of time are not built in: a repeat is still judged per
+query (`next_same_issue_at` within the window after the resolution).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+from scoring.data.quality import Notice, QualityReport, RuleResult, TableReport
+from scoring.data.sql import ident, literal
+
+FORMAT = 1
+INFO = "build.json"
+NEXT_SAME_ISSUE = "next_same_issue_at"
+# The columns a later ticket shares with a resolved one to be a repeat of it, besides the
+# customer; the optional ones only where the dataset has them.
+REPEAT_KEYS = ("category",)
+OPTIONAL_REPEAT_KEYS = ("product", "contact_id")
+
+
+def builds_folder(state_dir: Path | str) -> Path:
+    """Where the builds of every dataset live: beside what users save."""
+    return Path(state_dir) / "builds"
+
+
+def repeat_keys(has_column: Callable[[str], bool]) -> tuple[str, ...]:
+    """The ticket columns (besides the customer) a repeat shares with the ticket it repeats:
+    the category, and the product and the contact (the person who got in touch) where the
+    dataset has them — a company's colleagues raising their own issues are not repeats."""
+    return REPEAT_KEYS + tuple(c for c in OPTIONAL_REPEAT_KEYS if has_column(c))
+
+
+def fingerprint(root: Path, settings: dict) -> str:
+    """A name for the build of the dataset at `root` with these rule `settings`."""
+    files = sorted(root.rglob("*.parquet"))
+    stats = [(str(f.relative_to(root)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    made_of = {"format": FORMAT, "root": str(root.resolve()), "files": stats, "settings": settings}
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def find(builds: Path, name: str) -> Path | None:
+    """The complete build of that name, if there is one."""
+    folder = builds / name
+    return folder if (folder / INFO).is_file() else None
+
+
+def later_tickets_sql(keys: tuple[str, ...]) -> str:
+    """The tickets a resolved one may be repeated by: customer, `same_<key>` and created_at."""
+    shared = "".join(f"coalesce({ident(c)}, '') AS {ident('same_' + c)}, " for c in keys)
+    return f"SELECT customer_id, {shared}created_at FROM tickets WHERE customer_id IS NOT NULL"
+
+
+def same_issue_join(keys: tuple[str, ...], later: str) -> str:
+    """The join of tickets `t` to their next ticket on the same issue `n` in `later` (a
+    relation of `later_tickets_sql`): the first created after `t` was resolved. A missing
+    key value matches a missing value."""
+    same = "".join(f" AND coalesce(t.{ident(c)}, '') = n.{ident('same_' + c)}" for c in keys)
+    return (
+        f"ASOF LEFT JOIN {later} n ON t.customer_id = n.customer_id{same} "
+        "AND t.resolved_at < n.created_at"
+    )
+
+
+def next_same_issue_sql(keys: tuple[str, ...]) -> str:
+    """SELECT of the accepted tickets, each with `next_same_issue_at` (see the module)."""
+    return (
+        f"WITH later AS ({later_tickets_sql(keys)}) "
+        f"SELECT t.*, n.created_at AS {NEXT_SAME_ISSUE} FROM tickets t "
+        f"{same_issue_join(keys, 'later')}"
+    )
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    report: QualityReport,
+    keys: tuple[str, ...],
+    builds: Path,
+    name: str,
+) -> Path:
+    """Write the build of an opened dataset (`con` holds its accepted-rows views)."""
+    builds.mkdir(parents=True, exist_ok=True)
+    partial = builds / f".{name}.{os.getpid()}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        for table, table_report in report.tables.items():
+            if table_report.present:
+                _copy(con, _rows_of(table, keys), partial / f"{table}.parquet")
+        (partial / INFO).write_text(json.dumps(_saved(report, keys)), encoding="utf-8")
+        if find(builds, name) is None:  # a damaged build of that name: made again
+            shutil.rmtree(builds / name, ignore_errors=True)
+        try:
+            partial.rename(builds / name)
+        except OSError:  # another process finished the same build first
+            if find(builds, name) is None:
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return builds / name
+
+
+def _rows_of(table: str, keys: tuple[str, ...]) -> str:
+    if table == "tickets":
+        return f"{next_same_issue_sql(keys)} ORDER BY t.created_at"
+    return f"SELECT * FROM {ident(table)}"
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
+    con.execute(f"COPY ({select}) TO {literal(str(path))} (FORMAT parquet)")
+
+
+def _saved(report: QualityReport, keys: tuple[str, ...]) -> dict:
+    return {
+        "format": FORMAT,
+        "repeat_keys": list(keys),
+        "report": {
+            "dataset": report.dataset,
+            "tables": {name: asdict(t) for name, t in report.tables.items()},
+            "rules": [asdict(r) for r in report.rules],
+            "notices": [asdict(n) for n in report.notices],
+            "errors": report.errors,
+        },
+    }
+
+
+def read_info(folder: Path) -> tuple[QualityReport, tuple[str, ...]]:
+    """The quality report and repeat keys a build was made with."""
+    saved = json.loads((folder / INFO).read_text(encoding="utf-8"))
+    found = saved["report"]
+    report = QualityReport(
+        found["dataset"],
+        {name: TableReport(**t) for name, t in found["tables"].items()},
+        [RuleResult(**r) for r in found["rules"]],
+        [Notice(**n) for n in found["notices"]],
+        list(found["errors"]),
+    )
+    return report, tuple(saved["repeat_keys"])
