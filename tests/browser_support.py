@@ -145,23 +145,28 @@ def open_page(page: Page, server: str, path: str, heading: str) -> None:
     expect(page.locator("h1")).to_have_text(heading)
 
 
-def drawn_marks(page: Page, charts: int) -> list[int]:
-    """Per Plotly chart, the bars / scatter traces drawn with a visible size.
+# Per Plotly chart, its marks drawn with a visible size: bars, lines and dots, heatmap images,
+# polar (radar) traces.
+MARKS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
+    [...plot.querySelectorAll('.bars path, .scatterlayer .trace path, .heatmaplayer image,'
+        + ' .polarlayer .trace path')]
+        .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
+        .length)"""
 
-    Waits until `charts` charts are on the page, each with at least one mark (or times out
-    and returns what there is, for the assertion to report).
+
+def drawn_marks(page: Page, charts: int | None = None) -> list[int]:
+    """Per Plotly chart, the marks drawn with a visible size (see `MARKS`).
+
+    Waits until `charts` charts are on the page (any number when None), each with at least
+    one mark (or times out and returns what there is, for the assertion to report).
     """
-    script = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
-        [...plot.querySelectorAll('.bars path, .scatterlayer .trace path')]
-            .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
-            .length)"""
+    count = "true" if charts is None else f"marks.length === {charts}"
     with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports
         page.wait_for_function(
-            f"() => {{ const marks = ({script})(); "
-            f"return marks.length === {charts} && marks.every(n => n > 0); }}",
+            f"() => {{ const marks = ({MARKS})(); return {count} && marks.every(n => n > 0); }}",
             timeout=TIMEOUT_MS,
         )
-    return page.evaluate(script)
+    return page.evaluate(MARKS)
 
 
 def download(page: Page, button: Locator) -> Download:

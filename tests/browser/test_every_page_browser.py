@@ -7,13 +7,11 @@ SPD_SCREENSHOT_DIR when set (`make screenshots` writes docs/screenshots/ that wa
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.ui.i18n import t
 from tests.browser_support import (
@@ -21,6 +19,7 @@ from tests.browser_support import (
     TIMEOUT_MS,
     VIEWPORT,
     assert_no_errors,
+    drawn_marks,
     running_streamlit,
     screenshot,
 )
@@ -44,26 +43,6 @@ def settled(page: Page) -> None:
         expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=wait)
         expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=wait)
         page.wait_for_timeout(500)
-
-
-# Per Plotly chart, its marks drawn with a visible size: bars, lines and dots, heatmap
-# images, polar (radar) traces.
-MARKS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
-    [...plot.querySelectorAll('.bars path, .scatterlayer .trace path, .heatmaplayer image,'
-        + ' .polarlayer .trace path')]
-        .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
-        .length)"""
-
-
-def drawn_marks(page: Page) -> list[int]:
-    """Marks per chart, once every chart on the page has some (or what there is, for the
-    assertion to report, after the timeout)."""
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function(
-            f"() => {{ const marks = ({MARKS})(); return marks.every(n => n > 0); }}",
-            timeout=TIMEOUT_MS,
-        )
-    return page.evaluate(MARKS)
 
 
 def visit(page: Page, base: str, url: str, title: str, lang: str) -> None:
