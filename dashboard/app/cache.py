@@ -31,9 +31,12 @@ from scoring.stores.targets import TargetSet
 @st.cache_resource(max_entries=2, show_spinner=False)
 def dataset(path: str) -> Dataset:
     """The dataset, read from its build (made on its first open: validated once, repeat
-    look-ups done once; `scoring.data.build`)."""
+    look-ups done once; `scoring.data.build`) with its pre-aggregated KPI tables
+    (`scoring.measures.cube`) for the deployment's repeat window."""
     builds = build.builds_folder(app_setting("state_dir"))
-    return open_dataset(path, earliest_year=int(app_setting("earliest_year")), builds=builds)
+    ds = open_dataset(path, earliest_year=int(app_setting("earliest_year")), builds=builds)
+    metrics.attach_cube(ds, int(app_setting("repeat_window_days")))
+    return ds
 
 
 @spinner("spinner_kpis")

@@ -16,6 +16,7 @@ from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
 from scoring.data.dataset import DatasetError, open_dataset
+from scoring.measures.metrics import attach_cube
 from scoring.settings import setting
 
 EXIT_OK = 0
@@ -48,10 +49,10 @@ def _build(args: argparse.Namespace) -> int:
     builds = Path(args.builds) if args.builds else build.builds_folder(setting("state_dir"))
     started = time.perf_counter()
     ds = open_dataset(args.dir, builds=builds)
-    seconds = time.perf_counter() - started
-    if ds.built is None:
+    if ds.built is None or attach_cube(ds, int(setting("repeat_window_days"))) is None:
         print(f"error: could not write a build under {builds}", file=sys.stderr)
         return EXIT_UNUSABLE
+    seconds = time.perf_counter() - started
     tickets = ds.report.tables["tickets"].accepted
     print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")
     return EXIT_OK

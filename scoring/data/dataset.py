@@ -77,7 +77,9 @@ class Dataset:
     """A validated dataset: DuckDB views over the files, plus the quality report.
 
     `built`: the repeat keys of its build (`scoring.data.build`), whose tickets carry
-    `next_same_issue_at`; None when the views read the dataset's own files.
+    `next_same_issue_at`; None when the views read the dataset's own files. `build_folder`:
+    where that build lies (None without one). `cube`: its pre-aggregated KPI tables once
+    attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
     """
 
     def __init__(
@@ -86,11 +88,14 @@ class Dataset:
         con: duckdb.DuckDBPyConnection,
         report: QualityReport,
         built: tuple[str, ...] | None = None,
+        build_folder: Path | None = None,
     ):
         self.path = path
         self._con = con
         self.report = report
         self.built = built
+        self.build_folder = build_folder
+        self.cube = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()
@@ -184,7 +189,7 @@ def _open_build(root: Path, folder: Path) -> Dataset:
         if table.present:
             files = literal(str(folder / f"{name}.parquet"))
             con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({files})")
-    return Dataset(root, con, report, built=keys)
+    return Dataset(root, con, report, built=keys, build_folder=folder)
 
 
 def _validated(root: Path, kpi_ids: tuple[str, ...], earliest_year: int) -> Dataset:

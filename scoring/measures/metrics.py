@@ -20,7 +20,15 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures.query import TICKET_DIMENSIONS, Filters, Query, Statement, moments
+from scoring.measures import cube
+from scoring.measures.query import (
+    GROUP_WORKING_DAYS,
+    TICKET_DIMENSIONS,
+    Filters,
+    Query,
+    Statement,
+    moments,
+)
 from scoring.registry.contract import STAGE_INTERVALS
 from scoring.registry.kpis import KPI, KPIS
 from scoring.scope import for_statistics
@@ -40,15 +48,15 @@ GRAIN_TABLE = {
 }
 
 
-# The working days of a group: each of its agents' days once (rows carry their agent's days).
-GROUP_WORKING_DAYS = (
-    "CAST(coalesce(list_sum(list_transform(list(DISTINCT {'agent': agent_id, 'days': "
-    "working_days}), lambda a: a.days)), 0) AS DOUBLE)"
-)
-
-
 def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
     return tuple(k for k in KPIS if all(ds.has(t, c) for t, c in k.requires))
+
+
+def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
+    """Give a built dataset its pre-aggregated KPI tables for the repeat window (written on
+    first use; `scoring.measures.cube`): `kpi_table` and `ticket_counts` then read them
+    where they can answer."""
+    return cube.attach(ds, available_kpis(ds), repeat_days)
 
 
 @dataclass(frozen=True)
@@ -134,12 +142,14 @@ def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int)
     """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
     grains = _grains(ds, by)
     q = Query(ds, filters, repeat_days)
-    q.ticket_rows()
+    answered = cube.answer(q, by, grains) or {}
+    if not answered:
+        q.ticket_rows()
     for grain, kpis in grains.items():
-        q.define(
-            f"grain_{grain}",
-            q.grouped(_grain_rows(q, grain, kpis), by, _grain_measures(grain, kpis)),
+        body = answered.get(grain) or q.grouped(
+            _grain_rows(q, grain, kpis), by, _grain_measures(grain, kpis)
         )
+        q.define(f"grain_{grain}", body)
     return q.select(f"SELECT * FROM {_joined(list(grains), by)}")
 
 
@@ -265,8 +275,11 @@ def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame
     if dimension not in TICKET_DIMENSIONS:
         raise ValueError(f"cannot count by {dimension}")
     q = Query(ds, filters)
-    grouped = q.grouped(q.ticket_rows(), (dimension,), ("count(*) AS tickets",))
-    return q.select(f"{grouped} ORDER BY tickets DESC, {ident(dimension)}").run(ds)
+    answered = cube.answer_counts(q, dimension)
+    if answered is None:
+        grouped = q.grouped(q.ticket_rows(), (dimension,), ("count(*) AS tickets",))
+        answered = f"{grouped} ORDER BY tickets DESC, {ident(dimension)}"
+    return q.select(answered).run(ds)
 
 
 def data_range(ds: Dataset) -> tuple[date | None, date | None]:

@@ -5,8 +5,10 @@ joined*. A `Query` is a statement under construction over one dataset and one fi
 
 - **relations**, each written once here and returned as text to put after FROM (a CTE
   name, defined in the WITH on first use, or a parenthesised subquery):
-  `agents()` the agents in the filter's team/agent scope; `ticket_rows()` the accepted
+  `agents()` the agents in the filter's team/agent scope; `ticket_base()` the accepted
   tickets in the filter with their derived columns (`TICKET_DIMENSIONS`, measures);
+  `ticket_rows()` those with the columns that depend on every row of the filter (the
+  segments' repeat rates, `SEGMENT_RELATIVE`);
   `survey_rows()` one row per survey with its ticket's columns; `surveyed_tickets()` one
   row per ticket with its first survey's columns; `training_rows()` training hours over the
   year to the period's end; `feedback_rows()` 360 ratings whose rating period overlaps the dates;
@@ -25,16 +27,16 @@ joined*. A `Query` is a statement under construction over one dataset and one fi
   (sql, params) to `run` on a dataset; `Statement.explain()` shows the SQL with its
   parameters, as a reader checks how a number is made.
 
-A pre-aggregation layer plugs in here: `grouped` is the only place rows become sums and
-counts, and `ticket_rows` the only place the ticket rows are read, so either can answer
-from a pre-built table when the filter and grouping allow, without touching an analysis.
+The pre-aggregated KPI tables (`scoring.measures.cube`) answer `kpi_table` and
+`ticket_counts` where the filter and grouping allow; they sum cells of `ticket_base` rows,
+and read `ticket_base` for what cells cannot hold (the edges of cut months, quantiles).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from textwrap import dedent
 
 import pandas as pd
@@ -180,6 +182,19 @@ REPEAT_VS_SEGMENT = (
 )
 
 
+# The working days of a group: each of its agents' days once (rows carry their agent's days).
+GROUP_WORKING_DAYS = (
+    "CAST(coalesce(list_sum(list_transform(list(DISTINCT {'agent': agent_id, 'days': "
+    "working_days}), lambda a: a.days)), 0) AS DOUBLE)"
+)
+
+
+# Derived columns whose value depends on every row of the filter (a segment's repeat rate),
+# each with the per-ticket column it restates: pre-aggregated tables hold that column's
+# moments per segment and restate them for the filter (`scoring.measures.cube`).
+SEGMENT_RELATIVE = {"repeat_vs_segment": "is_repeat_source"}
+
+
 @dataclass(frozen=True)
 class Statement:
     """A finished query: its SQL text and the named parameters it takes."""
@@ -293,16 +308,39 @@ class Query:
         return self.select(f"{sql} ORDER BY agent_id")
 
     def ticket_rows(self) -> str:
-        """CTE `ticket_rows`: accepted tickets in the filter, with team and measures.
+        """CTE `ticket_rows`: `ticket_base` with each row's segment_repeat_rate and
+        repeat_vs_segment (`REPEAT_VS_SEGMENT`): the columns that depend on every row of the
+        filter, not on the ticket alone."""
+        base = self.ticket_base()
+        segment = "customer_segment" if self.ds.has("tickets", "customer_segment") else None
+        return self.define(
+            "ticket_rows",
+            f"""
+            SELECT *, {REPEAT_VS_SEGMENT} AS repeat_vs_segment FROM (
+            SELECT *, {_segment_repeat_rate(segment)} AS segment_repeat_rate FROM {base})
+            """,
+            materialized=True,
+        )
+
+    def ticket_base(self, outside: tuple[datetime, datetime] | None = None) -> str:
+        """CTE `ticket_base`: accepted tickets in the filter, with team and measures; with
+        `outside` (start, end), CTE `ticket_edges`: only those created outside [start, end)
+        (the months a pre-aggregated table answers for, `scoring.measures.cube`).
 
         Derived columns: team, month, quarter, week, weekday, hour, frt_minutes,
         sla_response_met, sla_resolution_met, is_repeat_source (resolved, and the same
         customer and contact came back with the same category and product within
         `repeat_days`, see `repeat_keys`; NULL while the window is still open at the data's
-        as-of time), segment_repeat_rate and repeat_vs_segment (`REPEAT_VS_SEGMENT`).
+        as-of time). Each depends on the ticket alone (and the as-of time).
         """
         agents = self.agents()
         conditions = self.created_in_period()
+        if outside is not None:
+            start, end = (
+                self.param("outside_start", outside[0]),
+                self.param("outside_end", outside[1]),
+            )
+            conditions.append(f"NOT (t.created_at >= {start} AND t.created_at < {end})")
         for name, column in TICKET_FILTERS.items():
             values = getattr(self.filters, name)
             if values:
@@ -311,12 +349,9 @@ class Query:
         as_of = self.param("as_of", self.ds.as_of)
         repeat = self.param("repeat_seconds", self.repeat_days * 86400)
         next_same, join = self._next_same_issue()
-        segment = "customer_segment" if self.ds.has("tickets", "customer_segment") else None
         return self.define(
-            "ticket_rows",
+            "ticket_base" if outside is None else "ticket_edges",
             f"""
-            SELECT *, {REPEAT_VS_SEGMENT} AS repeat_vs_segment FROM (
-            SELECT *, {_segment_repeat_rate(segment)} AS segment_repeat_rate FROM (
             SELECT t.*, a.team,
                 date_trunc('month', t.created_at) AS month,
                 date_trunc('quarter', t.created_at) AS quarter,
@@ -336,9 +371,8 @@ class Query:
                 END AS is_repeat_source
             FROM tickets t
             JOIN {agents} a USING (agent_id){join}
-            {where(*conditions)}))
+            {where(*conditions)}
             """,
-            materialized=True,
         )
 
     def _next_same_issue(self) -> tuple[str, str]:
@@ -356,14 +390,14 @@ class Query:
         (`scoring.data.build.repeat_keys`: what a build was made with, if built)."""
         return self.ds.built or build.repeat_keys(lambda c: self.ds.has("tickets", c))
 
-    def _first_data_day(self) -> date:
+    def first_data_day(self) -> date:
         first_ticket = self.ds.scalar("SELECT min(created_at) FROM tickets")
         return first_ticket.date() if first_ticket else self.ds.as_of.date()
 
     def period_days(self) -> tuple[date, date]:
         """The first and last day of the period the data covers: the filter's dates, within
         the data's first ticket day and its as-of day (an open-ended filter runs to them)."""
-        first, last = self._first_data_day(), self.ds.as_of.date()
+        first, last = self.first_data_day(), self.ds.as_of.date()
         if self.filters.start:
             first = max(first, self.filters.start)
         if self.filters.end:
@@ -378,7 +412,7 @@ class Query:
         agents complete none, and a span cut short at the data's first day would score the
         first months' agents on a few weeks of courses where later months see a year."""
         first, last = self.period_days()
-        data_first, data_last = self._first_data_day(), self.ds.as_of.date()
+        data_first, data_last = self.first_data_day(), self.ds.as_of.date()
         start = min(first, max(data_first, last - timedelta(days=364)))
         if start == data_first and last - start < timedelta(days=364):
             last = max(last, min(data_last, start + timedelta(days=364)))
@@ -422,11 +456,12 @@ class Query:
             f"LEFT JOIN {self.working_days()} w USING (agent_id))"
         )
 
-    def survey_rows(self) -> str:
-        """Subquery: one row per survey of the ticket rows, with its ticket's columns."""
+    def survey_rows(self, tickets: str | None = None) -> str:
+        """Subquery: one row per survey of the ticket rows (or of the relation `tickets`),
+        with its ticket's columns."""
         return (
             "(SELECT s.*, r.* EXCLUDE (ticket_id, _source, _row) "
-            f"FROM surveys s JOIN {self.ticket_rows()} r USING (ticket_id))"
+            f"FROM surveys s JOIN {tickets or self.ticket_rows()} r USING (ticket_id))"
         )
 
     def surveyed_tickets(self, columns: Sequence[str]) -> str:

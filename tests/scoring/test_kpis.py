@@ -22,6 +22,7 @@ from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.engine.scorecard import build_matrix, score
 from scoring.measures.metrics import (
+    attach_cube,
     GRAIN_DIMENSIONS,
     Filters,
     available_kpis,
@@ -193,10 +194,11 @@ MAIN_FEEDBACK = [
 MAIN_AGENTS = [agent("A1", "T1"), agent("A2", "T1"), agent("B1", "T2"), agent("Z9", "T2")]
 
 
-@pytest.fixture(scope="module", params=["files", "build"])
+@pytest.fixture(scope="module", params=["files", "build", "cube"])
 def main_ds(request, tmp_path_factory):
-    """The hand-made dataset read from its files, and from its build (`scoring.data.build`):
-    every test of it twice, with the same hand-worked values."""
+    """The hand-made dataset read from its files, from its build (`scoring.data.build`) and
+    from its build's pre-aggregated tables (`scoring.measures.cube`): every test of it three
+    times, with the same hand-worked values."""
     root = write_dataset(
         tmp_path_factory.mktemp("kpis_main"),
         agents=MAIN_AGENTS,
@@ -205,9 +207,11 @@ def main_ds(request, tmp_path_factory):
         training=MAIN_TRAINING,
         feedback_360=MAIN_FEEDBACK,
     )
-    builds = root.parent / "builds" if request.param == "build" else None
+    builds = root.parent / "builds" if request.param != "files" else None
     ds = open_dataset(root, builds=builds)
     assert all(r.count == 0 for r in ds.report.rules), "the hand-made rows must all be valid"
+    if request.param == "cube":
+        assert attach_cube(ds, 30) is not None
     return ds
 
 

@@ -83,12 +83,7 @@ TICKET_ROWS_OF_NORTH_IN_MARCH_BY_PHONE_OR_CHAT = """
 WITH scope_agents AS (SELECT agent_id, name, team FROM agents WHERE list_contains($teams, "team")),
 next_same_issue AS (SELECT customer_id, coalesce("category", '') AS "same_category", created_at
     FROM tickets WHERE customer_id IS NOT NULL),
-ticket_rows AS MATERIALIZED (SELECT *,
-    CASE WHEN is_repeat_source THEN min(nullif(segment_repeat_rate, 0)) OVER ()
-            / segment_repeat_rate
-        WHEN NOT is_repeat_source THEN 0.0 END AS repeat_vs_segment
-FROM (SELECT *, avg(CAST(is_repeat_source AS DOUBLE)) OVER () AS segment_repeat_rate
-FROM (SELECT t.*, a.team,
+ticket_base AS (SELECT t.*, a.team,
     date_trunc('month', t.created_at) AS month,
     date_trunc('quarter', t.created_at) AS quarter,
     date_trunc('week', t.created_at) AS week,
@@ -118,7 +113,13 @@ ASOF LEFT JOIN next_same_issue n
     ON t.customer_id = n.customer_id AND coalesce(t."category", '') = n."same_category"
     AND t.resolved_at < n.created_at
 WHERE t.created_at >= $start AND t.created_at < $end_excl
-    AND list_contains($channels, t."channel"))))
+    AND list_contains($channels, t."channel")),
+ticket_rows AS MATERIALIZED (SELECT *,
+    CASE WHEN is_repeat_source THEN min(nullif(segment_repeat_rate, 0)) OVER ()
+            / segment_repeat_rate
+        WHEN NOT is_repeat_source THEN 0.0 END AS repeat_vs_segment
+FROM (SELECT *, avg(CAST(is_repeat_source AS DOUBLE)) OVER () AS segment_repeat_rate
+FROM ticket_base))
 SELECT agent_id, count(*) AS tickets FROM ticket_rows GROUP BY agent_id
 """
 
@@ -242,7 +243,7 @@ def test_tickets_with_their_first_survey(ds):
     )
     statement = q.select(f"SELECT ticket_id, csat FROM {rows} ORDER BY ticket_id")
     assert flat(statement.sql).endswith(
-        " AND t.created_at < $end_excl))), "  # the ticket rows first, then the first surveys
+        "FROM ticket_base)), "  # the ticket rows first, then the first surveys
         'first_survey AS (SELECT ticket_id, arg_min("csat", submitted_at) AS "csat" '
         "FROM surveys GROUP BY ticket_id) "
         "SELECT ticket_id, csat FROM "

@@ -33,7 +33,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.data.dataset import open_dataset
-from scoring.measures.metrics import kpi_table
+from scoring.measures.metrics import attach_cube, kpi_table
 from tests.builders import agent, ticket, write_dataset
 
 DAY = 1440
@@ -60,18 +60,21 @@ def _tickets(drop: tuple[str, ...] = ()) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in drop} for row in rows]
 
 
-@pytest.fixture(params=["files", "build"])
-def builds(request, tmp_path):
-    """Each test twice: the dataset read from its files, and from its build (where each
-    ticket's next same issue was found once, `scoring.data.build`)."""
-    return tmp_path / "builds" if request.param == "build" else None
+@pytest.fixture(params=["files", "build", "cube"])
+def reading(request) -> str:
+    """Each test three times: the dataset read from its files, from its build (where each
+    ticket's next same issue was found once, `scoring.data.build`), and from the build's
+    pre-aggregated tables (`scoring.measures.cube`, segment rates restated from cells)."""
+    return request.param
 
 
-def _table(tmp_path, builds, drop: tuple[str, ...] = (), by=("agent_id",)):
+def _table(tmp_path, reading, drop: tuple[str, ...] = (), by=("agent_id",)):
     root = write_dataset(tmp_path, agents=[agent("A1"), agent("A2")], tickets=_tickets(drop))
-    ds = open_dataset(root, builds=builds)
-    assert (ds.built is not None) == (builds is not None)
+    ds = open_dataset(root, builds=tmp_path / "builds" if reading != "files" else None)
+    assert (ds.built is not None) == (reading != "files")
     assert all(r.count == 0 for r in ds.report.rules)
+    if reading == "cube":
+        assert attach_cube(ds, 30) is not None
     return kpi_table(ds, by=by)
 
 
@@ -79,37 +82,37 @@ def _by_agent(table, column: str) -> dict:
     return dict(zip(table["agent_id"], table[column], strict=True))
 
 
-def test_same_customer_contact_category_and_product_against_the_resolving_agent(tmp_path, builds):
-    table = _table(tmp_path, builds)
+def test_same_customer_contact_category_and_product_against_the_resolving_agent(tmp_path, reading):
+    table = _table(tmp_path, reading)
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 4, "A2": 1 / 6})
     assert _by_agent(table, "repeat_rate_raw__num") == {"A1": 1, "A2": 1}
     assert _by_agent(table, "repeat_rate_raw__den") == {"A1": 4, "A2": 6}
 
 
-def test_compared_within_the_segment_the_mix_no_longer_decides(tmp_path, builds):
-    table = _table(tmp_path, builds)
+def test_compared_within_the_segment_the_mix_no_longer_decides(tmp_path, reading):
+    table = _table(tmp_path, reading)
     assert _by_agent(table, "repeat_rate") == pytest.approx({"A1": 1 / 6, "A2": 1 / 6})
     assert _by_agent(table, "repeat_rate__num") == pytest.approx({"A1": 2 / 3, "A2": 1.0})
 
 
-def test_the_department_is_restated_at_the_segment_that_repeats_least(tmp_path, builds):
-    department = _table(tmp_path, builds, by=()).iloc[0]
+def test_the_department_is_restated_at_the_segment_that_repeats_least(tmp_path, reading):
+    department = _table(tmp_path, reading, by=()).iloc[0]
     assert department["repeat_rate"] == pytest.approx(1 / 6)
     assert department["repeat_rate_raw"] == pytest.approx(0.2)
 
 
-def test_without_contact_ids_any_contact_of_the_customer_counts(tmp_path, builds):
+def test_without_contact_ids_any_contact_of_the_customer_counts(tmp_path, reading):
     # e2 (contact Q) is now e1's next same issue (still a repeat), and e4 is e2's → A2 2/6
-    table = _table(tmp_path, builds, drop=("contact_id",))
+    table = _table(tmp_path, reading, drop=("contact_id",))
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 4, "A2": 2 / 6})
 
 
-def test_without_products_any_product_counts(tmp_path, builds):
+def test_without_products_any_product_counts(tmp_path, reading):
     # e3 (product Y, contact P) is now e1's repeat, and e4 is e3's → A1 e1, e3 of 4 = 1/2
-    table = _table(tmp_path, builds, drop=("product",))
+    table = _table(tmp_path, reading, drop=("product",))
     assert _by_agent(table, "repeat_rate_raw") == pytest.approx({"A1": 1 / 2, "A2": 1 / 6})
 
 
-def test_without_segments_both_kpis_agree(tmp_path, builds):
-    table = _table(tmp_path, builds, drop=("customer_segment",))
+def test_without_segments_both_kpis_agree(tmp_path, reading):
+    table = _table(tmp_path, reading, drop=("customer_segment",))
     assert _by_agent(table, "repeat_rate") == pytest.approx({"A1": 1 / 4, "A2": 1 / 6})
