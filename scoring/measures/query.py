@@ -129,6 +129,18 @@ def period_end(column: str = "period", alias: str = "") -> str:
     return f"CAST({start} + to_months({months}) - INTERVAL 1 DAY AS DATE)"
 
 
+# A Monday long before any data: weekdays are counted from it.
+WEEKDAY_EPOCH = "DATE '1900-01-01'"
+
+
+def weekdays_before(day: str) -> str:
+    """SQL: the number of weekdays (Monday to Friday) from `WEEKDAY_EPOCH` to the day before
+    the date `day` — five per whole week, and of the days left over (a week's start, from
+    Monday) at most five."""
+    days = f"date_diff('day', {WEEKDAY_EPOCH}, {day})"
+    return f"(5 * ({days} // 7) + least({days} % 7, 5))"
+
+
 def where(*conditions: str) -> str:
     """`WHERE a AND b` of the conditions that are not "true"; empty when none is left."""
     kept = [c for c in conditions if c != "true"]
@@ -424,28 +436,20 @@ class Query:
         employed (hired on or before the day and not yet left: `hire_date` ≤ day <
         `left_date`, the attrition convention; a missing date does not bound). The
         denominator of period-fair volumes, so that a month and a year, a joiner and a
-        stayer, are judged alike."""
+        stayer, are judged alike. Counted, not listed: the weekdays before the day after the
+        last less those before the first (`weekdays_before`)."""
         first, last = span or self.period_days()
-        days = self.define(
-            f"{name}_weekdays",
-            "SELECT CAST(d AS DATE) AS day FROM range("
-            f"{self.param(f'{name}_first', first)}, "
-            f"{self.param(f'{name}_after', last + timedelta(days=1))}, INTERVAL 1 DAY) r(d) "
-            "WHERE isodow(d) <= 5",
-        )
-        employed = [
-            f"(a.{ident(column)} IS NULL OR w.day {op} a.{ident(column)})"
-            for column, op in (("hire_date", ">="), ("left_date", "<"))
-            if self.ds.has("agents", column)
-        ]
+        start = self.param(f"{name}_first", first)
+        after = self.param(f"{name}_after", last + timedelta(days=1))
+        if self.ds.has("agents", "hire_date"):
+            start = f"greatest({start}, a.hire_date)"  # NULL does not bound: greatest skips it
+        if self.ds.has("agents", "left_date"):
+            after = f"least({after}, a.left_date)"
+        days = f"greatest(0, {weekdays_before(after)} - {weekdays_before(start)})"
         return self.define(
             f"{name}_working_days",
-            f"""
-            SELECT a.agent_id, count(w.day) AS working_days
-            FROM agents a LEFT JOIN {days} w ON {" AND ".join(employed) or "true"}
-            {where(self.agent_scope("a."))}
-            GROUP BY a.agent_id
-            """,
+            f"SELECT a.agent_id, CAST({days} AS BIGINT) AS working_days FROM agents a "
+            f"{where(self.agent_scope('a.'))}",
         )
 
     def with_working_days(self, rows: str) -> str:

@@ -22,9 +22,9 @@ from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.engine.scorecard import build_matrix, score
 from scoring.measures.metrics import (
-    attach_cube,
     GRAIN_DIMENSIONS,
     Filters,
+    attach_cube,
     available_kpis,
     kpi_table,
     stage_durations,

@@ -6,12 +6,22 @@ inside parentheses, so layout may change but not a word, a name or a parameter).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.data.dataset import open_dataset
-from scoring.measures.query import Filters, Query, moments, period_end, period_start
+from scoring.measures.query import (
+    Filters,
+    Query,
+    moments,
+    period_end,
+    period_start,
+    weekdays_before,
+)
 from scoring.scope import EVERYTHING, Visible
 from tests.builders import agent, survey, ticket, write_dataset
 
@@ -194,11 +204,12 @@ def test_training_hours_by_team_up_to_an_end_date(ds):
     grouped = q.grouped(q.grain_rows("agent"), ("team",), moments("training_hours", "n", "d"))
     statement = q.select(f"{grouped} ORDER BY team")
     assert flat(statement.sql) == (
-        "WITH training_weekdays AS (SELECT CAST(d AS DATE) AS day "
-        "FROM range($training_first, $training_after, INTERVAL 1 DAY) r(d) "
-        "WHERE isodow(d) <= 5), "
-        "training_working_days AS (SELECT a.agent_id, count(w.day) AS working_days "
-        "FROM agents a LEFT JOIN training_weekdays w ON true GROUP BY a.agent_id), "
+        "WITH training_working_days AS (SELECT a.agent_id, CAST(greatest(0, "
+        "(5 * (date_diff('day', DATE '1900-01-01', $training_after) // 7) "
+        "+ least(date_diff('day', DATE '1900-01-01', $training_after) % 7, 5)) - "
+        "(5 * (date_diff('day', DATE '1900-01-01', $training_first) // 7) "
+        "+ least(date_diff('day', DATE '1900-01-01', $training_first) % 7, 5))) AS BIGINT) "
+        "AS working_days FROM agents a), "
         "scope_agents AS (SELECT agent_id, name, team FROM agents) "
         'SELECT "team", sum(CAST((training_hours) AS DOUBLE)) AS "n", '
         'count(CAST((training_hours) AS DOUBLE)) AS "d" '
@@ -286,3 +297,13 @@ def test_explain_shows_the_sql_and_each_parameter(ds):
     statement = Query(ds, Filters(teams=("North",))).roster(EVERYTHING)
     assert statement.explain().splitlines()[-1] == "-- $teams = ['North']"
     assert statement.explain().startswith("SELECT agent_id, name, team FROM agents WHERE")
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.dates(date(1990, 1, 1), date(2090, 1, 1)), length=st.integers(-10, 800))
+def test_weekdays_are_counted_as_the_calendar_has_them(first, length):
+    after = first + timedelta(days=length)
+    calendar = sum((first + timedelta(days=n)).weekday() < 5 for n in range(max(length, 0)))
+    counted = f"greatest(0, {weekdays_before('$after')} - {weekdays_before('$first')})"
+    got = duckdb.execute(f"SELECT {counted}", {"first": first, "after": after}).fetchall()
+    assert got == [(calendar,)]
