@@ -51,7 +51,7 @@ NEXT_SAME_ISSUE = "next_same_issue_at"
 REPEAT_KEYS = ("category",)
 OPTIONAL_REPEAT_KEYS = ("product", "contact_id")
 # DuckDB's memory for validating and writing a build; beyond it, it spills to disk. A build
-# of 10M tickets peaked at 1.25 GiB with it (9 GiB without), under issue 23's 1.5 GiB.
+# of 10M tickets peaked at 1.25 GiB with it (4.2 GiB without), under issue 23's 1.5 GiB.
 MEMORY_LIMIT = "1GB"
 
 
