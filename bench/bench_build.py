@@ -12,8 +12,10 @@ Per size, in the same run (ratios survive a noisy machine; medians of --repeats)
   group-by floor).
 
     python bench/bench_build.py --tickets 1000000 10000000 --repeats 3
+    python bench/bench_build.py --tickets 1000000 10000000 --builds-only --data /tmp/bench-data
 
-Datasets are generated once into bench/out/ and reused; builds go to bench/out/builds/.
+Datasets are generated once into --data (default bench/out/) and reused; builds go to
+<data>/builds/. --builds-only: the build alone, median of --repeats fresh processes.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from scoring.measures.metrics import Filters, kpi_table  # noqa: E402
 from scoring.synthetic.generate import generate  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-BUILDS = OUT / "builds"
 
 USER_SQL = """
 SELECT agent_id, count(*) AS tickets,
@@ -56,8 +57,8 @@ GROUP BY agent_id
 """
 
 
-def dataset_for(tickets: int) -> Path:
-    path = OUT / f"build_{tickets}"
+def dataset_for(tickets: int, out: Path) -> Path:
+    path = out / f"build_{tickets}"
     if not (path / "truth.json").exists():
         print(f"generating {tickets:,} tickets into {path} …", flush=True)
         generate(path, tickets=tickets, agents=2000, teams=100, seed=11)
@@ -73,10 +74,10 @@ def median_seconds(run, repeats: int) -> float:
     return statistics.median(times)
 
 
-def build_in_a_process(path: Path) -> tuple[float, float]:
+def build_in_a_process(path: Path, builds: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of `python -m scoring build` from scratch."""
-    shutil.rmtree(BUILDS, ignore_errors=True)
-    command = [sys.executable, "-m", "scoring", "build", str(path), "--builds", str(BUILDS)]
+    shutil.rmtree(builds, ignore_errors=True)
+    command = [sys.executable, "-m", "scoring", "build", str(path), "--builds", str(builds)]
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -142,13 +143,27 @@ def measure_filter(make, files, built, on_disk, in_memory, repeats: int) -> dict
     }
 
 
-def measure_size(size: int, repeats: int) -> None:
-    path = dataset_for(size)
-    build_s, build_mib = build_in_a_process(path)
+def measure_builds(size: int, repeats: int, out: Path) -> None:
+    """The build alone: median wall time and peak RSS of `repeats` fresh processes."""
+    path = dataset_for(size, out)
+    runs = [build_in_a_process(path, out / "builds") for _ in range(repeats)]
+    seconds, mib = zip(*runs, strict=True)
+    print(
+        f"{size:,} tickets: build {statistics.median(seconds):.1f} s "
+        f"(runs {', '.join(f'{s:.1f}' for s in seconds)}), peak RSS "
+        f"{statistics.median(mib):,.0f} MiB (runs {', '.join(f'{m:,.0f}' for m in mib)}), "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
+    )
+
+
+def measure_size(size: int, repeats: int, out: Path) -> None:
+    path, builds = dataset_for(size, out), out / "builds"
+    build_s, build_mib = build_in_a_process(path, builds)
     first_open = median_seconds(lambda i: open_dataset(path), 1)
-    reopen = median_seconds(lambda i: open_dataset(path, builds=BUILDS), repeats)
-    files, built = open_dataset(path), open_dataset(path, builds=BUILDS)
-    (folder,) = [p for p in BUILDS.iterdir() if not p.name.startswith(".")]
+    reopen = median_seconds(lambda i: open_dataset(path, builds=builds), repeats)
+    files, built = open_dataset(path), open_dataset(path, builds=builds)
+    (folder,) = [p for p in builds.iterdir() if not p.name.startswith(".")]
     on_disk, in_memory = baselines(folder)
     print(
         f"\n{size:,} tickets: build {build_s:.1f} s, peak {build_mib:,.0f} MiB; first open "
@@ -169,9 +184,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=OUT, help="where datasets are kept")
+    parser.add_argument("--builds-only", action="store_true", help="time the build alone")
     args = parser.parse_args()
     for size in args.tickets:
-        measure_size(size, args.repeats)
+        if args.builds_only:
+            measure_builds(size, args.repeats, args.data)
+        else:
+            measure_size(size, args.repeats, args.data)
 
 
 if __name__ == "__main__":

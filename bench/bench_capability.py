@@ -6,9 +6,12 @@
 2. Speed (medians of --repeats runs, same run so ratios survive a noisy machine): the full
    agent × skill matrix (`capability.skill_matrix`: fine case-mix cells, shrinkage per
    skill, the "specific" references), next to its baseline, the per-agent × category KPI
-   table alone (`metrics.kpi_table`).
+   table alone (`metrics.kpi_table`); and the training effects of every completed course
+   (`capability.training_effects`, fcr), whose cost grows with courses × rows (--agents: the
+   generator's agents, 60 by default; courses grow with them).
 
     python bench/bench_capability.py --seeds 7 11 23 31 42 --tickets 1000000 --repeats 3
+    python bench/bench_capability.py --seeds --tickets 1000000 --agents 2000
 
 Datasets are generated into bench/out/ and reused.
 """
@@ -35,10 +38,14 @@ from scoring.synthetic.generate import generate  # noqa: E402
 OUT = ROOT / "bench" / "out"
 
 
-def dataset(tickets: int, seed: int) -> Path:
-    path = OUT / f"capability_{tickets}_{seed}"
+def dataset(tickets: int, seed: int, agents: int = 60) -> Path:
+    path = (
+        OUT / f"capability_{tickets}_{seed}"
+        if agents == 60
+        else OUT / f"capability_{tickets}_{seed}_{agents}"
+    )
     if not (path / "truth.json").exists():
-        generate(path, tickets=tickets, seed=seed)
+        generate(path, tickets=tickets, seed=seed, agents=agents, teams=max(6, agents // 20))
     return path
 
 
@@ -67,27 +74,38 @@ def accuracy(seeds: list[int], kpis: list[str]) -> None:
             )
 
 
-def speed(sizes: list[int], repeats: int) -> None:
-    print("\n| tickets | kpi_table agent × category | skill_matrix (fcr) | ratio |")
-    print("|---:|---:|---:|---:|")
+def speed(sizes: list[int], repeats: int, agents: int) -> None:
+    print(
+        "\n| tickets | kpi_table agent × category | skill_matrix (fcr) | ratio "
+        "| training_effects (fcr) | courses |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
     for tickets in sizes:
-        ds = open_dataset(dataset(tickets, 7))
+        ds = open_dataset(dataset(tickets, 7, agents))
         base = median_seconds(
             lambda ds=ds: kpi_table(ds, Filters(), ("agent_id", "category")), repeats
         )
         full = median_seconds(lambda ds=ds: capability.skill_matrix(ds, Filters(), "fcr"), repeats)
-        print(f"| {tickets:,} | {base:.2f} s | {full:.2f} s | {full / base:.2f}× |")
+        effects = median_seconds(
+            lambda ds=ds: capability.training_effects(ds, Filters(), EVERYTHING, "fcr"), repeats
+        )
+        courses = ds.scalar("SELECT count(*) FROM training")
+        print(
+            f"| {tickets:,} | {base:.2f} s | {full:.2f} s | {full / base:.2f}× "
+            f"| {effects:.2f} s | {courses:,} |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 23, 31, 42])
+    parser.add_argument("--seeds", type=int, nargs="*", default=[7, 11, 23, 31, 42])
     parser.add_argument("--kpis", nargs="+", default=["fcr", "csat", "handle_minutes"])
     parser.add_argument("--tickets", type=int, nargs="+", default=[200_000])
+    parser.add_argument("--agents", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     accuracy(args.seeds, args.kpis)
-    speed(args.tickets, args.repeats)
+    speed(args.tickets, args.repeats, args.agents)
 
 
 if __name__ == "__main__":

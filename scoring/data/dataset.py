@@ -170,13 +170,15 @@ def open_dataset(
     name = build.fingerprint(root, settings)
     folder = build.find(builds, name)
     if folder is None:
-        ds = _validated(root, kpi_ids, earliest_year)
-        keys = build.repeat_keys(lambda column: ds.has("tickets", column))
-        try:
-            folder = build.write(ds._con, ds.report, keys, builds, name)
-        except OSError:  # a read-only or full disk: the files are read as they are
-            return ds
-        ds._con.close()
+        with build.bounded_memory(builds) as config:
+            ds = _validated(root, kpi_ids, earliest_year, config)
+            keys = build.repeat_keys(lambda column: ds.has("tickets", column))
+            try:
+                folder = build.write(ds._con, ds.report, keys, builds, name)
+            except OSError:  # a read-only or full disk: the files are read as they are
+                ds._con.execute("RESET memory_limit")  # its spill folder is removed
+                return ds
+            ds._con.close()
     return _open_build(root, folder)
 
 
@@ -192,9 +194,12 @@ def _open_build(root: Path, folder: Path) -> Dataset:
     return Dataset(root, con, report, built=keys, build_folder=folder)
 
 
-def _validated(root: Path, kpi_ids: tuple[str, ...], earliest_year: int) -> Dataset:
-    """The dataset at `root`, every row checked: views over its own files."""
-    con = duckdb.connect()
+def _validated(
+    root: Path, kpi_ids: tuple[str, ...], earliest_year: int, config: dict | None = None
+) -> Dataset:
+    """The dataset at `root`, every row checked: views over its own files (DuckDB
+    `config`: settings of its connection, e.g. `build.bounded_memory`)."""
+    con = duckdb.connect(config=config or {})
     con.execute("SET TimeZone = 'UTC'")
     reports = {t.name: TableReport(t.name, False, t.required) for t in TABLES}
     problems: list[Problem] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -154,3 +155,20 @@ def test_an_unwritable_builds_folder_still_opens_the_files(tmp_path):
     builds.write_text("a file where the folder should be")
     ds = open_dataset(root, builds=builds)
     assert ds.built is None and ds.report.tables["tickets"].accepted == 3
+
+
+def test_a_build_that_cannot_be_written_opens_the_files_without_its_memory_bound(
+    tmp_path, monkeypatch
+):
+    root, builds = _dataset(tmp_path), tmp_path / "builds"
+
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(build, "write", disk_full)
+    ds = open_dataset(root, builds=builds)
+    assert ds.built is None and ds.report.tables["tickets"].accepted == 3
+    # the build's bound (and its spill folder, removed) do not stay with the opened files
+    limit = "SELECT current_setting('memory_limit')"
+    assert ds.scalar(limit) == duckdb.connect().execute(limit).fetchone()[0]  # the default
+    assert not builds.exists()

@@ -138,6 +138,65 @@ def fcr_tickets(prefix: str, agent_id: str, category: str, total: int, first_con
     ]
 
 
+def _repairs(prefix: str, agent_id: str, day: int, total: int, first_contact: int) -> list:
+    """`total` resolved repairs on T0 + `day` days, the first `first_contact` of them solved
+    at first contact."""
+    return [
+        ticket(
+            f"{prefix}{i}",
+            agent_id,
+            day * 1440 + i,
+            resolved_at=30,
+            contacts=1 if i < first_contact else 2,
+        )
+        for i in range(total)
+    ]
+
+
+def test_a_training_effect_worked_by_hand(tmp_path):
+    """T0 is Monday 2026-03-02; A and C finish a repair course on Wednesday 2026-04-15 (the
+    week of 13 April: T0 + 42 days). The 120 days before that week hold T0's week, the 120
+    after it hold 4 May's (T0 + 63 days); the completion week itself and 7 September
+    (T0 + 189 days, 147 days after) are in neither."""
+    tickets = [
+        *_repairs("Ab", "A", 0, 4, 1),  # A before: 1/4 at first contact
+        *_repairs("Aw", "A", 44, 3, 0),  # the completion week: in neither window
+        *_repairs("Aa", "A", 63, 4, 3),  # A after: 3/4
+        *_repairs("Al", "A", 189, 2, 0),  # past the window
+        *_repairs("Pb", "P", 0, 2, 1),  # the untrained peer P: 1/2 before, 1/2 after
+        *_repairs("Pa", "P", 63, 2, 1),
+        *_repairs("Cb", "C", 0, 2, 2),  # C is trained: not a peer (and has no case after)
+        ticket("Pi", "P", 63 * 1440, category="installation", resolved_at=30, contacts=2),
+    ]
+    course = {"skill": "repair", "course": "Repair 101", "hours": 4.0}
+    done = pd.Timestamp("2026-04-15").date()
+    root = write_dataset(
+        tmp_path / "data",
+        agents=[agent("A"), agent("P"), agent("C")],
+        tickets=tickets,
+        training=[
+            {"agent_id": "A", **course, "completed_on": done},
+            {"agent_id": "C", **course, "completed_on": done},
+        ],
+    )
+    effects = capability.training_effects(open_dataset(root), Filters(), EVERYTHING, "fcr")
+    assert effects["agent_id"].tolist() == ["A"]  # C: no case after the course
+    row = effects.iloc[0]
+    assert (row["skill"], row["course"], row["completed_on"]) == ("repair", "Repair 101", done)
+    assert (row["before"], row["before_cases"], row["after"], row["after_cases"]) == (
+        0.25, 4, 0.75, 4
+    )  # fmt: skip
+    assert row["change"] == pytest.approx(0.5)
+    assert (row["peers_before"], row["peers_after"], row["peers_change"]) == (0.5, 0.5, 0.0)
+    assert row["did"] == pytest.approx(0.5)
+    # change ± 1.959964 · √(0.75·0.25/4 + 0.25·0.75/4) = 0.5 ± 0.600114
+    assert (row["change_lo"], row["change_hi"]) == pytest.approx((-0.100114, 1.100114), abs=1e-6)
+    # did ± 1.959964 · √(0.09375 + 0.5·0.5/2 + 0.5·0.5/2) = 0.5 ± 1.149131
+    assert (row["did_lo"], row["did_hi"]) == pytest.approx((-0.649131, 1.649131), abs=1e-6)
+    # 3/4 vs 1/4, pooled 1/2: z = 0.5 / √(0.25 · (1/4 + 1/4)) = √2, p = 2(1 − Φ(√2)) = 0.157299
+    assert row["p_value"] == pytest.approx(0.157299, abs=1e-6)
+
+
 @pytest.fixture(scope="module")
 def few_cases(tmp_path_factory) -> Path:
     """Five peers at 48/60 first-contact repairs; W fails 54 of 60 repairs; F fails all of

@@ -4,8 +4,8 @@ how untrained peers moved over the same weeks (difference-in-differences)."""
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
@@ -61,48 +61,87 @@ def _completions(ds: Dataset) -> pd.DataFrame:
 def _weekly_inputs(
     ds: Dataset, filters: Filters, k: KPI, dimension: str, repeat_days: int
 ) -> pd.DataFrame:
-    """The KPI's inputs per agent, skill of `dimension` and week (a date) over the
+    """The KPI's inputs per agent, skill of `dimension` and week (its Monday) over the
     population, whatever the filter's dates (the windows set them)."""
     undated = filters.population().replace(start=None, end=None)
     table = kpi_inputs(ds, undated, k, ("agent_id", dimension, "week"), repeat_days)
-    table["week"] = pd.to_datetime(table["week"]).dt.date
+    table["week"] = pd.to_datetime(table["week"])
     return table
 
 
-# --- Windows: the weeks before and after a course, the trained agent and the peers -------
+# --- Windows: the weeks before and after each course, the trained agent and the peers ----
+
+MEASURES = ["num", "den", "sq"]
+COHORTS = ("tb", "ta", "cb", "ca")
 
 
-def _windows(weeks: pd.Series, done: date, window_days: int) -> tuple[pd.Series, pd.Series]:
-    """The weeks in the `window_days` before the completion week and in as many after it
-    (the completion week itself in neither)."""
-    done_week = done - timedelta(days=done.weekday())
-    span = timedelta(days=window_days)
+def _sides(weeks: pd.Series, done: pd.Series, window_days: int) -> pd.Series:
+    """Per row, "b" for a week in the `window_days` before its course's completion week, "a"
+    for one in as many after it (the completion week itself in neither), else "". `weeks`
+    and `done` (the completion dates) are aligned datetime columns."""
+    done_week = done - pd.to_timedelta(done.dt.day_of_week, unit="D")
+    span = pd.Timedelta(days=window_days)
     before = (weeks < done_week) & (weeks >= done_week - span)
     after = (weeks > done_week) & (weeks <= done_week + span)
-    return before, after
+    return pd.Series(np.select([before, after], ["b", "a"], ""), index=weeks.index)
+
+
+def _window_sums(rows: pd.DataFrame, who: str, window_days: int) -> pd.DataFrame:
+    """num, den, sq of `rows` (course, completed_on, week and the measures) summed per course
+    over each window: columns "<who><b|a>_<measure>", e.g. "tb_num"."""
+    side = _sides(rows["week"], rows["completed_on"], window_days)
+    inside = rows[side != ""]
+    cohort = (who + side[side != ""]).rename("cohort")
+    sums = inside.groupby([inside["course"], cohort])[MEASURES].sum().unstack("cohort")
+    sums.columns = [f"{c}_{m}" for m, c in sums.columns]
+    return sums
 
 
 def _cohort_totals(
-    same: pd.DataFrame, agent_id: str, trainees: set, before: pd.Series, after: pd.Series, k: KPI
-) -> dict[str, tuple[float, float, float]]:
-    """(num, den, sq) of the trained agent ("tb", "ta") and of the untrained peers ("cb",
-    "ca") before and after; sq is 0 for a rate."""
-    mine = same["agent_id"] == agent_id
-    peers = ~same["agent_id"].isin(trainees)
-    totals = {}
-    for name, mask in (
-        ("tb", mine & before),
-        ("ta", mine & after),
-        ("cb", peers & before),
-        ("ca", peers & after),
-    ):
-        part = same[mask]
-        totals[name] = (
-            float(part["num"].sum()),
-            float(part["den"].sum()),
-            float(part["sq"].sum()) if k.kind == "mean" else 0.0,
-        )
-    return totals
+    table: pd.DataFrame,
+    courses: pd.DataFrame,
+    dimension: str,
+    trained: pd.DataFrame,
+    k: KPI,
+    window_days: int,
+) -> list[dict[str, tuple[float, float, float]]]:
+    """Per course (a row of `courses`, in order): (num, den, sq) of the trained agent ("tb",
+    "ta") and of the untrained peers ("cb", "ca") before and after; sq is 0 for a rate.
+    Peers: the agents of `table` with no completed course on the course's skill.
+
+    One pass for all courses: each course joined to its agent's weeks of the skill, and to
+    the peers' totals per skill and week (summed once), then summed per window."""
+    weekly = table.rename(columns={dimension: "skill"})[["agent_id", "skill", "week", *MEASURES]]
+    done = pd.DataFrame(
+        {
+            "course": range(len(courses)),
+            "agent_id": courses["agent_id"].to_numpy(),
+            "skill": courses["skill"].to_numpy(),
+            "completed_on": pd.to_datetime(courses["completed_on"]).to_numpy(),
+        }
+    )
+    mine = done.merge(weekly, on=["agent_id", "skill"])
+    trainees = trained[["agent_id", "skill"]].drop_duplicates().assign(trainee=True)
+    untrained = weekly.merge(trainees, on=["agent_id", "skill"], how="left")
+    untrained = untrained[untrained["trainee"].isna()]
+    peer_weeks = untrained.groupby(["skill", "week"], as_index=False)[MEASURES].sum()
+    peers = done.drop(columns="agent_id").merge(peer_weeks, on="skill")
+    sums = pd.concat(
+        [_window_sums(mine, "t", window_days), _window_sums(peers, "c", window_days)], axis=1
+    )
+    columns = [f"{c}_{m}" for c in COHORTS for m in MEASURES]
+    sums = sums.reindex(index=range(len(courses)), columns=columns, fill_value=0.0).fillna(0.0)
+    return [
+        {
+            c: (
+                float(row[f"{c}_num"]),
+                float(row[f"{c}_den"]),
+                float(row[f"{c}_sq"]) if k.kind == "mean" else 0.0,
+            )
+            for c in COHORTS
+        }
+        for row in sums.to_dict("records")
+    ]
 
 
 # --- Statistics: before/after change, difference-in-differences, the test -----------------
@@ -193,15 +232,10 @@ def training_effects(
     for dimension in [d for d in TICKET_SKILL_DIMENSIONS if ds.has("tickets", d)]:
         table = _weekly_inputs(ds, filters, k, dimension, repeat_days)
         skills = set(table[dimension].dropna().astype(str))
-        for course in trained[trained["skill"].isin(skills)].itertuples(index=False):
-            if course.agent_id not in roster.index:
-                continue
-            done = pd.Timestamp(course.completed_on).date()
-            same = table[table[dimension] == course.skill]
-            before, after = _windows(same["week"], done, window_days)
-            trainees = set(trained.loc[trained["skill"] == course.skill, "agent_id"])
-            totals = _cohort_totals(same, course.agent_id, trainees, before, after, k)
-            effect = _effect(totals, _kind(k), z)
+        courses = trained[trained["skill"].isin(skills) & trained["agent_id"].isin(roster.index)]
+        totals = _cohort_totals(table, courses, dimension, trained, k, window_days)
+        for course, total in zip(courses.itertuples(index=False), totals, strict=True):
+            effect = _effect(total, _kind(k), z)
             if effect is None:
                 continue
             agent = roster.loc[course.agent_id]
@@ -212,7 +246,7 @@ def training_effects(
                     "team": agent["team"],
                     "skill": course.skill,
                     "course": course.course,
-                    "completed_on": done,
+                    "completed_on": pd.Timestamp(course.completed_on).date(),
                     **effect,
                 }
             )
