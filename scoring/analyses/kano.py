@@ -23,6 +23,7 @@ from scoring.scope import for_statistics
 
 TABLE = "kano_responses"
 SEGMENT = "segment"
+MINIMUM_SETTING = "kano_min_respondents"  # scoring/settings.py
 # Why a factor stands where it does in the ranking, one code per category.
 REASONS = {
     "M": "must_be_missing_dissatisfies",
@@ -68,6 +69,17 @@ class KanoAnalysis:
     @property
     def enough(self) -> bool:
         return self.respondents >= self.minimum
+
+
+def minimum_respondents(text: str) -> int:
+    """The value of the setting `kano_min_respondents`; KanoError unless a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise KanoError(f"setting {MINIMUM_SETTING} must be a whole number ≥ 1, got '{text}'")
+    return value
 
 
 def has_segments(ds: Dataset) -> bool:
