@@ -12,6 +12,7 @@ respondents and carries no person of the department.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +20,8 @@ import pandas as pd
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.methods.stats import KANO_CATEGORIES, KANO_TIE_BREAK, kano_summary
+from scoring.registry.kano import FACTORS_BY_ID
+from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import for_statistics
 
 TABLE = "kano_responses"
@@ -171,3 +174,25 @@ def analyse(ds: Dataset, minimum: int, segment: str | None = None) -> KanoAnalys
 def by_segment(ds: Dataset, minimum: int) -> dict[str, KanoAnalysis]:
     """The analysis of each segment the answers name (empty without a segment column)."""
     return {s: analyse(ds, minimum, s) for s in segments(ds)}
+
+
+LINK_COLUMNS = ["rank", "factor", "category", "significant", "kpi", "value", "target", "met"]
+
+
+@for_statistics
+def kpi_links(
+    factors: pd.DataFrame, values: Mapping[str, float], targets: Mapping[str, float]
+) -> pd.DataFrame:
+    """Each ranked factor beside the KPIs that measure it (scoring/registry/kano.py), in the
+    ranking's order: the KPI's value in `values` (NaN where the dataset cannot compute it or
+    the scope has no case), its `target`, and `met` (None without a value). A factor the
+    registry does not declare has no row."""
+    rows = []
+    for factor in factors.to_dict("records"):
+        declared = FACTORS_BY_ID.get(factor["factor"])
+        for kpi_id in declared.kpis if declared else ():
+            value, target = float(values.get(kpi_id, math.nan)), targets[kpi_id]
+            met = None if math.isnan(value) else KPIS_BY_ID[kpi_id].meets(value, target)
+            rows.append({**{c: factor[c] for c in LINK_COLUMNS[:4]}, "kpi": kpi_id,
+                         "value": value, "target": target, "met": met})  # fmt: skip
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
