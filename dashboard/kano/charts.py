@@ -21,27 +21,31 @@ QUADRANTS = {
     "A": (1.0, 0.0, "right", "bottom"),
     "I": (0.0, 0.0, "left", "bottom"),
 }
+# Factors of one category sit close together: their labels take turns above, below and
+# beside their dots, so that three neighbours do not write over each other.
+LABEL_POSITIONS = ("top center", "bottom center", "middle right")
 
 
 def better_worse(
     factors: pd.DataFrame,
     labels: dict[str, str],
     quadrant_labels: dict[str, str],
-    title: str,
     axis_titles: tuple[str, str],
     hover: str,
 ) -> go.Figure:
     """Each factor at (Better, |Worse|), coloured by its category and labelled by `labels`
     (factor id → name); a non-significant classification as an open marker. The quadrants
-    meet at SPLIT and are named by `quadrant_labels` (category → name)."""
-    shown = factors.dropna(subset=["better", "worse"])
+    meet at SPLIT and are named by `quadrant_labels` (category → name). No title: the page's
+    heading names it."""
+    shown = factors.dropna(subset=["better", "worse"]).sort_values(["category", "better"])
+    turn = shown.groupby("category").cumcount() % len(LABEL_POSITIONS)
     points = {
         "type": "scatter",
         "mode": "markers+text",
         "x": plot_values(shown["better"].astype(float)),
         "y": plot_values(shown["worse"].abs().astype(float)),
         "text": [labels.get(f, f) for f in shown["factor"]],
-        "textposition": "top center",
+        "textposition": [LABEL_POSITIONS[i] for i in turn],
         "marker": {
             "size": 13,
             "color": [CATEGORY_COLOURS[c] for c in shown["category"]],
@@ -64,7 +68,6 @@ def better_worse(
         for c, (x, y, xa, ya) in QUADRANTS.items()
     ]  # fmt: skip
     layout = {
-        "title": title_of(title),
         "xaxis": {"range": [-0.02, 1.02], "title": title_of(axis_titles[0]), "zeroline": False},
         "yaxis": {"range": [-0.02, 1.02], "title": title_of(axis_titles[1]), "zeroline": False},
         "shapes": lines,

@@ -122,7 +122,6 @@ def diagram_section(ctx: Context, analysis: KanoAnalysis) -> None:
         factors,
         {f: factor_label(f, ctx.lang) for f in factors["factor"]},
         {c: category_label(c, ctx.lang) for c in charts.QUADRANTS},
-        ctx.t("kano_diagram_header"),
         (ctx.t("kano_diagram_x"), ctx.t("kano_diagram_y")),
         ctx.t("kano_diagram_hover"),
     )
