@@ -71,9 +71,10 @@ ROLES = (
     ),
     Role(
         "trainer",
-        ("overview", "capability", "data"),
+        ("overview", "capability", "kano", "data"),
         False,
-        "capability gaps and training effects; all teams unless teams are given",
+        "capability gaps and training effects, and customer expectations (what to train for); "
+        "all teams unless teams are given",
     ),
     Role(
         "analyst",
