@@ -1,6 +1,6 @@
 """Customer expectations (客户期望): the Kano questionnaire per service factor, what to improve
-first, the split by respondent segment, the KPIs that measure each factor, and the
-questionnaire to download.
+first, the split by respondent segment, the KPIs that measure each factor, the scoring built
+on them (opened in the What-if lab), and the questionnaire to download.
 
 The sections live in dashboard.kano.sections; each draws scoring.analyses.kano results.
 """
@@ -30,4 +30,5 @@ sections.segments_section(
     ctx, data.analysis(ctx.path, minimum, None), data.by_segment(ctx.path, minimum)
 )
 sections.kpis_section(ctx, chosen)
+sections.scoring_section(ctx, chosen)
 sections.questionnaire_section(ctx)

@@ -1,6 +1,7 @@
 """Cached inputs of the Customer expectations page: the questionnaire classified (of everyone,
-of one segment, of each segment) and the department's values of the KPIs linked to the
-factors.
+of one segment, of each segment), the department's values of the KPIs linked to the
+factors, and the scoring built on them (scoring.analyses.kano_scoring) against the current
+scheme.
 
 The answers are customers', not the department's people, so no team or agent is in them; the
 KPI values are those of the sidebar's filter, which the shell has clamped to the session's
@@ -14,9 +15,14 @@ import streamlit as st
 
 from dashboard.app import cache
 from dashboard.app.app_settings import app_setting
+from dashboard.app.shell import Context
 from dashboard.kano import questionnaire
-from scoring.analyses import kano
+from scoring.analyses import kano, kano_scoring
+from scoring.engine import scorecard, whatif
+from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters
+from scoring.stores import scenarios
+from scoring.stores.sqlite_files import Unavailable
 
 
 def minimum_respondents() -> int:
@@ -55,3 +61,40 @@ def kpi_links(
 def questionnaire_template() -> bytes:
     """The bilingual questionnaire workbook (the same for every dataset and session)."""
     return questionnaire.template_bytes()
+
+
+def current_policy(ctx: Context) -> Policy:
+    """The scheme the What-if lab compares with: the official scenario, else the balanced
+    scheme with the dataset's targets (a store that cannot be read now: the latter)."""
+    try:
+        official = scenarios.ScenarioStore(ctx.state_dir).catalogue()[1]
+    except Unavailable:
+        official = None
+    return official.policy if official else cache.scheme_policy(None, ctx.targets)
+
+
+def _department_matrix(ctx: Context) -> scorecard.KpiMatrix:
+    return cache.kpi_matrix(ctx.path, ctx.view.filters().population(), ctx.repeat_days)
+
+
+def suggestion(ctx: Context, analysis: kano.KanoAnalysis, base: Policy) -> kano_scoring.Suggestion:
+    """The Kano-informed policy from `base` for the KPIs the data measures, with the
+    department's values (the sidebar's period over everyone: the weights are the
+    department's)."""
+    matrix = _department_matrix(ctx)
+    unmeasured = scorecard.score(matrix, base).unmeasured
+    measured = [k.id for k in matrix.kpis if k.id not in unmeasured]
+    table = cache.kpi_table(ctx.path, ctx.view.filters().population(), (), ctx.repeat_days)
+    values = table.iloc[0].to_dict() if not table.empty else {}
+    return kano_scoring.suggest(analysis.factors, base, values, measured)
+
+
+def comparison(ctx: Context, base: Policy, suggested: Policy) -> tuple[whatif.Comparison, dict]:
+    """The suggestion against `base` over the department, and both bonus bills."""
+    matrices = whatif.Matrices(_department_matrix(ctx))
+    current = whatif.evaluate(matrices, base, explain=False)
+    kano_based = whatif.evaluate(matrices, suggested, explain=False)
+    bills = {"current": whatif.payout_summary(current)["total"],
+             "kano": whatif.payout_summary(kano_based)["total"],
+             "gated": int(kano_based["gated"].sum())}  # fmt: skip
+    return whatif.compare(current, kano_based, base, suggested), bills

@@ -11,13 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app import audit
-from dashboard.app.shell import Context
+from dashboard.app.shell import Context, switch_page_keeping_view
+from dashboard.app.state import APPLY_LAB_LINK, lab_query, policy_link
 from dashboard.kano import charts
 from dashboard.kano import data as kano_data
 from dashboard.ui.labels import kpi_label, kpi_value, target_mark
 from dashboard.ui.markup import md
 from dashboard.ui.values import value_label
 from scoring.analyses.kano import KanoAnalysis
+from scoring.analyses.kano_scoring import Suggestion
 from scoring.methods.stats import KANO_CATEGORIES, KANO_LABELS
 from scoring.registry.kano import FACTORS_BY_ID
 from scoring.registry.kpis import KPIS, KPIS_BY_ID
@@ -257,6 +259,88 @@ def kpis_section(ctx: Context, analysis: KanoAnalysis) -> None:
     st.dataframe(
         table.drop(columns="must_be"), hide_index=True, column_config=config, key="kano_kpis"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Scoring built on what customers expect
+
+LAB_PAGE = "app_pages/whatif.py"
+
+
+def _ratio(value: float) -> str:
+    return "—" if value != value else f"{value:.2f}"
+
+
+def suggestion_table(ctx: Context, suggestion: Suggestion) -> pd.DataFrame:
+    """The KPIs the suggestion weighs or gates: roles and weights in the user's words."""
+    rows = []
+    for row in suggestion.kpis.to_dict("records"):
+        if not (row["current"] or row["weight"] or row["role"] == "gate"):
+            continue
+        k = KPIS_BY_ID[row["kpi"]]
+        linked = isinstance(row["factor"], str)  # NaN: the KPI measures no factor
+        rows.append(
+            {
+                "kpi": kpi_label(k.id, ctx.lang),
+                "factor": factor_label(row["factor"], ctx.lang) if linked else "—",
+                "category": category_label(row["category"], ctx.lang) if linked else "—",
+                "role": ctx.t(f"kano_role_{row['role']}"),
+                "value": kpi_value(k, row["value"], ctx.lang) or ctx.t("kano_no_value"),
+                "target": kpi_value(k, row["target"], ctx.lang),
+                "ratio": _ratio(row["ratio"]),
+                "current": row["current"],
+                "weight": row["weight"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["kpi", "factor", "category", "role", "value", "target",
+                                       "ratio", "current", "weight"])  # fmt: skip
+
+
+def scoring_section(ctx: Context, analysis: KanoAnalysis) -> None:
+    """The suggested weights, gates and bonus KPIs with their rules; for those who may open
+    the What-if lab, the suggestion against the current scheme and the button that opens the
+    lab with it."""
+    st.subheader(ctx.t("kano_scoring_header"))
+    st.caption(ctx.t("whatif_kano_rule"))
+    st.caption(ctx.t("kano_scoring_weights_rule"))
+    base = kano_data.current_policy(ctx)
+    suggestion = kano_data.suggestion(ctx, analysis, base)
+    config = {
+        "kpi": TEXT(ctx.t("kano_col_kpi")),
+        "factor": TEXT(ctx.t("kano_col_factor")),
+        "category": TEXT(ctx.t("kano_col_category")),
+        "role": TEXT(ctx.t("kano_col_role")),
+        "value": TEXT(ctx.t("kano_col_department")),
+        "target": TEXT(ctx.t("kano_col_target")),
+        "ratio": TEXT(ctx.t("kano_col_ratio")),
+        "current": NUMBER(ctx.t("kano_col_current_weight"), format="%.1f%%"),
+        "weight": NUMBER(ctx.t("kano_col_weight"), format="%.1f%%"),
+    }
+    st.dataframe(suggestion_table(ctx, suggestion), hide_index=True, column_config=config,
+                 key="kano_scoring")  # fmt: skip
+    if not ctx.grant.allows_page("whatif"):
+        st.caption(ctx.t("kano_scoring_lab_leadership"))
+        return
+    _comparison(ctx, base, suggestion)
+    if st.button(ctx.t("kano_open_lab"), key="kano_open_lab", type="primary"):
+        st.session_state[APPLY_LAB_LINK] = True
+        switch_page_keeping_view(LAB_PAGE, ctx, lab_query(policy_link(suggestion.policy)))
+
+
+def _comparison(ctx: Context, base, suggestion: Suggestion) -> None:
+    """Department aggregates of the suggestion against the current scheme."""
+    comparison, bills = kano_data.comparison(ctx, base, suggestion.policy)
+    st.caption(ctx.t("kano_scoring_compared"))
+    columns = st.columns(4)
+    columns[0].metric(ctx.t("whatif_grade_changes"), comparison.grade_changes, border=True)
+    columns[1].metric(ctx.t("kano_gated_agents"), bills["gated"], border=True)
+    change = round(bills["kano"] - bills["current"], 2) + 0.0
+    columns[2].metric(ctx.t("whatif_payout_total"), f"{bills['kano']:,.2f}",
+                      delta=f"{change:+,.2f}" if change else ctx.t("whatif_no_change"),
+                      delta_color="off", border=True)  # fmt: skip
+    tau = comparison.tau
+    columns[3].metric(ctx.t("whatif_tau"), "—" if tau != tau else f"{tau:.3f}",
+                      help=ctx.t("whatif_tau_help"), border=True)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------

@@ -144,6 +144,44 @@ TEXTS: dict[str, dict[str, str]] = {
     "kano_col_target": {"en": "Target", "zh": "目标值"},
     "kano_col_met": {"en": "Target met", "zh": "是否达标"},
     "kano_no_value": {"en": "no data", "zh": "无数据"},
+    "kano_scoring_header": {
+        "en": "Scoring built on what customers expect",
+        "zh": "基于客户期望的评分",
+    },
+    "kano_scoring_weights_rule": {
+        "en": "Suggested weights (Tan & Shen): each current weight × IR^(1/k), IR = target ÷ "
+        "the department's value (value ÷ target where lower is better), k = 0.5 for must-be, "
+        "1 for one-dimensional, 2 for attractive; then made percentages adding up to 100. A "
+        "KPI takes the category of its first factor in the ranking above; without one it stays "
+        "linear. Respondents as chosen above; values over the period chosen, for everyone.",
+        "zh": "建议权重（Tan & Shen 方法）：当前权重 × 改进比率^(1/k)，改进比率 = 目标值 ÷ 部门"
+        "当前值（越低越好的指标为当前值 ÷ 目标值），必备 k = 0.5、单向 k = 1、吸引 k = 2，"
+        "再换算为合计 100 的百分比。指标取其在上方排序中最靠前的要素的类别；无类别时按线性计分。"
+        "受访者按上方所选，指标值为所选期间全部门的数值。",
+    },
+    "kano_role_gate": {"en": "gate (must-be)", "zh": "门槛（必备）"},
+    "kano_role_linear": {"en": "linear", "zh": "线性计分"},
+    "kano_role_bonus": {"en": "bonus above target", "zh": "超目标加分"},
+    "kano_col_role": {"en": "Role in the score", "zh": "评分方式"},
+    "kano_col_department": {"en": "Department value", "zh": "部门当前值"},
+    "kano_col_ratio": {"en": "Improvement ratio", "zh": "改进比率"},
+    "kano_col_current_weight": {"en": "Current weight", "zh": "当前权重"},
+    "kano_col_weight": {"en": "Suggested weight", "zh": "建议权重"},
+    "kano_scoring_compared": {
+        "en": "Against the current scheme (the official scenario, else the balanced scheme), "
+        "over the whole department:",
+        "zh": "与当前方案（正式方案，否则为均衡方案）相比，全部门范围：",
+    },
+    "kano_gated_agents": {"en": "Capped by a must-be gate", "zh": "受必备门槛限制"},
+    "kano_open_lab": {
+        "en": "Open in the What-if lab",
+        "zh": "在权重模拟中打开",
+    },
+    "kano_scoring_lab_leadership": {
+        "en": "The What-if lab, where this scoring is tried out against the current scheme, is "
+        "for leadership.",
+        "zh": "权重模拟（用于将此评分与当前方案对比）仅向管理层开放。",
+    },
     "kano_questionnaire_header": {"en": "The questionnaire", "zh": "问卷模板"},
     "kano_questionnaire_note": {
         "en": "An Excel template in Chinese and English: for each factor a functional question "

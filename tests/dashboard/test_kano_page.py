@@ -17,11 +17,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app import access as app_access
 from dashboard.app import audit
 from dashboard.ui.i18n import t
+from dashboard.ui.labels import kpi_label
 from scoring.registry.kano import FACTORS
+from scoring.stores.scenarios import Scenario, ScenarioStore
+from tests import kano_example
 from tests.builders import plotly_values
-from tests.conftest import ROOT, SAMPLE_DATASET
+from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
+from tests.kano_example import FRM, NPS, P90, PARTS
 
 APP = str(ROOT / "app.py")
 PAGE = "app_pages/kano.py"
@@ -44,6 +49,10 @@ def open_page(monkeypatch, lang: str = "zh", data=SAMPLE_DATASET, params=None) -
 def ok(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error
+
+
+def metric(at: AppTest, key: str, lang: str = "en") -> str:
+    return next(m.value for m in at.metric if m.label == t(key, lang))
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -136,9 +145,9 @@ def test_fewer_respondents_than_the_minimum_is_warned(monkeypatch):
 
 
 def test_the_linked_kpis_follow_the_team_filter(monkeypatch):
-    everyone = table_with(open_page(monkeypatch, "en"), "kpi")
+    everyone = table_with(open_page(monkeypatch, "en"), "met")
     team = sorted(pd.read_parquet(SAMPLE_DATASET / "agents.parquet")["team"].unique())[0]
-    one_team = table_with(open_page(monkeypatch, "en", params={"team": team}), "kpi")
+    one_team = table_with(open_page(monkeypatch, "en", params={"team": team}), "met")
     declared = sum(len(f.kpis) for f in FACTORS)
     assert len(everyone) == len(one_team) == declared
     assert everyone["kpi"].tolist() == one_team["kpi"].tolist()
@@ -178,3 +187,67 @@ def test_a_dataset_without_the_questionnaire_offers_the_template(monkeypatch, co
     assert [i.value for i in at.info] == [t("kano_no_table", "en")]
     assert not at.get("plotly_chart")
     assert [b.label for b in at.get("download_button")] == [t("kano_download_template", "en")]
+
+
+# ---------------------------------------------------------------------------------------
+# Scoring built on what customers expect: the hand-made example of tests/kano_example.py,
+# worked out by hand in tests/scoring/test_kano_scoring.py
+
+
+@pytest.fixture(scope="module")
+def expectations(tmp_path_factory):
+    return kano_example.write(tmp_path_factory.mktemp("kano_scoring") / "data")
+
+
+def test_the_suggestion_opens_in_the_lab_with_its_weights_and_gates(
+    monkeypatch, expectations, tmp_path
+):
+    monkeypatch.setenv("SPD_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("SPD_DATA_DIR", str(expectations))
+    store = ScenarioStore(saved_state())
+    store.save(Scenario(name="current", policy=kano_example.CURRENT))
+    store.mark_official("current")
+    at = open_page(monkeypatch, "en", data=expectations)
+    ok(at)
+    shown = table_with(at, "ratio").set_index("kpi")
+    frm, parts, nps = (kpi_label(k, "en") for k in (FRM, PARTS, NPS))
+    # 50·1² = 50, 30·1.5 = 45, 20·√4 = 40 of 135 → 37.1, 33.3, 29.6 %
+    assert shown.loc[[frm, parts, nps], "weight"].tolist() == [37.1, 33.3, 29.6]
+    assert shown.loc[[frm, parts, nps], "current"].tolist() == [50.0, 30.0, 20.0]
+    roles = [t(f"kano_role_{role}", "en") for role in ("gate", "linear", "bonus")]
+    assert shown.loc[[frm, parts, nps], "role"].tolist() == roles
+    # B satisfactory → excellent, D unsatisfactory → satisfactory; C held at satisfactory
+    assert metric(at, "whatif_grade_changes") == "2"
+    assert metric(at, "kano_gated_agents") == "1"
+    assert metric(at, "whatif_payout_total") == "1,000.00"  # 875 now, scaled to the pool
+
+    at.button(key="kano_open_lab").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == t("page_whatif", "en")
+    weights = at.session_state["whatif_weights_main"]
+    assert {k: weights[k] for k in (FRM, PARTS, NPS)} == {FRM: 37.1, PARTS: 33.3, NPS: 29.6}
+    assert at.session_state["whatif_must_be"] == [FRM, P90]
+    assert at.session_state["whatif_bonus"] == [NPS]
+    table = next(d.value for d in at.dataframe if "new_rank" in d.value.columns)
+    grades = dict(zip(table["agent_id"], zip(table["base_grade"], table["new_grade"],
+                                             strict=True), strict=True))  # fmt: skip
+    assert grades == {
+        "A": ("Excellent", "Excellent"),
+        "B": ("Satisfactory", "Excellent"),  # 74.5 → 91.4: NPS below target costs nothing
+        "C": ("Satisfactory", "Satisfactory"),  # 60 → 86.4, good, capped by the gate
+        "D": ("Unsatisfactory", "Satisfactory"),  # 58.2 → 65.6
+    }
+    assert t("whatif_gated", "en", count=1) in [c.value for c in at.caption]
+    assert at.query_params["must_be"] == [FRM, P90] and at.query_params["bonus"] == NPS
+
+
+def test_without_the_lab_the_suggestion_is_shown_without_the_button(monkeypatch, expectations):
+    access = expectations.parent / "access.json"
+    access.write_text(json.dumps({"users": {"t@x": {"role": "trainer"}}}), encoding="utf-8")
+    monkeypatch.setenv("SPD_ACCESS_FILE", str(access))
+    monkeypatch.setattr(app_access, "session_user", lambda: "t@x")
+    at = open_page(monkeypatch, "zh", data=expectations)
+    ok(at)
+    assert len(table_with(at, "ratio")) == 4  # first response ×2, parts, NPS
+    assert not [b for b in at.button if b.key == "kano_open_lab"]
+    assert t("kano_scoring_lab_leadership", "zh") in [c.value for c in at.caption]
