@@ -47,17 +47,18 @@ def what_if_lab() -> None:
     new_frame = whatif.evaluate(matrices, policy, explain=False)
     comparison = whatif.compare(base_frame, new_frame, baseline, policy).visible_to(ctx.visible)
     robust = None
-    if run_monte_carlo and not policy.segment_weights:
+    if run_monte_carlo and not policy.segment_weights and not whatif.kano_scoring(policy):
         robust = whatif.monte_carlo(matrix, policy).visible_to(ctx.visible)
 
     st.subheader(ctx.t("whatif_consequences"))
     results.headline(ctx, comparison, base_frame, new_frame, robust)
+    results.gates_note(ctx, policy, new_frame)
     results.agents_section(ctx, comparison, robust)
     results.payout_reasons(lab, policy, baseline, comparison)
     results.teams_section(ctx, comparison)
     reliability_section(lab, policy)  # after the rank table, which stays the first table
     if run_monte_carlo:
-        results.robustness_section(ctx, robust, comparison)
+        results.robustness_section(ctx, robust, comparison, policy)
     scenario_panel(lab, policy)
 
 

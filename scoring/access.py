@@ -32,6 +32,7 @@ ALL_PAGES = (
     "whatif",
     "targets",
     "capability",
+    "kano",
     "data",
     "import_data",
     "access_log",
@@ -62,20 +63,22 @@ ROLES = (
     ),
     Role(
         "supervisor",
-        ("overview", "scorecard", "diagnostics", "capability", "data"),
+        ("overview", "scorecard", "diagnostics", "capability", "kano", "data"),
         True,
-        "their teams' scorecard, diagnostics and capability gaps; not the what-if lab",
+        "their teams' scorecard, diagnostics and capability gaps, and customer expectations; "
+        "not the what-if lab",
         edits_actions=True,
     ),
     Role(
         "trainer",
-        ("overview", "capability", "data"),
+        ("overview", "capability", "kano", "data"),
         False,
-        "capability gaps and training effects; all teams unless teams are given",
+        "capability gaps and training effects, and customer expectations (what to train for); "
+        "all teams unless teams are given",
     ),
     Role(
         "analyst",
-        ("overview", "scorecard", "diagnostics", "capability", "data", "import_data"),
+        ("overview", "scorecard", "diagnostics", "capability", "kano", "data", "import_data"),
         False,
         "imports the department's exports and reads every page but the what-if lab and the "
         "access log; all teams unless teams are given (then no import)",

@@ -61,6 +61,14 @@ SETTINGS = (
         "date. The tickets are kept.",
     ),
     Setting(
+        "kano_min_respondents",
+        "SPD_KANO_MIN_RESPONDENTS",
+        "--kano-min-respondents",
+        "30",
+        "Fewest respondents (of everyone, or of one segment) a Kano classification is trusted "
+        "on; below it the Customer expectations page and `python -m scoring kano` warn.",
+    ),
+    Setting(
         "access_file",
         "SPD_ACCESS_FILE",
         "--access",

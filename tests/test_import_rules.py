@@ -38,6 +38,7 @@ JOURNEYS = (
     "dashboard.whatif",
     "dashboard.capability",
     "dashboard.targets",
+    "dashboard.kano",
 )
 SHARED = ("dashboard.app", "dashboard.ui")
 

@@ -366,10 +366,12 @@ def set_view(**changes) -> None:
         st.session_state[f"w_{key}"] = value
 
 
-def switch_page_keeping_view(page: str, ctx: Context) -> None:
-    """Open `page` showing this run's view. `st.switch_page` reruns without the browser's
-    widget values, which would put the language, period and filters back to their first
-    options (seen: a click on an English Overview opened a Chinese Diagnostics for the last
-    month); the view goes in the link instead, and the widgets are seeded from it again."""
+def switch_page_keeping_view(page: str, ctx: Context, extra: dict | None = None) -> None:
+    """Open `page` showing this run's view (and the page keys of `extra`). `st.switch_page`
+    reruns without the browser's widget values, which would put the language, period and
+    filters back to their first options (seen: a click on an English Overview opened a
+    Chinese Diagnostics for the last month); the view goes in the link instead, and the
+    widgets are seeded from it again."""
     st.session_state[_SEEDED_KEY] = False
-    st.switch_page(page, query_params={**to_query(ctx.view), DATASET_KEY: ctx.dataset.key})
+    query = {**to_query(ctx.view), DATASET_KEY: ctx.dataset.key, **(extra or {})}
+    st.switch_page(page, query_params=query)

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from scoring.engine.policy import GRADINGS
+from scoring.engine.policy import GRADINGS, Policy
 from scoring.engine.schemes import DEFAULT_SCHEME
 from scoring.measures.metrics import Filters
 from scoring.methods import incentives, normalise
@@ -51,11 +51,16 @@ LAB_WEIGHT_KEYS = {"weight": "main", "weight_enterprise": "enterprise",
 LAB_CHOICES = {"scoring": ("single", "segments"), "method": normalise.METHODS,
                "grading": GRADINGS, "rule": incentives.RULES}  # fmt: skip
 LAB_NUMBERS = ("bands", "quotas", "pool")
-LAB_KEYS = (*LAB_WEIGHT_KEYS, *LAB_CHOICES, *LAB_NUMBERS)
+# Kano-informed scoring's KPI roles (Policy.must_be, Policy.bonus) as repeated KPI ids.
+LAB_KPI_LISTS = ("must_be", "bonus")
+LAB_KEYS = (*LAB_WEIGHT_KEYS, *LAB_CHOICES, *LAB_NUMBERS, *LAB_KPI_LISTS)
 MAX_WEIGHT = 100.0  # a weight is a percentage
 MAX_BAND = normalise.STRETCH_CAP  # the highest score band: scores reach it with a stretch
 MAX_QUOTA = 100.0  # a grade's share, in %
 MAX_POOL = 1e10  # the bonus pool's input
+# Session key: a page opened the lab with a link of lab values, which the lab applies over its
+# baseline even when the session has opened the lab before (dashboard/whatif/link.py).
+APPLY_LAB_LINK = "_apply_lab_link"
 ALLOWED_KEYS = (
     frozenset(SCALAR_KEYS) | frozenset(LIST_KEYS) | frozenset(PAGE_KEYS) | frozenset(LAB_KEYS)
     | {DATASET_KEY}
@@ -153,8 +158,9 @@ def _weights(values: list[str]) -> dict[str, float]:
 def lab_link(params: dict[str, list[str]]) -> dict:
     """The lab's values of a link that are within their bounds, typed: "weights" (weight set
     → KPI id → percentage; KPIs of the registry, 0–100), the choices (known ids only),
-    "bands" (3 scores 0–`MAX_BAND`, falling), "quotas" (4 percentages that add up to 100)
-    and "pool" (0–`MAX_POOL`). Anything else is left out (the lab keeps its baseline's)."""
+    "bands" (3 scores 0–`MAX_BAND`, falling), "quotas" (4 percentages that add up to 100),
+    "pool" (0–`MAX_POOL`), and "must_be" and "bonus" (registry KPI ids, none in both: a
+    must-be gate wins). Anything else is left out (the lab keeps its baseline's)."""
     cleaned, _ = clean_params(params)
     first = {key: values[0] for key, values in cleaned.items() if key in LAB_KEYS}
     link: dict = {key: first[key] for key, known in LAB_CHOICES.items() if first.get(key) in known}
@@ -170,6 +176,31 @@ def lab_link(params: dict[str, list[str]]) -> dict:
     pool = _number(first.get("pool", ""), MAX_POOL)
     if pool is not None:
         link["pool"] = pool
+    roles = {key: [k for k in dict.fromkeys(cleaned.get(key, ())) if k in KPIS_BY_ID]
+             for key in LAB_KPI_LISTS}  # fmt: skip
+    roles["bonus"] = [k for k in roles["bonus"] if k not in roles["must_be"]]
+    link.update({key: tuple(ids) for key, ids in roles.items() if ids})
+    return link
+
+
+def policy_link(policy: Policy) -> dict:
+    """The lab values of a policy, as `lab_link` reads them (the bands or the quotas, as
+    graded)."""
+    segments = policy.segment_weights
+    link: dict = {
+        "weights": {"main": policy.weights, **(segments or {})},
+        "scoring": "segments" if segments else "single",
+        "method": policy.method,
+        "grading": policy.grading,
+        "pool": policy.pool,
+        "rule": policy.rule,
+        "must_be": policy.must_be,
+        "bonus": policy.bonus,
+    }
+    if policy.grading == "absolute":
+        link["bands"] = policy.thresholds
+    else:
+        link["quotas"] = tuple(round(q * 100, 4) for q in policy.quotas)
     return link
 
 
@@ -190,6 +221,9 @@ def lab_query(link: dict) -> dict[str, str | list[str]]:
             query[key] = ",".join(_number_text(v) for v in link[key])
     if "pool" in link:
         query["pool"] = _number_text(link["pool"])
+    for key in LAB_KPI_LISTS:
+        if link.get(key):
+            query[key] = list(link[key])
     return query
 
 

@@ -10,6 +10,7 @@ from dashboard.app import texts as shell
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
 from dashboard.importing import texts as importing
+from dashboard.kano import texts as kano
 from dashboard.scorecard import texts as scorecard
 from dashboard.targets import texts as targets
 from dashboard.ui import trust_texts as trust
@@ -223,6 +224,7 @@ _PARTS = (
     whatif.TEXTS,
     capability.TEXTS,
     targets.TEXTS,
+    kano.TEXTS,
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,

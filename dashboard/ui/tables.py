@@ -45,7 +45,7 @@ def agent_table(card: Scorecard, lang: str) -> pd.DataFrame:
         frame[k.id] = card.matrix.frame[column].to_numpy()
     order = frame["composite"].where(~frame["insufficient_data"])
     frame = frame.assign(_order=order).sort_values(["_order", "composite"], ascending=False)
-    frame = frame.drop(columns=["_order", "coverage", "insufficient_data"])
+    frame = frame.drop(columns=["_order", "coverage", "insufficient_data", "gated"])
     return frame[[c for c in frame if c != "reweighted"] + ["reweighted"]]
 
 

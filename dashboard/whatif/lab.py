@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
-from dashboard.app.state import MAX_BAND, MAX_POOL, MAX_QUOTA, MAX_WEIGHT
+from dashboard.app.state import APPLY_LAB_LINK, MAX_BAND, MAX_POOL, MAX_QUOTA, MAX_WEIGHT
 from dashboard.ui.labels import grade_label
 from dashboard.ui.markup import md_list
 from dashboard.whatif import data as whatif_data
@@ -49,7 +49,11 @@ KEPT = (
     "whatif_mode",
     "whatif_pool",
     "whatif_rule",
+    "whatif_must_be",
+    "whatif_bonus",
 )
+# Kano-informed scoring: the multiselect of each role's KPIs, by its Policy field.
+KANO_KEYS = {"must_be": "whatif_must_be", "bonus": "whatif_bonus"}
 
 
 def slider_key(weight_set: str, kpi_id: str) -> str:
@@ -168,6 +172,10 @@ class Lab:
                 },
                 "whatif_pool": float(policy.pool),
                 "whatif_rule": policy.rule,
+                **{
+                    key: [k for k in getattr(policy, field) if k in self.kpi_ids]
+                    for field, key in KANO_KEYS.items()
+                },  # fmt: skip
             }
         )
 
@@ -186,8 +194,8 @@ class Lab:
         self.load_policy(self.baseline_policy(whatif_data.catalogue(self.store)[1]))
 
     def init_state(self) -> None:
-        """First visit (or another dataset's KPIs): start from the baseline, with what the
-        link sets over it.
+        """First visit (or another dataset's KPIs, or another page opened the lab with a link:
+        `APPLY_LAB_LINK`): start from the baseline, with what the link sets over it.
 
         Streamlit drops the state of widgets not drawn in a run (another page, the other
         grading mode, the other weight sets): they are restored from the copies kept by
@@ -196,7 +204,8 @@ class Lab:
         """
         weights = self.state.get("whatif_weights_main")
         if (
-            weights is None
+            self.state.pop(APPLY_LAB_LINK, False)
+            or weights is None
             or list(weights) != self.kpi_ids
             or scoring_setup.TARGETS_KEY not in self.state
         ):
@@ -252,6 +261,7 @@ class Lab:
         else:
             self.weight_controls("main")
         scoring_setup.controls(self)
+        self.kano_controls()
         grading_col, pool_col = st.columns([3, 2])
         with grading_col:
             self.grading_controls()
@@ -331,6 +341,30 @@ class Lab:
             **common,
         )
 
+    def kano_controls(self) -> None:
+        """The KPIs that gate the grade (must-be) and those that earn bonus points
+        (attractive), with the rule (docs/METHODS.md, "Scoring built on what customers
+        expect")."""
+        t, lang = self.ctx.t, self.ctx.lang
+        labels = {k.id: k.label(lang) for k in self.kpis}
+        with st.expander(t("whatif_kano"), expanded=any(self.kano_roles())):
+            st.caption(t("whatif_kano_rule"))
+            for key in KANO_KEYS.values():
+                st.multiselect(
+                    t(key),
+                    self.kpi_ids,
+                    format_func=labels.get,
+                    placeholder=t("whatif_kano_none"),
+                    key=labelled(key),
+                    help=t(f"{key}_help"),
+                )
+
+    def kano_roles(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The must-be and bonus KPIs chosen now (a KPI in both stays a must-be gate)."""
+        must_be = tuple(self.state.get(KANO_KEYS["must_be"], ()))
+        bonus = tuple(k for k in self.state.get(KANO_KEYS["bonus"], ()) if k not in must_be)
+        return must_be, bonus
+
     def grading_controls(self) -> None:
         t = self.ctx.t
         mode = st.radio(
@@ -390,6 +424,9 @@ class Lab:
         if self.segment_mode():
             segment_weights = {s: state[f"whatif_weights_{s}"] for s in whatif.SEGMENTS}
         method, targets = scoring_setup.current(self)
+        must_be, bonus = self.kano_roles()
+        if len(bonus) < len(state.get(KANO_KEYS["bonus"], ())):
+            problems.append(t("whatif_kano_both"))
         policy = Policy(
             weights=state["whatif_weights_main"],
             segment_weights=segment_weights,
@@ -400,6 +437,8 @@ class Lab:
             quotas=quotas,
             pool=float(state["whatif_pool"]),
             rule=state["whatif_rule"],
+            must_be=must_be,
+            bonus=bonus,
         )
         return policy, problems
 

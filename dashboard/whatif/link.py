@@ -1,10 +1,12 @@
 """The lab's state in the address bar, so that a link shares it: the weights (of each set
 in use), the scoring mode, normalisation, grading with its bands or quotas, the pool and the
-rule.
+rule, and the Kano roles (must-be gates, bonus KPIs; the Customer expectations page links
+here with them).
 
 `dashboard.app.state` declares the keys and bounds every value read back (`lab_link`,
-`lab_query`); here the lab turns them into a policy and back. A link is read when a
-session first opens the lab, over the baseline (a value the link lacks, or that is out of
+`lab_query`) and writes a policy's (`policy_link`); here the lab turns them into a policy. A
+link is read when a session first opens the lab, or when another page opened it with one
+(`state.APPLY_LAB_LINK`), over the baseline (a value the link lacks, or that is out of
 bounds, keeps the baseline's); every run of the lab writes what it holds.
 """
 
@@ -14,7 +16,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard.app.state import LAB_KEYS, lab_link, lab_query
+from dashboard.app.state import LAB_KEYS, LAB_KPI_LISTS, lab_link, lab_query, policy_link
 from scoring.engine.policy import SEGMENTS, Policy
 
 
@@ -23,6 +25,8 @@ def linked_policy(baseline: Policy) -> Policy:
     link = lab_link({key: st.query_params.get_all(key) for key in st.query_params})
     weights = link.get("weights", {})
     changes: dict = {key: link[key] for key in ("method", "grading", "pool", "rule") if key in link}
+    if any(key in link for key in LAB_KPI_LISTS):  # the link's roles replace the baseline's
+        changes.update({key: link.get(key, ()) for key in LAB_KPI_LISTS})
     if "main" in weights:
         changes["weights"] = weights["main"]
     if "bands" in link:
@@ -34,25 +38,6 @@ def linked_policy(baseline: Policy) -> Policy:
     elif link.get("scoring") == "single":
         changes["segment_weights"] = None
     return dataclasses.replace(baseline, **changes)
-
-
-def policy_link(policy: Policy) -> dict:
-    """The lab values of a policy, as `lab_link` reads them (the bands or the quotas, as
-    graded)."""
-    segments = policy.segment_weights
-    link: dict = {
-        "weights": {"main": policy.weights, **(segments or {})},
-        "scoring": "segments" if segments else "single",
-        "method": policy.method,
-        "grading": policy.grading,
-        "pool": policy.pool,
-        "rule": policy.rule,
-    }
-    if policy.grading == "absolute":
-        link["bands"] = policy.thresholds
-    else:
-        link["quotas"] = tuple(round(q * 100, 4) for q in policy.quotas)
-    return link
 
 
 def write(policy: Policy) -> None:

@@ -16,6 +16,7 @@ from dashboard.ui.markup import md, md_list
 from dashboard.whatif import charts as whatif_charts
 from dashboard.whatif import payouts
 from scoring.engine import whatif
+from scoring.engine.policy import Policy
 
 SCORE = {"min_value": 0, "max_value": 100, "format": "%.1f"}
 MONEY = {"format": "%.2f"}
@@ -246,15 +247,23 @@ def teams_section(ctx: Context, comparison: whatif.Comparison) -> None:
     payout_col.plotly_chart(chart, key="whatif_team_chart")
 
 
+def gates_note(ctx: Context, policy: Policy, new_frame: pd.DataFrame) -> None:
+    """How many of the agents shown a must-be gate holds at Satisfactory (Kano scoring)."""
+    if policy.must_be:
+        count = int(ctx.visible.keep(new_frame)["gated"].sum())
+        st.caption(ctx.t("whatif_gated", count=count))
+
+
 def robustness_section(
-    ctx: Context, robust: whatif.Robustness | None, comparison: whatif.Comparison
+    ctx: Context, robust: whatif.Robustness | None, comparison: whatif.Comparison, policy: Policy
 ) -> None:
     """Each agent's rank interval under weight variations, coin tosses first (top 40), by
     the new department rank of the comparison."""
     t = ctx.t
     st.subheader(t("whatif_robustness"))
     if robust is None:
-        st.info(t("whatif_robustness_segments"))
+        reason = "kano" if whatif.kano_scoring(policy) else "segments"
+        st.info(t(f"whatif_robustness_{reason}"))
         return
     st.caption(
         t(

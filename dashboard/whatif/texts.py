@@ -228,6 +228,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Rank under weight variations (95% interval)",
         "zh": "权重扰动下的排名（95% 区间）",
     },
+    "whatif_robustness_kano": {
+        "en": "The robustness check varies plain weights; it does not model must-be gates or "
+        "bonus KPIs. Clear both to run it.",
+        "zh": "稳健性检验只扰动普通权重，不考虑必备门槛和加分指标；清空两者后即可运行。",
+    },
+    "whatif_kano": {
+        "en": "Scoring built on what customers expect (Kano)",
+        "zh": "基于客户期望的评分（卡诺）",
+    },
+    "whatif_kano_rule": {
+        "en": "Must-be KPIs are gates: an agent beyond the floor of one is graded at most "
+        "Satisfactory, whatever the score. Attractive KPIs earn bonus points above their target "
+        "only: their share of the weight, in full at the stretch, nothing at or short of the "
+        "target. The other KPIs are weighted linearly. The Customer expectations page suggests "
+        "both from the questionnaire.",
+        "zh": "必备指标为门槛：任一必备指标未达下限的坐席，无论得分多少，最高评为合格。"
+        "吸引指标只在超过目标后加分：按其权重占比计分，达到挑战值时得满分，未达目标不扣分。"
+        "其余指标按权重线性计分。客户期望页面会根据问卷给出建议。",
+    },
+    "whatif_must_be": {"en": "Must-be KPIs (gates)", "zh": "必备指标（门槛）"},
+    "whatif_must_be_help": {
+        "en": "Beyond the floor of one of these, the grade is at most Satisfactory.",
+        "zh": "任一指标未达下限时，等级最高为合格。",
+    },
+    "whatif_bonus": {"en": "Attractive KPIs (bonus points)", "zh": "吸引指标（加分项）"},
+    "whatif_bonus_help": {
+        "en": "Their weight is earned as bonus points from the target to the stretch, instead of "
+        "counting in the weighted mean.",
+        "zh": "其权重不计入加权平均，而是在目标值至挑战值之间作为加分。",
+    },
+    "whatif_kano_none": {"en": "None", "zh": "无"},
+    "whatif_kano_both": {
+        "en": "A KPI cannot be a gate and a bonus at once: it counts as a must-be gate.",
+        "zh": "同一指标不能既是门槛又是加分项：按必备门槛计算。",
+    },
+    "whatif_gated": {
+        "en": "{count} of the agents shown are beyond the floor of a must-be KPI: graded at "
+        "most Satisfactory.",
+        "zh": "所示坐席中有 {count} 人未达必备指标下限：最高评为合格。",
+    },
     "whatif_robustness_segments": {
         "en": "The robustness check uses one set of weights; switch the scoring to one set "
         "to run it.",

@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {generate,validate,build,score,import} ...`.
+"""Command line: `python -m scoring {generate,validate,build,score,import,kano} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from scoring.cli.importer import add_import_parser
+from scoring.cli.kano import add_kano_parser
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_parser(subparsers)
     add_score_parser(subparsers)
     add_import_parser(subparsers)
+    add_kano_parser(subparsers)
     return parser
 
 

@@ -39,7 +39,11 @@ class Policy:
       shares of the four grades, best first);
     - pool and rule: the bonus pool and how it is shared (`incentives.RULES`);
     - the gates min_tickets and min_coverage: fewer tickets, or a smaller share of the weight
-      measurable, is "insufficient data" (not graded, ranked or paid).
+      measurable, is "insufficient data" (not graded, ranked or paid);
+    - Kano-informed scoring (docs/METHODS.md, "Scoring built on what customers expect"):
+      `must_be` KPIs are gates (an agent measured beyond the floor of one is graded at most
+      satisfactory), `bonus` KPIs earn bonus points between their target and stretch instead
+      of entering the weighted mean. Both empty: plain weighted scoring.
 
     Numbers are kept as floats and sequences as tuples, so a policy read back from its dict
     equals the one written.
@@ -57,6 +61,8 @@ class Policy:
     rule: str = "grade_multiplier"
     min_tickets: int = 20
     min_coverage: float = 0.5
+    must_be: tuple[str, ...] = ()
+    bonus: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         found = problems(self)
@@ -74,6 +80,8 @@ class Policy:
             "pool": float(self.pool),
             "min_tickets": int(self.min_tickets),
             "min_coverage": float(self.min_coverage),
+            "must_be": tuple(self.must_be),
+            "bonus": tuple(self.bonus),
         }
         for name, value in canonical.items():
             object.__setattr__(self, name, value)
@@ -134,6 +142,26 @@ def problems(policy: Policy) -> list[str]:
         found.append(f"min_tickets: a whole number ≥ 0, got {policy.min_tickets!r}")
     if not (_is_number(policy.min_coverage) and 0 <= policy.min_coverage <= 1):
         found.append(f"min_coverage: a share from 0 to 1, got {policy.min_coverage!r}")
+    found += kano_problems(policy.must_be, policy.bonus)
+    return found
+
+
+def kano_problems(must_be: object, bonus: object) -> list[str]:
+    """What is wrong with the Kano roles: lists of registry KPI ids, none in both."""
+    found = []
+    for name, ids in (("must_be", must_be), ("bonus", bonus)):
+        if isinstance(ids, str) or not isinstance(ids, tuple | list):
+            found.append(f"{name}: a list of KPI ids, got {ids!r}")
+            continue
+        for kpi_id in ids:
+            if not isinstance(kpi_id, str):
+                found.append(f"{name}: a KPI id, got {kpi_id!r}")
+            elif problem := _unknown_kpi(name, kpi_id):
+                found.append(problem)
+    if not found:
+        both = sorted(set(must_be) & set(bonus))
+        if both:
+            found.append(f"bonus: {', '.join(both)} cannot be a must-be gate and a bonus at once")
     return found
 
 

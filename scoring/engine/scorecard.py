@@ -34,11 +34,14 @@ from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics
 
 AGENT_COLUMNS = ["agent_id", "name", "team"]
-# A composite is a weighted mean of KPI scores, so it lies where they do: 0 to the stretch cap.
+# A composite is a weighted mean of KPI scores, so it lies where they do: 0 to the stretch cap
+# (Kano bonus points on top are capped there too).
 SCORE_RANGE = (0.0, normalise.STRETCH_CAP)
 # Decimals a composite is shown with everywhere (tables, exports, the score command); grades
 # are given on the shown value, so "80.0" never carries the grade of 79.96.
 COMPOSITE_DECIMALS = 1
+# Kano-informed scoring: the best grade an agent below the floor of a must-be KPI can get.
+GATE_GRADE = "satisfactory"
 
 
 @dataclass
@@ -139,6 +142,8 @@ class Scorecard:
     # KPIs of the matrix no agent of the population can be measured on (their weight is
     # spread over the others: `weights_in_data`)
     unmeasured: tuple[str, ...] = ()
+    # agents × KPIs: the bonus points of the policy's attractive KPIs (`bonus_points`)
+    bonus: np.ndarray | None = None
 
     @cached_property
     def reweighted(self) -> list[str]:
@@ -148,8 +153,11 @@ class Scorecard:
 
     @cached_property
     def contributions(self) -> pd.DataFrame:
-        """Points of composite each KPI contributes (rows sum to the composite)."""
+        """Points of composite each KPI contributes, bonus points included (rows sum to the
+        composite, unless bonus points reach the cap)."""
         points = np.nan_to_num(self.normalised * self.effective_weights)
+        if self.bonus is not None:
+            points = points + self.bonus
         ids = [k.id for k in self.matrix.kpis]
         return pd.DataFrame(points, columns=ids, index=self.frame["agent_id"])
 
@@ -175,14 +183,56 @@ class Scorecard:
             self.measured_composite[keep],
             team_summary(self),
             self.unmeasured,
+            None if self.bonus is None else self.bonus[keep],
         )
 
 
 def normalised_weights(policy: Policy, kpis: tuple[KPI, ...]) -> np.ndarray:
     """The policy's weights of these KPIs, summing to 1 (zeros if all are zero)."""
-    raw = np.array([policy.weights.get(k.id, 0.0) for k in kpis], dtype=float)
+    return _summing_to_one([policy.weights.get(k.id, 0.0) for k in kpis])
+
+
+def linear_weights(policy: Policy, kpis: tuple[KPI, ...]) -> np.ndarray:
+    """The weights of the weighted mean: the policy's without its bonus KPIs, summing to 1."""
+    return _summing_to_one([0.0 if k.id in policy.bonus else policy.weights.get(k.id, 0.0)
+                            for k in kpis])  # fmt: skip
+
+
+def _summing_to_one(weights: list[float]) -> np.ndarray:
+    raw = np.array(weights, dtype=float)
     total = raw.sum()
     return raw / total if total > 0 else raw
+
+
+def bonus_points(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
+    """Agents × KPIs: the points each attractive (bonus) KPI adds to the composite.
+
+    A bonus KPI's share of all the weight, times 100, times how far the agent has gone from
+    its target towards its stretch (`normalise.beyond_target`): nothing at or short of the
+    target, its whole share at the stretch (docs/METHODS.md, "Scoring built on what customers
+    expect"). Not measurable: no points."""
+    shares = normalised_weights(policy, matrix.kpis)
+    points = np.zeros((len(matrix.frame), len(matrix.kpis)))
+    for j, k in enumerate(matrix.kpis):
+        if k.id in policy.bonus and shares[j] > 0:
+            _, target, stretch = policy.target_of(k)
+            values = matrix.values(k, policy.use_shrunk)
+            progress = normalise.beyond_target(values, k.higher_is_better, target, stretch)
+            points[:, j] = np.where(matrix.measurable(k), 100 * shares[j] * progress, 0.0)
+    return np.nan_to_num(points)
+
+
+def must_be_gated(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
+    """Per agent: measured beyond the floor of one of the policy's must-be KPIs (its grade is
+    then at most `GATE_GRADE`)."""
+    gated = np.zeros(len(matrix.frame), bool)
+    for k in matrix.kpis:
+        if k.id in policy.must_be:
+            floor, _, _ = policy.target_of(k)
+            below = normalise.beyond_floor(matrix.values(k, policy.use_shrunk), k.higher_is_better,
+                                           floor)  # fmt: skip
+            gated |= matrix.measurable(k) & below
+    return gated
 
 
 def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
@@ -191,12 +241,17 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     A KPI that cannot be measured for an agent (no data, or below its minimum sample)
     is left out and the remaining weights are scaled up; `Scorecard.reweighted` lists
     what was left out. Agents below the minimum tickets or weight coverage are "insufficient
-    data": no composite (NaN), grade or rank.
+    data": no composite (NaN), grade or rank. A policy's bonus KPIs add their `bonus_points`
+    to the weighted mean of the others (capped at the stretch cap), its must-be KPIs gate the
+    grade (`must_be_gated`, the frame's `gated`).
     """
     normalised_scores = matrix.normalised(policy)
-    weights = normalised_weights(policy, matrix.kpis)
+    weights = linear_weights(policy, matrix.kpis)
     measurable = ~np.isnan(normalised_scores)
     composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
+    bonus = bonus_points(matrix, policy)
+    composite = np.minimum(composite + bonus.sum(axis=1), SCORE_RANGE[1])
+    gated = must_be_gated(matrix, policy)
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = measurable * weights_in_data(weights[None, :], measurable) / coverage[:, None]
     tickets = matrix.frame["tickets"].to_numpy()
@@ -208,7 +263,8 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
             "tickets": tickets,
             "coverage": coverage,
             "insufficient_data": not_graded,
-            **graded_columns(composite, not_graded, policy, matrix.team_codes),
+            "gated": gated,
+            **graded_columns(composite, not_graded, policy, matrix.team_codes, gated),
         }
     )
     left_out = (weights > 0) & ~measurable
@@ -216,7 +272,7 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     unmeasured = tuple(k.id for k, some in zip(matrix.kpis, measured, strict=True) if not some)
     return Scorecard(
         frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite,
-        unmeasured=unmeasured,
+        unmeasured=unmeasured, bonus=bonus,
     )  # fmt: skip
 
 
@@ -232,15 +288,20 @@ def shown(composite: npt.ArrayLike) -> np.ndarray:
 
 
 def graded_columns(
-    composite: np.ndarray, insufficient: np.ndarray, policy: Policy, teams: npt.ArrayLike
+    composite: np.ndarray,
+    insufficient: np.ndarray,
+    policy: Policy,
+    teams: npt.ArrayLike,
+    gated: np.ndarray,
 ) -> dict[str, object]:
     """`composite` (shown; NaN for insufficient data, so no number stands for "not graded"),
-    `grade` (of the shown composite), `dept_rank` and `team_rank` (of the unrounded composite,
-    so agents apart by less than the rounding are not tied)."""
+    `grade` (of the shown composite, at most `GATE_GRADE` where `gated`), `dept_rank` and
+    `team_rank` (of the unrounded composite, so agents apart by less than the rounding are
+    not tied)."""
     graded = np.where(insufficient, np.nan, composite)
     return {
         "composite": shown(graded),
-        "grade": grades(graded, policy),
+        "grade": capped(grades(graded, policy), gated),
         "dept_rank": rank(graded),
         "team_rank": rank(graded, teams),
     }
@@ -284,6 +345,15 @@ def grades(composite: np.ndarray, policy: Policy) -> np.ndarray:
     if policy.grading == "forced":
         return grading.grade_forced(shown(composite), policy.quotas)
     return grading.grade_absolute(shown(composite), policy.thresholds)
+
+
+def capped(grade: np.ndarray, gated: np.ndarray) -> np.ndarray:
+    """The grades with every gated agent's better than `GATE_GRADE` brought down to it."""
+    above = set(grading.GRADES[: grading.GRADES.index(GATE_GRADE)])
+    return np.array(
+        [GATE_GRADE if g in above and gate else g for g, gate in zip(grade, gated, strict=True)],
+        dtype=object,
+    )
 
 
 def rank(values: npt.ArrayLike, groups: npt.ArrayLike | None = None) -> pd.Series:

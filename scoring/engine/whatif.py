@@ -133,6 +133,7 @@ RESULT_COLUMNS = [
     "composite",
     "coverage",
     "insufficient_data",
+    "gated",
     "grade",
     "dept_rank",
     "team_rank",
@@ -194,7 +195,8 @@ def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
     (a segment without any measurable KPI drops out and the shares are re-normalised).
     Coverage is mixed the same way. The agent is "insufficient data" when their tickets in
     both segments add up to fewer than `min_tickets` or the mixed coverage is below
-    `min_coverage`; grades and ranks are then made exactly as in `scorecard.score`.
+    `min_coverage`; grades and ranks are then made exactly as in `scorecard.score`, gated
+    (Kano's must-be gate) where the agent is gated in either segment.
     """
     parts = []
     for segment in SEGMENTS:
@@ -213,12 +215,15 @@ def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
         share = share / share.sum(axis=1, keepdims=True)
         mixed = np.nansum(share * np.nan_to_num(composite), axis=1)
         mixed_coverage = np.nansum(share * np.nan_to_num(coverage), axis=1)
+    gated = np.column_stack(
+        [p["gated"].reindex(agents.index, fill_value=False).to_numpy(bool) for p in parts]
+    ).any(axis=1)
     has_score = share.sum(axis=1) > 0
     mixed = np.where(has_score, mixed, np.nan)
     total_tickets = tickets.sum(axis=1).astype("int64")
     insufficient = (total_tickets < policy.min_tickets) | (mixed_coverage < policy.min_coverage)
     return ranked_frame(
-        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, policy
+        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, gated, policy
     )
 
 
@@ -229,6 +234,7 @@ def ranked_frame(
     composite: np.ndarray,
     coverage: np.ndarray,
     insufficient: np.ndarray,
+    gated: np.ndarray,
     policy: Policy,
 ) -> pd.DataFrame:
     """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
@@ -239,7 +245,8 @@ def ranked_frame(
             "tickets": tickets,
             "coverage": coverage,
             "insufficient_data": insufficient,
-            **scorecard.graded_columns(composite, insufficient, policy, teams),
+            "gated": gated,
+            **scorecard.graded_columns(composite, insufficient, policy, teams, gated),
         }
     )
 
@@ -450,6 +457,12 @@ def _team_summary(frame: pd.DataFrame, codes: np.ndarray, teams: int) -> dict[st
     return {"composite": mean, "payout": total, "rank": scorecard.rank(mean).array}
 
 
+def kano_scoring(policy: Policy) -> bool:
+    """Whether the policy gates grades on must-be KPIs or pays bonus points on attractive ones
+    (what `monte_carlo` does not model)."""
+    return bool(policy.must_be or policy.bonus)
+
+
 def payout_summary(frame: pd.DataFrame) -> dict[str, float]:
     """Total paid, number paid, and the spread of the payouts among eligible agents."""
     payouts = frame["payout"].to_numpy(float)
@@ -520,8 +533,11 @@ def monte_carlo(
 
     Vectorised in numpy over the cached normalised matrix (`KpiMatrix.normalised`); grading
     follows the policy (absolute bands vectorised; forced distribution per draw with
-    `grading_rules.grade_forced`). Plain weights only (segment weights: use the segment matrices).
+    `grading_rules.grade_forced`). Plain weights only (segment weights: use the segment
+    matrices), and no Kano gates or bonus KPIs (`kano_scoring`).
     """
+    if kano_scoring(policy):
+        raise ValueError("monte_carlo models plain weights only, not Kano gates or bonus KPIs")
     normalised = matrix.normalised(policy)
     centre = scorecard.normalised_weights(policy, matrix.kpis)
     rng = np.random.default_rng(seed)

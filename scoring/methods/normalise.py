@@ -165,3 +165,26 @@ def _checked_target_settings(
     if not (np.isfinite(stretch_cap) and stretch_cap > 100):
         raise ValueError(f"stretch_cap must be above 100, got {stretch_cap}")
     return floor, target
+
+
+def beyond_floor(values: npt.ArrayLike, higher_is_better: bool, floor: float) -> np.ndarray:
+    """Whether each value is worse than the floor (strictly; NaN is not): the must-be gate
+    of Kano-informed scoring (docs/METHODS.md, "Scoring built on what customers expect")."""
+    x = _as_values(values)
+    with np.errstate(invalid="ignore"):
+        return x < floor if higher_is_better else x > floor
+
+
+def beyond_target(
+    values: npt.ArrayLike, higher_is_better: bool, target: float, stretch: float | None
+) -> FloatArray:
+    """How far each value has gone from the target towards the stretch, 0 to 1 (0 at or
+    short of the target, 1 at or beyond the stretch; without a stretch, 1 once the target is
+    met): the share of an attractive KPI's bonus points an agent earns. NaN stays NaN."""
+    x = _as_values(values)
+    sign = 1.0 if higher_is_better else -1.0
+    if stretch is None:
+        progress = (sign * (x - target) >= 0).astype(float)
+    else:
+        progress = np.clip((x - target) / (stretch - target), 0.0, 1.0)
+    return np.where(np.isnan(x), np.nan, progress)

@@ -209,6 +209,13 @@ KANO_RESPONSES = Table(
         _c("factor", "string", True, "service factor", "服务要素"),
         _c("functional", "int", True, "answer if present: 1 like .. 5 dislike", "正向问题"),
         _c("dysfunctional", "int", True, "answer if absent: 1 like .. 5 dislike", "反向问题"),
+        _c(
+            "segment",
+            "string",
+            False,
+            "respondent's segment, e.g. enterprise or individual",
+            "客户类型",
+        ),
     ),
 )
 

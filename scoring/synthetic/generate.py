@@ -215,6 +215,7 @@ KANO_FACTORS = {
 }
 KANO_RESPONDENTS = 200
 KANO_PLANTED_SHARE = 0.6
+KANO_ENTERPRISE_SHARE = 0.4  # respondents answering for an enterprise customer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1211,6 +1212,10 @@ def _kano_table(world: _World) -> pa.Table:
         factors += [factor] * n
         functional.append(f)
         dysfunctional.append(d)
+    # Drawn from a stream of its own, so the answers are those of datasets made before the
+    # segment column: every segment is asked the same planted categories.
+    enterprise = world.rng(3, 5).random(n) < KANO_ENTERPRISE_SHARE
+    segment = np.where(enterprise, ENTERPRISE, SEGMENTS.index("individual"))
     return _conform(
         "kano_responses",
         {
@@ -1218,6 +1223,7 @@ def _kano_table(world: _World) -> pa.Table:
             "factor": factors,
             "functional": np.concatenate(functional),
             "dysfunctional": np.concatenate(dysfunctional),
+            "segment": _labels(np.tile(segment, len(KANO_FACTORS)), SEGMENTS),
         },
     )
 

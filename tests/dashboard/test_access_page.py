@@ -107,6 +107,10 @@ def test_pages_outside_the_role_are_not_served(monkeypatch, small_dataset, acces
     assert [e.value for e in at.title] == [f"{overview} · {NORTH}"]  # the role's first page
     trainer = open_as(monkeypatch, small_dataset, "wang.fang@example.com", "scorecard")
     assert [e.value for e in trainer.title] == [f"{overview} · {t('department', 'en')}"]
+    # what customers expect tells a trainer what to train (issue 16)
+    expectations = open_as(monkeypatch, small_dataset, "wang.fang@example.com", "kano")
+    assert not expectations.exception
+    assert [e.value for e in expectations.title] == [t("page_kano", "en")]
     lab = open_as(monkeypatch, small_dataset, "boss@example.com", "whatif")
     assert [e.value for e in lab.title] == [t("page_whatif", "en")]
 

@@ -78,6 +78,10 @@ PROPER_NOUNS = {
     "Service": "part of the product name Jira Service Management",
     "Management": "part of the product name Jira Service Management",
     "Kendall": "Kendall's tau, the rank correlation named after Maurice Kendall",
+    "Fong": "Fong's test of a Kano classification, named after Daniel Fong",
+    "Tan": "Tan & Shen's Kano-adjusted improvement ratio, named after Kay C. Tan",
+    "Shen": "Tan & Shen's Kano-adjusted improvement ratio, named after Xiao-Xiang Shen",
+    "k": "the exponent's symbol of Tan & Shen's adjustment (改进比率^(1/k))",
     "Spearman": "the Spearman-Brown formula, named after Charles Spearman",
     "Brown": "the Spearman-Brown formula, named after William Brown",
     "kappa": "Cohen's kappa, the agreement statistic's name as Chinese texts write it",
@@ -529,6 +533,10 @@ def _whatif_last_method(at: AppTest) -> AppTest:
     return method.select_index(len(method.options) - 1).run()
 
 
+def _kano_one_segment(at: AppTest) -> AppTest:
+    return at.selectbox("kano_segment").set_value("enterprise").run()
+
+
 def _access_log_of_the_overview(at: AppTest) -> AppTest:
     return at.selectbox("access_log_page").set_value("overview").run()
 
@@ -547,6 +555,8 @@ STATES = [
     ("capability", "360 competencies", {"skill": "competency"}, None),
     ("targets", "defaults", {}, None),
     ("targets", "minutes, suggestions adopted", {}, _targets_minutes_adopted),
+    ("kano", "defaults", {}, None),
+    ("kano", "one segment", {}, _kano_one_segment),
     ("data", "defaults", {}, None),
     ("data", "a team chosen", {"team": _first_team()}, None),
     ("overview", "one channel, English then Chinese", {"lang": "en", "channel": "phone"}, _to_zh),

@@ -212,3 +212,11 @@ def test_whatever_a_link_holds_the_lab_gets_values_within_bounds(params):
     assert lab_link({k: v if isinstance(v, list) else [v] for k, v in lab_query(link).items()}) == (
         link
     )
+
+
+def test_the_kano_roles_travel_in_the_link_known_kpis_only_never_in_both():
+    link = lab_link({"must_be": ["fcr", "fcr", "no_such_kpi"], "bonus": ["csat", "fcr"]})
+    assert link["must_be"] == ("fcr",)  # a repeat and an unknown id dropped
+    assert link["bonus"] == ("csat",)  # fcr is a must-be gate already
+    assert lab_query(link)["must_be"] == ["fcr"] and lab_query(link)["bonus"] == ["csat"]
+    assert "must_be" not in lab_link({"must_be": ["no_such_kpi"]})

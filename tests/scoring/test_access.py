@@ -133,7 +133,7 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     titles = {
         "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
         "whatif": "What-if lab", "targets": "Targets", "capability": "Capability gaps",
-        "data": "Data", "import_data": "Import data",
+        "kano": "Customer expectations", "data": "Data", "import_data": "Import data",
         "access_log": "Access log",
     }  # fmt: skip
     for role in access.ROLES:
