@@ -66,7 +66,7 @@ CODES = FILE_CODES + COLUMN_CODES + ROW_CODES
 class Problem:
     """One problem: `row` is the Excel row number (None: the file), `column` the header id
     and `letter` the column letter (None: the row or file), `value` the cell as read;
-    `first_row` is the earlier row of a repeated respondent or column."""
+    `first_row` is the earlier row of a repeated respondent."""
 
     code: str
     sheet: str | None = None
@@ -226,9 +226,7 @@ def _columns(sheet: str, header: list, numbered: list) -> tuple[_Columns, list[P
                 problems.append(Problem("unknown_column", sheet, 1, "", letter, ""))
             continue
         if name in where:
-            problems.append(
-                Problem("repeated_column", sheet, 1, name, letter, name, where[name] + 1)
-            )
+            problems.append(Problem("repeated_column", sheet, 1, name, letter, name))
             continue
         where[name] = index
         factor, _, side = name.rpartition(".")
