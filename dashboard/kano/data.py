@@ -1,7 +1,7 @@
 """Cached inputs of the Customer expectations page: the questionnaire classified (of everyone,
 of one segment, of each segment), the department's values of the KPIs linked to the
 factors, and the scoring built on them (scoring.analyses.kano_scoring) against the current
-scheme.
+scheme; a filled questionnaire imported (scoring.ingest.kano_answers).
 
 The answers are customers', not the department's people, so no team or agent is in them; the
 KPI values are those of the sidebar's filter, which the shell has clamped to the session's
@@ -18,8 +18,10 @@ from dashboard.app.app_settings import app_setting
 from dashboard.app.shell import Context
 from dashboard.kano import questionnaire
 from scoring.analyses import kano, kano_scoring
+from scoring.data import catalog
 from scoring.engine import scorecard, whatif
 from scoring.engine.policy import Policy
+from scoring.ingest import kano_answers
 from scoring.measures.metrics import Filters
 from scoring.stores import scenarios
 from scoring.stores.sqlite_files import Unavailable
@@ -61,6 +63,18 @@ def kpi_links(
 def questionnaire_template() -> bytes:
     """The bilingual questionnaire workbook (the same for every dataset and session)."""
     return questionnaire.template_bytes()
+
+
+def may_import(ctx: Context) -> bool:
+    """Whoever may import the department's data may import its questionnaire."""
+    return ctx.grant.allows_page("import_data")
+
+
+def import_answers(ctx: Context, data: bytes, file_name: str) -> kano_answers.Imported:
+    """The filled questionnaire as a new version of the open imported dataset. A new
+    version is a new `ctx.path` (symlinks resolved), so every cache keyed by it is fresh."""
+    target = catalog.imported_path(app_setting("state_dir"), ctx.dataset.name)
+    return kano_answers.import_answers(data, target, source_name=file_name, user=ctx.grant.user)
 
 
 def current_policy(ctx: Context) -> Policy:

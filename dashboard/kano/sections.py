@@ -20,11 +20,14 @@ from dashboard.ui.markup import md
 from dashboard.ui.values import value_label
 from scoring.analyses.kano import KanoAnalysis
 from scoring.analyses.kano_scoring import Suggestion
+from scoring.ingest import kano_answers, write
 from scoring.methods.stats import KANO_CATEGORIES, KANO_LABELS
 from scoring.registry.kano import FACTORS_BY_ID
 from scoring.registry.kpis import KPIS, KPIS_BY_ID
 
 SEGMENT_KEY = "kano_segment"
+UPLOAD_KEY = "kano_import_file"
+_FLASH = "_kano_import_flash"  # the last import's answers and version, shown after the rerun
 NUMBER = st.column_config.NumberColumn
 TEXT = st.column_config.TextColumn
 
@@ -357,3 +360,75 @@ def questionnaire_section(ctx: Context) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="kano_download_template",
     )
+
+
+def import_section(ctx: Context) -> None:
+    """A filled questionnaire uploaded and imported, for whoever may import data; into an
+    imported dataset only (the Import page makes one; the sample and the configured folder
+    are never written to)."""
+    if not kano_data.may_import(ctx):
+        return
+    st.subheader(ctx.t("kano_import_header"))
+    if ctx.dataset.kind != "imported":
+        st.info(ctx.t("kano_import_imported_only"))
+        return
+    st.caption(ctx.t("kano_import_note"))
+    upload = st.file_uploader(ctx.t("kano_import_file"), type=["xlsx", "xlsm"], key=UPLOAD_KEY)
+    if upload is None or not st.button(ctx.t("kano_import_go"), key="kano_import_go"):
+        return
+    try:
+        done = kano_data.import_answers(ctx, upload.getvalue(), upload.name)
+    except write.ImportBusy:
+        st.error(ctx.t("import_busy"))
+        return
+    except write.ImportRejected as error:
+        st.error(ctx.t("import_rejected"))
+        for problem in error.problems:
+            st.text(problem)  # values from the file: plain text
+        return
+    if done.result is None:
+        _outcome(ctx, done.answers, None)
+        return
+    st.session_state[_FLASH] = (done.answers, done.result.version)
+    st.rerun()  # the new version is a new ctx.path: every Kano cache is fresh
+
+
+def import_flash(ctx: Context) -> None:
+    """The outcome of the import made in the previous run, above its analysis."""
+    kept = st.session_state.pop(_FLASH, None)
+    if kept is not None:
+        _outcome(ctx, *kept)
+
+
+def _outcome(ctx: Context, answers: kano_answers.Answers, version: int | None) -> None:
+    counts = {"accepted": answers.accepted, "refused": answers.refused}
+    if version is None:
+        st.error(ctx.t("kano_import_nothing", **counts))
+    else:
+        st.success(ctx.t("kano_import_done", version=version, **counts))
+    if answers.problems:
+        st.markdown(f"**{ctx.t('kano_import_problems')}**")
+        st.dataframe(problems_table(ctx, answers.problems), hide_index=True)
+
+
+def problems_table(ctx: Context, problems: tuple[kano_answers.Problem, ...]) -> pd.DataFrame:
+    """One row per problem: where (sheet, Excel row, column id and letter), the cell as read
+    and the problem in words."""
+    rows = [
+        {
+            ctx.t("kano_problem_sheet"): p.sheet or "",
+            ctx.t("kano_problem_row"): str(p.row) if p.row else "",
+            ctx.t("kano_problem_column"): _column(p),
+            ctx.t("kano_problem_value"): p.value or "",
+            ctx.t("kano_problem_text"): ctx.t(f"kano_problem_{p.code}", first_row=p.first_row),
+        }
+        for p in problems
+    ]
+    return pd.DataFrame(rows)
+
+
+def _column(problem: kano_answers.Problem) -> str:
+    """The header id with its letter ("segment (B)"); empty for a problem of the file."""
+    if problem.letter:
+        return f"{problem.column} ({problem.letter})"
+    return problem.column or ""

@@ -215,4 +215,85 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "在“回答”表中每位受访者一行：受访者编号、客户类型"
         "（enterprise 或 individual，可不填），以及每题所选答案的编号。",
     },
+    "kano_import_header": {"en": "Import filled questionnaires", "zh": "导入已填写的问卷"},
+    "kano_import_note": {
+        "en": "Upload the template filled in: its answers replace this dataset's questionnaire "
+        "in a new version (the Import page's history can undo it). A respondent whose row has "
+        "a problem is refused and listed; the other respondents are imported.",
+        "zh": "上传填写好的模板：其回答以新版本替换本数据集的问卷（可在数据导入页的历史中撤销）。"
+        "某行有问题的受访者不予导入并列出，其余受访者照常导入。",
+    },
+    "kano_import_imported_only": {
+        "en": "Answers are imported into an imported dataset. This dataset is the bundled sample "
+        "or the configured folder: import the department's exports on the Import page first, "
+        "then open that dataset here.",
+        "zh": "问卷回答只能导入到已导入的数据集。当前是内置示例或配置的数据文件夹："
+        "请先在数据导入页导入部门数据，再在此打开该数据集。",
+    },
+    "kano_import_file": {"en": "Filled questionnaire (Excel)", "zh": "已填写的问卷（Excel）"},
+    "kano_import_go": {"en": "Import the answers", "zh": "导入回答"},
+    "kano_import_done": {
+        "en": "Imported as version {version}: {accepted} respondents accepted, {refused} refused.",
+        "zh": "已导入为第 {version} 版：接受 {accepted} 位受访者，拒绝 {refused} 位。",
+    },
+    "kano_import_nothing": {
+        "en": "Nothing was written: {accepted} respondents could be accepted, {refused} were "
+        "refused, and the file has the problems below.",
+        "zh": "未写入任何内容：可接受 {accepted} 位受访者，拒绝 {refused} 位，文件存在以下问题。",
+    },
+    "kano_import_problems": {"en": "Problems found", "zh": "发现的问题"},
+    "kano_problem_sheet": {"en": "Sheet", "zh": "工作表"},
+    "kano_problem_row": {"en": "Row", "zh": "行"},
+    "kano_problem_column": {"en": "Column", "zh": "列"},
+    "kano_problem_value": {"en": "Value", "zh": "内容"},
+    "kano_problem_text": {"en": "Problem", "zh": "问题"},
+    "kano_problem_not_a_workbook": {
+        "en": "The file is not an Excel workbook (.xlsx).",
+        "zh": "该文件不是 Excel 工作簿（.xlsx）。",
+    },
+    "kano_problem_no_answers_sheet": {
+        "en": "The workbook has no Answers sheet (its sheets are listed as the value).",
+        "zh": "工作簿中没有“回答 Answers”工作表（内容列出其现有工作表）。",
+    },
+    "kano_problem_no_header": {
+        "en": "The first row holds no column ids (respondent_id, segment, <factor>.functional …).",
+        "zh": "第一行没有列标识（respondent_id、segment、<要素>.functional 等）。",
+    },
+    "kano_problem_no_respondents": {
+        "en": "No respondent's answers are filled in.",
+        "zh": "没有填写任何受访者的回答。",
+    },
+    "kano_problem_unknown_column": {
+        "en": "Not a column of the template: the file is refused.",
+        "zh": "不是模板中的列：整个文件不予导入。",
+    },
+    "kano_problem_half_factor": {
+        "en": "This question of the factor is missing while the other is there: the file is "
+        "refused.",
+        "zh": "该要素缺少此问题而另一问题存在：整个文件不予导入。",
+    },
+    "kano_problem_repeated_column": {
+        "en": "The column id is given twice: the file is refused.",
+        "zh": "列标识重复：整个文件不予导入。",
+    },
+    "kano_problem_answer_not_1_to_5": {
+        "en": "The answer must be a whole number from 1 to 5.",
+        "zh": "答案必须是 1 至 5 的整数。",
+    },
+    "kano_problem_answer_missing": {
+        "en": "The answer is missing.",
+        "zh": "缺少答案。",
+    },
+    "kano_problem_unknown_segment": {
+        "en": "Unknown segment: enterprise, individual or empty.",
+        "zh": "未知的客户类型：应为 enterprise、individual 或留空。",
+    },
+    "kano_problem_respondent_missing": {
+        "en": "The respondent id is missing.",
+        "zh": "缺少受访者编号。",
+    },
+    "kano_problem_respondent_repeated": {
+        "en": "This respondent was already given in row {first_row}; the first row is kept.",
+        "zh": "该受访者已在第 {first_row} 行出现，保留第一行。",
+    },
 }

@@ -184,7 +184,11 @@ def test_the_questionnaire_template_asks_both_questions_of_every_factor(monkeypa
 def test_a_dataset_without_the_questionnaire_offers_the_template(monkeypatch, core_only_dataset):
     at = open_page(monkeypatch, "en", data=core_only_dataset)
     ok(at)
-    assert [i.value for i in at.info] == [t("kano_no_table", "en")]
+    # a configured folder: answers are imported into an imported dataset only
+    assert [i.value for i in at.info] == [
+        t("kano_no_table", "en"),
+        t("kano_import_imported_only", "en"),
+    ]
     assert not at.get("plotly_chart")
     assert [b.label for b in at.get("download_button")] == [t("kano_download_template", "en")]
 
