@@ -53,6 +53,7 @@ OPTIONAL_REPEAT_KEYS = ("product", "contact_id")
 # DuckDB's memory for validating and writing a build; beyond it, it spills to disk. A build
 # of 10M tickets peaked at 1.25 GiB with it (4.2 GiB without), under issue 23's 1.5 GiB.
 MEMORY_LIMIT = "1GB"
+SPILL = ".spill"  # in a build: where queries over it spill beyond their memory
 
 
 def builds_folder(state_dir: Path | str) -> Path:

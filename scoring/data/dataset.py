@@ -185,7 +185,9 @@ def open_dataset(
 def _open_build(root: Path, folder: Path) -> Dataset:
     """The dataset at `root` read from its build in `folder` (no rule is run again)."""
     report, keys = build.read_info(folder)
-    con = duckdb.connect()
+    # Spilling goes beside the build (DuckDB's default for an in-memory database is a
+    # `.tmp` folder in the working directory).
+    con = duckdb.connect(config={"temp_directory": str(folder / build.SPILL)})
     con.execute("SET TimeZone = 'UTC'")
     for name, table in report.tables.items():
         if table.present:

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 
+from scoring.data import build
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
 from scoring.measures.query import (
@@ -169,7 +170,17 @@ def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube | None:
 
 def _write(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
     """Write every cell table of `cube` (the finest from the tickets, the others summed from
-    it) under a temporary name, then rename it into place."""
+    it) under a temporary name, then rename it into place, in the build's bounded memory
+    (`build.MEMORY_LIMIT`: at 10M tickets 1.2 GiB peak instead of 5.1 GiB, 27 s instead of
+    19 s; bench/RESULTS.md)."""
+    ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
+    try:
+        _write_tables(ds, cube, kpis)
+    finally:
+        ds.row("RESET memory_limit")
+
+
+def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
     partial = cube.folder.with_name(f".{cube.folder.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()

@@ -217,3 +217,17 @@ def test_an_unwritable_build_keeps_reading_the_tickets(tmp_path):
 def test_the_build_command_writes_the_cube(tmp_path, capsys):
     assert main(["build", str(SAMPLE), "--builds", str(tmp_path)]) == 0
     assert len(list(tmp_path.glob(f"*/cube-*/{cube.INFO}"))) == 1
+
+
+def test_the_cube_is_written_in_bounded_memory_and_leaves_the_limit_as_it_was(
+    tmp_path, monkeypatch
+):
+    ds = open_dataset(SAMPLE, builds=tmp_path)
+    limit = "SELECT current_setting('memory_limit')"
+    before, seen = ds.scalar(limit), []
+    monkeypatch.setattr(cube, "_write_tables", lambda *_: seen.append(ds.scalar(limit)))
+    cube._write(ds, cube.Cube(tmp_path / "c", (), 30, ()), [])
+    assert seen == ["953.6 MiB"]  # DuckDB's words for 1GB (10^9 bytes)
+    assert ds.scalar(limit) == before != "953.6 MiB"
+    spill = ds.scalar("SELECT current_setting('temp_directory')")
+    assert Path(spill) == ds.build_folder / ".spill"
