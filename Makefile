@@ -10,13 +10,18 @@ $(BIN)/activate: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
+# The Spark build's test tier (tests/spark/) needs PySpark besides Java (.ci/run installs it).
+$(VENV)/.spark-installed: requirements-spark.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-spark.txt
+	touch $@
+
 .PHONY: setup run test lint bench sample screenshots
 setup: $(BIN)/activate
 
 run: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: setup
+test: setup $(VENV)/.spark-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup

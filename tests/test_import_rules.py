@@ -26,6 +26,7 @@ SCORING_LAYERS = (
     ("data", ("scoring.data",)),
     ("ingest", ("scoring.ingest",)),
     ("measures", ("scoring.measures",)),
+    ("spark", ("scoring.spark",)),
     ("synthetic", ("scoring.synthetic",)),
     ("methods", ("scoring.methods",)),
     ("engine", ("scoring.engine",)),

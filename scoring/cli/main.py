@@ -16,8 +16,8 @@ from scoring.cli.kano import add_kano_parser
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
-from scoring.data.dataset import DatasetError, open_dataset
-from scoring.measures.metrics import attach_cube
+from scoring.data.dataset import Dataset, DatasetError, open_dataset
+from scoring.measures.metrics import attach_cube, available_kpis
 from scoring.settings import setting
 
 EXIT_OK = 0
@@ -50,13 +50,32 @@ def _build(args: argparse.Namespace) -> int:
     builds = Path(args.builds) if args.builds else build.builds_folder(setting("state_dir"))
     started = time.perf_counter()
     ds = open_dataset(args.dir, builds=builds)
-    if ds.built is None or attach_cube(ds, int(setting("repeat_window_days"))) is None:
+    repeat_days = int(setting("repeat_window_days"))
+    if ds.built is not None and args.engine == "spark":
+        _spark_cube(ds, repeat_days, args.master)
+    if ds.built is None or attach_cube(ds, repeat_days) is None:
         print(f"error: could not write a build under {builds}", file=sys.stderr)
         return EXIT_UNUSABLE
     seconds = time.perf_counter() - started
     tickets = ds.report.tables["tickets"].accepted
     print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")
     return EXIT_OK
+
+
+def _spark_cube(ds: Dataset, repeat_days: int, master: str) -> None:
+    """Write the dataset's pre-aggregated KPI tables on Spark (`scoring.spark.cube`); the
+    rows are validated on DuckDB first (`open_dataset`)."""
+    try:
+        from scoring.spark import cube as spark_cube
+    except ImportError as exc:
+        raise UsageError(
+            f"--engine spark needs PySpark and Java (pip install -r requirements-spark.txt): {exc}"
+        ) from exc
+    spark = spark_cube.session(master)
+    try:
+        spark_cube.write(ds, available_kpis(ds), repeat_days, spark)
+    finally:
+        spark.stop()
 
 
 def _add_build_parser(subparsers) -> None:
@@ -67,6 +86,19 @@ def _add_build_parser(subparsers) -> None:
     )
     parser.add_argument("dir", help="dataset folder")
     parser.add_argument("--builds", help="folder of builds (default: <state folder>/builds)")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="what computes the pre-aggregated KPI tables: DuckDB on this machine, or Apache "
+        "Spark (PySpark and Java; the rows are still validated with DuckDB)",
+    )
+    parser.add_argument(
+        "--master",
+        default="local[*]",
+        help="with --engine spark: the Spark master (local[2], spark://host:7077, yarn, ...; "
+        "the builds folder must be one the driver and the executors share)",
+    )
     parser.set_defaults(func=_build)
 
 

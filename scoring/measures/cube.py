@@ -78,10 +78,13 @@ class Cube:
     repeat_days: int
     kpis: tuple[str, ...]
 
+    def path(self, keys: tuple[str, ...]) -> Path:
+        """The file of the cell table at `keys`."""
+        return self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
+
     def cells(self, keys: tuple[str, ...]) -> str:
         """The relation of the cell table at `keys`."""
-        path = self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
-        return f"read_parquet({literal(str(path))})"
+        return f"read_parquet({literal(str(self.path(keys)))})"
 
 
 def key_sets(ds: Dataset) -> tuple[tuple[str, ...], ...]:
@@ -102,7 +105,7 @@ def held(kpis: Sequence[KPI]) -> tuple[KPI, ...]:
 # --- the parts of each KPI in a cell ------------------------------------------------------
 
 
-def _cell_parts(k: KPI) -> list[str]:
+def cell_parts(k: KPI) -> list[str]:
     """The aggregates of one KPI per cell, over the rows of its grain."""
     if k.kind == "per_day":
         return [f"sum(CAST(({k.expr}) AS DOUBLE)) AS {ident(k.id + '__num')}"]
@@ -111,9 +114,9 @@ def _cell_parts(k: KPI) -> list[str]:
     return moments(k.expr, k.id + "__num", k.id + "__den", k.id + "__sq")
 
 
-def _part_names(kpis: Sequence[KPI], grain: str) -> list[str]:
+def part_names(kpis: Sequence[KPI], grain: str) -> list[str]:
     """The cell columns of a grain's KPIs (each summed when cells merge)."""
-    parts = [part for k in kpis if k.grain == grain for part in _cell_parts(k)]
+    parts = [part for k in kpis if k.grain == grain for part in cell_parts(k)]
     return [f"_rows_{grain}", *(part.rsplit(" AS ", 1)[1].strip('"') for part in parts)]
 
 
@@ -124,13 +127,13 @@ def _cells_sql(q: Query, tickets: str, keys: tuple[str, ...], kpis: Sequence[KPI
     for grain in GRAINS if q.ds.has("surveys") else GRAINS[:1]:
         rows = tickets if grain == "ticket" else q.survey_rows(tickets)
         parts = [f"count(*) AS _rows_{grain}"]
-        parts += [part for k in kpis if k.grain == grain for part in _cell_parts(k)]
+        parts += [part for k in kpis if k.grain == grain for part in cell_parts(k)]
         selects.append(f"(SELECT {key_list}, {', '.join(parts)} FROM {rows} GROUP BY {key_list})")
-    columns = [c for grain in GRAINS[: len(selects)] for c in _part_names(kpis, grain)]
-    return _summed(" UNION ALL BY NAME ".join(selects), keys, columns)
+    columns = [c for grain in GRAINS[: len(selects)] for c in part_names(kpis, grain)]
+    return summed(" UNION ALL BY NAME ".join(selects), keys, columns)
 
 
-def _summed(rows: str, keys: tuple[str, ...], columns: Sequence[str]) -> str:
+def summed(rows: str, keys: tuple[str, ...], columns: Sequence[str]) -> str:
     """SELECT of `columns` summed per group of `keys` over the relation `rows`."""
     key_list = ", ".join(ident(c) for c in keys)
     sums = ", ".join(f"sum({ident(c)}) AS {ident(c)}" for c in columns)
@@ -150,18 +153,24 @@ def fingerprint(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> str:
     return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def planned(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube:
+    """The cube of a built dataset for `kpis` and the repeat window: where it lies (named
+    by its fingerprint) and what it holds, whichever engine writes it."""
+    kept = held(kpis)
+    folder = ds.build_folder / f"cube-{fingerprint(ds, kept, repeat_days)}"
+    return Cube(folder, key_sets(ds), repeat_days, tuple(k.id for k in kept))
+
+
 def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube | None:
     """The cube of a built dataset for `kpis` (its available KPIs) and the repeat window,
     written first when there is none, and set as `ds.cube`; None without a build (or where
     the build's folder cannot be written: every query then reads the tickets)."""
     if ds.build_folder is None:
         return None
-    kept = held(kpis)
-    folder = ds.build_folder / f"cube-{fingerprint(ds, kept, repeat_days)}"
-    cube = Cube(folder, key_sets(ds), repeat_days, tuple(k.id for k in kept))
-    if not (folder / INFO).is_file():
+    cube = planned(ds, kpis, repeat_days)
+    if not (cube.folder / INFO).is_file():
         try:
-            _write(ds, cube, kept)
+            _write(ds, cube, held(kpis))
         except (OSError, duckdb.IOException):  # a full or read-only disk
             return None
     ds.cube = cube
@@ -181,9 +190,7 @@ def _write(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
 
 
 def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
-    partial = cube.folder.with_name(f".{cube.folder.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial = started(cube)
     try:
         tables = Cube(partial, cube.key_sets, cube.repeat_days, cube.kpis)
         finest = cube.key_sets[-1]
@@ -193,19 +200,33 @@ def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
         columns = [c for c in written if c not in finest]
         for keys in cube.key_sets[:-1]:
             rollup = Query(ds).select(
-                _summed(f"SELECT * FROM {tables.cells(finest)}", keys, columns)
+                summed(f"SELECT * FROM {tables.cells(finest)}", keys, columns)
             )
             _copy(ds, rollup, tables.cells(keys))
-        (partial / INFO).write_text(json.dumps({"format": FORMAT, "kpis": cube.kpis}))
-        if not (cube.folder / INFO).is_file():  # a damaged cube of that name: made again
-            shutil.rmtree(cube.folder, ignore_errors=True)
-        try:
-            partial.rename(cube.folder)
-        except OSError:  # another process finished the same cube first
-            if not (cube.folder / INFO).is_file():
-                raise
+        finish(partial, cube)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def started(cube: Cube) -> Path:
+    """A new, empty folder beside `cube.folder` to write its tables in (`finish`)."""
+    partial = cube.folder.with_name(f".{cube.folder.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    return partial
+
+
+def finish(partial: Path, cube: Cube) -> None:
+    """Put the complete tables written in `partial` (`started`) in place as `cube`, with
+    its `INFO`; a cube another process finished first is kept."""
+    (partial / INFO).write_text(json.dumps({"format": FORMAT, "kpis": cube.kpis}))
+    if not (cube.folder / INFO).is_file():  # a damaged cube of that name: made again
+        shutil.rmtree(cube.folder, ignore_errors=True)
+    try:
+        partial.rename(cube.folder)
+    except OSError:  # another process finished the same cube first
+        if not (cube.folder / INFO).is_file():
+            raise
 
 
 def _copy(ds: Dataset, statement, table: str) -> None:
