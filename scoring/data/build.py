@@ -20,7 +20,8 @@ an ASOF join carrying every column, partitioned on four text keys, took 9 GiB an
 the build at 10M tickets (bench/RESULTS.md).
 
 The fingerprint covers every Parquet file of the dataset (path, size, modification time), the
-rules' settings and `FORMAT`: a changed file, setting or build format is a new build. A build
+rules' settings, the data contract's columns, the rules themselves and `FORMAT`: a changed
+file, setting, contract, rule or build format is a new build. A build
 is written under a temporary name and renamed when complete, so a half-written one is never
 read. The repeat window and the as-of time are not built in: a repeat is still judged per
 query (`next_same_issue_at` within the window after the resolution).
@@ -40,8 +41,10 @@ from pathlib import Path
 
 import duckdb
 
+from scoring.data import quality
 from scoring.data.quality import Notice, QualityReport, RuleResult, TableReport
 from scoring.data.sql import ident, literal
+from scoring.registry.contract import TABLES
 
 FORMAT = 1
 INFO = "build.json"
@@ -69,11 +72,32 @@ def repeat_keys(has_column: Callable[[str], bool]) -> tuple[str, ...]:
 
 
 def fingerprint(root: Path, settings: dict) -> str:
-    """A name for the build of the dataset at `root` with these rule `settings`."""
+    """A name for the build of the dataset at `root` with these rule `settings`
+    (`earliest_year`, `kpi_ids`), under this version's data contract and rules."""
     files = sorted(root.rglob("*.parquet"))
     stats = [(str(f.relative_to(root)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    made_of = {"format": FORMAT, "root": str(root.resolve()), "files": stats, "settings": settings}
+    made_of = {
+        "format": FORMAT,
+        "root": str(root.resolve()),
+        "files": stats,
+        "settings": settings,
+        "checked_by": checked_by(tuple(settings["kpi_ids"]), settings["earliest_year"]),
+    }
     return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def checked_by(kpi_ids: tuple[str, ...], earliest_year: int) -> dict:
+    """What a build's quality report depends on besides the files: the contract's tables and
+    columns (a column added to the contract must be looked for: a report made before it
+    would call it present) and every rule's query."""
+    tables = [
+        (t.name, t.required, [(c.name, c.type, c.required) for c in t.columns]) for t in TABLES
+    ]
+    rules = [
+        (r.id, r.table, r.offending_sql, r.needs, r.columns, r.warns)
+        for r in quality.rules(kpi_ids, earliest_year)
+    ]
+    return {"tables": tables, "rules": rules}
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ checked by what it no longer does: a reopened build runs no rule.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -104,6 +105,29 @@ def test_a_changed_file_is_a_new_build(tmp_path):
     _dataset(tmp_path, extra=(ticket("t4", "A1", 50 * DAY, customer_id="C3", resolved_at=60),))
     assert open_dataset(root, builds=builds).report.tables["tickets"].accepted == 4
     assert len(list(builds.iterdir())) == 2
+
+
+def test_a_new_contract_column_or_rule_is_a_new_build(tmp_path, monkeypatch):
+    # A build made before the contract knew a column reports it present (its report never
+    # looked for it): the Kano page then asked a 10M build for kano_responses.segment.
+    root = _dataset(tmp_path)
+    settings = {"earliest_year": 2000, "kpi_ids": ["csat"]}
+    now = build.fingerprint(root, settings)
+    older = tuple(
+        replace(t, columns=tuple(c for c in t.columns if c.name != "segment"))
+        if t.name == "kano_responses"
+        else t
+        for t in build.TABLES
+    )
+    assert older != build.TABLES  # the contract has the column the older one lacks
+    monkeypatch.setattr(build, "TABLES", older)
+    assert build.fingerprint(root, settings) != now
+    monkeypatch.undo()
+    fewer = build.quality.rules(("csat",), 2000)[1:]
+    monkeypatch.setattr(build.quality, "rules", lambda *_: fewer)
+    assert build.fingerprint(root, settings) != now
+    monkeypatch.undo()
+    assert build.fingerprint(root, settings) == now
 
 
 def test_a_damaged_build_is_made_again(tmp_path):
