@@ -31,6 +31,7 @@ from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.measures import cube
 from scoring.registry.kpis import KPI
+from scoring.scope import for_statistics
 
 SETTINGS = {
     "spark.sql.ansi.enabled": "true",
@@ -53,6 +54,7 @@ def session(master: str, partitions: int | None = None) -> SparkSession:
     return builder.getOrCreate()
 
 
+@for_statistics  # every accepted ticket, for the cells: none is shown
 def next_same_issue(tickets: DataFrame, keys: Sequence[str]) -> DataFrame:
     """ticket_id, `next_same_issue_at` of every resolved ticket a later one repeats: the
     creation time of the first ticket of the same customer and `keys` (a missing key value
@@ -132,6 +134,7 @@ CROSS JOIN (SELECT CAST(:as_of AS TIMESTAMP_NTZ) AS as_of)
 """
 
 
+@for_statistics  # the population's tickets, summed into cells
 def ticket_base(spark: SparkSession, ds: Dataset, repeat_days: int) -> DataFrame:
     """The built tickets with `next_same_issue_at` found on Spark and the derived columns of
     `Query.ticket_base` (`TICKET_BASE`)."""
