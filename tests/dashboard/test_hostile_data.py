@@ -41,7 +41,16 @@ from scoring.synthetic.generate import generate
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
-PAGES = ("overview", "scorecard", "diagnostics", "whatif", "capability", "data", "access_log")
+PAGES = (
+    "overview",
+    "scorecard",
+    "diagnostics",
+    "whatif",
+    "capability",
+    "kano",
+    "data",
+    "access_log",
+)
 EVIL = "evil.example"
 LINK = f"**X** [login](http://{EVIL}) ![i](http://{EVIL}/p.png)"
 ANCHOR = f'<a href="http://{EVIL}/">click</a>'
@@ -52,6 +61,7 @@ LATEX = "$\\frac{1}{0}$ :red[alarm] # Heading"
 LONG = f"[long](http://{EVIL}) " + "y" * 10_000
 HOSTILE = (LINK, ANCHOR, STYLED, FORMULA, RTL, LATEX, LONG)
 USER = f"[boss](http://{EVIL}) **b**@example.com"
+FACTOR = "reception_response_time"  # a Kano factor the generator plants
 
 
 # ---------------------------------------------------------------------------------------
@@ -86,6 +96,9 @@ def hostile(tmp_path_factory) -> Path:
     _rewrite(data / "training.parquet", "skill", lambda v: category_names.get(v, v))
     names = iter(agent_names.values())
     _rewrite(data / "agents.parquet", "name", lambda _: next(names))
+    # a factor the registry does not declare is named by its id, segments by their value
+    _rewrite(data / "kano_responses.parquet", "factor", lambda v: {FACTOR: LINK}.get(v, v))
+    _rewrite(data / "kano_responses.parquet", "segment", lambda v: f"{STYLED} {v}")
     comments = iter(range(10**9))
     _rewrite(data / "surveys", "comment", lambda _: HOSTILE[next(comments) % len(HOSTILE)])
     return data
@@ -249,7 +262,7 @@ def test_no_markup_from_the_data_reaches_a_page(world, page):
     assert not markdown, markdown
     assert not charts, charts
     assert markdown_seen  # the signed-in caption at least shows the hostile user
-    if page in ("overview", "scorecard", "diagnostics", "capability"):
+    if page in ("overview", "scorecard", "diagnostics", "capability", "kano"):
         assert charts_seen, page  # a chart drew the hostile names, escaped
 
 
