@@ -52,6 +52,7 @@ from scoring.measures.query import (
     SEGMENT_RELATIVE,
     Filters,
     Query,
+    Statement,
     moments,
     where,
 )
@@ -195,14 +196,14 @@ def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
         tables = Cube(partial, cube.key_sets, cube.repeat_days, cube.kpis)
         finest = cube.key_sets[-1]
         q = Query(ds, Filters(), cube.repeat_days)
-        _copy(ds, q.select(_cells_sql(q, q.ticket_base(), finest, kpis)), tables.cells(finest))
+        _copy(ds, q.select(_cells_sql(q, q.ticket_base(), finest, kpis)), tables.path(finest))
         written = ds.query(f"SELECT * FROM {tables.cells(finest)} LIMIT 0").columns
         columns = [c for c in written if c not in finest]
         for keys in cube.key_sets[:-1]:
             rollup = Query(ds).select(
                 summed(f"SELECT * FROM {tables.cells(finest)}", keys, columns)
             )
-            _copy(ds, rollup, tables.cells(keys))
+            _copy(ds, rollup, tables.path(keys))
         finish(partial, cube)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -229,9 +230,8 @@ def finish(partial: Path, cube: Cube) -> None:
             raise
 
 
-def _copy(ds: Dataset, statement, table: str) -> None:
-    path = table.removeprefix("read_parquet(").removesuffix(")")
-    ds.row(f"COPY ({statement.sql}) TO {path} (FORMAT parquet)", statement.params)
+def _copy(ds: Dataset, statement: Statement, path: Path) -> None:
+    ds.row(f"COPY ({statement.sql}) TO {literal(str(path))} (FORMAT parquet)", statement.params)
 
 
 # --- which cells answer a filter -------------------------------------------------------------
