@@ -50,7 +50,7 @@ LAB_WEIGHT_KEYS = {"weight": "main", "weight_enterprise": "enterprise",
                    "weight_individual": "individual"}  # fmt: skip
 LAB_CHOICES = {"scoring": ("single", "segments"), "method": normalise.METHODS,
                "grading": GRADINGS, "rule": incentives.RULES}  # fmt: skip
-LAB_NUMBERS = ("bands", "quotas", "pool")
+LAB_NUMBERS = ("bands", "quotas", "pool", "objectives")
 # Kano-informed scoring's KPI roles (Policy.must_be, Policy.bonus) as repeated KPI ids.
 LAB_KPI_LISTS = ("must_be", "bonus")
 LAB_KEYS = (*LAB_WEIGHT_KEYS, *LAB_CHOICES, *LAB_NUMBERS, *LAB_KPI_LISTS)
@@ -58,6 +58,7 @@ MAX_WEIGHT = 100.0  # a weight is a percentage
 MAX_BAND = normalise.STRETCH_CAP  # the highest score band: scores reach it with a stretch
 MAX_QUOTA = 100.0  # a grade's share, in %
 MAX_POOL = 1e10  # the bonus pool's input
+MAX_SHARE = 100.0  # the share of the score from objectives (Policy.objective_share), in %
 # Session key: a page opened the lab with a link of lab values, which the lab applies over its
 # baseline even when the session has opened the lab before (dashboard/whatif/link.py).
 APPLY_LAB_LINK = "_apply_lab_link"
@@ -159,7 +160,8 @@ def lab_link(params: dict[str, list[str]]) -> dict:
     """The lab's values of a link that are within their bounds, typed: "weights" (weight set
     → KPI id → percentage; KPIs of the registry, 0–100), the choices (known ids only),
     "bands" (3 scores 0–`MAX_BAND`, falling), "quotas" (4 percentages that add up to 100),
-    "pool" (0–`MAX_POOL`), and "must_be" and "bonus" (registry KPI ids, none in both: a
+    "pool" (0–`MAX_POOL`), "objectives" (the share of the score from objectives, 0–100 %),
+    and "must_be" and "bonus" (registry KPI ids, none in both: a
     must-be gate wins). Anything else is left out (the lab keeps its baseline's)."""
     cleaned, _ = clean_params(params)
     first = {key: values[0] for key, values in cleaned.items() if key in LAB_KEYS}
@@ -173,9 +175,10 @@ def lab_link(params: dict[str, list[str]]) -> dict:
     quotas = _numbers(first.get("quotas", ""), 4, MAX_QUOTA)
     if quotas and quota_problem(tuple(q / 100 for q in quotas)) is None:
         link["quotas"] = quotas
-    pool = _number(first.get("pool", ""), MAX_POOL)
-    if pool is not None:
-        link["pool"] = pool
+    for key, highest in (("pool", MAX_POOL), ("objectives", MAX_SHARE)):
+        number = _number(first.get(key, ""), highest)
+        if number is not None:
+            link[key] = number
     roles = {key: [k for k in dict.fromkeys(cleaned.get(key, ())) if k in KPIS_BY_ID]
              for key in LAB_KPI_LISTS}  # fmt: skip
     roles["bonus"] = [k for k in roles["bonus"] if k not in roles["must_be"]]
@@ -193,6 +196,7 @@ def policy_link(policy: Policy) -> dict:
         "method": policy.method,
         "grading": policy.grading,
         "pool": policy.pool,
+        "objectives": round(policy.objective_share * 100, 4),
         "rule": policy.rule,
         "must_be": policy.must_be,
         "bonus": policy.bonus,
@@ -219,8 +223,9 @@ def lab_query(link: dict) -> dict[str, str | list[str]]:
     for key in ("bands", "quotas"):
         if key in link:
             query[key] = ",".join(_number_text(v) for v in link[key])
-    if "pool" in link:
-        query["pool"] = _number_text(link["pool"])
+    for key in ("pool", "objectives"):
+        if key in link:
+            query[key] = _number_text(link[key])
     for key in LAB_KPI_LISTS:
         if link.get(key):
             query[key] = list(link[key])

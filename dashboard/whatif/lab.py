@@ -18,7 +18,14 @@ import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
-from dashboard.app.state import APPLY_LAB_LINK, MAX_BAND, MAX_POOL, MAX_QUOTA, MAX_WEIGHT
+from dashboard.app.state import (
+    APPLY_LAB_LINK,
+    MAX_BAND,
+    MAX_POOL,
+    MAX_QUOTA,
+    MAX_SHARE,
+    MAX_WEIGHT,
+)
 from dashboard.ui.labels import grade_label
 from dashboard.ui.markup import md_list
 from dashboard.whatif import data as whatif_data
@@ -51,6 +58,7 @@ KEPT = (
     "whatif_rule",
     "whatif_must_be",
     "whatif_bonus",
+    "whatif_objectives",
 )
 # Kano-informed scoring: the multiselect of each role's KPIs, by its Policy field.
 KANO_KEYS = {"must_be": "whatif_must_be", "bonus": "whatif_bonus"}
@@ -172,6 +180,7 @@ class Lab:
                 },
                 "whatif_pool": float(policy.pool),
                 "whatif_rule": policy.rule,
+                "whatif_objectives": round(policy.objective_share * 100, 1),
                 **{
                     key: [k for k in getattr(policy, field) if k in self.kpi_ids]
                     for field, key in KANO_KEYS.items()
@@ -262,6 +271,7 @@ class Lab:
             self.weight_controls("main")
         scoring_setup.controls(self)
         self.kano_controls()
+        self.objective_controls()
         grading_col, pool_col = st.columns([3, 2])
         with grading_col:
             self.grading_controls()
@@ -359,6 +369,32 @@ class Lab:
                     help=t(f"{key}_help"),
                 )
 
+    def objective_controls(self) -> None:
+        """How much of the score comes from the agents' objectives (management by objectives,
+        docs/METHODS.md, "Scoring with objectives"); off where nobody has an objective."""
+        t = self.ctx.t
+        with_objectives = scorecard.agents_with_objectives(self.matrix)
+        with st.expander(t("whatif_objectives_title"), expanded=self.objective_share() > 0):
+            st.caption(t("whatif_objectives_rule"))
+            st.slider(
+                t("whatif_objectives"),
+                min_value=0.0,
+                max_value=MAX_SHARE,
+                step=5.0,
+                format="%.0f%%",
+                key="whatif_objectives",
+                disabled=with_objectives == 0,
+                help=t("whatif_objectives_help"),
+            )
+            agents = len(self.matrix.frame)
+            if with_objectives == 0:
+                st.caption(t("whatif_objectives_none"))
+            elif with_objectives < agents:
+                st.caption(t("whatif_objectives_some", count=with_objectives, total=agents))
+
+    def objective_share(self) -> float:
+        return float(self.state.get("whatif_objectives", 0.0)) / 100
+
     def kano_roles(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The must-be and bonus KPIs chosen now (a KPI in both stays a must-be gate)."""
         must_be = tuple(self.state.get(KANO_KEYS["must_be"], ()))
@@ -439,6 +475,7 @@ class Lab:
             rule=state["whatif_rule"],
             must_be=must_be,
             bonus=bonus,
+            objective_share=self.objective_share(),
         )
         return policy, problems
 

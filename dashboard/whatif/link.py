@@ -1,7 +1,7 @@
 """The lab's state in the address bar, so that a link shares it: the weights (of each set
 in use), the scoring mode, normalisation, grading with its bands or quotas, the pool and the
-rule, and the Kano roles (must-be gates, bonus KPIs; the Customer expectations page links
-here with them).
+rule, the Kano roles (must-be gates, bonus KPIs; the Customer expectations page links
+here with them) and the share of the score from objectives.
 
 `dashboard.app.state` declares the keys and bounds every value read back (`lab_link`,
 `lab_query`) and writes a policy's (`policy_link`); here the lab turns them into a policy. A
@@ -33,6 +33,8 @@ def linked_policy(baseline: Policy) -> Policy:
         changes["thresholds"] = link["bands"]
     if "quotas" in link:
         changes["quotas"] = tuple(q / 100 for q in link["quotas"])
+    if "objectives" in link:
+        changes["objective_share"] = link["objectives"] / 100
     if link.get("scoring") == "segments":
         changes["segment_weights"] = {s: weights.get(s, {}) for s in SEGMENTS}
     elif link.get("scoring") == "single":

@@ -263,6 +263,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A KPI cannot be a gate and a bonus at once: it counts as a must-be gate.",
         "zh": "同一指标不能既是门槛又是加分项：按必备门槛计算。",
     },
+    "whatif_objectives_title": {
+        "en": "Objectives (management by objectives)",
+        "zh": "目标考核（目标管理）",
+    },
+    "whatif_objectives_rule": {
+        "en": "An agent's objective score is their objectives' mean attainment (each counted "
+        "up to 120%), weighted by the objectives' weights; their own objectives first, else "
+        "their team's, else the department's. The score blends it with the KPI composite; "
+        "agents without an objective keep the KPI composite.",
+        "zh": "坐席的目标得分为其各项目标达成率的加权平均（每项最高按 120% 计）；"
+        "先取本人的目标，没有则取所在班组的，再没有则取部门的。"
+        "综合得分按比例混合目标得分与指标综合分；没有目标的坐席仍按指标综合分计。",
+    },
+    "whatif_objectives": {
+        "en": "Share of the score from objectives",
+        "zh": "目标得分占比",
+    },
+    "whatif_objectives_help": {
+        "en": "0%: the KPI composite alone; 100%: graded on objective attainment alone.",
+        "zh": "0%：只看指标综合分；100%：只按目标达成率评级。",
+    },
+    "whatif_objectives_none": {
+        "en": "No agent has an objective in this period: the score is the KPI composite.",
+        "zh": "本期间没有坐席设有目标：得分即指标综合分。",
+    },
+    "whatif_objectives_some": {
+        "en": "{count} of {total} agents have an objective in this period; the others keep "
+        "the KPI composite.",
+        "zh": "{total} 名坐席中有 {count} 人在本期间设有目标；其余坐席仍按指标综合分计。",
+    },
     "whatif_gated": {
         "en": "{count} of the agents shown are beyond the floor of a must-be KPI: graded at "
         "most Satisfactory.",

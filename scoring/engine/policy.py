@@ -44,6 +44,10 @@ class Policy:
       `must_be` KPIs are gates (an agent measured beyond the floor of one is graded at most
       satisfactory), `bonus` KPIs earn bonus points between their target and stretch instead
       of entering the weighted mean. Both empty: plain weighted scoring.
+    - objective_share: how much of each agent's score comes from their objectives' attainment
+      (management by objectives, 目标管理; docs/METHODS.md, "Scoring with objectives"): 0 the
+      KPI composite alone, 1 the objective score alone; an agent without objectives keeps
+      the KPI composite.
 
     Numbers are kept as floats and sequences as tuples, so a policy read back from its dict
     equals the one written.
@@ -63,6 +67,7 @@ class Policy:
     min_coverage: float = 0.5
     must_be: tuple[str, ...] = ()
     bonus: tuple[str, ...] = ()
+    objective_share: float = 0.0
 
     def __post_init__(self) -> None:
         found = problems(self)
@@ -82,6 +87,7 @@ class Policy:
             "min_coverage": float(self.min_coverage),
             "must_be": tuple(self.must_be),
             "bonus": tuple(self.bonus),
+            "objective_share": float(self.objective_share),
         }
         for name, value in canonical.items():
             object.__setattr__(self, name, value)
@@ -143,6 +149,8 @@ def problems(policy: Policy) -> list[str]:
     if not (_is_number(policy.min_coverage) and 0 <= policy.min_coverage <= 1):
         found.append(f"min_coverage: a share from 0 to 1, got {policy.min_coverage!r}")
     found += kano_problems(policy.must_be, policy.bonus)
+    if not (_is_number(policy.objective_share) and 0 <= policy.objective_share <= 1):
+        found.append(f"objective_share: a share from 0 to 1, got {policy.objective_share!r}")
     return found
 
 

@@ -30,6 +30,7 @@ from scoring.measures.metrics import (
 )
 from scoring.measures.query import Query
 from scoring.methods import grading, incentives, normalise, shrinkage
+from scoring.methods.attainment import attainment
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics
 
@@ -42,6 +43,11 @@ SCORE_RANGE = (0.0, normalise.STRETCH_CAP)
 COMPOSITE_DECIMALS = 1
 # Kano-informed scoring: the best grade an agent below the floor of a must-be KPI can get.
 GATE_GRADE = "satisfactory"
+# Scoring with objectives: the columns of a matrix's objectives (the target of each KPI an
+# agent has an objective on), and the attainment an objective counts for at most (120 %: the
+# stretch cap, so an objective score lies where a composite does).
+OBJECTIVE_COLUMNS = ["agent_id", "kpi", "target", "weight"]
+ATTAINMENT_CAP = SCORE_RANGE[1] / 100
 
 
 @dataclass
@@ -52,6 +58,9 @@ class KpiMatrix:
     kpis: tuple[KPI, ...]  # the KPIs this dataset supports, in registry order
     unavailable: dict[str, Unavailable]  # KPI id → why it cannot be computed
     priors: dict[str, dict] = field(default_factory=dict)
+    # the targets of the agents' objectives (`OBJECTIVE_COLUMNS`: one row per agent and KPI),
+    # None: the dataset sets none
+    objectives: pd.DataFrame | None = None
     _normalised: dict = field(default_factory=dict, repr=False)
 
     def values(self, k: KPI, use_shrunk: bool) -> np.ndarray:
@@ -172,6 +181,7 @@ class Scorecard:
             self.matrix.kpis,
             self.matrix.unavailable,
             self.matrix.priors,
+            self.matrix.objectives,
         )
         return Scorecard(
             self.frame[keep].reset_index(drop=True),
@@ -235,6 +245,56 @@ def must_be_gated(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
     return gated
 
 
+def objective_scores(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
+    """Per agent the score of their objectives: 100 × the weighted mean attainment of their
+    objectives' targets by the values the policy judges (shrunk or raw), each attainment
+    capped at `ATTAINMENT_CAP` so that one far-exceeded objective cannot hide a missed one
+    beyond that. An objective on a KPI the agent is not measurable on counts for nothing; NaN
+    for an agent with no objective left (docs/METHODS.md, "Scoring with objectives")."""
+    ids = matrix.frame["agent_id"]
+    objectives = matrix.objectives
+    if objectives is None or objectives.empty:
+        return np.full(len(ids), np.nan)
+    rows = objectives[objectives["weight"] > 0].merge(judged_values(matrix, policy))
+    higher = rows["kpi"].map({k.id: k.higher_is_better for k in matrix.kpis}).to_numpy(bool)
+    reached = attainment(rows["actual"], rows["target"], higher)
+    weighted = rows["weight"] * 100 * np.minimum(reached, ATTAINMENT_CAP)
+    sums = rows.assign(points=weighted).groupby("agent_id")[["points", "weight"]].sum()
+    return (sums["points"] / sums["weight"]).reindex(ids).to_numpy(float)
+
+
+def agents_with_objectives(matrix: KpiMatrix) -> int:
+    """How many of the matrix's agents have an objective on one of its KPIs."""
+    objectives = matrix.objectives
+    if objectives is None:
+        return 0
+    kpi_ids = [k.id for k in matrix.kpis]
+    mine = objectives[objectives["kpi"].isin(kpi_ids) & (objectives["weight"] > 0)]
+    return int(matrix.frame["agent_id"].isin(mine["agent_id"]).sum())
+
+
+def judged_values(matrix: KpiMatrix, policy: Policy) -> pd.DataFrame:
+    """agent_id, kpi, actual: each value the policy judges (shrunk or raw) where the agent is
+    measurable on the KPI."""
+    values = pd.DataFrame(
+        {
+            k.id: np.where(matrix.measurable(k), matrix.values(k, policy.use_shrunk), np.nan)
+            for k in matrix.kpis
+        }  # fmt: skip
+    ).assign(agent_id=matrix.frame["agent_id"].to_numpy())
+    long = values.melt(id_vars="agent_id", var_name="kpi", value_name="actual")
+    return long.dropna(subset=["actual"])
+
+
+def blended(composite: np.ndarray, objective: np.ndarray, share: float) -> np.ndarray:
+    """(1 − share) × the KPI composite + share × the objective score, where the agent has
+    both; the KPI composite alone where the agent has no objectives (or share is 0)."""
+    if share == 0:
+        return composite
+    mixed = (1 - share) * composite + share * objective
+    return np.where(np.isnan(objective), composite, mixed)
+
+
 def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     """Composite 0–100, coverage, grades and ranks for every agent of the matrix.
 
@@ -243,7 +303,8 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     what was left out. Agents below the minimum tickets or weight coverage are "insufficient
     data": no composite (NaN), grade or rank. A policy's bonus KPIs add their `bonus_points`
     to the weighted mean of the others (capped at the stretch cap), its must-be KPIs gate the
-    grade (`must_be_gated`, the frame's `gated`).
+    grade (`must_be_gated`, the frame's `gated`); its `objective_share` blends in each agent's
+    `objective_scores` (the frame's `objective_score`).
     """
     normalised_scores = matrix.normalised(policy)
     weights = linear_weights(policy, matrix.kpis)
@@ -251,6 +312,8 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
     bonus = bonus_points(matrix, policy)
     composite = np.minimum(composite + bonus.sum(axis=1), SCORE_RANGE[1])
+    objective = objective_scores(matrix, policy)
+    composite = blended(composite, objective, policy.objective_share)
     gated = must_be_gated(matrix, policy)
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = measurable * weights_in_data(weights[None, :], measurable) / coverage[:, None]
@@ -264,6 +327,7 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
             "coverage": coverage,
             "insufficient_data": not_graded,
             "gated": gated,
+            "objective_score": objective,
             **graded_columns(composite, not_graded, policy, matrix.team_codes, gated),
         }
     )

@@ -127,21 +127,6 @@ class Matrices:
     segments: dict[str, scorecard.KpiMatrix] = field(default_factory=dict)
 
 
-RESULT_COLUMNS = [
-    *scorecard.AGENT_COLUMNS,
-    "tickets",
-    "composite",
-    "coverage",
-    "insufficient_data",
-    "gated",
-    "grade",
-    "dept_rank",
-    "team_rank",
-    "payout",
-    "payout_explanation",
-]
-
-
 @for_statistics
 def evaluate(matrices: Matrices, policy: Policy, explain: bool = True) -> pd.DataFrame:
     """Per agent: composite, coverage, grade, ranks and payout under the policy.
@@ -220,11 +205,14 @@ def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
     ).any(axis=1)
     has_score = share.sum(axis=1) > 0
     mixed = np.where(has_score, mixed, np.nan)
+    objective = scorecard.objective_scores(matrices.all, policy)
+    mixed = scorecard.blended(mixed, objective, policy.objective_share)
     total_tickets = tickets.sum(axis=1).astype("int64")
     insufficient = (total_tickets < policy.min_tickets) | (mixed_coverage < policy.min_coverage)
     return ranked_frame(
-        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, gated, policy
-    )
+        agents.reset_index(), total_tickets, mixed, mixed_coverage, insufficient, gated,
+        objective, policy,
+    )  # fmt: skip
 
 
 @for_statistics
@@ -235,6 +223,7 @@ def ranked_frame(
     coverage: np.ndarray,
     insufficient: np.ndarray,
     gated: np.ndarray,
+    objective: np.ndarray,
     policy: Policy,
 ) -> pd.DataFrame:
     """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
@@ -246,6 +235,7 @@ def ranked_frame(
             "coverage": coverage,
             "insufficient_data": insufficient,
             "gated": gated,
+            "objective_score": objective,
             **scorecard.graded_columns(composite, insufficient, policy, teams, gated),
         }
     )
@@ -543,6 +533,8 @@ def monte_carlo(
     rng = np.random.default_rng(seed)
     weights = dirichlet_weights(centre, draws, concentration, rng)
     composite, coverage = scorecard.composites(normalised, weights)
+    objective = scorecard.objective_scores(matrix, policy)[None, :]
+    composite = scorecard.blended(composite, objective, policy.objective_share)
     tickets = matrix.frame["tickets"].to_numpy()
     insufficient = (tickets[None, :] < policy.min_tickets) | (coverage < policy.min_coverage)
     graded = np.where(insufficient, np.nan, composite)

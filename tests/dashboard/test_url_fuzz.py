@@ -28,7 +28,7 @@ WRITTEN_KEYS = {"lang", "preset", "from", "to", "scheme", "agent", "team", "chan
                 "category", "segment", "drill", "kpi", "skill", "scenario", "dataset",
                 # the What-if lab's (dashboard.app.state.LAB_KEYS)
                 "weight", "weight_enterprise", "weight_individual", "scoring", "method",
-                "grading", "bands", "quotas", "pool", "rule"}  # fmt: skip
+                "grading", "bands", "quotas", "pool", "objectives", "rule"}  # fmt: skip
 LONGEST_VALUE = 200  # characters of a scalar or page value a link may carry (issue 21)
 MOST_VALUES = 50  # values of one list key a link may carry
 

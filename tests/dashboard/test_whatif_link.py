@@ -168,6 +168,10 @@ def test_out_of_range_numbers_are_refused_one_by_one():
     }
     notices = link_notices({"pool": ["-1"], "rule": ["proportional"]})
     assert [n.values["name"] for n in notices] == ["pool"]
+    # the share of the score from objectives: a percentage
+    assert lab_link({"objectives": ["35"]}) == {"objectives": 35.0}
+    for refused in ("100.5", "-5", "nan", "half"):
+        assert lab_link({"objectives": [refused]}) == {}, refused
 
 
 _texts = st.one_of(
@@ -184,6 +188,7 @@ _texts = st.one_of(
                 "weight",
                 "weight_enterprise",
                 "pool",
+                "objectives",
                 "bands",
                 "quotas",
                 "rule",
@@ -203,6 +208,8 @@ def test_whatever_a_link_holds_the_lab_gets_values_within_bounds(params):
         assert all(math.isfinite(w) and 0 <= w <= 100 for w in weights_.values())
     if "pool" in link:
         assert math.isfinite(link["pool"]) and 0 <= link["pool"] <= 1e10
+    if "objectives" in link:
+        assert 0 <= link["objectives"] <= 100
     if "bands" in link:
         assert link["bands"][0] > link["bands"][1] > link["bands"][2] >= 0
         assert link["bands"][0] <= 120
