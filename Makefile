@@ -24,7 +24,7 @@ run: setup
 test: setup $(VENV)/.spark-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=30
 
 lint: setup
 	$(BIN)/ruff check --fix .

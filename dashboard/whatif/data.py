@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.app import cache as data
+from scoring.analyses import objective_scoring
 from scoring.engine import scorecard, whatif
 from scoring.measures.metrics import Filters
 from scoring.stores import scenarios
@@ -22,7 +23,18 @@ from scoring.stores.sqlite_files import Unavailable
 
 
 def department_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
-    return data.kpi_matrix(path, filters.population(), repeat_days)
+    """The department's KPI matrix for the filter, with the objective targets each agent is
+    scored against over its period (scoring with objectives)."""
+    return _with_objectives(path, filters.population(), repeat_days)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _with_objectives(path: str, population: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+    matrix = data.kpi_matrix(path, population, repeat_days)
+    first, last = data.data_range(path)
+    start, end = population.start or first, population.end or last
+    objectives = objective_scoring.dataset_objectives(data.dataset(path))
+    return objective_scoring.with_objectives(matrix, objectives, start, end)
 
 
 def segment_matrices(

@@ -24,6 +24,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from scoring.data.dataset import Dataset
 from scoring.engine.scorecard import OBJECTIVE_COLUMNS, KpiMatrix
 from scoring.scope import for_statistics
 
@@ -31,6 +32,14 @@ from scoring.scope import for_statistics
 # names the owner (the department: every agent).
 OWNER_KEYS = {"agent": "agent_id", "team": "team", "department": None}
 _ONE_DAY = np.timedelta64(1, "D")
+
+
+@for_statistics
+def dataset_objectives(ds: Dataset) -> pd.DataFrame | None:
+    """The objectives the dataset's `objectives` table sets (None: it has none)."""
+    if not ds.has("objectives"):
+        return None
+    return ds.query("SELECT * FROM objectives")
 
 
 def overlap_days(objectives: pd.DataFrame, start: date, end: date) -> np.ndarray:
@@ -79,11 +88,11 @@ def _nearest_owner(merged: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_objectives(
-    matrix: KpiMatrix, objectives: pd.DataFrame | None, start: date, end: date
+    matrix: KpiMatrix, objectives: pd.DataFrame | None, start: date | None, end: date | None
 ) -> KpiMatrix:
-    """The matrix with the targets its agents are scored against over start … end (none:
-    the matrix as it is)."""
-    if objectives is None or objectives.empty:
+    """The matrix with the targets its agents are scored against over start … end (no
+    objectives, or no period: the matrix as it is)."""
+    if objectives is None or objectives.empty or start is None or end is None:
         return matrix
     roster = matrix.frame[["agent_id", "team"]]
     return replace(matrix, objectives=agent_objectives(objectives, roster, start, end))

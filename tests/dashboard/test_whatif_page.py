@@ -6,6 +6,7 @@ out by hand there, repeated in the comments here); the sample dataset checks the
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -26,15 +27,18 @@ HANDLE, PARTS = "handle_minutes", "parts_cost"
 PLAN = {"A": ("T1", 40, 300), "B": ("T1", 60, 190), "C": ("T2", 80, 80), "D": ("T2", 100, 135)}
 
 
-@pytest.fixture(scope="module")
-def four(tmp_path_factory) -> Path:
+def four_tables() -> dict[str, list[dict]]:
     tickets = [
         ticket(f"{a}-{i}", a, i, handle_minutes=float(h), parts_cost=float(p))
         for a, (_, h, p) in PLAN.items()
         for i in range(20)
     ]
-    agents = [agent(a, team) for a, (team, _, _) in PLAN.items()]
-    return write_dataset(tmp_path_factory.mktemp("four"), agents=agents, tickets=tickets)
+    return {"agents": [agent(a, team) for a, (team, _, _) in PLAN.items()], "tickets": tickets}
+
+
+@pytest.fixture(scope="module")
+def four(tmp_path_factory) -> Path:
+    return write_dataset(tmp_path_factory.mktemp("four"), **four_tables())
 
 
 def open_lab(monkeypatch, data: Path, state: Path, lang: str = "en") -> AppTest:
@@ -358,3 +362,38 @@ def test_the_movers_chart_is_a_sentence_until_someone_moves(monkeypatch, small_d
     at.slider(key=f"whatif_w_main_{PARTS}").set_value(50.0).run()
     assert t("whatif_no_movers", "en") not in [i.value for i in at.info]
     assert len(at.get("plotly_chart")) == charts + 1  # the slope chart instead
+
+
+def test_grading_on_objectives_against_the_kpi_composite(monkeypatch, tmp_path):
+    """Handle time only (lower is better; floor 120, target 40): A 40 → 100, B 60 → 75,
+    C 80 → 50, D 100 → 25. Objectives on handle time: T1's target 60 (A 60/40 = 1.5, capped
+    at 1.2 → 120; B 60/60 → 100) and C's own 40 (40/80 → 50); D none. Graded on objectives
+    alone: A 120, B 100 (Good → Excellent), C 50, D keeps 25; pool 1,000: A and B 375 each."""
+    period = {"period_start": date(2026, 1, 1), "period_end": date(2026, 6, 30)}
+    objectives = [
+        {"owner_type": "team", "owner_id": "T1", "kpi": HANDLE, "target": 60.0, **period},
+        {"owner_type": "agent", "owner_id": "C", "kpi": HANDLE, "target": 40.0, **period},
+    ]
+    data = write_dataset(tmp_path / "data", objectives=objectives, **four_tables())
+    store = ScenarioStore(tmp_path / "state")
+    store.save(Scenario(name="handle only", policy=Policy({HANDLE: 100.0}, pool=1000.0)))
+    store.mark_official("handle only")
+    at = open_lab(monkeypatch, data, tmp_path / "state")
+    no_exception(at)
+    assert metric(at, "whatif_payout_total") == "675.00"
+    shown = [c.value for c in at.caption]
+    assert t("whatif_objectives_some", "en", count=3, total=4) in shown
+
+    at.slider(key="whatif_objectives").set_value(100.0).run()
+    no_exception(at)
+    table = ranks(at)
+    assert by_agent(table, "new_grade") == {
+        "A": "Excellent",
+        "B": "Excellent",
+        "C": "Unsatisfactory",
+        "D": "Unsatisfactory",
+    }
+    assert by_agent(table, "new_payout") == {"A": 375, "B": 375, "C": 0, "D": 0}
+    assert metric(at, "whatif_grade_changes") == "1"
+    assert metric(at, "whatif_payout_total") == "750.00"
+    assert at.query_params["objectives"] == "100"  # the link carries the share
