@@ -65,7 +65,10 @@ def rank_table(
     table = comparison.agents
     # A stable sort keeps the matrix order (by agent id) among equal ranks.
     order = np.argsort(table["new_rank"].to_numpy(float, na_value=np.inf), kind="stable")
-    columns = {c: table[c].array.take(order) for c in table.columns if c != "tickets"}
+    shown = [c for c in table.columns if c != "tickets"]
+    if table["objective_score"].isna().all():  # nobody has an objective: no empty column
+        shown.remove("objective_score")
+    columns = {c: table[c].array.take(order) for c in shown}
     labels = grade_labels(ctx)
     crossed = {"up": t("whatif_crossed_up"), "down": t("whatif_crossed_down"), "": ""}
     # categoricals: renaming the categories relabels every row at once
@@ -94,6 +97,7 @@ def rank_column_config(ctx: Context) -> dict:
         "team": t("team"),
         "base_composite": number(t("whatif_base_score"), **SCORE),
         "new_composite": st.column_config.ProgressColumn(t("whatif_new_score"), **SCORE),
+        "objective_score": number(t("whatif_objective_score"), **SCORE),
         "base_rank": t("whatif_base_rank"),
         "new_rank": t("whatif_new_rank"),
         "movement": t("whatif_movement"),

@@ -284,6 +284,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "0%: the KPI composite alone; 100%: graded on objective attainment alone.",
         "zh": "0%：只看指标综合分；100%：只按目标达成率评级。",
     },
+    "whatif_objective_score": {"en": "Objective score", "zh": "目标得分"},
     "whatif_objectives_none": {
         "en": "No agent has an objective in this period: the score is the KPI composite.",
         "zh": "本期间没有坐席设有目标：得分即指标综合分。",

@@ -248,7 +248,8 @@ def ranked_frame(
 class Comparison(NamedTuple):
     """A new policy against the baseline (a tuple, so that `shows_rows` checks its frames).
 
-    agents: one row per agent with base_/new_ composite, grade (categorical, GRADE_STATES),
+    agents: one row per agent with base_/new_ composite, the new policy's objective score
+    (NaN: no objective), grade (categorical, GRADE_STATES),
     rank, payout, the rank movement (positive = moved up), payout change and `crossed`
     (categorical, CROSSINGS: "up", "down" or "").
     transitions: counts, baseline grade (rows) → new grade (columns), GRADE_STATES order.
@@ -359,6 +360,7 @@ def compare(
             "tickets": new["tickets"].to_numpy(),
             "base_composite": base_composite,
             "new_composite": new_composite,
+            "objective_score": new["objective_score"].to_numpy(float),
             "base_grade": pd.Categorical.from_codes(base_code, dtype=_STATES),
             "new_grade": pd.Categorical.from_codes(new_code, dtype=_STATES),
             "base_rank": base_rank,

@@ -351,6 +351,9 @@ def settings_table(scenario: Scenario, visible: Visible) -> pd.DataFrame:
         ("quotas", " / ".join(f"{x:.0%}" for x in policy.quotas)),
         ("pool", policy.pool),
         ("rule", policy.rule),
+        ("objective_share", f"{policy.objective_share:.0%}"),
+        ("must_be", ", ".join(policy.must_be)),
+        ("bonus", ", ".join(policy.bonus)),
     ]
     for name, value in _filters_json(scenario.filters).items():
         if value:

@@ -364,7 +364,7 @@ def test_the_movers_chart_is_a_sentence_until_someone_moves(monkeypatch, small_d
     assert len(at.get("plotly_chart")) == charts + 1  # the slope chart instead
 
 
-def test_grading_on_objectives_against_the_kpi_composite(monkeypatch, tmp_path):
+def test_grading_on_objectives_against_the_kpi_composite(monkeypatch, four, tmp_path):
     """Handle time only (lower is better; floor 120, target 40): A 40 → 100, B 60 → 75,
     C 80 → 50, D 100 → 25. Objectives on handle time: T1's target 60 (A 60/40 = 1.5, capped
     at 1.2 → 120; B 60/60 → 100) and C's own 40 (40/80 → 50); D none. Graded on objectives
@@ -394,6 +394,10 @@ def test_grading_on_objectives_against_the_kpi_composite(monkeypatch, tmp_path):
         "D": "Unsatisfactory",
     }
     assert by_agent(table, "new_payout") == {"A": 375, "B": 375, "C": 0, "D": 0}
+    objective = by_agent(table, "objective_score")
+    assert {a: objective[a] for a in "ABC"} == {"A": 120.0, "B": 100.0, "C": 50.0}
+    assert pd.isna(objective["D"])
+    assert "objective_score" not in ranks(open_lab(monkeypatch, four, tmp_path / "plain"))
     assert metric(at, "whatif_grade_changes") == "1"
     assert metric(at, "whatif_payout_total") == "750.00"
     assert at.query_params["objectives"] == "100"  # the link carries the share

@@ -246,6 +246,10 @@ def test_compare_and_export():
     assert table.loc["weight csat", "a"] == pytest.approx(33.4)
     assert table.loc["weight csat", "b"] == pytest.approx(50.0)
     assert pd.isna(table.loc["weight handle_minutes", "b"])
+    mbo = Scenario(name="mbo", policy=Policy({"csat": 1.0}, objective_share=0.35, must_be=("fcr",)))
+    table = scenarios.compare(other, mbo, EVERYTHING).set_index("setting")
+    assert table.loc["objective_share", "a"] == "0%" and table.loc["objective_share", "b"] == "35%"
+    assert table.loc["must_be", "b"] == "fcr" and bool(table.loc["must_be", "differs"])
 
     payouts = pd.DataFrame({"agent_id": ["A1", "A2"], "name": ["=cmd()", "Li"], "payout": [1, 2]})
     workbook = pd.read_excel(io.BytesIO(scenarios.to_excel(AWKWARD, payouts)), sheet_name=None)
