@@ -356,13 +356,15 @@ def check_bounds(url: str, sessions: int) -> None:
         raise SystemExit(f"sessions must be 1..{MAX_SESSIONS}, not {sessions}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Whether the Streamlit server at `url` answers its health check."""
     try:
         with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
             return response.read().strip() == b"ok"
@@ -374,7 +376,7 @@ def _healthy(url: str) -> bool:
 def running_server(data: Path, state: Path, start_timeout: float = 120) -> Iterator[tuple]:
     """`streamlit run app.py --data DATA` on a free loopback port; yields (url, pid) once
     healthy, stops it afterwards. Its log is `state/server.log`."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -390,7 +392,7 @@ def running_server(data: Path, state: Path, start_timeout: float = 120) -> Itera
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.25)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Download, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from bench.load_harness import free_port, healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATASET = ROOT / "data" / "sample"
@@ -54,25 +53,11 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def running_streamlit(folder: Path, *app_options: str) -> Iterator[str]:
     """`streamlit run app.py` on the sample (saved state in `folder`), on a free port; yields
     its address once healthy and stops it afterwards. `app_options` go after `--`."""
-    port = _free_port()
+    port = free_port()
     log = folder / "server.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
@@ -89,7 +74,7 @@ def running_streamlit(folder: Path, *app_options: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(f"{base}/_stcore/health"):
+        while not healthy(base):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.25)
