@@ -19,7 +19,9 @@ from scoring.registry.strategy_map import ORDER, Link
 ATTAINMENT_COLOURS = {"met": "#1a7f37", "partial": "#d29922", "floor": "#cf222e",
                       "none": "#8c959f"}  # fmt: skip
 ATTAINMENT_BANDS = tuple(ATTAINMENT_COLOURS)
-LABEL_POSITIONS = ("bottom center", "top center")
+NODE_SIZE = 22  # pixels
+LABEL_SHIFT = 22  # pixels from a node's centre to its name's
+PERSPECTIVE_ARROW_X = 0.98  # where the perspective-to-perspective arrows run (0–1 across)
 
 
 def attainment_band(attainment: float) -> str:
@@ -81,11 +83,13 @@ def strategy_map(
     kpi_names: dict[str, str],
     perspective_names: dict[str, str],
     links: tuple[Link, ...],
+    perspective_links: tuple[Link, ...],
     hover: str,
 ) -> go.Figure:
     """The strategy map of the KPIs in `kpis` (the analysis' rows): four bands named by
     `perspective_names`, a node per KPI named by `kpi_names` and coloured by its attainment
-    band, an arrow per link of `links` whose KPIs are both on the map. `hover` is the node's
+    band, an arrow per link of `links` whose KPIs are both on the map, and the
+    `perspective_links` as broad arrows from band to band at the right edge. `hover` is the node's
     hover template (the attainment is its `customdata`)."""
     places = node_positions(kpis)
     bands = [
@@ -99,38 +103,54 @@ def strategy_map(
          "y": level + 0.4, "yanchor": "top", "showarrow": False, "font": {"size": 13}}
         for level, p in enumerate(ORDER)
     ]  # fmt: skip
+    # from node edge to node edge (`standoff`: pixels short of the centres)
     arrows = [
-        {"text": "", "x": places[link.effect][0], "y": places[link.effect][1] - 0.12,
-         "ax": places[link.cause][0], "ay": places[link.cause][1] + 0.12, "xref": "x",
-         "yref": "y", "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2,
-         "arrowwidth": 1.5, "arrowcolor": "#57606a"}
+        {"text": "", "x": places[link.effect][0], "y": places[link.effect][1],
+         "ax": places[link.cause][0], "ay": places[link.cause][1], "xref": "x", "yref": "y",
+         "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowwidth": 1.5,
+         "arrowcolor": "#6e7781", "standoff": NODE_SIZE / 2 + 2,
+         "startstandoff": NODE_SIZE / 2 + 2}
         for link in links
         if link.cause in places and link.effect in places
     ]  # fmt: skip
+    level = {p: i for i, p in enumerate(ORDER)}
+    # the perspectives' own links, at the right edge from band to band
+    arrows += [
+        {"text": "", "x": PERSPECTIVE_ARROW_X, "y": level[link.effect] - 0.3,
+         "ax": PERSPECTIVE_ARROW_X, "ay": level[link.cause] + 0.3, "xref": "x", "yref": "y",
+         "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 2, "arrowwidth": 3,
+         "arrowcolor": "#57606a"}
+        for link in perspective_links
+    ]  # fmt: skip
     ids = list(places)
+    # names as annotations on a pale ground, drawn over the arrows; neighbours take turns
+    # below and above their node, so long names do not overlap
+    names = [
+        {"text": kpi_names[i], "x": places[i][0], "y": places[i][1], "xref": "x", "yref": "y",
+         "showarrow": False, "yshift": LABEL_SHIFT * (1 if _place_in_band(places, i) % 2 else -1),
+         "bgcolor": "rgba(255, 255, 255, 0.85)", "font": {"size": 12}}
+        for i in ids
+    ]  # fmt: skip
     attained = kpis.set_index("kpi")["attainment"].astype(float)
     nodes = {
         "type": "scatter",
-        "mode": "markers+text",
+        "mode": "markers",
         "x": [places[i][0] for i in ids],
         "y": [places[i][1] for i in ids],
         "text": [kpi_names[i] for i in ids],
-        # neighbours take turns below and above their node, so long names do not overlap
-        "textposition": [LABEL_POSITIONS[_place_in_band(places, i) % 2] for i in ids],
         "customdata": [None if np.isnan(attained[i]) else round(attained[i], 1) for i in ids],
         "marker": {
-            "size": 22,
+            "size": NODE_SIZE,
             "color": [ATTAINMENT_COLOURS[attainment_band(attained[i])] for i in ids],
             "line": {"width": 1, "color": "#ffffff"},
         },
         "showlegend": False,
         "hovertemplate": hover,
-        "cliponaxis": False,
     }
     layout = {
         "xaxis": {"range": [-0.02, 1.02], "visible": False},
         "yaxis": {"range": [-0.55, len(ORDER) - 0.45], "visible": False},
         "shapes": bands,
-        "annotations": band_names + arrows,
+        "annotations": band_names + arrows + names,
     }
     return plain_figure([nodes], layout, height=560)

@@ -89,9 +89,9 @@ def owner_heading(ctx: Context, scope: Scope) -> None:
     if scope.level == "department":
         st.subheader(ctx.t("department"))
     elif scope.level == "team":
-        st.subheader(f"{ctx.t('team')}: {md(scope.team)}")
+        st.subheader(ctx.t("balanced_owner_team", team=md(scope.team)))
     else:
-        st.subheader(f"{ctx.t('agent_id')}: {md(scope.agent)} · {md(scope.team)}")
+        st.subheader(ctx.t("balanced_owner_agent", agent=md(scope.agent), team=md(scope.team)))
 
 
 def scores_section(ctx: Context, card: BalancedCard) -> None:
@@ -150,7 +150,8 @@ def kpi_table(ctx: Context, card: BalancedCard) -> pd.DataFrame:
 
 def kpis_section(ctx: Context, card: BalancedCard) -> None:
     st.markdown(f"**{ctx.t('balanced_kpis_header')}**")
-    st.dataframe(kpi_table(ctx, card), hide_index=True)
+    table = kpi_table(ctx, card)
+    st.dataframe(table, hide_index=True, height=_whole_table(len(table)))
     if (card.kpis["source"] == SOURCE_OBJECTIVE).any():
         st.caption(ctx.t("balanced_objectives_note"))
 
@@ -180,13 +181,22 @@ def map_section(ctx: Context, card: BalancedCard) -> None:
     kpi_names = {k: kpi_label(k, ctx.lang) for k in card.kpis["kpi"]}
     perspectives = {p: perspective_name(ctx, p) for p in PERSPECTIVES}
     hover = f"%{{text}}<br>{ctx.t('balanced_map_hover')}: %{{customdata}}<extra></extra>"
-    st.plotly_chart(charts.strategy_map(card.kpis, kpi_names, perspectives, KPI_LINKS, hover))
+    st.plotly_chart(
+        charts.strategy_map(card.kpis, kpi_names, perspectives, KPI_LINKS, PERSPECTIVE_LINKS, hover)
+    )
     bands = ctx.t("list_separator").join(
         ctx.t(f"balanced_band_{band}") for band in charts.ATTAINMENT_BANDS
     )
     st.caption(ctx.t("balanced_map_note", bands=bands))
     st.markdown(f"**{ctx.t('balanced_links_header')}**")
-    st.dataframe(links_table(ctx), hide_index=True)
+    links = links_table(ctx)
+    st.dataframe(links, hide_index=True, height=_whole_table(len(links)))
+
+
+def _whole_table(rows: int) -> int:
+    """A table height in pixels that shows every row without scrolling (Streamlit's rows
+    and header are 35 px)."""
+    return 35 * (rows + 1) + 3
 
 
 def links_table(ctx: Context) -> pd.DataFrame:

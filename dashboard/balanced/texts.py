@@ -19,6 +19,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "balanced_level_department": {"en": "Department", "zh": "部门"},
     "balanced_level_team": {"en": "A team", "zh": "班组"},
     "balanced_level_agent": {"en": "An agent", "zh": "员工"},
+    "balanced_owner_team": {"en": "Team: {team}", "zh": "班组：{team}"},
+    "balanced_owner_agent": {"en": "Agent: {agent} · {team}", "zh": "员工：{agent} · {team}"},
     "balanced_no_agents": {
         "en": "No agent can be shown in this view.",
         "zh": "当前视图中没有可显示的员工。",
