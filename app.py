@@ -28,6 +28,7 @@ st.set_page_config(
 PAGES = (
     ("app_pages/overview.py", "page_overview", "📈", "overview"),
     ("app_pages/scorecard.py", "page_scorecard", "🏅", "scorecard"),
+    ("app_pages/balanced.py", "page_balanced", "🧭", "balanced"),
     ("app_pages/diagnostics.py", "page_diagnostics", "🔎", "diagnostics"),
     ("app_pages/whatif.py", "page_whatif", "🎚️", "whatif"),
     ("app_pages/targets.py", "page_targets", "🎯", "targets"),

@@ -28,6 +28,7 @@ from pathlib import Path
 ALL_PAGES = (
     "overview",
     "scorecard",
+    "balanced",
     "diagnostics",
     "whatif",
     "targets",
@@ -63,7 +64,7 @@ ROLES = (
     ),
     Role(
         "supervisor",
-        ("overview", "scorecard", "diagnostics", "capability", "kano", "data"),
+        ("overview", "scorecard", "balanced", "diagnostics", "capability", "kano", "data"),
         True,
         "their teams' scorecard, diagnostics and capability gaps, and customer expectations; "
         "not the what-if lab",
@@ -78,14 +79,23 @@ ROLES = (
     ),
     Role(
         "analyst",
-        ("overview", "scorecard", "diagnostics", "capability", "kano", "data", "import_data"),
+        (
+            "overview",
+            "scorecard",
+            "balanced",
+            "diagnostics",
+            "capability",
+            "kano",
+            "data",
+            "import_data",
+        ),
         False,
         "imports the department's exports and reads every page but the what-if lab and the "
         "access log; all teams unless teams are given (then no import)",
     ),
     Role(
         "agent",
-        ("overview", "scorecard", "diagnostics", "data"),
+        ("overview", "scorecard", "balanced", "diagnostics", "data"),
         False,
         "their own scores, KPIs and diagnostics, nobody else's",
         is_agent=True,

@@ -7,6 +7,7 @@ dashboard/<journey>/texts.py and dashboard/app/texts.py, merged below (a key may
 from __future__ import annotations
 
 from dashboard.app import texts as shell
+from dashboard.balanced import texts as balanced
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
 from dashboard.importing import texts as importing
@@ -225,6 +226,7 @@ _PARTS = (
     capability.TEXTS,
     targets.TEXTS,
     kano.TEXTS,
+    balanced.TEXTS,
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,

@@ -537,6 +537,10 @@ def _kano_one_segment(at: AppTest) -> AppTest:
     return at.selectbox("kano_segment").set_value("enterprise").run()
 
 
+def _balanced_an_agent(at: AppTest) -> AppTest:
+    return at.radio("balanced_level").set_value("agent").run()
+
+
 def _access_log_of_the_overview(at: AppTest) -> AppTest:
     return at.selectbox("access_log_page").set_value("overview").run()
 
@@ -557,6 +561,8 @@ STATES = [
     ("targets", "minutes, suggestions adopted", {}, _targets_minutes_adopted),
     ("kano", "defaults", {}, None),
     ("kano", "one segment", {}, _kano_one_segment),
+    ("balanced", "defaults", {}, None),
+    ("balanced", "an agent", {}, _balanced_an_agent),
     ("data", "defaults", {}, None),
     ("data", "a team chosen", {"team": _first_team()}, None),
     ("overview", "one channel, English then Chinese", {"lang": "en", "channel": "phone"}, _to_zh),

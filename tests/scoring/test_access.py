@@ -131,7 +131,8 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     rows = {m[1]: m[2] for m in re.finditer(r"^\| `(\w+)` \([^)]*\) \| ([^|]+) \|", text, re.M)}
     assert sorted(rows) == sorted(r.id for r in access.ROLES)
     titles = {
-        "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
+        "overview": "Overview", "scorecard": "Scorecard", "balanced": "Balanced scorecard",
+        "diagnostics": "Diagnostics",
         "whatif": "What-if lab", "targets": "Targets", "capability": "Capability gaps",
         "kano": "Customer expectations", "data": "Data", "import_data": "Import data",
         "access_log": "Access log",
