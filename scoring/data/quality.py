@@ -205,8 +205,21 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
         "(owner_type = 'agent' AND owner_id NOT IN (SELECT agent_id FROM agents)) OR "
         "(owner_type = 'team' AND owner_id NOT IN (SELECT team FROM agents))"
     )
+    # one objective per owner, KPI and period: later copies are excluded (first kept)
+    key = "owner_type, owner_id, kpi, period_start, period_end"
+    duplicate = (
+        f"SELECT _source, _row, {_example_of('objectives')} AS example FROM raw_objectives "
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _source, _row) > 1"
+    )
     return [
         _allowed_values_rule("objectives.bad_owner_type", "objectives", "owner_type", OWNER_TYPES),
+        Rule(
+            "objectives.duplicate",
+            "objectives",
+            "a second objective for the same owner, KPI and period",
+            duplicate,
+            description_zh="同一对象、指标和期间的目标重复",
+        ),
         Rule(
             "objectives.unknown_owner",
             "objectives",
