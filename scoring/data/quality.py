@@ -205,10 +205,13 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
         "(owner_type = 'agent' AND owner_id NOT IN (SELECT agent_id FROM agents)) OR "
         "(owner_type = 'team' AND owner_id NOT IN (SELECT team FROM agents))"
     )
-    # one objective per owner, KPI and period: later copies are excluded (first kept)
+    # one objective per owner, KPI and period: later copies of a complete row are excluded
+    # (the first kept; a row with an empty required value breaks its null rule instead)
     key = "owner_type, owner_id, kpi, period_start, period_end"
+    complete = " AND ".join(f"{ident(c)} IS NOT NULL" for c in (*key.split(", "), "target"))
     duplicate = (
         f"SELECT _source, _row, {_example_of('objectives')} AS example FROM raw_objectives "
+        f"WHERE {complete} "
         f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _source, _row) > 1"
     )
     return [
