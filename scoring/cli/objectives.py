@@ -57,11 +57,9 @@ def _run(args: argparse.Namespace) -> int:
         frame = frame[frame["period_start"] <= args.end]
     as_of = args.as_of or data_range(ds)[1] or date.today()
     table = attainment_table(ds, frame, as_of, args.pace, int(setting("repeat_window_days")))
-    table = table[list(OUTPUT)]
+    table = table[list(OUTPUT)].astype({"period_start": str, "period_end": str})
     if args.format == "json":
-        sys.stdout.write(
-            table.to_json(orient="records", force_ascii=False, indent=1, date_format="iso") + "\n"
-        )
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
         table.to_csv(sys.stdout, index=False)
     return 0

@@ -1204,7 +1204,8 @@ def _objectives_table(world: _World) -> pa.Table:
 def _planted_objectives(world: _World) -> list[dict]:
     """Objectives over the whole last quarter (running past the data's end when the period
     stops inside it): the department's satisfaction, a team and an agent far above their
-    targets (on track) and a team and an agent far below (off track)."""
+    targets (on track) and a team and an agent far below (off track), on KPIs the quarterly
+    rows above do not set (one objective per owner, KPI and period)."""
     first = world.period.quarters()[-1][1]
     quarter_start = date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
     end = _add_months(quarter_start, 3) - timedelta(days=1)
@@ -1214,10 +1215,10 @@ def _planted_objectives(world: _World) -> list[dict]:
     ids = world.staff.ids
     objectives = (
         (None, ("department", DEPARTMENT), "csat", 3.9),
-        (True, ("team", world.team_names[on_team]), "csat", 3.0),
-        (False, ("team", world.team_names[off_team]), "fcr", 0.95),
-        (True, ("agent", ids[on_agent]), "csat", 3.0),
-        (False, ("agent", ids[off_agent]), "fcr", 0.95),
+        (True, ("team", world.team_names[on_team]), "csat_satisfied", 0.2),
+        (False, ("team", world.team_names[off_team]), "resolution_rate", 0.999),
+        (True, ("agent", ids[on_agent]), "csat_satisfied", 0.2),
+        (False, ("agent", ids[off_agent]), "resolution_rate", 0.999),
     )
     return [{"on_track": on, "owner": owner, "kpi": kpi, "start": first, "end": end,
              "target": target} for on, owner, kpi, target in objectives]  # fmt: skip
