@@ -11,6 +11,7 @@ from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
 from dashboard.importing import texts as importing
 from dashboard.kano import texts as kano
+from dashboard.objectives import texts as objectives
 from dashboard.scorecard import texts as scorecard
 from dashboard.targets import texts as targets
 from dashboard.ui import trust_texts as trust
@@ -225,6 +226,7 @@ _PARTS = (
     capability.TEXTS,
     targets.TEXTS,
     kano.TEXTS,
+    objectives.TEXTS,
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,

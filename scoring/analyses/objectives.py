@@ -198,11 +198,11 @@ def objective_rows(
 ) -> pd.DataFrame:
     """`attainment_table` of the objectives this session may see (the department's are
     aggregates and shown to everyone on the page)."""
-    return visible.keep(attainment_table(ds, visible_objectives(ds, objectives, visible),
+    return visible.keep(attainment_table(ds, _visible_objectives(ds, objectives, visible),
                                          as_of, pace, repeat_days))  # fmt: skip
 
 
-def visible_objectives(ds: Dataset, objectives: pd.DataFrame, visible: Visible) -> pd.DataFrame:
+def _visible_objectives(ds: Dataset, objectives: pd.DataFrame, visible: Visible) -> pd.DataFrame:
     """The objectives whose owner the scope allows (before any KPI is computed)."""
     owners = pd.DataFrame([_owner(o, teams_of(ds)) for o in objectives.to_dict("records")])
     if owners.empty:

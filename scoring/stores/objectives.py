@@ -33,6 +33,7 @@ from scoring.analyses.objectives import COLUMNS, dataset_objectives, objective_i
 from scoring.data.dataset import Dataset
 from scoring.registry.contract import OWNER_TYPES
 from scoring.registry.kpis import KPIS_BY_ID
+from scoring.scope import for_statistics
 from scoring.stores import versioned
 
 FOLDER = "objectives"
@@ -198,6 +199,7 @@ def _plain(row: Mapping) -> dict:
     return {**row, "weight": None if weight is None or pd.isna(weight) else weight}
 
 
+@for_statistics
 def to_frame(objectives: Iterable[Objective]) -> pd.DataFrame:
     """`id` and `COLUMNS` of each objective (the input of the attainment analysis)."""
     rows = [{"id": o.id, **{c: getattr(o, c) for c in COLUMNS}} for o in objectives]

@@ -132,7 +132,8 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     assert sorted(rows) == sorted(r.id for r in access.ROLES)
     titles = {
         "overview": "Overview", "scorecard": "Scorecard", "diagnostics": "Diagnostics",
-        "whatif": "What-if lab", "targets": "Targets", "capability": "Capability gaps",
+        "whatif": "What-if lab", "targets": "Targets", "objectives": "Objectives",
+        "capability": "Capability gaps",
         "kano": "Customer expectations", "data": "Data", "import_data": "Import data",
         "access_log": "Access log",
     }  # fmt: skip
