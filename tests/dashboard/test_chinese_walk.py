@@ -556,6 +556,7 @@ STATES = [
     ("targets", "defaults", {}, None),
     ("targets", "minutes, suggestions adopted", {}, _targets_minutes_adopted),
     ("kano", "defaults", {}, None),
+    ("objectives", "defaults", {}, None),
     ("kano", "one segment", {}, _kano_one_segment),
     ("data", "defaults", {}, None),
     ("data", "a team chosen", {"team": _first_team()}, None),
