@@ -18,9 +18,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard.app import access as app_access
 from dashboard.ui.i18n import t
 from scoring.analyses.objectives import objective_id
-from scoring.methods.attainment import STATUSES
+from scoring.methods.attainment import REACHED, STATUSES
+from scoring.registry.kpis import KPIS_BY_ID
 from scoring.stores.objectives import ObjectiveStore
-from tests.conftest import ROOT, saved_state
+from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
 
 APP = str(ROOT / "app.py")
 PAGE = "app_pages/objectives.py"
@@ -122,3 +123,23 @@ def test_a_supervisor_sets_objectives_for_their_own_team_only(monkeypatch, small
     assert not set(shown["owner"]) & others
     at = fill(at, "team", team, "0.6")
     assert at.success[0].value == t("objectives_saved", "en", version=1)
+
+
+def test_the_page_finds_the_planted_objectives_on_and_off_track(monkeypatch):
+    truth = json.loads((SAMPLE_DATASET / "truth.json").read_text(encoding="utf-8"))["objectives"]
+    at = open_page(monkeypatch, SAMPLE_DATASET)
+    ok(at)
+    rows = next(d.value for d in at.dataframe if "attainment" in d.value.columns)
+    reached = {t(f"objectives_status_{s}", "en") for s in REACHED}
+
+    def status_of(planted: dict) -> str:
+        period = f"{planted['period_start']} – {planted['period_end']}"
+        kpi = KPIS_BY_ID[planted["kpi"]].label("en")
+        mine = rows[(rows["owner"] == planted["owner_id"]) & (rows["kpi"] == kpi)
+                    & (rows["period"] == period)]  # fmt: skip
+        assert len(mine) == 1, planted
+        return mine["status"].iloc[0]
+
+    assert all(status_of(p) in reached for p in truth["on_track"])
+    behind = {t(f"objectives_status_{s}", "en") for s in ("at_risk", "missed")}
+    assert all(status_of(p) in behind for p in truth["off_track"])
