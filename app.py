@@ -32,6 +32,7 @@ PAGES = (
     ("app_pages/diagnostics.py", "page_diagnostics", "🔎", "diagnostics"),
     ("app_pages/whatif.py", "page_whatif", "🎚️", "whatif"),
     ("app_pages/targets.py", "page_targets", "🎯", "targets"),
+    ("app_pages/objectives.py", "page_objectives", "🏁", "objectives"),
     ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/kano.py", "page_kano", "💬", "kano"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),

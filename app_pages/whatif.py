@@ -19,7 +19,7 @@ from scoring.engine import whatif
 ctx = context()
 st.title(ctx.t("page_whatif"))
 st.caption(ctx.t("whatif_intro"))
-matrix = whatif_data.department_matrix(ctx.path, ctx.view.filters(), ctx.repeat_days)
+matrix = whatif_data.department_matrix(ctx.path, ctx.view.filters(), ctx.repeat_days, ctx.state_dir)
 if int(matrix.frame["tickets"].sum()) == 0:
     st.info(ctx.t("no_tickets"))
     st.stop()

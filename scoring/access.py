@@ -32,6 +32,7 @@ ALL_PAGES = (
     "diagnostics",
     "whatif",
     "targets",
+    "objectives",
     "capability",
     "kano",
     "data",
@@ -64,7 +65,16 @@ ROLES = (
     ),
     Role(
         "supervisor",
-        ("overview", "scorecard", "balanced", "diagnostics", "capability", "kano", "data"),
+        (
+            "overview",
+            "scorecard",
+            "balanced",
+            "diagnostics",
+            "objectives",
+            "capability",
+            "kano",
+            "data",
+        ),
         True,
         "their teams' scorecard, diagnostics and capability gaps, and customer expectations; "
         "not the what-if lab",
@@ -84,6 +94,7 @@ ROLES = (
             "scorecard",
             "balanced",
             "diagnostics",
+            "objectives",
             "capability",
             "kano",
             "data",

@@ -23,6 +23,7 @@ from scoring.measures import metrics
 from scoring.measures.metrics import Filters
 from scoring.measures.query import Query
 from scoring.scope import Visible
+from scoring.stores import objectives as objective_store
 from scoring.stores import targets as target_store
 from scoring.stores.targets import TargetSet
 
@@ -129,6 +130,19 @@ def dataset_targets(path: str, repeat_days: int, state_dir: Path) -> TargetSet:
 def _dataset_targets(path: str, repeat_days: int, state_dir: str, fingerprint: tuple) -> TargetSet:
     store = target_store.TargetStore(Path(state_dir))
     return target_store.in_use(store, path, lambda: kpi_matrix(path, Filters(), repeat_days))
+
+
+def objectives_in_force(path: str, state_dir: Path) -> pd.DataFrame:
+    """The dataset's objectives with the edits saved in its state folder (`id` and the
+    contract's columns; scoring/stores/objectives.py). Re-read only when a version is saved."""
+    store = objective_store.ObjectiveStore(state_dir)
+    return _objectives_in_force(path, str(state_dir), store.fingerprint())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _objectives_in_force(path: str, state_dir: str, fingerprint: tuple) -> pd.DataFrame:
+    store = objective_store.ObjectiveStore(Path(state_dir))
+    return objective_store.to_frame(objective_store.in_force(dataset(path), store))
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:

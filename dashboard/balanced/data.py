@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.app import cache
 from dashboard.app.shell import Context
 from dashboard.app.waiting import spinner
-from scoring.analyses import balanced, diagnostics
+from scoring.analyses import balanced, diagnostics, objective_scoring
 from scoring.analyses.diagnostics import Scope
 from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters
@@ -29,14 +29,15 @@ def policy(ctx: Context) -> Policy:
 
 
 def objectives(ctx: Context, scope: Scope) -> dict[str, float]:
-    """The owner's objectives for the period shown (KPI id → target)."""
-    return dict(_objectives(ctx.path, scope, ctx.view.start, ctx.view.end))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _objectives(path: str, scope: Scope, start, end) -> tuple:
-    found = balanced.objective_targets(cache.dataset(path), scope, start, end)
-    return tuple(found.items())
+    """KPI id → the target of the owner's objectives over the period shown: its own, else
+    those of the unit above it, overlap-weighted (the rules agents are graded on with
+    objectives, scoring/analyses/objective_scoring.py)."""
+    first, last = cache.data_range(ctx.path)
+    start, end = ctx.view.start or first, ctx.view.end or last
+    if start is None or end is None:
+        return {}
+    in_force = cache.objectives_in_force(ctx.path, ctx.state_dir)
+    return objective_scoring.owner_targets(in_force, scope.team, scope.agent, start, end)
 
 
 def card(ctx: Context, scope: Scope, objectives: dict[str, float]) -> balanced.BalancedCard:

@@ -52,9 +52,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "balanced_source_objective": {"en": "Objective", "zh": "目标管理"},
     "balanced_source_kpi_target": {"en": "KPI target", "zh": "指标目标值"},
     "balanced_objectives_note": {
-        "en": "Objectives are read from the dataset's objectives table: those of this team or "
-        "agent whose period holds the whole period shown.",
-        "zh": "目标取自数据集的目标管理表：该班组或员工的、其周期完整覆盖当前所选期间的目标。",
+        "en": "Targets marked Objective come from the Objectives page: this owner's objectives "
+        "in the period shown (weighted by the days they cover), else those of the team or "
+        "department above it.",
+        "zh": "标为“目标管理”的目标值来自目标管理页面：该对象在所选期间内的目标（按覆盖天数加权），"
+        "没有时取其上级班组或部门的目标。",
     },
     "balanced_trends_header": {"en": "Perspective scores by month", "zh": "各维度得分月度趋势"},
     "balanced_trend_axis": {"en": "Score", "zh": "得分"},

@@ -12,6 +12,7 @@ from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
 from dashboard.importing import texts as importing
 from dashboard.kano import texts as kano
+from dashboard.objectives import texts as objectives
 from dashboard.scorecard import texts as scorecard
 from dashboard.targets import texts as targets
 from dashboard.ui import trust_texts as trust
@@ -227,6 +228,7 @@ _PARTS = (
     targets.TEXTS,
     kano.TEXTS,
     balanced.TEXTS,
+    objectives.TEXTS,
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,

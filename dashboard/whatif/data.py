@@ -19,21 +19,29 @@ from scoring.analyses import objective_scoring
 from scoring.engine import scorecard, whatif
 from scoring.measures.metrics import Filters
 from scoring.stores import scenarios
+from scoring.stores.objectives import ObjectiveStore
 from scoring.stores.sqlite_files import Unavailable
 
 
-def department_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+def department_matrix(
+    path: str, filters: Filters, repeat_days: int, state_dir: Path
+) -> scorecard.KpiMatrix:
     """The department's KPI matrix for the filter, with the objective targets each agent is
-    scored against over its period (scoring with objectives)."""
-    return _with_objectives(path, filters.population(), repeat_days)
+    scored against over its period (scoring with objectives: the objectives in force)."""
+    saved = ObjectiveStore(state_dir).fingerprint()
+    return _with_objectives(path, filters.population(), repeat_days, str(state_dir), saved)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _with_objectives(path: str, population: Filters, repeat_days: int) -> scorecard.KpiMatrix:
+def _with_objectives(
+    path: str, population: Filters, repeat_days: int, state_dir: str, saved: tuple
+) -> scorecard.KpiMatrix:
+    """Kept until an objective is saved (`saved`: the store's fingerprint), so that the lab
+    re-scores one matrix object, and its caches, while the sliders move."""
     matrix = data.kpi_matrix(path, population, repeat_days)
+    objectives = data.objectives_in_force(path, Path(state_dir))
     first, last = data.data_range(path)
     start, end = population.start or first, population.end or last
-    objectives = objective_scoring.dataset_objectives(data.dataset(path))
     return objective_scoring.with_objectives(matrix, objectives, start, end)
 
 

@@ -2,7 +2,8 @@
 
 The four perspectives with their KPIs — the KPIs the scoring policy weights, and any KPI an
 objective is set on — each with its actual, the target it is judged against and where that
-target comes from (an objective of the owner for the period, else the policy's KPI target),
+target comes from (the owner's objective for the period, `objective_scoring.owner_targets`,
+else the policy's KPI target),
 its attainment and, per perspective, a score; the perspective scores month by month.
 
 - **Attainment** of a KPI is its target-based score (`normalise`, "target"): 0 at or beyond
@@ -21,7 +22,6 @@ page words them in the user's language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import NamedTuple
 
 import numpy as np
@@ -171,24 +171,6 @@ def check_scope(scope: Scope, visible: Visible) -> None:
     }[scope.level]
     if not allowed:
         raise ScopeLeak(f"a balanced scorecard of {scope} is outside {visible}")
-
-
-def objective_targets(ds: Dataset, scope: Scope, start: date | None, end: date | None) -> dict:
-    """KPI id → the target of the owner's objective whose period holds the whole view
-    (`start` to `end`), from the dataset's `objectives` table; the latest-starting one where
-    several do. None for the department (objectives belong to a team or an agent), a view
-    without dates or a dataset without objectives."""
-    if scope.level == "department" or not (start and end) or not ds.has("objectives"):
-        return {}
-    owner = scope.team if scope.level == "team" else scope.agent
-    found = ds.query(
-        "SELECT kpi, target FROM objectives WHERE owner_type = $type AND owner_id = $owner "
-        "AND period_start <= $start AND period_end >= $end ORDER BY period_start",
-        {"type": scope.level, "owner": owner, "start": start, "end": end},
-    )
-    return {
-        str(kpi): float(target) for kpi, target in zip(found["kpi"], found["target"], strict=True)
-    }
 
 
 @shows_rows

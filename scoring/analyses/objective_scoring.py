@@ -24,7 +24,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scoring.data.dataset import Dataset
 from scoring.engine.scorecard import OBJECTIVE_COLUMNS, KpiMatrix
 from scoring.scope import for_statistics
 
@@ -32,14 +31,6 @@ from scoring.scope import for_statistics
 # names the owner (the department: every agent).
 OWNER_KEYS = {"agent": "agent_id", "team": "team", "department": None}
 _ONE_DAY = np.timedelta64(1, "D")
-
-
-@for_statistics
-def dataset_objectives(ds: Dataset) -> pd.DataFrame | None:
-    """The objectives the dataset's `objectives` table sets (None: it has none)."""
-    if not ds.has("objectives"):
-        return None
-    return ds.query("SELECT * FROM objectives")
 
 
 def overlap_days(objectives: pd.DataFrame, start: date, end: date) -> np.ndarray:
@@ -85,6 +76,17 @@ def _nearest_owner(merged: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
     found = pd.concat(candidates, ignore_index=True)
     nearest = found.sort_values("rank", kind="stable").drop_duplicates(["agent_id", "kpi"])
     return nearest[OBJECTIVE_COLUMNS].sort_values(["agent_id", "kpi"], ignore_index=True)
+
+
+def owner_targets(
+    objectives: pd.DataFrame, team: str | None, agent: str | None, start: date, end: date
+) -> dict[str, float]:
+    """KPI id → the target an owner is judged on over start … end, by the same rules as an
+    agent's: the department (no team, no agent), a team (its own, else the department's) or
+    an agent (their own, else their team's, else the department's)."""
+    roster = pd.DataFrame({"agent_id": [agent or ""], "team": [team or ""]})
+    found = agent_objectives(objectives, roster, start, end)
+    return dict(zip(found["kpi"], found["target"].astype(float), strict=True))
 
 
 def with_objectives(

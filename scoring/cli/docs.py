@@ -165,8 +165,9 @@ def _ranges_section() -> list[str]:
         *_table(("table", "column", "min", "max"), ranges),
         "",
         f"- `feedback_360.reviewer_role`: {', '.join(REVIEWER_ROLES)}.",
-        f"- `objectives.owner_type`: {', '.join(OWNER_TYPES)}; `owner_id` is an agent id or "
-        "a team name of `agents`.",
+        f"- `objectives.owner_type`: {', '.join(OWNER_TYPES)}; `owner_id` is the department's "
+        "name (any name: every agent), a team name or an agent id of `agents`; one objective "
+        "per owner, KPI and period.",
         "- `objectives.kpi`: a KPI id of the registry (see docs/KPIS.md).",
         f"- `period` columns: a quarter (`2026-Q3`) or a month (`2026-07`), "
         f"pattern `{PERIOD_PATTERN}`.",

@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {generate,validate,build,score,import,kano} ...`.
+"""Command line: `python -m scoring {generate,validate,build,score,import,kano,objectives} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
+from scoring.cli.objectives import add_objectives_parser
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_score_parser(subparsers)
     add_import_parser(subparsers)
     add_kano_parser(subparsers)
+    add_objectives_parser(subparsers)
     return parser
 
 

@@ -205,8 +205,24 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
         "(owner_type = 'agent' AND owner_id NOT IN (SELECT agent_id FROM agents)) OR "
         "(owner_type = 'team' AND owner_id NOT IN (SELECT team FROM agents))"
     )
+    # one objective per owner, KPI and period: later copies of a complete row are excluded
+    # (the first kept; a row with an empty required value breaks its null rule instead)
+    key = "owner_type, owner_id, kpi, period_start, period_end"
+    complete = " AND ".join(f"{ident(c)} IS NOT NULL" for c in (*key.split(", "), "target"))
+    duplicate = (
+        f"SELECT _source, _row, {_example_of('objectives')} AS example FROM raw_objectives "
+        f"WHERE {complete} "
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _source, _row) > 1"
+    )
     return [
         _allowed_values_rule("objectives.bad_owner_type", "objectives", "owner_type", OWNER_TYPES),
+        Rule(
+            "objectives.duplicate",
+            "objectives",
+            "a second objective for the same owner, KPI and period",
+            duplicate,
+            description_zh="同一对象、指标和期间的目标重复",
+        ),
         Rule(
             "objectives.unknown_owner",
             "objectives",
@@ -221,6 +237,14 @@ def _objective_rules(kpi_ids: tuple[str, ...]) -> list[Rule]:
             "period_end before period_start",
             _select_where("objectives", "period_end < period_start"),
             description_zh="period_end 早于 period_start",
+        ),
+        # attainment divides by the target (scoring/methods/attainment.py)
+        Rule(
+            "objectives.target_not_positive",
+            "objectives",
+            "target not above 0",
+            _select_where("objectives", "target <= 0"),
+            description_zh="目标值不大于 0",
         ),
     ]
 

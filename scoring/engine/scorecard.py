@@ -256,8 +256,8 @@ def objective_scores(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
     if objectives is None or objectives.empty:
         return np.full(len(ids), np.nan)
     rows = objectives[objectives["weight"] > 0].merge(judged_values(matrix, policy))
-    higher = rows["kpi"].map({k.id: k.higher_is_better for k in matrix.kpis}).to_numpy(bool)
-    reached = attainment(rows["actual"], rows["target"], higher)
+    higher = rows["kpi"].map({k.id: k.higher_is_better for k in matrix.kpis})
+    reached = [attainment(*row) for row in zip(rows["actual"], rows["target"], higher, strict=True)]
     weighted = rows["weight"] * 100 * np.minimum(reached, ATTAINMENT_CAP)
     sums = rows.assign(points=weighted).groupby("agent_id")[["points", "weight"]].sum()
     return (sums["points"] / sums["weight"]).reindex(ids).to_numpy(float)

@@ -190,12 +190,19 @@ OBJECTIVES = Table(
     "objectives (management by objectives)",
     "目标管理",
     (
-        _c("owner_type", "string", True, "agent or team", "对象类型"),
-        _c("owner_id", "string", True, "agent id or team name", "对象"),
+        _c("owner_type", "string", True, "department, team or agent", "对象类型"),
+        _c(
+            "owner_id",
+            "string",
+            True,
+            "the department's name (all agents), a team name or an agent id",
+            "对象",
+        ),
         _c("kpi", "string", True, "a KPI id of the registry", "指标"),
         _c("period_start", "date", True, "first day", "开始日期"),
         _c("period_end", "date", True, "last day", "结束日期"),
         _c("target", "float", True, "target value", "目标值"),
+        _c("weight", "float", False, "weight among the owner's objectives", "权重"),
     ),
 )
 
@@ -258,7 +265,7 @@ STAGE_INTERVALS = tuple(
 )
 
 REVIEWER_ROLES = ("self", "supervisor", "peer", "subordinate", "customer")
-OWNER_TYPES = ("agent", "team")
+OWNER_TYPES = ("department", "team", "agent")
 SEGMENTS = ("enterprise", "individual")
 
 # Inclusive valid ranges of numeric columns; a value outside breaks the "out of range" rule.
@@ -280,6 +287,7 @@ VALID_RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("kano_responses", "functional"): (1, 5),
     ("kano_responses", "dysfunctional"): (1, 5),
     ("employee_survey", "score"): (1, 5),
+    ("objectives", "weight"): (0, None),
 }
 # Periods are written as a quarter (2026-Q3) or a month (2026-07).
 PERIOD_PATTERN = r"^[0-9]{4}-(Q[1-4]|(0[1-9]|1[0-2]))$"

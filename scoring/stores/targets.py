@@ -2,13 +2,11 @@
 
 A target set is data, not code: who set it, when, how it was made (calibrated from a period
 or edited by hand) and the values per KPI; KPIs it does not name keep the registry's
-defaults. Each dataset keeps its sets in its own state folder, one file per version::
+defaults. Each dataset keeps its sets in its own state folder, one file per version
+(`scoring/stores/versioned.py`: written once, two sessions saving at once get two versions)::
 
     <state folder>/targets/v000001.json, v000002.json, …
 
-- a version is written once and never changed (`scoring/files.py`: a temporary file, flushed
-  and renamed), then linked to its final name, which fails when another session took that
-  number first: two people saving at once get two versions, nobody's is overwritten;
 - the current set is the highest version that can be read; a file that cannot be read (not
   JSON, not a target set, values that do not run the KPI's way) is left where it is and
   named in `skipped`, and an older version is used: a damaged file never stops the pages.
@@ -20,11 +18,6 @@ no after-sales defaults that fit it, so it is scored on targets calibrated over 
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -34,16 +27,14 @@ import numpy as np
 
 from scoring.engine.policy import Target, target_problems
 from scoring.engine.scorecard import KpiMatrix
-from scoring.files import write_atomically
 from scoring.ingest.write import VERSIONS
 from scoring.methods import calibration
 from scoring.registry.kpis import KPI
+from scoring.stores import versioned
 
 FOLDER = "targets"
 FORMAT = 1
 ORIGINS = ("registry", "calibrated", "edited")
-_FILE = re.compile(r"^v(\d{6})\.json$")
-_MAX_ATTEMPTS = 100
 
 
 @dataclass(frozen=True)
@@ -116,14 +107,15 @@ class TargetStore:
 
     def __init__(self, state_dir: Path | str):
         self.folder = Path(state_dir) / FOLDER
+        self._versions = versioned.VersionFolder(self.folder)
         self.skipped: list[str] = []
 
     def versions(self) -> list[TargetSet]:
         """Every readable version, oldest first."""
         found, self.skipped = [], []
-        for number, path in self._files():
+        for number, path in self._versions.files():
             try:
-                target_set = _read(path)
+                target_set = TargetSet.from_dict(versioned.read(path))
                 if target_set.version != number:
                     raise ValueError(f"holds version {target_set.version}, not {number}")
             except ValueError as exc:
@@ -139,43 +131,15 @@ class TargetStore:
 
     def fingerprint(self) -> tuple[tuple[str, int], ...]:
         """Every version file with its modification time: changes when a set is saved."""
-        return tuple((p.name, p.stat().st_mtime_ns) for _, p in self._files())
+        return self._versions.fingerprint()
 
     def save(self, target_set: TargetSet, now: datetime | None = None) -> TargetSet:
         """Store the set as the next version (stamped with the time); returns it as stored."""
         stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        pending = self.folder / f".pending-{uuid.uuid4().hex}"
-        try:
-            for _ in range(_MAX_ATTEMPTS):
-                number = max((n for n, _ in self._files()), default=0) + 1
-                stored = replace(target_set, version=number, created_at=stamp)
-                write_atomically(pending, json.dumps(stored.to_dict(), ensure_ascii=False))
-                try:
-                    os.link(pending, self.folder / f"v{number:06d}.json")
-                except FileExistsError:  # another session saved this number first
-                    continue
-                return stored
-            raise RuntimeError(f"{self.folder}: no free version number after {_MAX_ATTEMPTS}")
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                pending.unlink()
-
-    def _files(self) -> list[tuple[int, Path]]:
-        if not self.folder.is_dir():
-            return []
-        numbered = ((_FILE.match(p.name), p) for p in self.folder.iterdir())
-        return sorted((int(m.group(1)), p) for m, p in numbered if m)
-
-
-def _read(path: Path) -> TargetSet:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot be read ({exc})") from None
-    if not isinstance(data, dict):
-        raise ValueError("not a target set")
-    return TargetSet.from_dict(data)
+        number = self._versions.save(
+            lambda n: replace(target_set, version=n, created_at=stamp).to_dict()
+        )
+        return replace(target_set, version=number, created_at=stamp)
 
 
 # ---------------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ SEGMENT_RESPONSE_SPEED = np.array([SEGMENT_PROFILE[s]["response_speed"] for s in
 SEGMENT_PRIORITY_SHARE = np.array([SEGMENT_PROFILE[s]["priority_share"] for s in SEGMENTS])
 SLA_FACTOR = np.array([SLA_PRIORITY_FACTOR[p] for p in PRIORITIES])
 
+DEPARTMENT = "Service department"  # the owner of the department's objectives
 WEEKDAY_WEIGHT = np.array([1.25, 1.10, 1.05, 1.05, 1.00, 0.60, 0.50])  # Monday busiest
 HOUR_WEIGHT = np.array(
     [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 1.0, 2.5, 4.5, 5.5, 5.0]
@@ -1175,7 +1176,7 @@ def _employee_survey_table(world: _World) -> pa.Table:
 
 def _objectives_table(world: _World) -> pa.Table:
     """Quarterly team targets for csat, fcr (share 0-1) and first_response_median (minutes);
-    fcr targets for the weak-skill agents."""
+    fcr targets for the weak-skill agents; then the planted objectives (`_planted_objectives`)."""
     rng = world.rng(3, 3)
     rows = []
     for _, first, last in world.period.quarters():
@@ -1186,15 +1187,57 @@ def _objectives_table(world: _World) -> pa.Table:
             rows.append(("team", team, "first_response_median", first, last, response))
         for agent, _ in world.plan.weak_skills:
             rows.append(("agent", world.staff.ids[agent], "fcr", first, last, 0.7))
+    rows = [(*r, None) for r in rows]
+    planted = _planted_objectives(world)
+    rows += [(*p["owner"], p["kpi"], p["start"], p["end"], p["target"], 1.0) for p in planted]
     return _conform(
         "objectives",
         {
             name: [r[i] for r in rows]
             for i, name in enumerate(
-                ("owner_type", "owner_id", "kpi", "period_start", "period_end", "target")
+                ("owner_type", "owner_id", "kpi", "period_start", "period_end", "target", "weight")
             )
         },
     )
+
+
+def _planted_objectives(world: _World) -> list[dict]:
+    """Objectives over the whole last quarter (running past the data's end when the period
+    stops inside it): the department's satisfaction, a team and an agent far above their
+    targets (on track) and a team and an agent far below (off track), on KPIs the quarterly
+    rows above do not set (one objective per owner, KPI and period)."""
+    first = world.period.quarters()[-1][1]
+    quarter_start = date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+    end = _add_months(quarter_start, 3) - timedelta(days=1)
+    on_team, off_team = world.plan.control_team, world.plan.bottleneck_team
+    on_agent = int(np.flatnonzero(world.staff.team == on_team)[0])
+    off_agent = world.plan.weak_skills[0][0]
+    ids = world.staff.ids
+    objectives = (
+        (None, ("department", DEPARTMENT), "csat", 3.9),
+        (True, ("team", world.team_names[on_team]), "csat_satisfied", 0.2),
+        (False, ("team", world.team_names[off_team]), "resolution_rate", 0.999),
+        (True, ("agent", ids[on_agent]), "csat_satisfied", 0.2),
+        (False, ("agent", ids[off_agent]), "resolution_rate", 0.999),
+    )
+    return [{"on_track": on, "owner": owner, "kpi": kpi, "start": first, "end": end,
+             "target": target} for on, owner, kpi, target in objectives]  # fmt: skip
+
+
+def _planted_truth(world: _World) -> dict:
+    """The planted objectives by whether they are on track, as truth.json records them."""
+
+    def entry(p: dict) -> dict:
+        return {"owner_type": p["owner"][0], "owner_id": p["owner"][1], "kpi": p["kpi"],
+                "period_start": p["start"].isoformat(), "period_end": p["end"].isoformat(),
+                "target": p["target"]}  # fmt: skip
+
+    planted = _planted_objectives(world)
+    return {
+        "department": DEPARTMENT,
+        "on_track": [entry(p) for p in planted if p["on_track"] is True],
+        "off_track": [entry(p) for p in planted if p["on_track"] is False],
+    }
 
 
 def _kano_table(world: _World) -> pa.Table:
@@ -1309,6 +1352,7 @@ def _manifest(world: _World, params: dict, counts: dict[str, int]) -> dict:
         ],
         "self_overraters": [ids[a] for a in plan.overraters],
         "kano": dict(KANO_FACTORS),
+        "objectives": _planted_truth(world),
     }
 
 

@@ -62,8 +62,17 @@ def test_the_department_in_four_perspectives(monkeypatch, lang):
     at = open_page(monkeypatch, lang)
     assert [m.label for m in at.metric] == [PERSPECTIVES[p][lang] for p in TOP_DOWN]
     assert all(float(m.value) >= 0 for m in at.metric)  # the sample measures each one
-    rows = kpi_rows(at, lang)
-    assert set(rows[t("balanced_col_source", lang)]) == {t("balanced_source_kpi_target", lang)}
+    rows = kpi_rows(at, lang).set_index(t("kpi", lang))
+    # the department's own objective (the sample's csat for the last quarter) is its target
+    (held,) = OBJECTIVES[OBJECTIVES["owner_type"] == "department"].itertuples()
+    k = KPIS_BY_ID[held.kpi]
+    sources = rows[t("balanced_col_source", lang)]
+    assert sources[k.label(lang)] == t("balanced_source_objective", lang)
+    assert rows.loc[k.label(lang), t("balanced_col_target", lang)] == kpi_value(
+        k, held.target, lang
+    )
+    assert set(sources.drop(index=k.label(lang))) == {t("balanced_source_kpi_target", lang)}
+    rows = rows.reset_index()
     trend, strategy = charts(at)
     assert [line["name"] for line in trend["data"]] == [PERSPECTIVES[p][lang] for p in TOP_DOWN[:3]]
     nodes = strategy["data"][0]
@@ -86,7 +95,9 @@ def test_a_team_is_judged_on_its_objectives(monkeypatch):
         (OBJECTIVES["owner_type"] == "team") & (OBJECTIVES["owner_id"] == TEAM)
         & (OBJECTIVES["period_start"] <= start) & (OBJECTIVES["period_end"] >= LAST_DAY)
     ]  # fmt: skip
-    assert len(held) == 3  # the sample's csat, fcr and first-response objectives
+    # the sample's csat, fcr and first-response objectives, and the resolution rate planted
+    # off track
+    assert len(held) == 4
     rows = kpi_rows(at, "en").set_index(t("kpi", "en"))
     for objective in held.itertuples():
         k = KPIS_BY_ID[objective.kpi]

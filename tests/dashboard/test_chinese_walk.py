@@ -170,12 +170,13 @@ def _is_code(span: str) -> bool:
 
 def allowed_for(data: Path) -> Allowed:
     """The declared words plus the data values without a label in this dataset: teams,
-    agents (ids and names) and course names, read with pandas."""
+    agents (ids and names), course names and objectives' owners (the department's name),
+    read with pandas."""
     agents = pd.read_parquet(data / "agents.parquet")
     values = [*agents["team"].dropna(), *agents["name"].dropna(), *agents["agent_id"]]
-    training = data / "training.parquet"
-    if training.exists():
-        values += list(pd.read_parquet(training)["course"].dropna())
+    for table, column in (("training", "course"), ("objectives", "owner_id")):
+        if (data / f"{table}.parquet").exists():
+            values += list(pd.read_parquet(data / f"{table}.parquet")[column].dropna())
     phrases = tuple(sorted({str(v) for v in values}, key=len, reverse=True))
     return Allowed(phrases, frozenset(PROPER_NOUNS) | CODE_IDS)
 
@@ -560,6 +561,7 @@ STATES = [
     ("targets", "defaults", {}, None),
     ("targets", "minutes, suggestions adopted", {}, _targets_minutes_adopted),
     ("kano", "defaults", {}, None),
+    ("objectives", "defaults", {}, None),
     ("kano", "one segment", {}, _kano_one_segment),
     ("balanced", "defaults", {}, None),
     ("balanced", "an agent", {}, _balanced_an_agent),

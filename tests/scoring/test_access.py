@@ -133,7 +133,8 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
     titles = {
         "overview": "Overview", "scorecard": "Scorecard", "balanced": "Balanced scorecard",
         "diagnostics": "Diagnostics",
-        "whatif": "What-if lab", "targets": "Targets", "capability": "Capability gaps",
+        "whatif": "What-if lab", "targets": "Targets", "objectives": "Objectives",
+        "capability": "Capability gaps",
         "kano": "Customer expectations", "data": "Data", "import_data": "Import data",
         "access_log": "Access log",
     }  # fmt: skip

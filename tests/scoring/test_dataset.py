@@ -10,7 +10,7 @@ import json
 import threading
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -378,6 +378,31 @@ CASES = [
         {"objectives.period_backwards": (1, ["objectives.parquet:0"])},
         {"objectives": {0}},
     ),
+    Case(
+        "objective-target-not-positive",
+        {
+            "objectives": [
+                objective(target=0.0),
+                objective(kpi="fcr", target=-1.0),
+                objective(kpi="nps", target=0.5),
+            ]
+        },
+        {"objectives.target_not_positive": (2, ["objectives.parquet:0", "objectives.parquet:1"])},
+        {"objectives": {0, 1}},
+    ),
+    Case(
+        "objective-duplicate",
+        {
+            "objectives": [
+                objective(),
+                objective(target=4.0),
+                objective("Service department", "department"),
+                objective("T1", "team", weight=2.0),
+            ]
+        },
+        {"objectives.duplicate": (1, ["objectives.parquet:1"])},
+        {"objectives": {1}},
+    ),
 ]
 
 
@@ -403,8 +428,12 @@ def test_first_copy_of_a_duplicate_is_the_one_kept(tmp_path):
 
 
 def numbered(table: str, rows: list[dict]) -> list[dict]:
-    """Keep ids unique: suffix each row's id with its index."""
+    """Keep ids unique: suffix each row's id with its index (objectives: end on later days)."""
     key = TABLES_BY_NAME[table].key
+    if table == "objectives":  # one objective per owner, KPI and period: later days
+        later = [date(2026, 4, 1) + timedelta(days=i) for i in range(len(rows))]
+        return [r if r.get("period_end") is None else with_(r, period_end=day)
+                for r, day in zip(rows, later, strict=True)]  # fmt: skip
     return [with_(r, **{key: f"{r[key]}-{i}"}) for i, r in enumerate(rows)] if key else rows
 
 
@@ -527,7 +556,7 @@ def full_rows() -> dict[str, list[dict]]:
         "surveys": [survey("S1", "K1", 5, attitude=5, quality=4, speed=3, nps=9, comment="ok")],
         "training": [training("A1", score=90.0)],
         "feedback_360": [rating("A1", reviewer_id="A2")],
-        "objectives": [objective()],
+        "objectives": [objective(weight=1.0)],
         "kano_responses": [kano("R1")],
         "employee_survey": [staff_survey("A1")],
     }

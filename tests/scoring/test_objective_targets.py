@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scoring.analyses.objective_scoring import agent_objectives, overlap_days
+from scoring.analyses.objective_scoring import agent_objectives, overlap_days, owner_targets
 
 ROSTER = pd.DataFrame({"agent_id": ["A1", "A2", "A3"], "team": ["T1", "T1", "T2"]})
 OBJECTIVES = pd.DataFrame(
@@ -52,3 +52,15 @@ def test_each_agent_takes_the_nearest_owners_target_weighted_by_overlap():
 
 def test_a_period_no_objective_overlaps_gives_nobody_a_target():
     assert agent_objectives(OBJECTIVES, ROSTER, date(2027, 1, 1), date(2027, 3, 31)).empty
+
+
+def test_a_team_or_the_department_is_judged_on_its_own_else_the_unit_above():
+    """The balanced scorecard's owners, by the same rules: T1's csat and the department's fcr;
+    T2's own fcr (its 2025 csat does not overlap); the department's fcr alone."""
+    assert owner_targets(OBJECTIVES, "T1", None, START, END) == {
+        "csat": pytest.approx(769.5 / 181),
+        "fcr": 0.8,
+    }
+    assert owner_targets(OBJECTIVES, "T2", None, START, END) == {"fcr": 0.7}
+    assert owner_targets(OBJECTIVES, None, None, START, END) == {"fcr": 0.8}
+    assert owner_targets(OBJECTIVES, "T1", "A1", START, END) == {"csat": 3.0, "fcr": 0.8}

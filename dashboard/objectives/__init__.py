@@ -1,0 +1,1 @@
+"""The Objectives page (目标管理): tracking, editing and cascading objectives."""
