@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
 
+
 @dataclass(frozen=True)
 class Estimate:
     """One coefficient: its value, standard error, interval at `level`, two-sided p-value
