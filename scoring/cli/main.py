@@ -1,4 +1,4 @@
-"""Command line: `python -m scoring {generate,validate,build,score,import,kano} ...`.
+"""Command line: `python -m scoring {generate,validate,build,score,import,kano,effect} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
 from scoring.cli.score import add_score_parser
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_score_parser(subparsers)
     add_import_parser(subparsers)
     add_kano_parser(subparsers)
+    add_effect_parser(subparsers)
     return parser
 
 
