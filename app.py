@@ -33,6 +33,7 @@ PAGES = (
     ("app_pages/targets.py", "page_targets", "🎯", "targets"),
     ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/kano.py", "page_kano", "💬", "kano"),
+    ("app_pages/effect.py", "page_effect", "🧪", "effect"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),
     ("app_pages/import_data.py", "page_import_data", "📥", "import_data"),
     ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),

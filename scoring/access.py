@@ -33,6 +33,7 @@ ALL_PAGES = (
     "targets",
     "capability",
     "kano",
+    "effect",
     "data",
     "import_data",
     "access_log",
@@ -63,7 +64,7 @@ ROLES = (
     ),
     Role(
         "supervisor",
-        ("overview", "scorecard", "diagnostics", "capability", "kano", "data"),
+        ("overview", "scorecard", "diagnostics", "capability", "kano", "effect", "data"),
         True,
         "their teams' scorecard, diagnostics and capability gaps, and customer expectations; "
         "not the what-if lab",
@@ -78,7 +79,16 @@ ROLES = (
     ),
     Role(
         "analyst",
-        ("overview", "scorecard", "diagnostics", "capability", "kano", "data", "import_data"),
+        (
+            "overview",
+            "scorecard",
+            "diagnostics",
+            "capability",
+            "kano",
+            "effect",
+            "data",
+            "import_data",
+        ),
         False,
         "imports the department's exports and reads every page but the what-if lab and the "
         "access log; all teams unless teams are given (then no import)",

@@ -40,6 +40,7 @@ JOURNEYS = (
     "dashboard.capability",
     "dashboard.targets",
     "dashboard.kano",
+    "dashboard.effect",
 )
 SHARED = ("dashboard.app", "dashboard.ui")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dashboard.app import texts as shell
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
+from dashboard.effect import texts as effect
 from dashboard.importing import texts as importing
 from dashboard.kano import texts as kano
 from dashboard.scorecard import texts as scorecard
@@ -228,6 +229,7 @@ _PARTS = (
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,
+    effect.TEXTS,
 )
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()
