@@ -99,16 +99,22 @@ def controls(ctx: Context) -> Chosen | None:
     first, last = data.span(ctx.path)
     left, middle, right = st.columns(3)
     day = left.date_input(ctx.t("effect_date"), min_value=first, max_value=last, key="effect_date")
-    treated = middle.multiselect(ctx.t("effect_teams"), teams, key="effect_teams")
+    none = ctx.t("effect_none_chosen")
+    treated = middle.multiselect(ctx.t("effect_teams"), teams, key="effect_teams", placeholder=none)
     names = dict(zip(roster["agent_id"], roster["name"], strict=True))
     agents = right.multiselect(
         ctx.t("effect_agents"),
         list(names),
         format_func=lambda a: f"{names[a]} ({a})",
         key="effect_agents",
+        placeholder=none,
     )
     chosen_kpis = st.multiselect(
-        ctx.t("effect_kpis"), kpis, format_func=lambda k: kpi_label(k, ctx.lang), key="effect_kpis"
+        ctx.t("effect_kpis"),
+        kpis,
+        format_func=lambda k: kpi_label(k, ctx.lang),
+        key="effect_kpis",
+        placeholder=none,
     )
     left, middle, right = st.columns(3)
     automatic = data.default_months(ctx.path, day)
@@ -130,7 +136,9 @@ def controls(ctx: Context) -> Chosen | None:
         controls = ()
     elif mode == "hand":
         options = [t for t in teams if t not in treated]
-        picked = right.multiselect(ctx.t("effect_control_teams"), options, key="effect_controls")
+        picked = right.multiselect(
+            ctx.t("effect_control_teams"), options, key="effect_controls", placeholder=none
+        )
         controls = tuple(picked)
     if not (treated or agents) or not chosen_kpis:
         st.info(ctx.t("effect_pick"))

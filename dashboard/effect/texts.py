@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "effect_date": {"en": "Change from", "zh": "变化起始日"},
     "effect_teams": {"en": "Treated teams", "zh": "受影响团队"},
+    "effect_none_chosen": {"en": "None", "zh": "未选择"},
     "effect_agents": {"en": "Treated agents", "zh": "受影响员工"},
     "effect_kpis": {"en": "KPIs to judge", "zh": "评估指标"},
     "effect_months": {"en": "Months before and after", "zh": "前后各几个月"},
