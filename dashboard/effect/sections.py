@@ -177,8 +177,12 @@ def amount(effect: design.Effect, value: float, lang: str, signed: bool = True) 
     return text if signed else text.lstrip("+")
 
 
-def _interval(effect: design.Effect, lang: str) -> str:
-    lo, hi = amount(effect, effect.lo, lang), amount(effect, effect.hi, lang)
+def _interval(effect: design.Effect, lang: str, signed: bool = True) -> str:
+    """The effect's interval; unsigned, as sizes from the smaller (for "fell 41% (95% CI 38%
+    to 45%)") when the interval lies on one side of 0, else signed."""
+    signed = signed or not effect.lo * effect.hi > 0
+    ends = (effect.lo, effect.hi) if signed else sorted((abs(effect.lo), abs(effect.hi)))
+    lo, hi = (amount(effect, end, lang, signed) for end in ends)
     return t("effect_interval", lang, lo=lo, hi=hi)
 
 
@@ -195,12 +199,13 @@ def verdict(ctx: Context, effect: design.Effect, level: float) -> str:
         else ctx.t("effect_against_before")
     )
     values = {"kpi": md(kpi), "against": against, "level": f"{level:.0%}",
-              "interval": md(_interval(effect, ctx.lang)), "p": _p(effect.p_value),
+              "interval": md(_interval(effect, ctx.lang, signed=False)), "p": _p(effect.p_value),
               "size": md(amount(effect, effect.estimate, ctx.lang, signed=False))}  # fmt: skip
     if math.isnan(effect.estimate) or math.isnan(effect.p_value):
         return ctx.t("effect_verdict_unknown", kpi=md(kpi))
     if effect.p_value >= 1 - level:
         key = "effect_verdict_none"
+        values["interval"] = md(_interval(effect, ctx.lang))
     else:
         key = "effect_verdict_fell" if effect.estimate < 0 else "effect_verdict_rose"
     return ctx.t(key, **values) + ctx.t("effect_sentence_gap") + _placebo_words(ctx, effect)

@@ -59,19 +59,19 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "effect_verdict_fell": {
         "en": "**{kpi}** fell {size} ({level} CI {interval}) {against}.",
-        "zh": "**{kpi}**下降了 {size}（{level} 置信区间 {interval}），{against}。",
+        "zh": "**{kpi}** 下降了 {size}（{level} 置信区间 {interval}），{against}。",
     },
     "effect_verdict_rose": {
         "en": "**{kpi}** rose {size} ({level} CI {interval}) {against}.",
-        "zh": "**{kpi}**上升了 {size}（{level} 置信区间 {interval}），{against}。",
+        "zh": "**{kpi}** 上升了 {size}（{level} 置信区间 {interval}），{against}。",
     },
     "effect_verdict_none": {
         "en": "**{kpi}** shows no clear change ({level} CI {interval}, p = {p}) {against}.",
-        "zh": "**{kpi}**没有明显变化（{level} 置信区间 {interval}，p = {p}），{against}。",
+        "zh": "**{kpi}** 没有明显变化（{level} 置信区间 {interval}，p = {p}），{against}。",
     },
     "effect_verdict_unknown": {
         "en": "**{kpi}** cannot be estimated: too few cases or agents on a side.",
-        "zh": "**{kpi}**无法估计：某一组的案例或员工过少。",
+        "zh": "**{kpi}** 无法估计：某一组的案例或员工过少。",
     },
     "effect_placebo_none": {
         "en": "The placebo on {date} shows no effect (p = {p}).",
@@ -154,8 +154,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "effect_treated": {"en": "Treated", "zh": "受影响组"},
     "effect_trends": {"en": "{kpi}: treated and control", "zh": "{kpi}：受影响组与对照组"},
     "effect_trends_geometric": {
-        "en": "{kpi}: treated and control (geometric mean)",
-        "zh": "{kpi}：受影响组与对照组（几何平均）",
+        "en": "{kpi}, geometric mean",
+        "zh": "{kpi}（几何平均）",
     },
     "effect_trends_help": {
         "en": "Month by month from the change's day; the dashed line is the change. Parallel "

@@ -59,6 +59,9 @@ def test_log_duration_did_by_hand(small):
     assert effect.treated_after == pytest.approx(math.sqrt(50))
     assert effect.control_before == pytest.approx(effect.control_after)
     assert (effect.treated_agents, effect.control_agents) == (2, 2)
+    trends = effect.trends.set_index(["group", "k"])["value"]
+    assert trends["treated", -1] == pytest.approx(math.sqrt(200))  # shown as minutes
+    assert trends["control", 0] == pytest.approx(math.sqrt(200))
     # One month each side leaves no room for a placebo; two agents a side are thin.
     assert {design.NO_PLACEBO, design.THIN_SAMPLE} <= set(effect.caveats)
 

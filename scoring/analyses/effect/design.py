@@ -340,11 +340,16 @@ def event_study(rows: pd.DataFrame, treated: np.ndarray, level: float) -> pd.Dat
     return frame.sort_values("k", ignore_index=True)
 
 
-def _trends(rows: pd.DataFrame, treated: np.ndarray, controls: tuple[str, ...]) -> pd.DataFrame:
-    """The treated and the control group's value per relative month: k, group, value, cases."""
+def _trends(
+    rows: pd.DataFrame, treated: np.ndarray, controls: tuple[str, ...], relative: bool
+) -> pd.DataFrame:
+    """The treated and the control group's value per relative month (geometric means for
+    durations): k, group, value, cases."""
     groups = np.where(treated, "treated", np.where(rows["team"].isin(controls), "control", ""))
     shown = rows.assign(group=groups)[groups != ""]
     pooled = _pooled(shown, ["group", "k"])
+    if relative:
+        pooled["value"] = np.exp(pooled["value"])
     return pooled.rename(columns={"den": "cases"})[["k", "group", "value", "cases"]]
 
 
@@ -538,7 +543,7 @@ def evaluate_kpi(
         caveats=_caveats(
             k, sides, pretrend.p_value, placebo.p_value, placebo_day is not None, 1 - level
         ),
-        trends=_trends(rows, treated, controls),
+        trends=_trends(rows, treated, controls, relative),
         events=_events(rows, change, controls, relative, level),
     )
 

@@ -163,6 +163,12 @@ def survey_side(first: pd.Series, last: pd.Series, day: date, months: int) -> np
     return np.select([before, after], ["before", "after"], "")
 
 
+def _in_order(column: pd.Series) -> pd.Series:
+    """Sort key: treated before untreated, before before after."""
+    order = {"treated": 0, "untreated": 1, "before": 0, "after": 1}
+    return column.map(order)
+
+
 @for_statistics
 def satisfaction_sides(
     ds: Dataset, change: Change, untreated: tuple[str, ...], months: int
@@ -181,6 +187,7 @@ def satisfaction_sides(
     table = rows.groupby(["group", "side"], as_index=False).agg(
         score=("score", "mean"), responses=("score", "size"), agents=("agent_id", "nunique")
     )
+    table = table.sort_values(["group", "side"], key=_in_order, ignore_index=True)
     did = evaluation.did_regression(
         rows["score"], rows["group"] == "treated", rows["side"] == "after", rows["agent_id"]
     )
