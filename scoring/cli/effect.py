@@ -6,8 +6,8 @@ change work?
 relative change: −0.35 is 35% lower), estimate, lo, hi, p_value, the groups' values before
 and after, agents and cases, pretrend_p, the placebo (placebo_date, placebo_estimate,
 placebo_lo, placebo_hi, placebo_p), control_teams and caveats (codes); docs/METHODS.md,
-"Evaluating a change". `--table attrition`: per team and month of the windows, the average
-headcount, leavers and monthly rate; `--table satisfaction`: per team and survey period, the
+"Evaluating a change (效果评估)". `--table attrition`: per team and month of the windows, the
+average headcount, leavers and monthly rate; `--table satisfaction`: per team and survey period, the
 mean employee satisfaction. A treated value that is no team is taken as an agent id.
 `--control ''` evaluates without a control group (before/after tests).
 """

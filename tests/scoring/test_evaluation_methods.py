@@ -1,5 +1,6 @@
 """scoring.methods.evaluation against examples worked by hand (docs/METHODS.md, "Evaluating a
-change"): the CR1 sandwich, difference-in-differences, the trend check, Welch from moments."""
+change (效果评估)"): the CR1 sandwich, difference-in-differences, the trend check, Welch from
+moments."""
 
 from __future__ import annotations
 

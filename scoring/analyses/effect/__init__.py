@@ -2,5 +2,5 @@
 side — attrition and employee satisfaction — before and after it.
 
 `design` holds the change, the windows, the control choice and the estimates; `people`
-attrition and employee satisfaction. See docs/METHODS.md, "Evaluating a change".
+attrition and employee satisfaction. See docs/METHODS.md, "Evaluating a change (效果评估)".
 """

@@ -2,7 +2,7 @@
 dates, and employee satisfaction (员工满意度) from `employee_survey`, per team and month or
 period, and for the treated and the untreated group before and after the change.
 
-docs/METHODS.md, "Attrition" and "Evaluating a change". An agent is on the headcount on
+docs/METHODS.md, "Attrition" (in "Evaluating a change (效果评估)"). An agent is on the headcount on
 a day when hired on or before it (no hire date: from the start) and not yet left (left_date
 after the day, or none) — the convention of `Query.working_days`. The monthly rate is the
 month's leavers over its average daily headcount; a window's monthly rate is its leavers
