@@ -47,11 +47,13 @@ def _sources(ctx: Context) -> dict[str, tuple[str, date, tuple[str, ...], tuple[
     for action in data.actions(ctx):
         agents = (action.agent_id,) if action.agent_id else ()
         teams = () if agents else (action.team,)
-        label = ctx.t("effect_from_action", measure=action.measure, team=action.team)
+        label = ctx.t(
+            "effect_from_action", measure=action.measure, team=action.team, date=action.start_date
+        )
         found[f"action:{action.id}"] = (label, action.start_date, teams, agents)
     courses = data.courses(ctx.path, ctx.visible)
     for (course, day), rows in courses.groupby(["course", "completed_on"], sort=False):
-        label = ctx.t("effect_from_course", course=course, n=len(rows))
+        label = ctx.t("effect_from_course", course=course, date=day, n=len(rows))
         found[f"course:{course}:{day}"] = (label, day, (), tuple(rows["agent_id"]))
     scheme = data.official_scheme(ctx)
     if scheme is not None:
@@ -60,14 +62,23 @@ def _sources(ctx: Context) -> dict[str, tuple[str, date, tuple[str, ...], tuple[
     return found
 
 
-def _fill_from_source(found: dict) -> None:
-    """The chosen source's date and treated group into the widgets (on change)."""
+def _fill_from_source(found: dict, span: tuple[date, date], teams: list, agents: list) -> None:
+    """The chosen source's date (within the data's `span`) and treated group (of the
+    widgets' options) into the widgets (on change)."""
     key = st.session_state.get("effect_source")
     if key in found:
-        _, day, teams, agents = found[key]
-        st.session_state["effect_date"] = day
-        st.session_state["effect_teams"] = list(teams)
-        st.session_state["effect_agents"] = list(agents)
+        _, day, treated_teams, treated_agents = found[key]
+        first, last = span
+        st.session_state["effect_date"] = min(max(day, first), last) if first and last else day
+        st.session_state["effect_teams"] = [t for t in treated_teams if t in teams]
+        st.session_state["effect_agents"] = [a for a in treated_agents if a in agents]
+
+
+def _keep_options(key: str, options: list) -> None:
+    """Drop from a multiselect's state the choices that are no longer its options (another
+    filter, a team now treated)."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
 def _defaults(ctx: Context, teams: list[str], kpis: list[str]) -> None:
@@ -88,20 +99,22 @@ def controls(ctx: Context) -> Chosen | None:
     kpis = data.effect_kpis(ctx.path)
     _defaults(ctx, teams, kpis)
     found = _sources(ctx)
+    first, last = data.span(ctx.path)
+    names = dict(zip(roster["agent_id"], roster["name"], strict=True))
     st.selectbox(
         ctx.t("effect_source"),
         ["", *found],
         format_func=lambda k: found[k][0] if k else ctx.t("effect_by_hand"),
         key="effect_source",
         on_change=_fill_from_source,
-        args=(found,),
+        args=(found, (first, last), teams, list(names)),
     )
-    first, last = data.span(ctx.path)
+    _keep_options("effect_teams", teams)
+    _keep_options("effect_agents", list(names))
     left, middle, right = st.columns(3)
     day = left.date_input(ctx.t("effect_date"), min_value=first, max_value=last, key="effect_date")
     none = ctx.t("effect_none_chosen")
     treated = middle.multiselect(ctx.t("effect_teams"), teams, key="effect_teams", placeholder=none)
-    names = dict(zip(roster["agent_id"], roster["name"], strict=True))
     agents = right.multiselect(
         ctx.t("effect_agents"),
         list(names),
@@ -136,6 +149,7 @@ def controls(ctx: Context) -> Chosen | None:
         controls = ()
     elif mode == "hand":
         options = [t for t in teams if t not in treated]
+        _keep_options("effect_controls", options)
         picked = right.multiselect(
             ctx.t("effect_control_teams"), options, key="effect_controls", placeholder=none
         )

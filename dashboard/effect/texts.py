@@ -16,12 +16,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "effect_source": {"en": "Start from", "zh": "变化来源"},
     "effect_by_hand": {"en": "A date and teams or agents", "zh": "手动指定日期与团队或员工"},
     "effect_from_action": {
-        "en": "Improvement action: {measure} ({team})",
-        "zh": "改进措施：{measure}（{team}）",
+        "en": "Improvement action: {measure} ({team}, from {date})",
+        "zh": "改进措施：{measure}（{team}，{date} 起）",
     },
     "effect_from_course": {
-        "en": "Training: {course} ({n} agents)",
-        "zh": "培训：{course}（{n} 名员工）",
+        "en": "Training: {course}, completed {date} ({n} agents)",
+        "zh": "培训：{course}，{date} 完成（{n} 名员工）",
     },
     "effect_from_scheme": {
         "en": "Official scheme: {name} (every visible team; no control)",

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -111,6 +112,21 @@ def test_people_match_the_hand_worked_small_dataset(monkeypatch, tmp_path):
     scores = table_with(at, "2026-Q1").set_index("team")
     assert scores.loc["East", "2026-Q1"] == pytest.approx(3.0)  # (4 + 2)/2
     assert scores.loc["East", "2026-Q2"] == pytest.approx(4.5)  # (5 + 4)/2
+
+
+def test_a_completed_course_fills_the_date_and_its_agents(monkeypatch):
+    courses = pd.read_parquet(SAMPLE_DATASET / "training.parquet")
+    course, day = courses.sort_values("completed_on").iloc[len(courses) // 2][
+        ["course", "completed_on"]
+    ]
+    day = pd.Timestamp(day).date()
+    done = courses[(courses["course"] == course) & (courses["completed_on"] == day)]
+    at = open_page(monkeypatch)
+    at = at.selectbox("effect_source").set_value(f"course:{course}:{day}").run()
+    ok(at)
+    assert at.date_input("effect_date").value == day
+    assert sorted(at.multiselect("effect_agents").value) == sorted(done["agent_id"])
+    assert at.multiselect("effect_teams").value == []
 
 
 def test_the_page_waits_for_a_treated_group(monkeypatch):

@@ -497,8 +497,8 @@ def evaluate_kpi(
     controls = choose_controls(rows, change)
     relative = is_duration(k)
     values = None
-    if relative and not controls:
-        treated_ids = sorted(set(rows.loc[treated_mask(rows, change), "agent_id"]))
+    treated_ids = sorted(set(rows.loc[treated_mask(rows, change), "agent_id"]))
+    if relative and not controls and treated_ids:  # no agents would mean every agent
         values = case_values(ds, filters, k, treated_ids, first, last, repeat_days)
     main = _estimate(rows, change, controls, k, values, change.date, months, level)
     pretrend = _pretrend(rows, change, controls, level)
