@@ -105,7 +105,7 @@ def controls(ctx: Context) -> Chosen | None:
         ctx.t("effect_source"),
         ["", *found],
         format_func=lambda k: found[k][0] if k else ctx.t("effect_by_hand"),
-        key="effect_source",
+        key=labelled("effect_source"),
         on_change=_fill_from_source,
         args=(found, (first, last), teams, list(names)),
     )
@@ -126,7 +126,7 @@ def controls(ctx: Context) -> Chosen | None:
         ctx.t("effect_kpis"),
         kpis,
         format_func=lambda k: kpi_label(k, ctx.lang),
-        key="effect_kpis",
+        key=labelled("effect_kpis"),
         placeholder=none,
     )
     left, middle, right = st.columns(3)
@@ -309,7 +309,7 @@ def charts_section(ctx: Context, result: design.Evaluation) -> None:
         ctx.t("effect_chart_kpi"),
         list(by_kpi),
         format_func=lambda k: kpi_label(k, ctx.lang),
-        key="effect_chart_kpi",
+        key=labelled("effect_chart_kpi"),
     )
     effect, day = by_kpi[kpi_id], result.change.date.isoformat()
     k = KPIS_BY_ID[kpi_id]

@@ -549,8 +549,9 @@ def evaluate_kpi(
 
 
 def chosen_kpis(ds: Dataset, kpi_ids: tuple[str, ...]) -> tuple[tuple[KPI, ...], tuple[str, ...]]:
-    """(the KPIs to judge, the ids asked for that cannot be judged here); no ids: every
-    KPI `effect_kpis` offers. An id the registry does not know is an error naming it."""
+    """(the KPIs to judge, in the order asked, the ids asked for that cannot be judged
+    here); no ids: every KPI `effect_kpis` offers. An id the registry does not know is an
+    error naming it."""
     unknown = [i for i in kpi_ids if i not in KPIS_BY_ID]
     if unknown:
         raise ChangeError(f"unknown KPI {', '.join(unknown)} (--kpi takes registry ids)")
@@ -558,7 +559,8 @@ def chosen_kpis(ds: Dataset, kpi_ids: tuple[str, ...]) -> tuple[tuple[KPI, ...],
     if not kpi_ids:
         return offered, ()
     ids = {k.id for k in offered}
-    return tuple(k for k in offered if k.id in kpi_ids), tuple(i for i in kpi_ids if i not in ids)
+    judged = tuple(KPIS_BY_ID[i] for i in dict.fromkeys(kpi_ids) if i in ids)
+    return judged, tuple(i for i in kpi_ids if i not in ids)
 
 
 def evaluate(
