@@ -29,6 +29,7 @@ DEFAULT_KPIS = ("first_response_median", "fcr", "csat")
 CONTROL_MODES = ("auto", "hand", "none")
 MAX_MONTHS = 12
 MISSING = ""
+SCHEME = "scheme"  # the source key of the official scheme
 NUMBER = st.column_config.NumberColumn
 
 
@@ -58,7 +59,7 @@ def _sources(ctx: Context) -> dict[str, tuple[str, date, tuple[str, ...], tuple[
     scheme = data.official_scheme(ctx)
     if scheme is not None:
         teams = tuple(sorted(data.agents(ctx.path, ctx.visible)["team"].unique()))
-        found["scheme"] = (ctx.t("effect_from_scheme", name=scheme[0]), scheme[1], teams, ())
+        found[SCHEME] = (ctx.t("effect_from_scheme", name=scheme[0]), scheme[1], teams, ())
     return found
 
 
@@ -72,6 +73,8 @@ def _fill_from_source(found: dict, span: tuple[date, date], teams: list, agents:
         st.session_state["effect_date"] = min(max(day, first), last) if first and last else day
         st.session_state["effect_teams"] = [t for t in treated_teams if t in teams]
         st.session_state["effect_agents"] = [a for a in treated_agents if a in agents]
+        if key == SCHEME:  # every team changed: no team is left untreated to compare with
+            st.session_state["effect_control_mode"] = "none"
 
 
 def _keep_options(key: str, options: list) -> None:

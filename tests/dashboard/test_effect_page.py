@@ -18,8 +18,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.app import access as app_access
 from dashboard.ui.i18n import t
+from scoring.engine.policy import Policy
+from scoring.stores.scenarios import Scenario, ScenarioStore
 from tests import builders
-from tests.conftest import ROOT, SAMPLE_DATASET
+from tests.conftest import ROOT, SAMPLE_DATASET, saved_state
 from tests.scoring.test_effect_people import AGENTS, SURVEY, TICKETS
 
 APP = str(ROOT / "app.py")
@@ -127,6 +129,21 @@ def test_a_completed_course_fills_the_date_and_its_agents(monkeypatch):
     assert at.date_input("effect_date").value == day
     assert sorted(at.multiselect("effect_agents").value) == sorted(done["agent_id"])
     assert at.multiselect("effect_teams").value == []
+
+
+def test_the_official_scheme_treats_every_team_without_a_control(monkeypatch):
+    monkeypatch.setenv("SPD_DATA_DIR", str(SAMPLE_DATASET))
+    store = ScenarioStore(saved_state())
+    store.save(Scenario(name="new scheme", policy=Policy(), created_at="2026-07-01T09:00:00"))
+    store.mark_official("new scheme")
+    at = open_page(monkeypatch)
+    at = at.selectbox("effect_source").set_value("scheme").run()
+    ok(at)
+    assert at.date_input("effect_date").value == date(2026, 7, 1)
+    assert at.multiselect("effect_teams").value == sorted(TRUTH["teams"])
+    assert at.radio("effect_control_mode").value == "none"
+    methods = set(table_with(at, "interval")["method"])
+    assert t("effect_method_did_cr1", "en") not in methods
 
 
 def test_the_page_waits_for_a_treated_group(monkeypatch):

@@ -423,9 +423,7 @@ def _estimate(
     return _before_after_test(rows[treated], k, values, day, months, level)
 
 
-def _pretrend(
-    rows: pd.DataFrame, change: Change, controls: tuple[str, ...], level: float
-) -> evaluation.Estimate:
+def _pretrend(rows: pd.DataFrame, change: Change, controls: tuple[str, ...]) -> evaluation.Estimate:
     """The treated minus the control slope per month over the pre-period (NaN without a
     control)."""
     if not controls:
@@ -501,7 +499,7 @@ def evaluate_kpi(
     if relative and not controls and treated_ids:  # no agents would mean every agent
         values = case_values(ds, filters, k, treated_ids, first, last, repeat_days)
     main = _estimate(rows, change, controls, k, values, change.date, months, level)
-    pretrend = _pretrend(rows, change, controls, level)
+    pretrend = _pretrend(rows, change, controls)
     placebo_months = months // 2
     placebo_day = shift_months(change.date, -placebo_months) if placebo_months else None
     placebo = evaluation.Estimate.unavailable()
