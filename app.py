@@ -35,6 +35,7 @@ PAGES = (
     ("app_pages/objectives.py", "page_objectives", "🏁", "objectives"),
     ("app_pages/capability.py", "page_capability", "🎓", "capability"),
     ("app_pages/kano.py", "page_kano", "💬", "kano"),
+    ("app_pages/effect.py", "page_effect", "🧪", "effect"),
     ("app_pages/data.py", "page_data", "🗂️", "data"),
     ("app_pages/import_data.py", "page_import_data", "📥", "import_data"),
     ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),

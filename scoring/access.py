@@ -35,6 +35,7 @@ ALL_PAGES = (
     "objectives",
     "capability",
     "kano",
+    "effect",
     "data",
     "import_data",
     "access_log",
@@ -73,11 +74,12 @@ ROLES = (
             "objectives",
             "capability",
             "kano",
+            "effect",
             "data",
         ),
         True,
-        "their teams' scorecard, diagnostics and capability gaps, and customer expectations; "
-        "not the what-if lab",
+        "their teams' scorecard and balanced scorecard, objectives, diagnostics, capability "
+        "gaps, changes judged and customer expectations; not the what-if lab",
         edits_actions=True,
     ),
     Role(
@@ -97,6 +99,7 @@ ROLES = (
             "objectives",
             "capability",
             "kano",
+            "effect",
             "data",
             "import_data",
         ),
@@ -108,7 +111,7 @@ ROLES = (
         "agent",
         ("overview", "scorecard", "balanced", "diagnostics", "data"),
         False,
-        "their own scores, KPIs and diagnostics, nobody else's",
+        "their own scores, KPIs, balanced scorecard and diagnostics, nobody else's",
         is_agent=True,
     ),
 )

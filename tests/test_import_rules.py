@@ -40,6 +40,9 @@ JOURNEYS = (
     "dashboard.capability",
     "dashboard.targets",
     "dashboard.kano",
+    "dashboard.effect",
+    "dashboard.balanced",
+    "dashboard.objectives",
 )
 SHARED = ("dashboard.app", "dashboard.ui")
 

@@ -10,6 +10,7 @@ from dashboard.app import texts as shell
 from dashboard.balanced import texts as balanced
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
+from dashboard.effect import texts as effect
 from dashboard.importing import texts as importing
 from dashboard.kano import texts as kano
 from dashboard.objectives import texts as objectives
@@ -232,6 +233,7 @@ _PARTS = (
     importing.TEXTS,
     scorecard.TEXTS,
     trust.TEXTS,
+    effect.TEXTS,
 )
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()

@@ -1,4 +1,5 @@
-"""Command line: `python -m scoring {generate,validate,build,score,import,kano,objectives} ...`.
+"""Command line: `python -m scoring {generate,validate,build,score,import,kano,objectives,
+effect} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
 from scoring.cli.objectives import add_objectives_parser
@@ -115,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(subparsers)
     add_kano_parser(subparsers)
     add_objectives_parser(subparsers)
+    add_effect_parser(subparsers)
     return parser
 
 

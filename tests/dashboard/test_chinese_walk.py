@@ -77,6 +77,11 @@ PROPER_NOUNS = {
     "Jira": "a helpdesk product's name (an import preset: Jira Service Management)",
     "Service": "part of the product name Jira Service Management",
     "Management": "part of the product name Jira Service Management",
+    "Welch": "Welch's t-test, named after Bernard Lewis Welch",
+    "Mann": "the Mann–Whitney U test, named after Henry Mann",
+    "Whitney": "the Mann–Whitney U test, named after Donald Ransom Whitney",
+    "U": "the Mann–Whitney test's statistic symbol (U 检验)",
+    "t": "Student's t, the statistic's symbol (t 检验)",
     "Kendall": "Kendall's tau, the rank correlation named after Maurice Kendall",
     "Fong": "Fong's test of a Kano classification, named after Daniel Fong",
     "Tan": "Tan & Shen's Kano-adjusted improvement ratio, named after Kay C. Tan",
@@ -542,6 +547,10 @@ def _balanced_an_agent(at: AppTest) -> AppTest:
     return at.radio("balanced_level").set_value("agent").run()
 
 
+def _effect_without_control(at: AppTest) -> AppTest:
+    return at.radio("effect_control_mode").set_value("none").run()
+
+
 def _access_log_of_the_overview(at: AppTest) -> AppTest:
     return at.selectbox("access_log_page").set_value("overview").run()
 
@@ -565,6 +574,8 @@ STATES = [
     ("kano", "one segment", {}, _kano_one_segment),
     ("balanced", "defaults", {}, None),
     ("balanced", "an agent", {}, _balanced_an_agent),
+    ("effect", "defaults", {}, None),
+    ("effect", "no control group", {}, _effect_without_control),
     ("data", "defaults", {}, None),
     ("data", "a team chosen", {"team": _first_team()}, None),
     ("overview", "one channel, English then Chinese", {"lang": "en", "channel": "phone"}, _to_zh),

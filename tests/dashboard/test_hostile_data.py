@@ -48,6 +48,7 @@ PAGES = (
     "whatif",
     "capability",
     "kano",
+    "effect",
     "data",
     "access_log",
 )

@@ -135,8 +135,8 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
         "diagnostics": "Diagnostics",
         "whatif": "What-if lab", "targets": "Targets", "objectives": "Objectives",
         "capability": "Capability gaps",
-        "kano": "Customer expectations", "data": "Data", "import_data": "Import data",
-        "access_log": "Access log",
+        "kano": "Customer expectations", "effect": "Did it work?", "data": "Data",
+        "import_data": "Import data", "access_log": "Access log",
     }  # fmt: skip
     for role in access.ROLES:
         listed = [p for p in access.ALL_PAGES if titles[p] in rows[role.id]]

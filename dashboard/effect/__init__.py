@@ -1,0 +1,1 @@
+"""The Did it work? page (效果评估)."""
