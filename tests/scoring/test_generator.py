@@ -438,7 +438,8 @@ def test_small_tables_are_plausible(db, truth):
     assert agents["team"].nunique() == 6
     assert agents["left_date"].notna().sum() >= 2
     objectives = frame(db, "SELECT DISTINCT owner_type, kpi FROM objectives")
-    assert set(objectives["kpi"]) == {"csat", "fcr", "first_response_median"}
+    assert set(objectives["kpi"]) == {"csat", "fcr", "first_response_median", "csat_satisfied",
+                                      "resolution_rate"}  # fmt: skip
     assert set(objectives["owner_type"]) == {"agent", "team", "department"}
     score_range = db.execute("SELECT min(score), max(score) FROM employee_survey").fetchone()
     assert 1 <= score_range[0] <= score_range[1] <= 5
