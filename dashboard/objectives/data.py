@@ -1,7 +1,7 @@
 """Cached inputs of the Objectives page: the objectives in force (the dataset's table with the
-edits saved in its state folder, read afresh on every run: a few small files), their
-attainment for the visible scope, the consistency of team targets with the department's and
-a cascade's preview (scoring.analyses.objectives)."""
+edits saved in its state folder, re-read when a version is saved:
+`cache.objectives_in_force`), their attainment for the visible scope, the consistency of
+team targets with the department's and a cascade's preview (scoring.analyses.objectives)."""
 
 from __future__ import annotations
 
@@ -45,12 +45,6 @@ def as_of(ctx: Context) -> date:
 @st.cache_data(max_entries=4, show_spinner=False)
 def teams_of(path: str) -> dict[str, str]:
     return analysis.teams_of(cache.dataset(path))
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def agent_names(path: str) -> dict[str, str]:
-    rows = cache.dataset(path).query("SELECT agent_id, name FROM agents ORDER BY agent_id")
-    return dict(zip(rows["agent_id"], rows["name"], strict=True))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

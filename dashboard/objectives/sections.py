@@ -284,7 +284,8 @@ def editor_section(
         return
     mine = {r["id"]: r for r in _editable(ctx, rows).to_dict("records")}
     state = st.session_state
-    if _key("owner_type") not in state or state[_key("owner_type")] not in types:
+    stale = state.get(_key("pick"), _NEW) not in (_NEW, *mine)  # changed or deleted elsewhere
+    if stale or _key("owner_type") not in state or state[_key("owner_type")] not in types:
         state[_key("pick")] = _NEW
         _fill(ctx, mine, day)
     picked = st.selectbox(

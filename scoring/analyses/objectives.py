@@ -204,7 +204,8 @@ def objective_rows(
 
 def _visible_objectives(ds: Dataset, objectives: pd.DataFrame, visible: Visible) -> pd.DataFrame:
     """The objectives whose owner the scope allows (before any KPI is computed)."""
-    owners = pd.DataFrame([_owner(o, teams_of(ds)) for o in objectives.to_dict("records")])
+    teams = teams_of(ds)
+    owners = pd.DataFrame([_owner(o, teams) for o in objectives.to_dict("records")])
     if owners.empty:
         return objectives
     return objectives[visible.mask(owners)].reset_index(drop=True)

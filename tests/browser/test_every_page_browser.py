@@ -54,25 +54,39 @@ def visit(page: Page, base: str, url: str, title: str, lang: str) -> None:
     assert all(n > 0 for n in marks), (url, lang, marks)
 
 
-def walk(browser: Browser, base: str, name: str, folder: Path = PAGE_SHOTS) -> None:
+def walk(browser: Browser, base: str, name: str, lang: str, folder: Path = PAGE_SHOTS) -> None:
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        for lang in LANGUAGES:
-            for url, title in PAGE_URLS:
-                visit(page, base, url, title, lang)
-                screenshot(page, f"{name}_{url}_{lang}", folder)
+        for url, title in PAGE_URLS:
+            visit(page, base, url, title, lang)
+            screenshot(page, f"{name}_{url}_{lang}", folder)
     finally:
         context.close()
 
 
-def test_every_page_on_the_sample(browser: Browser, tmp_path):
-    with running_streamlit(tmp_path) as base:
-        walk(browser, base, "sample", Path(os.environ.get("SPD_SCREENSHOT_DIR") or PAGE_SHOTS))
+# One server per dataset, one test per language: a walk of every page stays well within the
+# per-test time limit as pages are added.
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory):
+    with running_streamlit(tmp_path_factory.mktemp("sample")) as base:
+        yield base
 
 
-def test_every_page_on_an_imported_helpdesk_export(browser: Browser, tmp_path):
-    data = imported_export(tmp_path)
-    with running_streamlit(tmp_path, "--data", str(data)) as base:
-        walk(browser, base, "imported")
+@pytest.fixture(scope="module")
+def imported_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("imported")
+    with running_streamlit(folder, "--data", str(imported_export(folder))) as base:
+        yield base
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_on_the_sample(browser: Browser, sample_server, lang):
+    folder = Path(os.environ.get("SPD_SCREENSHOT_DIR") or PAGE_SHOTS)
+    walk(browser, sample_server, "sample", lang, folder)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_on_an_imported_helpdesk_export(browser: Browser, imported_server, lang):
+    walk(browser, imported_server, "imported", lang)

@@ -1,5 +1,6 @@
 """The Objectives page in a real headless Chromium (one server on the bundled sample), in
-both languages: set a department objective, cascade it to the teams, see the cascade saved
+Chinese (the English page is drawn by test_every_page_browser.py; one case keeps CI's
+budget): set a department objective, cascade it to the teams, see the cascade saved
 and the children tracked, then open a missed objective in Diagnostics for its owner and
 period. No exception or error on the way.
 
@@ -22,9 +23,8 @@ from tests.conftest import SAMPLE_DATASET
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TEAMS = pd.read_parquet(SAMPLE_DATASET / "agents.parquet")["team"].nunique()
-# One KPI per case: the server (and its saved objectives) is shared, and a team's own
-# objective for the same KPI and period is kept by a cascade.
-KPI_OF = {"zh": "resolution_rate", "en": "escalation_rate"}
+# A KPI no team has an objective for in the last quarter (a cascade keeps a team's own).
+KPI = "resolution_rate"
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -35,12 +35,11 @@ def choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_set_cascade_track_and_open_in_diagnostics(page: Page, server: str, lang):
+def test_set_cascade_track_and_open_in_diagnostics(page: Page, server: str, lang: str = "zh"):
     open_page(page, server, f"/objectives?lang={lang}", t("page_objectives", lang))
     expect(page.get_by_text(t("objectives_list", lang), exact=True)).to_be_visible()
     department = f"Department {lang}"
-    kpi = KPIS_BY_ID[KPI_OF[lang]].label(lang)
+    kpi = KPIS_BY_ID[KPI].label(lang)
     choose(page, t("objectives_owner_type", lang), t("objectives_owner_department", lang))
     name = page.get_by_label(t("objectives_department_name", lang), exact=True)
     name.fill(department)
