@@ -103,6 +103,25 @@ def test_set_an_objective_cascade_it_and_see_it_tracked(monkeypatch, small_datas
         history["version"].tolist() == [2, 1] and history["note"].tolist()[1] == "from the strategy"
     )
 
+    # the balanced scorecard of May judges the team on the objective cascaded to it, and on
+    # the dataset's own quarterly one, each for the 31 days it covers (overlap-weighted)
+    card_at = AppTest.from_file(APP, default_timeout=120)
+    card_at.query_params.update({"lang": "en", "preset": "custom", "from": "2026-05-01",
+                                 "to": "2026-05-31"})  # fmt: skip
+    card_at.switch_page("app_pages/balanced.py")
+    card_at.run()
+    card_at.radio("balanced_level").set_value("team").run()
+    card_at = card_at.selectbox("balanced_team").set_value(teams[0]).run()
+    ok(card_at)
+    table = pd.read_parquet(small_dataset / "objectives.parquet")
+    mine = table[(table["owner_id"] == teams[0]) & (table["kpi"] == "fcr")]
+    quarter = mine[(mine["period_start"] <= PERIOD[0]) & (mine["period_end"] >= PERIOD[1])]
+    expected = (0.7 * 31 + quarter["target"].sum() * 31) / (31 + 31 * len(quarter))
+    card = next(d.value for d in card_at.dataframe if t("balanced_col_source", "en") in d.value)
+    fcr = card.set_index(t("kpi", "en")).loc[KPIS_BY_ID["fcr"].label("en")]
+    assert fcr[t("balanced_col_source", "en")] == t("balanced_source_objective", "en")
+    assert fcr[t("balanced_col_target", "en")] == f"{expected:.1%}"
+
 
 def test_a_supervisor_sets_objectives_for_their_own_team_only(monkeypatch, small_dataset, tmp_path):
     agents = pd.read_parquet(small_dataset / "agents.parquet")
