@@ -286,6 +286,12 @@ def judged_values(matrix: KpiMatrix, policy: Policy) -> pd.DataFrame:
     return long.dropna(subset=["actual"])
 
 
+def objective_column(matrix: KpiMatrix, objective: np.ndarray) -> dict[str, np.ndarray]:
+    """The frame's `objective_score`, where the matrix carries objectives (the what-if lab's);
+    nothing otherwise, so pages that never grade on objectives show no empty column."""
+    return {} if matrix.objectives is None else {"objective_score": objective}
+
+
 def blended(composite: np.ndarray, objective: np.ndarray, share: float) -> np.ndarray:
     """(1 − share) × the KPI composite + share × the objective score, where the agent has
     both; the KPI composite alone where the agent has no objectives (or share is 0)."""
@@ -304,7 +310,7 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     data": no composite (NaN), grade or rank. A policy's bonus KPIs add their `bonus_points`
     to the weighted mean of the others (capped at the stretch cap), its must-be KPIs gate the
     grade (`must_be_gated`, the frame's `gated`); its `objective_share` blends in each agent's
-    `objective_scores` (the frame's `objective_score`).
+    `objective_scores` (the frame's `objective_score` where the matrix carries objectives).
     """
     normalised_scores = matrix.normalised(policy)
     weights = linear_weights(policy, matrix.kpis)
@@ -327,7 +333,7 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
             "coverage": coverage,
             "insufficient_data": not_graded,
             "gated": gated,
-            "objective_score": objective,
+            **objective_column(matrix, objective),
             **graded_columns(composite, not_graded, policy, matrix.team_codes, gated),
         }
     )

@@ -207,6 +207,7 @@ def segment_mix(matrices: Matrices, policy: Policy) -> pd.DataFrame:
     mixed = np.where(has_score, mixed, np.nan)
     objective = scorecard.objective_scores(matrices.all, policy)
     mixed = scorecard.blended(mixed, objective, policy.objective_share)
+    objective = scorecard.objective_column(matrices.all, objective)
     total_tickets = tickets.sum(axis=1).astype("int64")
     insufficient = (total_tickets < policy.min_tickets) | (mixed_coverage < policy.min_coverage)
     return ranked_frame(
@@ -223,7 +224,7 @@ def ranked_frame(
     coverage: np.ndarray,
     insufficient: np.ndarray,
     gated: np.ndarray,
-    objective: np.ndarray,
+    objective: dict[str, np.ndarray],
     policy: Policy,
 ) -> pd.DataFrame:
     """The columns of `scorecard.score`'s frame, graded and ranked by its own helpers."""
@@ -235,7 +236,7 @@ def ranked_frame(
             "coverage": coverage,
             "insufficient_data": insufficient,
             "gated": gated,
-            "objective_score": objective,
+            **objective,
             **scorecard.graded_columns(composite, insufficient, policy, teams, gated),
         }
     )
@@ -360,7 +361,7 @@ def compare(
             "tickets": new["tickets"].to_numpy(),
             "base_composite": base_composite,
             "new_composite": new_composite,
-            "objective_score": new["objective_score"].to_numpy(float),
+            "objective_score": _objective_scores(new),
             "base_grade": pd.Categorical.from_codes(base_code, dtype=_STATES),
             "new_grade": pd.Categorical.from_codes(new_code, dtype=_STATES),
             "base_rank": base_rank,
@@ -379,6 +380,13 @@ def compare(
         result = stats.kendalltau(base_composite[both], new_composite[both])
         tau, p = float(result.statistic), float(result.pvalue)
     return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
+
+
+def _objective_scores(frame: pd.DataFrame) -> np.ndarray:
+    """The frame's objective scores (NaN: none, or no objectives in the matrix)."""
+    if "objective_score" not in frame:
+        return np.full(len(frame), np.nan)
+    return frame["objective_score"].to_numpy(float)
 
 
 def _change(amounts: np.ndarray) -> np.ndarray:
