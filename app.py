@@ -64,7 +64,8 @@ navigation = st.navigation(
         st.Page(
             _root, title=t("app_title", lang), url_path="home", default=True, visibility="hidden"
         ),
-    ]
+    ],
+    expanded=True,  # every page listed: past ten, Streamlit folds the rest under "View more"
 )
 if ctx is None:
     st.stop()

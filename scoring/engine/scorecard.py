@@ -273,6 +273,7 @@ def agents_with_objectives(matrix: KpiMatrix) -> int:
     return int(matrix.frame["agent_id"].isin(mine["agent_id"]).sum())
 
 
+@for_statistics
 def judged_values(matrix: KpiMatrix, policy: Policy) -> pd.DataFrame:
     """agent_id, kpi, actual: each value the policy judges (shrunk or raw) where the agent is
     measurable on the KPI."""

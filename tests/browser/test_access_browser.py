@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.load_harness import free_port
 from dashboard.ui.i18n import t
 from tests.browser_support import (
     TIMEOUT_MS,
     VIEWPORT,
-    _free_port,
     _require_chromium,
     assert_no_errors,
     open_page,
@@ -43,7 +43,7 @@ def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     options = ("--access", str(folder / "access.json"), "--user-header", HEADER)
     with (
         running_streamlit(folder, *options) as streamlit,
-        sign_in_proxy(streamlit, HEADER, _free_port()) as base,
+        sign_in_proxy(streamlit, HEADER, free_port()) as base,
     ):
         yield base
 

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.load_harness import free_port
 from dashboard.ui.i18n import t
 from scoring.data import catalog
 from scoring.stores.access_log import FILE_NAME, AccessLog
 from tests.browser_support import (
     TIMEOUT_MS,
     VIEWPORT,
-    _free_port,
     _require_chromium,
     assert_no_errors,
     download,
@@ -52,7 +52,7 @@ def logged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     options = ("--access", str(folder / "access.json"), "--user-header", HEADER)
     with (
         running_streamlit(folder, *options) as streamlit,
-        sign_in_proxy(streamlit, HEADER, _free_port()) as base,
+        sign_in_proxy(streamlit, HEADER, free_port()) as base,
     ):
         sample = catalog.list_datasets(folder, SAMPLE_DATASET)[0]  # the server's dataset
         yield base, catalog.state_folder(folder, sample) / FILE_NAME
