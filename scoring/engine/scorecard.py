@@ -62,6 +62,10 @@ class KpiMatrix:
     # None: the dataset sets none
     objectives: pd.DataFrame | None = None
     _normalised: dict = field(default_factory=dict, repr=False)
+    # objective scores per use_shrunk (`objective_scores`): a slider move does not redo them;
+    # not an init field, so a matrix made with other objectives (`dataclasses.replace`)
+    # starts without them
+    _objective_scores: dict = field(default_factory=dict, repr=False, init=False)
 
     def values(self, k: KPI, use_shrunk: bool) -> np.ndarray:
         column = f"{k.id}_shrunk" if use_shrunk and k.shrink else k.id
@@ -251,6 +255,12 @@ def objective_scores(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
     capped at `ATTAINMENT_CAP` so that one far-exceeded objective cannot hide a missed one
     beyond that. An objective on a KPI the agent is not measurable on counts for nothing; NaN
     for an agent with no objective left (docs/METHODS.md, "Scoring with objectives")."""
+    if policy.use_shrunk not in matrix._objective_scores:
+        matrix._objective_scores[policy.use_shrunk] = _objective_scores(matrix, policy)
+    return matrix._objective_scores[policy.use_shrunk].copy()
+
+
+def _objective_scores(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
     ids = matrix.frame["agent_id"]
     objectives = matrix.objectives
     if objectives is None or objectives.empty:

@@ -15,6 +15,7 @@ KPI composite, worked out by hand on the three-agent example of test_scorecard.p
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -117,3 +118,12 @@ def test_the_share_is_written_with_the_policy_and_older_policies_read_as_zero():
     assert Policy.from_dict(policy.to_dict()) == policy
     older = {k: v for k, v in policy.to_dict().items() if k != "objective_share"}
     assert Policy.from_dict(older).objective_share == 0.0
+
+
+def test_a_matrix_given_objectives_after_scoring_scores_them():
+    """The objective scores are kept per matrix while sliders move; a matrix made from a
+    scored one with objectives (as the lab's is) must not inherit the scores of none."""
+    plain = make_matrix(XYZ)
+    assert math.isnan(objective_scores(plain, _policy(0.4))[0])
+    given = dataclasses.replace(plain, objectives=OBJECTIVES)
+    assert objective_scores(given, _policy(0.4))[0] == pytest.approx(85.0)
