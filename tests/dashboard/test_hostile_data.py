@@ -44,8 +44,10 @@ APP = str(ROOT / "app.py")
 PAGES = (
     "overview",
     "scorecard",
+    "balanced",
     "diagnostics",
     "whatif",
+    "objectives",
     "capability",
     "kano",
     "effect",
@@ -92,7 +94,8 @@ def hostile(tmp_path_factory) -> Path:
     agent_ids = pd.read_parquet(data / "agents.parquet")["agent_id"].tolist()
     agent_names = {a: f"{HOSTILE[i % len(HOSTILE)]} {i}" for i, a in enumerate(agent_ids)}
     _rewrite(data / "agents.parquet", "team", team_names.get)
-    _rewrite(data / "objectives.parquet", "owner_id", lambda v: team_names.get(v, v))
+    owners = {**team_names, "Service department": f"{LATEX} department"}  # the generator's
+    _rewrite(data / "objectives.parquet", "owner_id", lambda v: owners.get(v, v))
     _rewrite(data / "tickets", "category", category_names.get)
     _rewrite(data / "training.parquet", "skill", lambda v: category_names.get(v, v))
     names = iter(agent_names.values())
