@@ -536,18 +536,7 @@ def monte_carlo(
     `grading_rules.grade_forced`). Plain weights only (segment weights: use the segment
     matrices), and no Kano gates or bonus KPIs (`kano_scoring`).
     """
-    if kano_scoring(policy):
-        raise ValueError("monte_carlo models plain weights only, not Kano gates or bonus KPIs")
-    normalised = matrix.normalised(policy)
-    centre = scorecard.normalised_weights(policy, matrix.kpis)
-    rng = np.random.default_rng(seed)
-    weights = dirichlet_weights(centre, draws, concentration, rng)
-    composite, coverage = scorecard.composites(normalised, weights)
-    objective = scorecard.objective_scores(matrix, policy)[None, :]
-    composite = scorecard.blended(composite, objective, policy.objective_share)
-    tickets = matrix.frame["tickets"].to_numpy()
-    insufficient = (tickets[None, :] < policy.min_tickets) | (coverage < policy.min_coverage)
-    graded = np.where(insufficient, np.nan, composite)
+    graded = drawn_composites(matrix, policy, draws, concentration, seed)
     states = _grade_codes(graded, policy)  # draws × agents, index into GRADE_STATES
     probabilities = np.stack([(states == i).mean(axis=0) for i in range(len(GRADE_STATES))], axis=1)
     ranks = _ranks(graded)
@@ -570,6 +559,38 @@ def monte_carlo(
         for lo, hi in zip(frame["rank_low"], frame["rank_high"], strict=True)
     ]
     return Robustness(frame, draws, concentration)
+
+
+def drawn_composites(
+    matrix: scorecard.KpiMatrix,
+    policy: Policy,
+    draws: int = 1000,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = 0,
+) -> np.ndarray:
+    """Draws × agents: each agent's composite under weights drawn around the policy's
+    (`dirichlet_weights`), NaN where the draw leaves the agent with insufficient data. The
+    draws `monte_carlo` grades and ranks (plain weights only: ValueError for Kano scoring)."""
+    if kano_scoring(policy):
+        raise ValueError("monte_carlo models plain weights only, not Kano gates or bonus KPIs")
+    normalised = matrix.normalised(policy)
+    centre = scorecard.normalised_weights(policy, matrix.kpis)
+    rng = np.random.default_rng(seed)
+    weights = dirichlet_weights(centre, draws, concentration, rng)
+    composite, coverage = scorecard.composites(normalised, weights)
+    objective = scorecard.objective_scores(matrix, policy)[None, :]
+    composite = scorecard.blended(composite, objective, policy.objective_share)
+    tickets = matrix.frame["tickets"].to_numpy()
+    insufficient = (tickets[None, :] < policy.min_tickets) | (coverage < policy.min_coverage)
+    return np.where(insufficient, np.nan, composite)
+
+
+def first_place(scores: np.ndarray) -> np.ndarray:
+    """Per column (agent or team), the share of the draws (rows) in which it ranks first
+    (`_ranks`: a tie for first counts for each of the tied)."""
+    if scores.size == 0:
+        return np.zeros(scores.shape[1] if scores.ndim == 2 else 0)
+    return (_ranks(scores) == 1).mean(axis=0)
 
 
 def _grade_codes(graded: np.ndarray, policy: Policy) -> np.ndarray:

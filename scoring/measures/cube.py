@@ -242,7 +242,7 @@ def _cube_for(q: Query, needed: set[str]) -> tuple[Cube, tuple[str, ...]] | None
     cube = q.ds.cube
     if not isinstance(cube, Cube) or q.repeat_days != cube.repeat_days:
         return None
-    if q.filters.products or q.filters.priorities:
+    if q.filters.products or q.filters.priorities or q.filters.exclude_tickets:
         return None
     needed = needed | {column for name, column in FILTER_KEYS.items() if getattr(q.filters, name)}
     keys = next((keys for keys in cube.key_sets if needed <= set(keys)), None)

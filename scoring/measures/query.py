@@ -77,6 +77,9 @@ class Filters:
     products: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+    # tickets left out of every KPI (an appeal accepted in a closed appraisal period,
+    # scoring/stores/periods.py); no page or link sets it
+    exclude_tickets: tuple[str, ...] = ()
 
     def replace(self, **changes) -> Filters:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -358,6 +361,9 @@ class Query:
             if values:
                 values = self.param(name, list(values))
                 conditions.append(f"list_contains({values}, t.{ident(column)})")
+        if self.filters.exclude_tickets:
+            excluded = self.param("exclude_tickets", list(self.filters.exclude_tickets))
+            conditions.append(f"NOT list_contains({excluded}, t.ticket_id)")
         as_of = self.param("as_of", self.ds.as_of)
         repeat = self.param("repeat_seconds", self.repeat_days * 86400)
         next_same, join = self._next_same_issue()
