@@ -56,15 +56,21 @@ FOLDER = "periods"
 RECORD_FORMAT = 1
 EVENT_FORMAT = 1
 STATES = ("draft", "closed", "published", "reopened")
-EVENTS = ("closed", "published", "reopened", "appeal_filed", "appeal_resolved", "talk_saved",
-          "talk_answered")  # fmt: skip
+EVENTS = (
+    "closed",
+    "published",
+    "reopened",
+    "appeal_filed",
+    "appeal_resolved",
+    "talk_saved",
+    "talk_answered",
+)
 DECISIONS = ("accepted", "rejected")
 # what can stop a step: the session's grant, a missing reason, the period's state (e.g.
 # publishing a draft), an agent not in the record, a KPI not in the record, tickets that are
 # not the agent's in the period, an unknown appeal (or one already resolved), a kind, a text
 # too long, a date that is not one
-PROBLEMS = ("grant", "reason", "state", "agent", "kpi", "tickets", "appeal", "kind", "text",
-            "date")  # fmt: skip
+PROBLEMS = ("grant", "reason", "state", "agent", "kpi", "tickets", "appeal", "kind", "text", "date")
 MAX_TEXT = 2000
 MAX_TICKETS = 50
 
@@ -128,14 +134,20 @@ class Record:
                 raise ValueError(f"format {data['_period_record']!r}, expected {RECORD_FORMAT}")
             Policy.from_dict(data["policy"])  # a record whose policy does not load is damaged
             return cls(
-                int(data["version"]), str(data["period"]), str(data["author"]),
-                str(data["created_at"]), str(data["reason"]),
+                int(data["version"]),
+                str(data["period"]),
+                str(data["author"]),
+                str(data["created_at"]),
+                str(data["reason"]),
                 None if data["based_on"] is None else int(data["based_on"]),
                 None if data["appeal"] is None else str(data["appeal"]),
-                dict(data["policy"]), str(data["policy_source"]), dict(data["targets"]),
-                list(data["objectives"]), list(data["excluded"]),
+                dict(data["policy"]),
+                str(data["policy_source"]),
+                dict(data["targets"]),
+                list(data["objectives"]),
+                list(data["excluded"]),
                 Frozen.from_dict(data["frozen"]),
-            )  # fmt: skip
+            )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a period record ({exc!r})") from None
 
@@ -229,7 +241,9 @@ def _leads_all(grant: Grant) -> bool:
 
 
 def _oversees(grant: Grant, team: str | None) -> bool:
-    return grant.role in ("leadership", "supervisor") and team is not None and grant.allows_team(team)
+    return (
+        grant.role in ("leadership", "supervisor") and team is not None and grant.allows_team(team)
+    )
 
 
 def _is_self(grant: Grant, agent_id: str) -> bool:
@@ -327,8 +341,13 @@ class PeriodStore:
                 data = versioned.read(path)
                 if data.get("_period_event") != EVENT_FORMAT or data.get("type") not in EVENTS:
                     raise ValueError("not a period event")
-                event = Event(number, data["type"], str(data.get("author", "")),
-                              str(data.get("created_at", "")), dict(data.get("values") or {}))  # fmt: skip
+                event = Event(
+                    number,
+                    data["type"],
+                    str(data.get("author", "")),
+                    str(data.get("created_at", "")),
+                    dict(data.get("values") or {}),
+                )
                 _apply(state, event)
             except (ValueError, KeyError, TypeError) as exc:
                 state.skipped.append(f"{period_id}/events/{path.name}: {exc}")
@@ -340,17 +359,33 @@ class PeriodStore:
     # --- writing ------------------------------------------------------------------------
 
     def _event(self, period_id: str, kind: str, author: str, now, **values) -> int:
-        document = {"_period_event": EVENT_FORMAT, "type": kind, "author": author,
-                    "created_at": _now(now), "values": values}  # fmt: skip
+        document = {
+            "_period_event": EVENT_FORMAT,
+            "type": kind,
+            "author": author,
+            "created_at": _now(now),
+            "values": values,
+        }
         return self._save(self._events(period_id), lambda n: document)
 
     def _write_record(self, period_id: str, record_of) -> int:
         return self._save(self._records(period_id), lambda n: record_of(n).to_dict())
 
-    def close(self, period_id, frozen: Frozen, *, policy: Policy, policy_source: str,
-              targets: TargetSet, objectives: pd.DataFrame | None, grant: Grant,
-              author: str = "", reason: str = "", excluded: list | None = None,
-              now=None) -> int:  # fmt: skip
+    def close(
+        self,
+        period_id,
+        frozen: Frozen,
+        *,
+        policy: Policy,
+        policy_source: str,
+        targets: TargetSet,
+        objectives: pd.DataFrame | None,
+        grant: Grant,
+        author: str = "",
+        reason: str = "",
+        excluded: list | None = None,
+        now=None,
+    ) -> int:
         """Freeze a draft (or reopened) period as its next version; returns the version."""
         state = self.state(period_id)
         problems = [] if _leads_all(grant) else [("grant", period_id)]
@@ -365,9 +400,21 @@ class PeriodStore:
             excluded = [] if previous is None else self.record(period_id, previous).excluded
         version = self._write_record(
             period_id,
-            lambda n: Record(n, period_id, author, stamp, reason, previous, None,
-                             policy.to_dict(), policy_source, _targets_of(targets),
-                             _objectives_of(objectives, state.period), list(excluded), frozen),  # fmt: skip
+            lambda n: Record(
+                n,
+                period_id,
+                author,
+                stamp,
+                reason,
+                previous,
+                None,
+                policy.to_dict(),
+                policy_source,
+                _targets_of(targets),
+                _objectives_of(objectives, state.period),
+                list(excluded),
+                frozen,
+            ),
         )
         self._event(period_id, "closed", author, now, version=version, reason=reason)
         return version
@@ -382,8 +429,7 @@ class PeriodStore:
         self._event(period_id, "published", author, now, version=state.current)
         return state.current
 
-    def reopen(self, period_id, grant: Grant, author: str = "", reason: str = "",
-               now=None) -> None:  # fmt: skip
+    def reopen(self, period_id, grant: Grant, author: str = "", reason: str = "", now=None) -> None:
         state = self.state(period_id)
         problems = [] if _leads_all(grant) else [("grant", period_id)]
         reason = _check_text("reason", reason, problems, required=True)
@@ -393,9 +439,18 @@ class PeriodStore:
             raise PeriodError(problems)
         self._event(period_id, "reopened", author, now, of_version=state.current, reason=reason)
 
-    def file_appeal(self, period_id, agent_id: str, kpi: str, tickets: Iterable[str],
-                    reason: str, grant: Grant, owned: set[str], author: str = "",
-                    now=None) -> str:  # fmt: skip
+    def file_appeal(
+        self,
+        period_id,
+        agent_id: str,
+        kpi: str,
+        tickets: Iterable[str],
+        reason: str,
+        grant: Grant,
+        owned: set[str],
+        author: str = "",
+        now=None,
+    ) -> str:
         """An appeal against the agent's published result; `owned`: the agent's ticket ids
         in the period (`agent_tickets`). Returns its id."""
         state = self.state(period_id)
@@ -418,13 +473,31 @@ class PeriodStore:
         if problems:
             raise PeriodError(problems)
         appeal_id = uuid.uuid4().hex[:12]
-        self._event(period_id, "appeal_filed", author, now, appeal=appeal_id, agent_id=agent_id,
-                    kpi=kpi, tickets=list(chosen), reason=reason, against=state.published)  # fmt: skip
+        self._event(
+            period_id,
+            "appeal_filed",
+            author,
+            now,
+            appeal=appeal_id,
+            agent_id=agent_id,
+            kpi=kpi,
+            tickets=list(chosen),
+            reason=reason,
+            against=state.published,
+        )
         return appeal_id
 
-    def resolve_appeal(self, period_id, appeal_id: str, decision: str, reason: str,
-                       grant: Grant, author: str = "", rescored: Frozen | None = None,
-                       now=None) -> int | None:  # fmt: skip
+    def resolve_appeal(
+        self,
+        period_id,
+        appeal_id: str,
+        decision: str,
+        reason: str,
+        grant: Grant,
+        author: str = "",
+        rescored: Frozen | None = None,
+        now=None,
+    ) -> int | None:
         """Accept (with the period re-scored without the appeal's tickets, `rescored`) or
         reject an appeal, with a reason. An accepted appeal writes the next version,
         published at once when the period was; returns it (None when rejected)."""
@@ -449,24 +522,59 @@ class PeriodStore:
         if decision == "accepted":
             stamp = _now(now)
             excluded = current.excluded + [
-                {"ticket_id": t, "agent_id": appeal.agent_id, "kpi": appeal.kpi,
-                 "appeal": appeal_id, "reason": reason}
+                {
+                    "ticket_id": t,
+                    "agent_id": appeal.agent_id,
+                    "kpi": appeal.kpi,
+                    "appeal": appeal_id,
+                    "reason": reason,
+                }
                 for t in appeal.tickets
-            ]  # fmt: skip
+            ]
             version = self._write_record(
                 period_id,
-                lambda n: Record(n, period_id, author, stamp, reason, current.version, appeal_id,
-                                 current.policy, current.policy_source, current.targets,
-                                 current.objectives, excluded, rescored),  # fmt: skip
+                lambda n: Record(
+                    n,
+                    period_id,
+                    author,
+                    stamp,
+                    reason,
+                    current.version,
+                    appeal_id,
+                    current.policy,
+                    current.policy_source,
+                    current.targets,
+                    current.objectives,
+                    excluded,
+                    rescored,
+                ),
             )
-        self._event(period_id, "appeal_resolved", author, now, appeal=appeal_id,
-                    decision=decision, reason=reason, version=version,
-                    published=state.status == "published")  # fmt: skip
+        self._event(
+            period_id,
+            "appeal_resolved",
+            author,
+            now,
+            appeal=appeal_id,
+            decision=decision,
+            reason=reason,
+            version=version,
+            published=state.status == "published",
+        )
         return version
 
-    def save_talk(self, period_id, agent_id: str, grant: Grant, *, strengths: str = "",
-                  advice: str = "", actions: str = "", next_review: date | None = None,
-                  author: str = "", now=None) -> None:  # fmt: skip
+    def save_talk(
+        self,
+        period_id,
+        agent_id: str,
+        grant: Grant,
+        *,
+        strengths: str = "",
+        advice: str = "",
+        actions: str = "",
+        next_review: date | None = None,
+        author: str = "",
+        now=None,
+    ) -> None:
         """The supervisor's record of the feedback talk on a closed period."""
         state = self.state(period_id)
         problems: list = []
@@ -477,18 +585,30 @@ class PeriodStore:
             problems.append(("agent", agent_id))
         elif not _oversees(grant, team):
             problems.append(("grant", agent_id))
-        texts = {name: _check_text(name, value, problems) for name, value in
-                 (("strengths", strengths), ("advice", advice), ("actions", actions))}  # fmt: skip
+        texts = {
+            name: _check_text(name, value, problems)
+            for name, value in (("strengths", strengths), ("advice", advice), ("actions", actions))
+        }
         if next_review is not None and not isinstance(next_review, date):
             problems.append(("date", str(next_review)))
         if problems:
             raise PeriodError(problems)
         review = next_review.isoformat() if next_review else ""
-        self._event(period_id, "talk_saved", author, now, agent_id=agent_id,
-                    next_review=review, **texts)  # fmt: skip
+        self._event(
+            period_id, "talk_saved", author, now, agent_id=agent_id, next_review=review, **texts
+        )
 
-    def answer_talk(self, period_id, agent_id: str, grant: Grant, *, acknowledged: bool,
-                    comment: str = "", author: str = "", now=None) -> None:  # fmt: skip
+    def answer_talk(
+        self,
+        period_id,
+        agent_id: str,
+        grant: Grant,
+        *,
+        acknowledged: bool,
+        comment: str = "",
+        author: str = "",
+        now=None,
+    ) -> None:
         """The agent acknowledges the talk or comments on it (their own, once held)."""
         state = self.state(period_id)
         problems: list = [] if _is_self(grant, agent_id) else [("grant", agent_id)]
@@ -497,8 +617,15 @@ class PeriodStore:
         comment = _check_text("comment", comment, problems)
         if problems:
             raise PeriodError(problems)
-        self._event(period_id, "talk_answered", author, now, agent_id=agent_id,
-                    acknowledged=bool(acknowledged), comment=comment)  # fmt: skip
+        self._event(
+            period_id,
+            "talk_answered",
+            author,
+            now,
+            agent_id=agent_id,
+            acknowledged=bool(acknowledged),
+            comment=comment,
+        )
 
 
 def _apply(state: PeriodState, e: Event) -> None:
@@ -514,10 +641,19 @@ def _apply(state: PeriodState, e: Event) -> None:
         state.status, state.reopen_reason = "reopened", str(e.get("reason", ""))
     elif e.type == "appeal_filed":
         appeal_id = str(e.get("appeal"))
-        state.appeals.setdefault(appeal_id, Appeal(
-            appeal_id, str(e.get("agent_id")), str(e.get("kpi")),
-            tuple(str(t) for t in e.get("tickets", [])), str(e.get("reason", "")),
-            e.author, e.created_at, int(e.get("against"))))  # fmt: skip
+        state.appeals.setdefault(
+            appeal_id,
+            Appeal(
+                appeal_id,
+                str(e.get("agent_id")),
+                str(e.get("kpi")),
+                tuple(str(t) for t in e.get("tickets", [])),
+                str(e.get("reason", "")),
+                e.author,
+                e.created_at,
+                int(e.get("against")),
+            ),
+        )
     elif e.type == "appeal_resolved":
         appeal = state.appeals.get(str(e.get("appeal")))
         if appeal is None or appeal.status != "filed":
@@ -533,8 +669,14 @@ def _apply(state: PeriodState, e: Event) -> None:
     elif e.type == "talk_saved":
         agent_id = str(e.get("agent_id"))
         state.talks[agent_id] = Talk(
-            agent_id, str(e.get("strengths", "")), str(e.get("advice", "")),
-            str(e.get("actions", "")), str(e.get("next_review", "")), e.author, e.created_at)  # fmt: skip
+            agent_id,
+            str(e.get("strengths", "")),
+            str(e.get("advice", "")),
+            str(e.get("actions", "")),
+            str(e.get("next_review", "")),
+            e.author,
+            e.created_at,
+        )
     elif e.type == "talk_answered":
         talk = state.talks.get(str(e.get("agent_id")))
         if talk is not None:
@@ -543,21 +685,28 @@ def _apply(state: PeriodState, e: Event) -> None:
 
 
 def _targets_of(targets: TargetSet) -> dict:
-    return {"version": targets.version, "origin": targets.origin, "note": targets.note,
-            "targets": {k: list(v) for k, v in targets.targets.items()}}  # fmt: skip
+    return {
+        "version": targets.version,
+        "origin": targets.origin,
+        "note": targets.note,
+        "targets": {k: list(v) for k, v in targets.targets.items()},
+    }
 
 
 def _objectives_of(objectives: pd.DataFrame | None, period: Period) -> list:
     """The objectives in force whose period overlaps the appraisal period, as plain rows."""
     if objectives is None or objectives.empty:
         return []
-    rows = objectives[(objectives["period_end"] >= period.start)
-                      & (objectives["period_start"] <= period.end)]  # fmt: skip
+    rows = objectives[
+        (objectives["period_end"] >= period.start) & (objectives["period_start"] <= period.end)
+    ]
     return [
-        {k: (v.isoformat() if isinstance(v, date) else (None if v != v else v))
-         for k, v in row.items()}
+        {
+            k: (v.isoformat() if isinstance(v, date) else (None if v != v else v))
+            for k, v in row.items()
+        }
         for row in rows.to_dict("records")
-    ]  # fmt: skip
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -582,10 +731,21 @@ def policy_in_force(state_dir: Path | str, targets: TargetSet) -> tuple[Policy, 
     return policy, f"scheme:{scheme.name}"
 
 
-def close_period(store: PeriodStore, ds: Dataset, period_id: str, *, policy: Policy,
-                 policy_source: str, targets: TargetSet, objectives: pd.DataFrame | None,
-                 grant: Grant, author: str = "", reason: str = "", repeat_days: int = 30,
-                 now=None) -> int:  # fmt: skip
+def close_period(
+    store: PeriodStore,
+    ds: Dataset,
+    period_id: str,
+    *,
+    policy: Policy,
+    policy_source: str,
+    targets: TargetSet,
+    objectives: pd.DataFrame | None,
+    grant: Grant,
+    author: str = "",
+    reason: str = "",
+    repeat_days: int = 30,
+    now=None,
+) -> int:
     """Score the period (the tickets of appeals accepted in earlier versions still left
     out) and freeze it as its next version."""
     state = store.state(period_id)
@@ -596,14 +756,33 @@ def close_period(store: PeriodStore, ds: Dataset, period_id: str, *, policy: Pol
     excluded = [] if state.current is None else store.record(period_id, state.current).excluded
     tickets = tuple(e["ticket_id"] for e in excluded)
     frozen = closing.score_period(ds, state.period, policy, objectives, tickets, repeat_days)
-    return store.close(period_id, frozen, policy=policy, policy_source=policy_source,
-                       targets=targets, objectives=objectives, grant=grant, author=author,
-                       reason=reason, excluded=excluded, now=now)  # fmt: skip
+    return store.close(
+        period_id,
+        frozen,
+        policy=policy,
+        policy_source=policy_source,
+        targets=targets,
+        objectives=objectives,
+        grant=grant,
+        author=author,
+        reason=reason,
+        excluded=excluded,
+        now=now,
+    )
 
 
-def resolve_appeal(store: PeriodStore, ds: Dataset, period_id: str, appeal_id: str,
-                   decision: str, reason: str, grant: Grant, author: str = "",
-                   repeat_days: int = 30, now=None) -> int | None:  # fmt: skip
+def resolve_appeal(
+    store: PeriodStore,
+    ds: Dataset,
+    period_id: str,
+    appeal_id: str,
+    decision: str,
+    reason: str,
+    grant: Grant,
+    author: str = "",
+    repeat_days: int = 30,
+    now=None,
+) -> int | None:
     """Resolve an appeal; accepted, the period is re-scored with the current version's
     policy and objectives and without the tickets of every accepted appeal."""
     rescored = None
@@ -616,11 +795,13 @@ def resolve_appeal(store: PeriodStore, ds: Dataset, period_id: str, appeal_id: s
             for column in ("period_start", "period_end"):
                 objectives[column] = pd.to_datetime(objectives[column]).dt.date
         tickets = tuple(sorted({*current.excluded_tickets, *appeal.tickets}))
-        again = closing.score_period(ds, state.period, Policy.from_dict(current.policy),
-                                     objectives, tickets, repeat_days)  # fmt: skip
+        again = closing.score_period(
+            ds, state.period, Policy.from_dict(current.policy), objectives, tickets, repeat_days
+        )
         rescored = closing.amend(current.frozen, again, appeal.agent_id)
-    return store.resolve_appeal(period_id, appeal_id, decision, reason, grant, author,
-                                rescored, now)  # fmt: skip
+    return store.resolve_appeal(
+        period_id, appeal_id, decision, reason, grant, author, rescored, now
+    )
 
 
 def agent_tickets(ds: Dataset, agent_id: str, period: Period) -> set[str]:
@@ -649,17 +830,44 @@ def shown_version(state: PeriodState, grant: Grant) -> int | None:
 def appeals_table(state: PeriodState, record: Record | None, visible: Visible) -> pd.DataFrame:
     """The period's appeals of visible agents: id, agent, team, kpi, tickets, reason, status,
     who filed and resolved them, when, the resolution and the version it made."""
-    teams = {} if record is None else dict(zip(record.frozen.agents["agent_id"],
-                                               record.frozen.agents["team"], strict=True))  # fmt: skip
+    teams = (
+        {}
+        if record is None
+        else dict(zip(record.frozen.agents["agent_id"], record.frozen.agents["team"], strict=True))
+    )
     rows = [
-        {"id": a.id, "agent_id": a.agent_id, "team": teams.get(a.agent_id), "kpi": a.kpi,
-         "tickets": ", ".join(a.tickets), "reason": a.reason, "status": a.status,
-         "filed_by": a.filed_by, "filed_at": a.filed_at, "resolved_by": a.resolved_by,
-         "resolved_at": a.resolved_at, "resolution": a.resolution, "version": a.version}
+        {
+            "id": a.id,
+            "agent_id": a.agent_id,
+            "team": teams.get(a.agent_id),
+            "kpi": a.kpi,
+            "tickets": ", ".join(a.tickets),
+            "reason": a.reason,
+            "status": a.status,
+            "filed_by": a.filed_by,
+            "filed_at": a.filed_at,
+            "resolved_by": a.resolved_by,
+            "resolved_at": a.resolved_at,
+            "resolution": a.resolution,
+            "version": a.version,
+        }
         for a in state.appeals.values()
-    ]  # fmt: skip
-    columns = ["id", "agent_id", "team", "kpi", "tickets", "reason", "status", "filed_by",
-               "filed_at", "resolved_by", "resolved_at", "resolution", "version"]  # fmt: skip
+    ]
+    columns = [
+        "id",
+        "agent_id",
+        "team",
+        "kpi",
+        "tickets",
+        "reason",
+        "status",
+        "filed_by",
+        "filed_at",
+        "resolved_by",
+        "resolved_at",
+        "resolution",
+        "version",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame = frame[frame["team"].notna()] if not frame.empty else frame
     return visible.keep(frame)
@@ -684,4 +892,3 @@ def payroll(record: Record) -> pd.DataFrame:
             "award": frame["award"],
         }
     )
-

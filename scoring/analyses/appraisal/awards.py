@@ -33,12 +33,16 @@ CODES = ("awarded", "near_tie", "too_few", "not_modelled")
 def _result(code: str, ids: list[str], p: np.ndarray, winner: int | None = None) -> dict:
     order = np.argsort(-p, kind="stable")
     candidates = [
-        {"id": ids[i], "p_first": round(float(p[i]), 3)}
-        for i in order
-        if p[i] >= CANDIDATE_SHARE
+        {"id": ids[i], "p_first": round(float(p[i]), 3)} for i in order if p[i] >= CANDIDATE_SHARE
     ]
-    found = {"code": code, "winner": None, "p_first": None, "candidates": candidates,
-             "draws": DRAWS, "confidence": CONFIDENCE}  # fmt: skip
+    found = {
+        "code": code,
+        "winner": None,
+        "p_first": None,
+        "candidates": candidates,
+        "draws": DRAWS,
+        "confidence": CONFIDENCE,
+    }
     if winner is not None:
         found.update(winner=ids[winner], p_first=round(float(p[winner]), 3))
     return found

@@ -30,9 +30,19 @@ from scoring.scope import Visible, for_statistics, shows_rows
 
 # Per agent, in this order: who, the scorecard's figures, the payout and the award code.
 AGENT_COLUMNS = (
-    "agent_id", "name", "team", "tickets", "composite", "grade", "dept_rank", "team_rank",
-    "insufficient_data", "payout", "award", "exact",
-)  # fmt: skip
+    "agent_id",
+    "name",
+    "team",
+    "tickets",
+    "composite",
+    "grade",
+    "dept_rank",
+    "team_rank",
+    "insufficient_data",
+    "payout",
+    "award",
+    "exact",
+)
 # `exact`: the unrounded composite the ranks are counted on (NaN: not graded)
 # Per agent and KPI: the raw value, the value judged (shrunk or raw), its cases and its
 # normalised score (0–120; 100 at target), as columns `<kpi>__<part>`.
@@ -90,8 +100,15 @@ class Frozen:
         teams = pd.DataFrame(data["teams"], columns=list(TEAM_COLUMNS))
         teams["composite"] = teams["composite"].astype(float)
         teams["rank"] = teams["rank"].astype("Int64")
-        return cls(agents, teams, kpis, dict(data.get("awards") or {}), int(data["tickets"]),
-                   str(data["fingerprint"]), str(data.get("as_of", "")))  # fmt: skip
+        return cls(
+            agents,
+            teams,
+            kpis,
+            dict(data.get("awards") or {}),
+            int(data["tickets"]),
+            str(data["fingerprint"]),
+            str(data.get("as_of", "")),
+        )
 
 
 def _plain(value):
@@ -140,7 +157,9 @@ def score_period(
         parts[f"{k.id}__value"] = matrix.frame[k.id].to_numpy(float)
         parts[f"{k.id}__judged"] = matrix.values(k, policy.use_shrunk)
         den = matrix.frame.get(f"{k.id}__den")
-        parts[f"{k.id}__cases"] = np.full(len(frame), np.nan) if den is None else den.to_numpy(float)
+        parts[f"{k.id}__cases"] = (
+            np.full(len(frame), np.nan) if den is None else den.to_numpy(float)
+        )
         parts[f"{k.id}__score"] = card.normalised[:, j]
     agents = pd.concat(
         [frame[list(AGENT_COLUMNS)].reset_index(drop=True), pd.DataFrame(parts)], axis=1
@@ -150,9 +169,15 @@ def score_period(
     teams = teams.assign(award=np.where(teams["team"] == team.get("winner"), "excellent_team", ""))
     tickets = int(card.frame["tickets"].sum())
     as_of = ds.as_of.isoformat() if ds.as_of is not None else ""
-    return Frozen(agents, teams.reset_index(drop=True), tuple(k.id for k in matrix.kpis),
-                  {"service_star": star, "excellent_team": team}, tickets,
-                  data_fingerprint(ds), as_of)  # fmt: skip
+    return Frozen(
+        agents,
+        teams.reset_index(drop=True),
+        tuple(k.id for k in matrix.kpis),
+        {"service_star": star, "excellent_team": team},
+        tickets,
+        data_fingerprint(ds),
+        as_of,
+    )
 
 
 @for_statistics
@@ -179,10 +204,15 @@ def amend(previous: Frozen, rescored: Frozen, agent_id: str) -> Frozen:
     teams["composite"] = teams["team"].map(means).astype(float)
     teams["rank"] = scorecard.rank(teams["composite"].to_numpy(float)).array
     teams = teams.sort_values(["rank", "team"], na_position="last").reset_index(drop=True)
-    return Frozen(agents, teams, previous.kpis, previous.awards,
-                  previous.tickets - (previous.agents.loc[mine, "tickets"].sum()
-                                      - new["tickets"].sum()),
-                  rescored.fingerprint, rescored.as_of)  # fmt: skip
+    return Frozen(
+        agents,
+        teams,
+        previous.kpis,
+        previous.awards,
+        previous.tickets - (previous.agents.loc[mine, "tickets"].sum() - new["tickets"].sum()),
+        rescored.fingerprint,
+        rescored.as_of,
+    )
 
 
 @shows_rows

@@ -30,10 +30,20 @@ PROMOTION_OF = 2
 DECLINE = 3.0
 WEAKEST = 2
 RECOMMENDATIONS = ("promotion", "training")
-HISTORY_COLUMNS = ["agent_id", "name", "team", "period", "composite", "grade", "dept_rank",
-                   "award"]  # fmt: skip
-SUMMARY_COLUMNS = ["agent_id", "name", "team", "periods", "mean", "trend", "spread",
-                   "steady_share", "latest_grade", "recommendation", "weakest"]  # fmt: skip
+HISTORY_COLUMNS = ["agent_id", "name", "team", "period", "composite", "grade", "dept_rank", "award"]
+SUMMARY_COLUMNS = [
+    "agent_id",
+    "name",
+    "team",
+    "periods",
+    "mean",
+    "trend",
+    "spread",
+    "steady_share",
+    "latest_grade",
+    "recommendation",
+    "weakest",
+]
 
 
 @shows_rows
