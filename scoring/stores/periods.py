@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from scoring.access import Grant
-from scoring.analyses.appraisal import closing, periods
+from scoring.analyses.appraisal import awards, closing, periods
 from scoring.analyses.appraisal.closing import Frozen
 from scoring.analyses.appraisal.periods import Period
 from scoring.data.dataset import Dataset
@@ -744,6 +744,7 @@ def close_period(
     author: str = "",
     reason: str = "",
     repeat_days: int = 30,
+    draws: int = awards.DRAWS,
     now=None,
 ) -> int:
     """Score the period (the tickets of appeals accepted in earlier versions still left
@@ -755,7 +756,7 @@ def close_period(
         raise PeriodError([("state", state.status)])
     excluded = [] if state.current is None else store.record(period_id, state.current).excluded
     tickets = tuple(e["ticket_id"] for e in excluded)
-    frozen = closing.score_period(ds, state.period, policy, objectives, tickets, repeat_days)
+    frozen = closing.score_period(ds, state.period, policy, objectives, tickets, repeat_days, draws)
     return store.close(
         period_id,
         frozen,
