@@ -39,6 +39,8 @@ PAGES = (
     ("app_pages/data.py", "page_data", "🗂️", "data"),
     ("app_pages/import_data.py", "page_import_data", "📥", "import_data"),
     ("app_pages/access_log.py", "page_access_log", "🧾", "access_log"),
+    ("app_pages/appraisal.py", "page_appraisal", "🗓️", "appraisal"),
+    ("app_pages/my_results.py", "page_my_results", "🪪", "my_results"),
 )
 
 grant = session_grant(session_language())

@@ -39,6 +39,8 @@ ALL_PAGES = (
     "data",
     "import_data",
     "access_log",
+    "appraisal",
+    "my_results",
 )
 # Pages that show every team's people whatever the filter (the access log lists every user's
 # views and queries; an import previews and writes every team's tickets): only a grant of
@@ -76,10 +78,13 @@ ROLES = (
             "kano",
             "effect",
             "data",
+            "appraisal",
+            "my_results",
         ),
         True,
         "their teams' scorecard and balanced scorecard, objectives, diagnostics, capability "
-        "gaps, changes judged and customer expectations; not the what-if lab",
+        "gaps, changes judged and customer expectations, their teams' closed appraisal "
+        "results (appeals to resolve, feedback talks); not the what-if lab",
         edits_actions=True,
     ),
     Role(
@@ -109,9 +114,10 @@ ROLES = (
     ),
     Role(
         "agent",
-        ("overview", "scorecard", "balanced", "diagnostics", "data"),
+        ("overview", "scorecard", "balanced", "diagnostics", "data", "my_results"),
         False,
-        "their own scores, KPIs, balanced scorecard and diagnostics, nobody else's",
+        "their own scores, KPIs, balanced scorecard and diagnostics, and their own published "
+        "appraisal results (feedback talk, appeals); nobody else's",
         is_agent=True,
     ),
 )

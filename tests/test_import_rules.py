@@ -43,6 +43,7 @@ JOURNEYS = (
     "dashboard.effect",
     "dashboard.balanced",
     "dashboard.objectives",
+    "dashboard.appraisal",
 )
 SHARED = ("dashboard.app", "dashboard.ui")
 

@@ -7,6 +7,7 @@ dashboard/<journey>/texts.py and dashboard/app/texts.py, merged below (a key may
 from __future__ import annotations
 
 from dashboard.app import texts as shell
+from dashboard.appraisal import texts as appraisal
 from dashboard.balanced import texts as balanced
 from dashboard.capability import texts as capability
 from dashboard.diagnostics import texts as diagnostics
@@ -234,6 +235,7 @@ _PARTS = (
     scorecard.TEXTS,
     trust.TEXTS,
     effect.TEXTS,
+    appraisal.TEXTS,
 )
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()

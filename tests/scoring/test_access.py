@@ -137,6 +137,7 @@ def test_the_role_table_in_the_docs_matches_the_declared_roles():
         "capability": "Capability gaps",
         "kano": "Customer expectations", "effect": "Did it work?", "data": "Data",
         "import_data": "Import data", "access_log": "Access log",
+        "appraisal": "Appraisal periods", "my_results": "My results",
     }  # fmt: skip
     for role in access.ROLES:
         listed = [p for p in access.ALL_PAGES if titles[p] in rows[role.id]]

@@ -1,0 +1,1 @@
+"""Appraisal periods and My results (考核周期, 我的考核)."""
