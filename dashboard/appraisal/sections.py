@@ -596,19 +596,26 @@ def history_section(ctx: Context, own: PeriodStore) -> None:
     )
 
 
-def audit_section(ctx: Context, state: PeriodState) -> None:
-    """Every step of the period, oldest first (who, when, what)."""
+def audit_section(ctx: Context, state: PeriodState, record) -> None:
+    """Every step of the period, oldest first (who, when, what); a step about an agent
+    (an appeal, a talk) only where the session may see the agent."""
+    teams = (
+        {}
+        if record is None
+        else dict(zip(record.frozen.agents["agent_id"], record.frozen.agents["team"], strict=True))
+    )
     with st.expander(ctx.t("appraisal_audit")):
         rows = []
         for e in state.events:
-            if e.type.startswith(("appeal", "talk")) and not _visible_step(ctx, e):
+            agent_id = _agent_of(state, e)
+            if agent_id is not None and not ctx.visible.allows_agent(agent_id, teams.get(agent_id)):
                 continue
             rows.append(
                 {
                     "when": e.created_at,
                     "who": e.author,
                     "what": ctx.t(f"appraisal_event_{e.type}"),
-                    "detail": _event_detail(e),
+                    "detail": _event_detail(e, agent_id),
                 }
             )
         table = pd.DataFrame(rows, columns=["when", "who", "what", "detail"])
@@ -622,17 +629,18 @@ def audit_section(ctx: Context, state: PeriodState) -> None:
             st.warning(ctx.t("appraisal_store_problem", files=md_list(state.skipped, "; ")))
 
 
-def _visible_step(ctx: Context, e) -> bool:
-    agent_id = e.get("agent_id")
-    if agent_id is None:  # a resolution: the appeal's agent
-        return ctx.grant.teams is None and ctx.grant.role != "agent"
-    return ctx.visible.agents is None or agent_id in ctx.visible.agents
+def _agent_of(state: PeriodState, e) -> str | None:
+    """The agent a step is about (None: a step about the period)."""
+    if e.get("agent_id") is not None:
+        return str(e.get("agent_id"))
+    appeal = state.appeals.get(str(e.get("appeal"))) if e.get("appeal") else None
+    return None if appeal is None else appeal.agent_id
 
 
-def _event_detail(e) -> str:
+def _event_detail(e, agent_id: str | None) -> str:
     parts = [
         f"v{e.get('version')}" if e.get("version") else "",
-        e.get("agent_id") or "",
+        agent_id or "",
         e.get("decision") or "",
         e.get("reason") or "",
     ]

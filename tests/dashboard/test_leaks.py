@@ -30,12 +30,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app import access as app_access
-from scoring.access import ROLES_BY_ID
+from scoring.access import OPEN, ROLES_BY_ID, Grant
+from scoring.analyses.appraisal import periods
+from scoring.data import catalog
+from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters
 from scoring.scope import EVERYTHING
 from scoring.stores.actions import ActionStore
+from scoring.stores.periods import PeriodStore, agent_tickets, close_period
 from scoring.stores.scenarios import Scenario, ScenarioStore
+from scoring.stores.targets import REGISTRY_SET
 from tests.conftest import ROOT, SAMPLE_DATASET
 from tests.leak_check import Leak, collect, describe, leaks, recorded
 
@@ -93,7 +98,7 @@ CAPABILITY_VARIANTS = {
     "kpi=csat&skill=product": {"kpi": "csat", "skill": "product"},
 }
 AGENT_VARIANTS = {"agent=colleague": {"agent": "{colleague}"}}
-LISTS_AGENTS = ("scorecard", "capability", "whatif")  # pages whose tables list agents
+LISTS_AGENTS = ("scorecard", "capability", "whatif", "appraisal")  # tables listing agents
 SHOWS_OTHERS_VIEWS = ("access_log",)  # pages listing what other sessions looked at
 
 
@@ -246,6 +251,27 @@ def seed_state(state_dir: Path, world: World) -> None:
                 scenario_name, Policy({KPI: 100.0}), filters=Filters(teams=(team,)), author="boss"
             )
         )
+    seed_appraisal(state_dir, world)
+
+
+def seed_appraisal(state_dir: Path, world: World) -> None:
+    """The appraisal pages' default period (the data's last month) closed and published,
+    with an appeal and a feedback talk of an agent of every team."""
+    entry = catalog.default_entry(catalog.list_datasets(state_dir, world.data), world.data)
+    folder = catalog.state_folder(state_dir, entry)
+    ds = open_dataset(world.data)
+    period = periods.of_day("month", world.tickets["created_at"].max().date())
+    store = PeriodStore(folder)
+    close_period(store, ds, period.id, policy=Policy(), policy_source="test",
+                 targets=REGISTRY_SET, objectives=None, grant=OPEN, draws=50)  # fmt: skip
+    store.publish(period.id, OPEN)
+    for team in world.teams:
+        agent = world.agents_of([team])[-1]
+        owned = agent_tickets(ds, agent, period)
+        if owned:
+            mine = Grant(agent, "agent", agent_id=agent)
+            store.file_appeal(period.id, agent, KPI, sorted(owned)[:1], "wrong", mine, owned)
+        store.save_talk(period.id, agent, OPEN, strengths=f"strong on {team}")
 
 
 def make_world(data: Path, folder: Path) -> World:
