@@ -98,6 +98,16 @@ def period_option(ctx: Context, own: PeriodStore, period_id: str, agent_view: bo
     return f"{period_id} · {status_word(ctx, state)}{version}"
 
 
+def source_words(ctx: Context, source: str) -> str:
+    """Where a period's policy came from (`policy_in_force`'s code), in words, escaped."""
+    kind, _, name = source.partition(":")
+    if kind == "scenario":
+        return ctx.t("appraisal_source_scenario", name=md(name))
+    scheme = cache.weight_schemes().get(name)
+    label = scheme.label(ctx.lang) if scheme is not None else name
+    return ctx.t("appraisal_source_scheme", name=md(label))
+
+
 def _grade(value, lang: str) -> str:
     return grade_label(value if isinstance(value, str) else None, lang)
 
@@ -165,7 +175,7 @@ def state_banner(ctx: Context, state: PeriodState, shown: data.Shown) -> None:
                 version=record.version,
                 author=md(record.author or "—"),
                 at=md(record.created_at),
-                source=md(record.policy_source),
+                source=source_words(ctx, record.policy_source),
                 fingerprint=md(record.frozen.fingerprint[:12]),
                 excluded=len(record.excluded),
             )
@@ -182,7 +192,7 @@ def steps_section(ctx: Context, own: PeriodStore, state: PeriodState) -> None:
     st.subheader(ctx.t("appraisal_steps"))
     if state.status in ("draft", "reopened"):
         chosen, source = data.policy(ctx)
-        st.caption(ctx.t("appraisal_close_with", source=md(source)))
+        st.caption(ctx.t("appraisal_close_with", source=source_words(ctx, source)))
         st.text_input(ctx.t("appraisal_close_reason"), key=_key("close_reason"), max_chars=200)
 
         def close() -> None:

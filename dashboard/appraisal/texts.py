@@ -65,6 +65,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "figures it was closed with.",
         "zh": "本版本关闭后数据已有变化；本版本保留关闭时的结果。",
     },
+    "appraisal_source_scenario": {
+        "en": "the official what-if scenario “{name}”",
+        "zh": "权重模拟的正式方案“{name}”",
+    },
+    "appraisal_source_scheme": {
+        "en": "the Scorecard's weight scheme “{name}”",
+        "zh": "绩效排名的权重方案“{name}”",
+    },
     "appraisal_steps": {"en": "Close, publish, reopen", "zh": "关闭、发布、重新打开"},
     "appraisal_close_with": {
         "en": "Closing scores the period with {source} and the dataset's targets.",

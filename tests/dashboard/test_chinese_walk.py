@@ -551,6 +551,19 @@ def _effect_without_control(at: AppTest) -> AppTest:
     return at.radio("effect_control_mode").set_value("none").run()
 
 
+def _appraisal_closed_and_published(at: AppTest) -> AppTest:
+    at.selectbox("appraisal_period").select_index(1).run()
+    at = at.button("appraisal_close").click().run()
+    return at.button("appraisal_publish").click().run()
+
+
+def _my_results_published(at: AppTest) -> AppTest:
+    at.switch_page("app_pages/appraisal.py")
+    at = _appraisal_closed_and_published(at.run())
+    at.switch_page("app_pages/my_results.py")
+    return at.run()
+
+
 def _access_log_of_the_overview(at: AppTest) -> AppTest:
     return at.selectbox("access_log_page").set_value("overview").run()
 
@@ -582,6 +595,9 @@ STATES = [
     ("import_data", "defaults", {}, None),
     ("access_log", "defaults", {}, None),
     ("access_log", "the overview's views", {}, _access_log_of_the_overview),
+    ("appraisal", "defaults", {}, None),
+    ("appraisal", "closed and published", {}, _appraisal_closed_and_published),
+    ("my_results", "a published result", {}, _my_results_published),
 ]
 
 

@@ -53,6 +53,8 @@ PAGES = (
     "effect",
     "data",
     "access_log",
+    "appraisal",
+    "my_results",
 )
 EVIL = "evil.example"
 LINK = f"**X** [login](http://{EVIL}) ![i](http://{EVIL}/p.png)"
@@ -347,3 +349,34 @@ def test_every_drawn_text_of_a_figure_is_escaped_and_ids_are_kept():
     assert trace["hovertemplate"] == "%{x}<br>%{y}<extra></extra>"
     assert spec["layout"]["title"]["text"] == "&lt;u&gt;t&lt;/u&gt;"
     assert spec["layout"]["annotations"][0]["text"] == "&lt;s&gt;a&lt;/s&gt;"
+
+
+def test_the_appraisal_steps_hold_no_markup(world):
+    """An appeal's reason, a feedback talk, a reopening reason and the user's name, all
+    hostile, on both appraisal pages (the agent's view seen by leadership as preview)."""
+    from scoring.access import OPEN
+    from scoring.analyses.appraisal import periods
+    from scoring.data.dataset import open_dataset
+    from scoring.engine.policy import Policy
+    from scoring.stores import periods as ps
+    from scoring.stores.targets import REGISTRY_SET
+    from tests.conftest import saved_state
+
+    ds = open_dataset(world)
+    period = periods.of_day("month", pd.read_parquet(world / "tickets")["created_at"].max().date())
+    store = ps.PeriodStore(saved_state())
+    ps.close_period(
+        store, ds, period.id, policy=Policy(), policy_source=f"scenario:{LINK}",
+        targets=REGISTRY_SET, objectives=None, grant=OPEN, author=USER, draws=20,
+    )  # fmt: skip
+    store.publish(period.id, OPEN, USER)
+    agent = store.record(period.id, 1).frozen.agents["agent_id"].iloc[0]
+    owned = ps.agent_tickets(ds, agent, period)
+    store.file_appeal(period.id, agent, "fcr", sorted(owned)[:1], LINK, OPEN, owned, author=USER)
+    store.save_talk(period.id, agent, OPEN, strengths=ANCHOR, advice=STYLED, actions=LATEX)
+    for page in ("appraisal", "my_results"):
+        at = open_page(page)
+        assert not at.exception, [e.message for e in at.exception]
+        markdown, seen = markup_from_data(at)
+        assert not markdown, (page, markdown)
+        assert seen
