@@ -28,6 +28,7 @@ if agent_id is None:
     st.info(ctx.t("appraisal_mine_not_in"))
     st.stop()
 team = record.team_of(agent_id)
+st.caption(ctx.t("appraisal_mine_version", version=state.published))
 if state.published != state.current or state.provisional:
     st.caption(ctx.t("appraisal_mine_under_review"))
 sections.my_result_section(ctx, record.frozen, agent_id, team)

@@ -91,11 +91,9 @@ def status_word(ctx: Context, state: PeriodState) -> str:
 
 
 def period_option(ctx: Context, own: PeriodStore, period_id: str, agent_view: bool) -> str:
-    state = own.state(period_id)
-    if agent_view:
-        return period_id if state.published is None else f"{period_id} · v{state.published}"
-    version = f" v{state.current}" if state.current else ""
-    return f"{period_id} · {status_word(ctx, state)}{version}"
+    """A period in the chooser: its id only (a label that changes with the period's state
+    would leave a stale label in the open browser after a step)."""
+    return period_id
 
 
 def source_words(ctx: Context, source: str) -> str:
@@ -345,13 +343,13 @@ def appeals_table(ctx: Context, state: PeriodState, record) -> pd.DataFrame:
         {
             "agent_id": rows["agent_id"],
             "kpi": [KPIS_BY_ID[k].label(ctx.lang) if k in KPIS_BY_ID else k for k in rows["kpi"]],
-            "tickets": rows["tickets"],
-            "reason": rows["reason"],
             "status": [ctx.t(f"appraisal_appeal_{s}") for s in rows["status"]],
+            "version": [("" if v is None or v != v else f"v{int(v)}") for v in rows["version"]],
             "resolution": rows["resolution"],
+            "reason": rows["reason"],
+            "tickets": rows["tickets"],
             "filed_at": rows["filed_at"],
             "resolved_by": rows["resolved_by"],
-            "version": [("" if v is None or v != v else f"v{int(v)}") for v in rows["version"]],
         }
     )
 
@@ -689,7 +687,7 @@ def my_result_section(ctx: Context, frozen: Frozen, agent_id: str, team: str | N
         st.info(ctx.t("appraisal_mine_not_in"))
         return
     row = rows.iloc[0]
-    columns = st.columns(5)
+    columns = st.columns(4)
     composite = "—" if pd.isna(row["composite"]) else f"{row['composite']:.1f}"
     rank = "—" if pd.isna(row["dept_rank"]) else str(int(row["dept_rank"]))
     values = (
@@ -697,10 +695,11 @@ def my_result_section(ctx: Context, frozen: Frozen, agent_id: str, team: str | N
         ("appraisal_col_grade", _grade(row["grade"], ctx.lang) or ctx.t("appraisal_not_graded")),
         ("appraisal_col_dept_rank", rank),
         ("appraisal_col_payout", f"{row['payout']:.2f}"),
-        ("appraisal_col_award", _award(ctx, row["award"]) or "—"),
     )
     for column, (label, value) in zip(columns, values, strict=True):
         column.metric(ctx.t(label), value)
+    if row["award"]:
+        st.success(ctx.t("appraisal_mine_award", award=_award(ctx, row["award"])))
     kpis = []
     for kpi_id in frozen.kpis:
         k = KPIS_BY_ID[kpi_id]
@@ -845,6 +844,7 @@ def my_appeals_section(
     st.multiselect(
         ctx.t("appraisal_appeal_tickets"),
         owned,
+        placeholder=ctx.t("appraisal_appeal_tickets_placeholder"),
         key=_key("appeal_tickets"),
         max_selections=period_store.MAX_TICKETS,
     )

@@ -16,7 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "数据实时计算，仅供参考。",
     },
     "appraisal_store": {"en": "Appraisal periods", "zh": "考核周期"},
-    "appraisal_period": {"en": "Period", "zh": "考核周期"},
+    "appraisal_period": {"en": "Appraisal period", "zh": "考核周期"},
     "appraisal_kind": {"en": "Period length", "zh": "周期长度"},
     "appraisal_kind_title": {
         "en": "Periods of this dataset: {kind}",
@@ -225,6 +225,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "appraisal_appeal_kpi": {"en": "KPI", "zh": "指标"},
     "appraisal_appeal_tickets": {"en": "Tickets", "zh": "工单"},
     "appraisal_appeal_reason": {"en": "Why", "zh": "申诉理由"},
+    "appraisal_appeal_tickets_placeholder": {"en": "Choose tickets", "zh": "选择工单"},
     "appraisal_appeal_submit": {"en": "Submit appeal", "zh": "提交申诉"},
     "appraisal_talks": {"en": "Feedback talk", "zh": "绩效面谈"},
     "appraisal_talks_after_close": {
@@ -346,6 +347,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "appraisal_mine_under_review": {
         "en": "This period is being revised; what you see is the version last published.",
         "zh": "本周期正在修订中；您看到的是最近发布的版本。",
+    },
+    "appraisal_mine_version": {
+        "en": "Published result, version {version}.",
+        "zh": "已发布的结果，第 {version} 版。",
+    },
+    "appraisal_mine_award": {
+        "en": "Congratulations: you are this period's {award}.",
+        "zh": "恭喜：您获得本周期的“{award}”称号。",
     },
     "appraisal_mine_col_kpi": {"en": "KPI", "zh": "指标"},
     "appraisal_mine_col_value": {"en": "Value", "zh": "数值"},
