@@ -19,6 +19,7 @@ trust.flags_section(card, ctx.lang)
 table, chosen = sections.agents(ctx, card)
 if chosen is not None:
     sections.how_the_score_is_made(ctx, card, chosen)
+    sections.appraisal_history(ctx, chosen)
 sections.downloads(ctx, card)
 sections.teams(ctx, card)
 sections.contributions(ctx, card, table)

@@ -24,6 +24,7 @@ from scoring.measures.metrics import Filters
 from scoring.measures.query import Query
 from scoring.scope import Visible
 from scoring.stores import objectives as objective_store
+from scoring.stores import periods as period_store
 from scoring.stores import targets as target_store
 from scoring.stores.targets import TargetSet
 
@@ -143,6 +144,18 @@ def objectives_in_force(path: str, state_dir: Path) -> pd.DataFrame:
 def _objectives_in_force(path: str, state_dir: str, fingerprint: tuple) -> pd.DataFrame:
     store = objective_store.ObjectiveStore(Path(state_dir))
     return objective_store.to_frame(objective_store.in_force(dataset(path), store))
+
+
+def closed_results(state_dir: Path, published_only: bool) -> list:
+    """(period id, frozen result) of every closed — or published — appraisal period of the
+    dataset, oldest first (scoring/stores/periods.py); re-read only when a step is saved."""
+    fingerprint = period_store.PeriodStore(state_dir).fingerprint()
+    return _closed_results(str(state_dir), published_only, fingerprint)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _closed_results(state_dir: str, published_only: bool, fingerprint: tuple) -> list:
+    return period_store.closed_records(period_store.PeriodStore(state_dir), published_only)
 
 
 def weight_schemes() -> dict[str, schemes.Scheme]:

@@ -159,14 +159,7 @@ def capability_needs(ctx: Context, agent_id: str, team: str, period_id: str) -> 
 def closed_records(ctx: Context, own: PeriodStore, published_only: bool) -> list:
     """(period id, Frozen) of every period with a closed (or, `published_only`, published)
     version, oldest first: the history's input."""
-    found = []
-    for period_id in sorted(own.period_ids(), key=periods.parse):
-        state = own.state(period_id)
-        version = state.published if published_only else state.current
-        chosen = record(ctx, period_id, version)
-        if chosen is not None:
-            found.append((period_id, chosen.frozen))
-    return found
+    return cache.closed_results(ctx.state_dir, published_only)
 
 
 def agent_history(ctx: Context, records: list, visible: Visible):

@@ -3,15 +3,19 @@ score is made), the downloads, the teams, the KPI points and the intervals."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
 from dashboard.scorecard import breakdown
 from dashboard.ui import charts, tables
+from dashboard.ui.labels import grade_label
 from dashboard.ui.markup import md
+from scoring.analyses.appraisal import history
 from scoring.engine import schemes
 from scoring.engine.scorecard import Scorecard, team_summary
+from scoring.scope import Visible
 
 # What a cell without a value shows (Streamlit's default is a grey "None"): a rank or score of
 # an agent or team not graded, a KPI without data; the notes and reweighted column say why.
@@ -77,6 +81,42 @@ def how_the_score_is_made(ctx: Context, card: Scorecard, chosen) -> None:
         column_config={h: st.column_config.TextColumn(h, width=w) for h, w in widths.items()},
     )
     st.caption(ctx.t("scorecard_points_rounded"))
+
+
+def appraisal_history(ctx: Context, chosen) -> None:
+    """The chosen agent's results across closed appraisal periods (an agent: published ones
+    only): grade, composite, rank and award per period, with the trend and consistency
+    (scoring.analyses.appraisal.history)."""
+    agent_id = chosen["agent_id"]
+    records = data.closed_results(ctx.state_dir, published_only=ctx.grant.role == "agent")
+    mine = Visible((chosen["team"],), (agent_id,))
+    rows, summary = history.history(records, mine), history.summary(records, mine)
+    st.markdown(f"**{ctx.t('scorecard_history')}**")
+    if rows.empty:
+        st.caption(ctx.t("scorecard_history_none"))
+        return
+    table = pd.DataFrame(
+        {
+            ctx.t("scorecard_history_period"): rows["period"],
+            ctx.t("composite"): rows["composite"],
+            ctx.t("grade"): [grade_label(g if isinstance(g, str) else None, ctx.lang)
+                             for g in rows["grade"]],
+            ctx.t("dept_rank"): rows["dept_rank"],
+        }
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, placeholder=EMPTY, key="scorecard_history")
+    found = summary.iloc[0]
+    if found["periods"] >= history.MIN_PERIODS:
+        st.caption(
+            ctx.t(
+                "scorecard_history_trend",
+                periods=int(found["periods"]),
+                mean=f"{found['mean']:.1f}",
+                trend=f"{found['trend']:+.1f}",
+                spread=f"{found['spread']:.1f}",
+                steady=f"{found['steady_share']:.0%}",
+            )
+        )
 
 
 def _whole_table(rows: int) -> int:

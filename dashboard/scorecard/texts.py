@@ -1,6 +1,19 @@
 """UI texts of the Scorecard page (merged into the one catalog of dashboard/ui/i18n.py)."""
 
 TEXTS: dict[str, dict[str, str]] = {
+    # The chosen agent's appraisal history (closed periods; an agent: published ones)
+    "scorecard_history": {"en": "Appraisal history", "zh": "历次考核成绩"},
+    "scorecard_history_none": {
+        "en": "No closed appraisal period yet (see Appraisal periods).",
+        "zh": "尚无已关闭的考核周期（见“考核周期”页）。",
+    },
+    "scorecard_history_period": {"en": "Period", "zh": "考核周期"},
+    "scorecard_history_trend": {
+        "en": "Over {periods} periods: mean {mean}, trend {trend} points a period, spread "
+        "{spread}; the same grade in {steady} of them.",
+        "zh": "共 {periods} 期：平均 {mean} 分，每期趋势 {trend} 分，波动 {spread}；"
+        "{steady} 的周期等级相同。",
+    },
     # "How the score is made": one agent's breakdown
     "scorecard_breakdown_for": {
         "en": "How the score is made: {name} · {agent_id}",

@@ -819,6 +819,23 @@ def agent_tickets(ds: Dataset, agent_id: str, period: Period) -> set[str]:
 # What a session may read
 
 
+def closed_records(store: PeriodStore, published_only: bool) -> list[tuple[str, Frozen]]:
+    """(period id, result) of every period's latest closed version — or, `published_only`,
+    its latest published one (what an agent may read) — oldest first: the input of
+    `scoring.analyses.appraisal.history`. A version that cannot be read is left out."""
+    found = []
+    for period_id in sorted(store.period_ids(), key=periods.parse):
+        state = store.state(period_id)
+        version = state.published if published_only else state.current
+        if version is None:
+            continue
+        try:
+            found.append((period_id, store.record(period_id, version).frozen))
+        except KeyError:
+            continue
+    return found
+
+
 def shown_version(state: PeriodState, grant: Grant) -> int | None:
     """The version this grant reads: an agent the latest published one only (never a
     draft nor a closed, unpublished version); everyone else the latest closed one."""

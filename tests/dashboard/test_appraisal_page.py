@@ -205,3 +205,32 @@ def test_a_supervisor_resolves_the_appeal_and_holds_the_talk(
     ok(at)
     talk = PeriodStore(saved_state()).state(period_id).talks[me["agent_id"]]
     assert talk.actions == "shadow a senior" and talk.held_by == "sup@x"
+
+
+def test_the_scorecard_shows_the_chosen_agents_history(monkeypatch, small_dataset, world, tmp_path):
+    """Two closed periods, only the older published: leadership sees both on the Scorecard,
+    the agent only the published one."""
+    ds, agents, period_id = world
+    access, me = access_file(tmp_path, agents)
+    monkeypatch.setenv("SPD_DATA_DIR", str(small_dataset))
+    older = periods.of_day("month", periods.parse(period_id).start - pd.Timedelta(days=1)).id
+    store = closed_and_published(ds, older)
+    policy, source = ps.policy_in_force(saved_state(), REGISTRY_SET)
+    ps.close_period(store, ds, period_id, policy=policy, policy_source=source,
+                    targets=REGISTRY_SET, objectives=None, grant=OPEN, draws=20)  # fmt: skip
+    expected = {
+        p: store.record(p, 1).frozen.agents.set_index("agent_id").loc[me["agent_id"], "composite"]
+        for p in (older, period_id)
+    }
+    for user, shown in ((None, [older, period_id]), ("agent@x", [older])):
+        at = open_page(monkeypatch, small_dataset, "scorecard", user, access)
+        table = at.dataframe[0].value
+        row = list(table["agent_id"]).index(me["agent_id"])
+        at.session_state["scorecard_agents"] = {"selection": {"rows": [row], "columns": []}}
+        at = at.run()
+        ok(at)
+        history = next(
+            d.value for d in at.dataframe if t("scorecard_history_period", "en") in d.value
+        )
+        assert history[t("scorecard_history_period", "en")].tolist() == shown
+        assert history[t("composite", "en")].tolist() == [expected[p] for p in shown]
