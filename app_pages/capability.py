@@ -30,3 +30,4 @@ if skills.kpis:
     sections.effects_section(ctx, filters, kpi)
 spots = sections.feedback_section(ctx, filters, skills)
 sections.plan_section(ctx, kpi, needs, spots)
+sections.appraisal_section(ctx)

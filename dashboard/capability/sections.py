@@ -14,12 +14,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboard.app import cache
 from dashboard.app.shell import Context, labelled
 from dashboard.capability import charts, data
 from dashboard.ui import tables
 from dashboard.ui.labels import kpi_value
 from dashboard.ui.values import value_label
 from scoring.analyses import capability
+from scoring.analyses.appraisal import history
 from scoring.measures.metrics import Filters
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 
@@ -625,3 +627,33 @@ def plan_section(ctx: Context, kpi: KPI, needs: pd.DataFrame, spots: pd.DataFram
         {"coaching_plan": plan.rename(columns=headers)},
         key_prefix="capability_",
     )
+
+
+def appraisal_section(ctx: Context) -> None:
+    """The agents the closed appraisal periods recommend for training, with the KPIs
+    furthest below target in the latest one (scoring.analyses.appraisal.history): what the
+    results say beside what the skill gaps say. Grades and composites are not shown (a
+    trainer does not see the Scorecard)."""
+    st.subheader(ctx.t("capability_appraisal"))
+    records = cache.closed_results(ctx.state_dir, published_only=False)
+    summary = history.summary(records, ctx.visible)
+    chosen = summary[summary["recommendation"] == "training"]
+    if chosen.empty:
+        st.caption(
+            ctx.t("capability_appraisal_none" if records else "capability_appraisal_no_period")
+        )
+        return
+    st.caption(ctx.t("capability_appraisal_caption", period=records[-1][0]))
+    separator = ctx.t("list_separator")
+    table = pd.DataFrame(
+        {
+            ctx.t("agent_id"): chosen["agent_id"],
+            ctx.t("name"): chosen["name"],
+            ctx.t("team"): chosen["team"],
+            ctx.t("capability_appraisal_train_on"): [
+                separator.join(KPIS_BY_ID[k].label(ctx.lang) for k in w.split(", ") if k)
+                for w in chosen["weakest"]
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="capability_appraisal")

@@ -205,4 +205,23 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "capability_download_csv": {"en": "Coaching plan (CSV)", "zh": "辅导计划（CSV）"},
     "capability_download_excel": {"en": "Coaching plan (Excel)", "zh": "辅导计划（Excel）"},
+    "capability_appraisal": {
+        "en": "Training recommended by the appraisal results",
+        "zh": "考核结果建议的培训",
+    },
+    "capability_appraisal_caption": {
+        "en": "Agents graded satisfactory or below in the latest closed period ({period}), or "
+        "falling steadily across periods, with the KPIs furthest below target.",
+        "zh": "最近一个已关闭周期（{period}）等级为合格及以下、或各期持续下滑的坐席，"
+        "以及距目标最远的指标。",
+    },
+    "capability_appraisal_none": {
+        "en": "The closed appraisal periods recommend nobody in view for training.",
+        "zh": "已关闭的考核周期未建议对可见范围内的坐席进行培训。",
+    },
+    "capability_appraisal_no_period": {
+        "en": "No appraisal period has been closed yet.",
+        "zh": "尚无已关闭的考核周期。",
+    },
+    "capability_appraisal_train_on": {"en": "Train on", "zh": "培训重点"},
 }

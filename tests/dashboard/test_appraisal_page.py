@@ -234,3 +234,29 @@ def test_the_scorecard_shows_the_chosen_agents_history(monkeypatch, small_datase
         )
         assert history[t("scorecard_history_period", "en")].tolist() == shown
         assert history[t("composite", "en")].tolist() == [expected[p] for p in shown]
+
+
+def test_the_capability_page_lists_whom_the_results_recommend_for_training(
+    monkeypatch, small_dataset, world, tmp_path
+):
+    """One closed period: the agents graded satisfactory or below are recommended (no trend
+    yet), each with the KPIs furthest below target; a trainer sees them."""
+    ds, agents, period_id = world
+    monkeypatch.setenv("SPD_DATA_DIR", str(small_dataset))
+    store = closed_and_published(ds, period_id)
+    frozen = store.record(period_id, 1).frozen.agents
+    low = frozen[frozen["grade"].isin(["satisfactory", "unsatisfactory"])]
+    access = tmp_path / "access.json"
+    access.write_text(json.dumps({"users": {"t@x": {"role": "trainer"}}}), encoding="utf-8")
+    at = open_page(monkeypatch, small_dataset, "capability", "t@x", access)
+    ok(at)
+    shown = next(
+        d.value for d in at.dataframe if t("capability_appraisal_train_on", "en") in d.value
+    )
+    assert sorted(shown[t("agent_id", "en")]) == sorted(low["agent_id"]) and len(low) > 0
+    first = low.sort_values("agent_id").iloc[0]
+    scores = {k: first[f"{k}__score"] for k in store.record(period_id, 1).frozen.kpis}
+    worst = min((s, k) for k, s in scores.items() if s == s)[1]
+    row = shown[shown[t("agent_id", "en")] == first["agent_id"]].iloc[0]
+    assert row[t("capability_appraisal_train_on", "en")].startswith(KPIS_BY_ID[worst].label("en"))
+    assert "composite" not in " ".join(map(str, shown.columns)).lower()
