@@ -54,9 +54,7 @@ def record(ctx: Context, period_id: str, version: int | None) -> Record | None:
     """A version of a period (None: no version); the same version is read once."""
     if version is None:
         return None
-    own = store(ctx)
-    files = own._records(period_id).files()  # the file's time: a rewritten file is re-read
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for n, p in files if n == version)
+    stamp = store(ctx).version_stamp(period_id, version)
     try:
         return _record(str(ctx.state_dir), period_id, version, stamp)
     except KeyError:

@@ -318,6 +318,15 @@ class PeriodStore:
 
     # --- reading ------------------------------------------------------------------------
 
+    def version_stamp(self, period_id: str, version: int) -> tuple:
+        """The version's file and modification time (a cache key: a version is written once,
+        so only a file put there by hand changes it)."""
+        return tuple(
+            (p.name, p.stat().st_mtime_ns)
+            for n, p in self._records(period_id).files()
+            if n == version
+        )
+
     def record(self, period_id: str, version: int) -> Record:
         """One version of a period; KeyError when it is not there or cannot be read."""
         for number, path in self._records(period_id).files():

@@ -374,3 +374,14 @@ def test_a_near_tie_crowns_nobody(tmp_path):
     assert "service_star" not in set(frozen.agents["award"])
     assert frozen.awards["excellent_team"]["code"] == "too_few"  # one team
     assert max(shares.values()) < awards.CONFIDENCE
+
+
+def test_a_state_folder_that_cannot_be_written_is_named_and_nothing_changes(world):
+    ds, _, tmp = world
+    blocked = tmp / "not_a_folder"
+    blocked.write_text("a file where the state folder should be", encoding="utf-8")
+    store = PeriodStore(blocked)
+    with pytest.raises(ps.sqlite_files.Unavailable) as refused:
+        _close(ds, store)
+    assert refused.value.problem == "read_only"
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
