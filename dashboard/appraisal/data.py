@@ -162,3 +162,24 @@ def closed_records(ctx: Context, own: PeriodStore, published_only: bool) -> list
 
 def agent_history(ctx: Context, records: list, visible: Visible):
     return history.history(records, visible), history.summary(records, visible)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _accepted(
+    path: str, state_dir: str, period_id: str, appeal_id: str, current: int, repeat_days: int
+) -> dict:
+    """`current`: the version the appeal would amend (a new version is a new preview)."""
+    frozen = period_store.rescored_for_appeal(
+        PeriodStore(state_dir), cache.dataset(path), period_id, appeal_id, repeat_days
+    )
+    return frozen.agents.set_index("agent_id").to_dict("index")
+
+
+def if_accepted(ctx: Context, state: PeriodState, appeal_id: str, agent_id: str) -> dict | None:
+    """The appellant's row as accepting the appeal would make it (None: no preview)."""
+    try:
+        rows = _accepted(ctx.path, str(ctx.state_dir), state.period.id, appeal_id,
+                         state.current, ctx.repeat_days)  # fmt: skip
+    except KeyError:
+        return None
+    return rows.get(agent_id)

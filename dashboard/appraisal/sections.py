@@ -385,6 +385,7 @@ def appeals_section(ctx: Context, own: PeriodStore, state: PeriodState, record) 
         format_func=labels.get,
         key=_key("resolve_which"),
     )
+    _accept_preview(ctx, state, record, chosen, waiting)
     st.radio(
         ctx.t("appraisal_resolve_decision"),
         period_store.DECISIONS,
@@ -415,6 +416,37 @@ def appeals_section(ctx: Context, own: PeriodStore, state: PeriodState, record) 
         )
 
     st.button(ctx.t("appraisal_resolve"), on_click=resolve, key=_key("resolve"))
+
+
+def _accept_preview(ctx: Context, state: PeriodState, record, appeal_id: str, waiting) -> None:
+    """What accepting the chosen appeal would do to the appellant (it may also lower the
+    result: a ticket left out can have counted in the agent's favour)."""
+    if record is None:
+        return
+    agent_id = waiting.set_index("id").loc[appeal_id, "agent_id"]
+    after = data.if_accepted(ctx, state, appeal_id, agent_id)
+    before = record.frozen.agents.set_index("agent_id").loc[agent_id]
+    if after is None:
+        return
+
+    def score(value) -> str:
+        return "—" if pd.isna(value) else f"{value:.1f}"
+
+    def rank(value) -> str:
+        return "—" if pd.isna(value) else str(int(value))
+
+    st.caption(
+        ctx.t(
+            "appraisal_if_accepted",
+            agent=md(agent_id),
+            before=score(before["composite"]),
+            after=score(after["composite"]),
+            grade_before=_grade(before["grade"], ctx.lang) or "—",
+            grade_after=_grade(after["grade"], ctx.lang) or "—",
+            rank_before=rank(before["dept_rank"]),
+            rank_after=rank(after["dept_rank"]),
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------

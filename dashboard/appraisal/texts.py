@@ -202,6 +202,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "appraisal_appeal_col_resolved_by": {"en": "Resolved by", "zh": "处理人"},
     "appraisal_appeal_col_version": {"en": "New version", "zh": "新版本"},
     "appraisal_resolve_which": {"en": "Appeal to resolve", "zh": "待处理的申诉"},
+    "appraisal_if_accepted": {
+        "en": "Accepting it would make {agent}'s composite {before} → {after}, grade "
+        "{grade_before} → {grade_after}, department rank {rank_before} → {rank_after}; "
+        "nobody else's result changes but for the ranks.",
+        "zh": "采纳后 {agent} 的综合得分 {before} → {after}，等级 {grade_before} → {grade_after}，"
+        "部门排名 {rank_before} → {rank_after}；除排名外其他人的结果不变。",
+    },
     "appraisal_resolve_decision": {"en": "Decision", "zh": "处理结果"},
     "appraisal_decision_accepted": {
         "en": "accept: leave the tickets out and re-score",

@@ -781,6 +781,30 @@ def close_period(
     )
 
 
+def rescored_for_appeal(
+    store: PeriodStore, ds: Dataset, period_id: str, appeal_id: str, repeat_days: int = 30
+) -> Frozen:
+    """What accepting the appeal would make the period: the current version with the
+    appellant re-scored (its policy and objectives) without the tickets of every accepted
+    appeal and this one's (`closing.amend`). KeyError for an unknown appeal or a period
+    without a version."""
+    state = store.state(period_id)
+    appeal = state.appeals[appeal_id]
+    if state.current is None:
+        raise KeyError(f"{period_id}: no closed version")
+    current = store.record(period_id, state.current)
+    objectives = pd.DataFrame(current.objectives) if current.objectives else None
+    if objectives is not None:
+        for column in ("period_start", "period_end"):
+            objectives[column] = pd.to_datetime(objectives[column]).dt.date
+    tickets = tuple(sorted({*current.excluded_tickets, *appeal.tickets}))
+    policy = Policy.from_dict(current.policy)
+    again = closing.score_period(
+        ds, state.period, policy, objectives, tickets, repeat_days, with_awards=False
+    )
+    return closing.amend(current.frozen, again, appeal.agent_id)
+
+
 def resolve_appeal(
     store: PeriodStore,
     ds: Dataset,
@@ -793,22 +817,11 @@ def resolve_appeal(
     repeat_days: int = 30,
     now=None,
 ) -> int | None:
-    """Resolve an appeal; accepted, the period is re-scored with the current version's
-    policy and objectives and without the tickets of every accepted appeal."""
+    """Resolve an appeal; accepted, the period is re-scored (`rescored_for_appeal`)."""
     rescored = None
     state = store.state(period_id)
-    appeal = state.appeals.get(appeal_id)
-    if decision == "accepted" and appeal is not None and state.current is not None:
-        current = store.record(period_id, state.current)
-        objectives = pd.DataFrame(current.objectives) if current.objectives else None
-        if objectives is not None:
-            for column in ("period_start", "period_end"):
-                objectives[column] = pd.to_datetime(objectives[column]).dt.date
-        tickets = tuple(sorted({*current.excluded_tickets, *appeal.tickets}))
-        again = closing.score_period(
-            ds, state.period, Policy.from_dict(current.policy), objectives, tickets, repeat_days
-        )
-        rescored = closing.amend(current.frozen, again, appeal.agent_id)
+    if decision == "accepted" and appeal_id in state.appeals and state.current is not None:
+        rescored = rescored_for_appeal(store, ds, period_id, appeal_id, repeat_days)
     return store.resolve_appeal(
         period_id, appeal_id, decision, reason, grant, author, rescored, now
     )

@@ -179,6 +179,7 @@ def test_a_supervisor_resolves_the_appeal_and_holds_the_talk(
     table = next(d.value for d in at.dataframe if "dept_rank" in d.value.columns)
     team = set(agents.loc[agents["team"] == me["team"], "agent_id"])
     assert set(table["agent_id"]) == team and "payout" not in table.columns
+    preview = next(c.value for c in at.caption if c.value.startswith("Accepting it would"))
     at.radio("appraisal_decision").set_value("accepted")
     at.text_input("appraisal_resolve_reason").set_value("checked the log")
     at = at.button("appraisal_resolve").click().run()
@@ -189,6 +190,8 @@ def test_a_supervisor_resolves_the_appeal_and_holds_the_talk(
     before = store.record(period_id, 1).frozen.agents.set_index("agent_id")
     after = store.record(period_id, 2).frozen.agents.set_index("agent_id")
     assert after.loc[me["agent_id"], "tickets"] == before.loc[me["agent_id"], "tickets"] - 3
+    composites = (before.loc[me["agent_id"], "composite"], after.loc[me["agent_id"], "composite"])
+    assert f"composite {composites[0]:.1f} → {composites[1]:.1f}" in preview  # as it came out
     others = before.index != me["agent_id"]
     assert after.loc[others, "composite"].equals(before.loc[others, "composite"])
     # the feedback talk: pre-filled from the evidence, saved

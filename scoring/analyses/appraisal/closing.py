@@ -137,17 +137,19 @@ def score_period(
     excluded: tuple[str, ...] = (),
     repeat_days: int = 30,
     draws: int = awards.DRAWS,
+    with_awards: bool = True,
 ) -> Frozen:
     """Every agent of the department scored over the period's days as the Scorecard scores
-    them, the tickets `excluded` left out; with payouts and the awards."""
+    them, the tickets `excluded` left out; with payouts and (unless not `with_awards`: an
+    appeal's re-score keeps the awards of the version appealed) the awards."""
     filters = Filters(start=period.start, end=period.end, exclude_tickets=tuple(sorted(excluded)))
     matrix = scorecard.build_matrix(ds, filters, repeat_days)
     if policy.objective_share > 0:
         matrix = objective_scoring.with_objectives(matrix, objectives, period.start, period.end)
     card = scorecard.score(matrix, policy)
     frame, _ = scorecard.with_payouts(card)
-    star = awards.service_star(card, draws)
-    team = awards.excellent_team(card, draws)
+    star = awards.service_star(card, draws) if with_awards else {}
+    team = awards.excellent_team(card, draws) if with_awards else {}
     frame = frame.assign(
         award=np.where(frame["agent_id"] == star.get("winner"), "service_star", ""),
         exact=np.where(frame["insufficient_data"], np.nan, card.measured_composite),
