@@ -1,8 +1,8 @@
 """Every page in a real Chromium: in both languages on the bundled sample, and in Chinese on an
 imported real-like helpdesk export (tests/helpdesk_export.py; what the data changes is the
-same in either language, and CI's time is short): no exception or error
-element, every chart drawn with marks, the page's own title. Each view is saved as a screenshot for a human
-to look at in tests/screenshots/pages/ (git-ignored); the sample's go to the folder in
+same in either language, and CI's time is short): no exception or error element, every chart
+drawn with marks, the page's own title. Each view is saved as a screenshot for a human to
+look at in tests/screenshots/pages/ (git-ignored); the sample's go to the folder in
 SPD_SCREENSHOT_DIR when set (`make screenshots` writes docs/screenshots/ that way).
 """
 
