@@ -169,13 +169,17 @@ def _weight_schemes(state_dir: str, fingerprint: tuple) -> dict[str, schemes.Sch
     return {s.name: s for s in schemes.list_schemes(Path(state_dir))}
 
 
-@spinner("spinner_halves")
-@st.cache_resource(max_entries=4, show_spinner=False)
 def reliability_halves(path: str, filters: Filters, repeat_days: int) -> tuple:
     """Split-half reliability of the population of `filters`: the per-KPI table and, per
     split, the two halves' KPI matrices (one SQL pass; scored again per weight change by
-    `grade_stability_for`)."""
-    ds, population = dataset(path), filters.population()
+    `grade_stability_for`). Cached per population, so a team filter finds it computed."""
+    return _reliability_halves(path, filters.population(), repeat_days)
+
+
+@spinner("spinner_halves")
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _reliability_halves(path: str, population: Filters, repeat_days: int) -> tuple:
+    ds = dataset(path)
     halves = metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS, 0, repeat_days)
     agents = Query(ds, population).roster().run(ds)
     kpis = metrics.available_kpis(ds)
@@ -183,10 +187,17 @@ def reliability_halves(path: str, filters: Filters, repeat_days: int) -> tuple:
     return reliability.kpi_reliability(halves, kpis), pairs
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def grade_stability_for(path: str, filters: Filters, repeat_days: int, policy: dict) -> pd.Series:
-    """The share of agents keeping their grade across the halves under a policy (its dict)."""
-    _, pairs = reliability_halves(path, filters, repeat_days)
+    """The share of agents keeping their grade across the halves under a policy (its dict),
+    over the population of `filters`."""
+    return _grade_stability_for(path, filters.population(), repeat_days, policy)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _grade_stability_for(
+    path: str, population: Filters, repeat_days: int, policy: dict
+) -> pd.Series:
+    _, pairs = _reliability_halves(path, population, repeat_days)
     found = reliability.grade_stability(pairs, {"policy": Policy.from_dict(policy)})
     return found.iloc[0]
 

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.app import cache as data
 from scoring.analyses import diagnostics
 from scoring.engine.scorecard import team_summary
-from scoring.measures.metrics import Filters, kpi_table, stage_durations
+from scoring.measures.metrics import Filters, stage_durations
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import Visible
 from scoring.stores import actions
@@ -35,18 +35,17 @@ def gaps(
     targets: TargetSet,
 ) -> pd.DataFrame:
     card = department_card(path, filters, repeat_days, scheme, targets)
-    ds = data.dataset(path)
     if scope.level == "agent":
         values, counts = diagnostics.agent_values(card, scope.agent)
         peers = diagnostics.agent_peer_medians(card, scope.agent)
     elif scope.level == "team":
-        table = kpi_table(ds, filters.population(), ("team",), repeat_days)
+        table = data.kpi_table(path, filters.population(), ("team",), repeat_days)
         values, counts, peers = diagnostics.group_values(
             table, "team", scope.team, card.matrix.kpis
         )
     else:
-        table = kpi_table(ds, filters.replace(agents=()), (), repeat_days)
-        table["_all"] = "all"
+        table = data.kpi_table(path, filters.replace(agents=()), (), repeat_days)
+        table = table.assign(_all="all")
         values, counts, _ = diagnostics.group_values(table, "_all", "all", card.matrix.kpis)
         peers = {}
     return diagnostics.kpi_gaps(card, scope, values, peers, counts)

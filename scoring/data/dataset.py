@@ -80,6 +80,8 @@ class Dataset:
     `next_same_issue_at`; None when the views read the dataset's own files. `build_folder`:
     where that build lies (None without one). `cube`: its pre-aggregated KPI tables once
     attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
+    `ranked`: its quantile KPIs' values sorted per agent once attached
+    (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class Dataset:
         self.built = built
         self.build_folder = build_folder
         self.cube = None
+        self.ranked = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()

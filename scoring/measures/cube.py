@@ -20,8 +20,9 @@ product or priority, another repeat window, or a dataset without a build reads t
 
 **Exactness.** Counts are the tickets' counts and sums the tickets' sums added in another
 order (equal to about 1e-12 relative), so rates, means and volumes are the ticket-level
-ones. Quantiles (the median and P90 response) are not mergeable: they are computed exactly
-from the tickets in the same statement, which reads only the columns they need. A mergeable
+ones. Quantiles (the median and P90 response) are not mergeable: the per-agent matrix reads
+them from the values sorted once (`scoring.measures.ranked`); other groupings compute them
+exactly from the tickets in the same statement, which reads only the columns they need. A mergeable
 histogram was measured (bench/RESULTS.md): fine buckets hold nearly a row per ticket at the
 agent × month grain and gain nothing; buckets coarse enough to gain err by 2.5 %, which is
 2.5 score points at a 6-minute target — not fair enough to grade people on.

@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures import cube
+from scoring.measures import cube, ranked
 from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     TICKET_DIMENSIONS,
@@ -55,7 +55,9 @@ def available_kpis(ds: Dataset) -> tuple[KPI, ...]:
 def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
     """Give a built dataset its pre-aggregated KPI tables for the repeat window (written on
     first use; `scoring.measures.cube`): `kpi_table` and `ticket_counts` then read them
-    where they can answer."""
+    where they can answer; with them, the quantile KPIs' values sorted per agent
+    (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read."""
+    ranked.attach(ds, available_kpis(ds))
     return cube.attach(ds, available_kpis(ds), repeat_days)
 
 
@@ -138,9 +140,22 @@ def _joined(grains: list[str], keys: tuple[str, ...]) -> str:
     return joins
 
 
-def _query(ds: Dataset, filters: Filters, by: tuple[str, ...], repeat_days: int) -> Statement:
-    """One statement: the filtered ticket rows once, each grain aggregated, joined by group."""
-    grains = _grains(ds, by)
+def _ranked_kpis(ds: Dataset, filters: Filters, by: tuple[str, ...]) -> tuple[KPI, ...]:
+    """The quantile KPIs `kpi_table` reads from the sorted values (`ranked`), not the SQL."""
+    kpis = ranked.quantile_kpis(_grains(ds, by)["ticket"])
+    return kpis if ranked.answers(ds, filters, by, kpis) else ()
+
+
+def _query(
+    ds: Dataset,
+    filters: Filters,
+    by: tuple[str, ...],
+    repeat_days: int,
+    leave_out: tuple[KPI, ...] = (),
+) -> Statement:
+    """One statement: the filtered ticket rows once, each grain aggregated, joined by group
+    (without the KPIs `leave_out`)."""
+    grains = {g: [k for k in ks if k not in leave_out] for g, ks in _grains(ds, by).items()}
     q = Query(ds, filters, repeat_days)
     answered = cube.answer(q, by, grains) or {}
     if not answered:
@@ -199,8 +214,16 @@ def explain_sql(
     repeat_days: int = 30,
 ) -> str:
     """The SQL `kpi_table` runs for this filter and grouping (`query.Statement.explain`
-    adds the parameters' values)."""
-    return _query(ds, filters, by, repeat_days).sql
+    adds the parameters' values), and a comment naming the quantiles it reads from the
+    sorted values instead (`scoring.measures.ranked`)."""
+    sorted_kpis = _ranked_kpis(ds, filters, by)
+    sql = _query(ds, filters, by, repeat_days, sorted_kpis).sql
+    for k in sorted_kpis:
+        sql += (
+            f"\n-- {k.id}: quantile_cont({k.expr}, {k.quantile}) per agent_id over the same "
+            "tickets, read from the sorted values (scoring/measures/ranked.py)"
+        )
+    return sql
 
 
 @for_statistics
@@ -214,7 +237,22 @@ def kpi_table(
 
     KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
     """
-    return _with_values(ds, _query(ds, filters, by, repeat_days).run(ds))
+    sorted_kpis = _ranked_kpis(ds, filters, by)
+    table = _query(ds, filters, by, repeat_days, sorted_kpis).run(ds)
+    if sorted_kpis:
+        table = _with_quantiles(table, ranked.answer(ds, filters, by, sorted_kpis))
+    return _with_values(ds, table)
+
+
+def _with_quantiles(table: pd.DataFrame, quantiles: pd.DataFrame) -> pd.DataFrame:
+    """The per-agent `table` with the sorted values' quantile columns, on the agents with
+    tickets (an agent with surveys alone has none, as in the statement's outer join); the
+    counts typed as DuckDB gives a count (nullable where some agent has none)."""
+    with_tickets = table.loc[table["_rows_ticket"].notna(), ["agent_id"]]
+    table = table.merge(with_tickets.merge(quantiles, on="agent_id"), on="agent_id", how="left")
+    for count in (c for c in quantiles if c.endswith("__den")):
+        table[count] = table[count].astype("Int64" if table[count].isna().any() else "int64")
+    return table
 
 
 @for_statistics

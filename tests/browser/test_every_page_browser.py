@@ -1,7 +1,8 @@
-"""Every page in a real Chromium, in both languages, on the bundled sample and on an imported
-real-like helpdesk export (tests/helpdesk_export.py): no exception or error element, every
-chart drawn with marks, the page's own title. Each view is saved as a screenshot for a human
-to look at in tests/screenshots/pages/ (git-ignored); the sample's go to the folder in
+"""Every page in a real Chromium: in both languages on the bundled sample, and in Chinese on an
+imported real-like helpdesk export (tests/helpdesk_export.py; what the data changes is the
+same in either language, and CI's time is short): no exception or error element, every chart
+drawn with marks, the page's own title. Each view is saved as a screenshot for a human to
+look at in tests/screenshots/pages/ (git-ignored); the sample's go to the folder in
 SPD_SCREENSHOT_DIR when set (`make screenshots` writes docs/screenshots/ that way).
 """
 
@@ -87,6 +88,5 @@ def test_every_page_on_the_sample(browser: Browser, sample_server, lang):
     walk(browser, sample_server, "sample", lang, folder)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_on_an_imported_helpdesk_export(browser: Browser, imported_server, lang):
-    walk(browser, imported_server, "imported", lang)
+def test_every_page_on_an_imported_helpdesk_export(browser: Browser, imported_server):
+    walk(browser, imported_server, "imported", "zh")

@@ -1,0 +1,311 @@
+"""Exact per-agent quantiles from values sorted once (issue 23).
+
+A quantile is not mergeable: a filter's median is not made of its cells' medians, so the
+pre-aggregated tables (`scoring.measures.cube`) cannot hold one, and computing it from the
+tickets was 80–90 % of a KPI table's time at 10M tickets. But a quantile is a position in
+the filter's values sorted, and the sort can be done once: per quantile KPI expression a
+build keeps every ticket's value **sorted by agent, then value**, with the day the ticket
+was created and the codes of the sidebar's ticket dimensions (channel, category, customer
+segment). A filter's per-agent quantile is then
+
+1. the agents in scope (each agent's values are one run of the arrays),
+2. a mask of the filter's days and dimension values, and a compress, which keeps each run
+   sorted,
+3. per agent with n values, the value at position q·(n − 1), interpolated linearly between
+   its neighbours — what DuckDB's `quantile_cont` computes, without sorting at query time.
+
+It answers the per-agent grouping (the KPI matrix, `answer`) for filters on dates, teams,
+agents, channels, categories and segments; another grouping, a filter on product or priority,
+or a dataset without these arrays reads the tickets (`answer` returns None). The arrays are
+written once per build (`attach`) as `.npy` files under `<build>/ranked-<fingerprint>/`,
+renamed into place when complete, and memory-mapped on open: the operating system reads
+them as they are touched and shares them between processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scoring.data.dataset import Dataset
+from scoring.data.sql import ident
+from scoring.measures.query import Filters, Query
+from scoring.registry.kpis import KPI
+
+FORMAT = 1
+INFO = "ranked.json"
+# Filter field → the ticket column it restricts, for the dimensions the arrays carry.
+DIMENSIONS = {"channels": "channel", "categories": "category", "segments": "customer_segment"}
+UNANSWERED = ("products", "priorities")  # filters the arrays cannot apply: read the tickets
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """One expression's values over the tickets that have one, sorted by agent then value.
+
+    `starts[i]:starts[i + 1]` is agent i's run (`Ranked.agents[i]`); `days` counts from the
+    first ticket day; `codes[column]` is 0 for NULL and i + 1 for `Ranked.levels[column][i]`.
+    """
+
+    starts: np.ndarray
+    values: np.ndarray
+    days: np.ndarray
+    codes: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The sorted values of one build: its agents, first day, dimension levels and, per
+    quantile KPI expression, its `Sorted` arrays."""
+
+    folder: Path
+    agents: tuple[str, ...]
+    first_day: date
+    levels: dict[str, tuple[str, ...]]
+    exprs: dict[str, Sorted]
+
+
+def quantile_kpis(kpis: Sequence[KPI]) -> tuple[KPI, ...]:
+    """The KPIs the arrays answer: the ticket grain's quantiles."""
+    return tuple(k for k in kpis if k.grain == "ticket" and k.kind == "quantile")
+
+
+def _columns(ds: Dataset) -> tuple[str, ...]:
+    return tuple(c for c in DIMENSIONS.values() if ds.has("tickets", c))
+
+
+def fingerprint(ds: Dataset, kpis: Sequence[KPI]) -> str:
+    made_of = {"format": FORMAT, "exprs": sorted({k.expr for k in kpis}), "dims": _columns(ds)}
+    return hashlib.sha256(json.dumps(made_of).encode()).hexdigest()[:16]
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def answers(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KPI]) -> bool:
+    """Whether the dataset's sorted values answer these KPIs for this filter and grouping."""
+    ranked = ds.ranked
+    return (
+        isinstance(ranked, Ranked)
+        and by == ("agent_id",)
+        and bool(kpis)
+        and not any(getattr(filters, name) for name in UNANSWERED)
+        and all(k.expr in ranked.exprs for k in kpis)
+    )
+
+
+def answer(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KPI]) -> pd.DataFrame:
+    """Per agent in the filter's scope: each KPI's exact quantile over the filter's tickets
+    (NaN without one) and its count (`<id>__den`), as `kpi_table` has them, where `answers`
+    says the sorted values answer (see the module)."""
+    if not answers(ds, filters, by, kpis):
+        raise ValueError("the sorted values do not answer this filter and grouping")
+    ranked = ds.ranked
+    agents = _agents_in_scope(ds, ranked, filters)
+    columns: dict[str, np.ndarray] = {"agent_id": np.asarray(ranked.agents, object)[agents]}
+    for expr in dict.fromkeys(k.expr for k in kpis):
+        values, counts = _filtered(ranked, ranked.exprs[expr], filters, agents)
+        for k in (k for k in kpis if k.expr == expr):
+            columns[k.id] = _quantiles(values, counts, k.quantile)
+            columns[f"{k.id}__den"] = counts
+    return pd.DataFrame(columns)
+
+
+def _agents_in_scope(ds: Dataset, ranked: Ranked, filters: Filters) -> np.ndarray:
+    """Positions in `ranked.agents` of the agents in the filter's teams and agents."""
+    every = np.arange(len(ranked.agents))
+    if not (filters.teams or filters.agents):
+        return every
+    q = Query(ds, filters)
+    scope = q.select(f"SELECT agent_id FROM {q.agents()}").run(ds)["agent_id"]
+    return every[np.isin(np.asarray(ranked.agents, object), scope.to_numpy(object))]
+
+
+def _filtered(
+    ranked: Ranked, s: Sorted, filters: Filters, agents: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The values of the filter's tickets of `agents`, run after run (each still sorted),
+    and how many each agent has."""
+    lengths = np.diff(s.starts)[agents]
+    if len(agents) == len(ranked.agents):
+        rows = slice(None)  # every agent: the arrays as they are
+    else:
+        runs = [np.arange(s.starts[a], s.starts[a + 1]) for a in agents]
+        rows = np.concatenate(runs) if runs else np.empty(0, np.int64)
+    values = s.values[rows]
+    keep = _mask(ranked, s, filters, rows)
+    if keep is None:
+        return values, lengths
+    return values[keep], _kept_per_run(keep, lengths)
+
+
+def _kept_per_run(keep: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """How many of each run (consecutive, of `lengths`) `keep` keeps."""
+    counts = np.zeros(len(lengths), np.int64)
+    nonempty = lengths > 0
+    if nonempty.any():
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
+        counts[nonempty] = np.add.reduceat(keep, starts, dtype=np.int64)
+    return counts
+
+
+def _mask(ranked: Ranked, s: Sorted, filters: Filters, rows) -> np.ndarray | None:
+    """Which of `rows` the filter's days and dimensions keep (None: all of them)."""
+    keep = None
+    if filters.start or filters.end:
+        days = s.days[rows]
+        low = (filters.start - ranked.first_day).days if filters.start else None
+        high = (filters.end - ranked.first_day).days if filters.end else None
+        keep = _and(keep, days >= low if low is not None else None)
+        keep = _and(keep, days <= high if high is not None else None)
+    for name, column in DIMENSIONS.items():
+        chosen = getattr(filters, name)
+        if chosen and column in s.codes:
+            allowed = np.zeros(len(ranked.levels[column]) + 1, bool)
+            levels = ranked.levels[column]
+            allowed[[levels.index(v) + 1 for v in chosen if v in levels]] = True
+            keep = _and(keep, allowed[s.codes[column][rows]])
+    return keep
+
+
+def _and(keep: np.ndarray | None, more: np.ndarray | None) -> np.ndarray | None:
+    if more is None:
+        return keep
+    return more if keep is None else keep & more
+
+
+def _quantiles(values: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
+    """Per run of `values` (lengths `counts`, each sorted), the q-quantile as DuckDB's
+    `quantile_cont`: linear between the values at floor and ceil of q·(n − 1); NaN for an
+    empty run."""
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    position = q * np.maximum(counts - 1, 0)
+    low = np.floor(position).astype(np.int64)
+    high = np.ceil(position).astype(np.int64)
+    present = counts > 0
+    result = np.full(len(counts), np.nan)
+    lo = values[(offsets + low)[present]]
+    hi = values[(offsets + high)[present]]
+    result[present] = lo + (position[present] - low[present]) * (hi - lo)
+    return result
+
+
+# --- writing and attaching ------------------------------------------------------------------
+
+
+def attach(ds: Dataset, kpis: Sequence[KPI]) -> Ranked | None:
+    """The sorted values of a built dataset's quantile KPIs, written first when there are
+    none, and set as `ds.ranked`; None without a build, a quantile KPI, or where the build's
+    folder cannot be written (every quantile then reads the tickets)."""
+    kept = quantile_kpis(kpis)
+    if ds.build_folder is None or not kept:
+        return None
+    folder = ds.build_folder / f"ranked-{fingerprint(ds, kept)}"
+    if not (folder / INFO).is_file():
+        try:
+            _write(ds, folder, kept)
+        except (OSError, duckdb.IOException):  # a full or read-only disk
+            return None
+    ds.ranked = _read(folder)
+    return ds.ranked
+
+
+def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI]) -> None:
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        info = _write_arrays(ds, partial, kpis)
+        (partial / INFO).write_text(json.dumps(info))
+        try:
+            partial.rename(folder)
+        except OSError:  # another process finished first
+            if not (folder / INFO).is_file():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _write_arrays(ds: Dataset, folder: Path, kpis: Sequence[KPI]) -> dict:
+    """Write each expression's arrays into `folder`; return what `_read` needs besides."""
+    columns = _columns(ds)
+    agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
+    levels = {c: tuple(_levels(ds, c)) for c in columns}
+    q = Query(ds)
+    first_day = q.first_data_day()
+    exprs = list(dict.fromkeys(k.expr for k in kpis))
+    for n, expr in enumerate(exprs):
+        rows = _sorted_rows(q, expr, levels, first_day)
+        starts = np.searchsorted(rows["agent"], np.arange(len(agents) + 1)).astype(np.int64)
+        np.save(folder / f"{n}.starts.npy", starts)
+        np.save(folder / f"{n}.values.npy", rows["value"].astype(np.float64))
+        np.save(folder / f"{n}.days.npy", rows["day"].astype(np.int32))
+        for c in columns:
+            np.save(folder / f"{n}.{c}.npy", rows[c].astype(np.int16))
+    return {
+        "format": FORMAT,
+        "agents": agents,
+        "first_day": first_day.isoformat(),
+        "levels": levels,
+        "exprs": exprs,
+    }
+
+
+def _levels(ds: Dataset, column: str) -> list[str]:
+    sql = f"SELECT DISTINCT {ident(column)} AS v FROM tickets WHERE v IS NOT NULL ORDER BY 1"
+    return [str(v) for v in ds.query(sql)["v"]]
+
+
+def _sorted_rows(q: Query, expr: str, levels, first_day: date) -> dict[str, np.ndarray]:
+    """Every ticket's value of `expr` (tickets without one left out), its agent's position
+    among the agents by id, its day from `first_day` and its dimension codes, sorted by agent and
+    value."""
+    codes = "".join(
+        f", coalesce(list_position({q.param(f'levels_{c}', list(values))}, "
+        f"CAST({ident(c)} AS VARCHAR)), 0) AS {ident(c)}"
+        for c, values in levels.items()
+    )
+    order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
+    day = f"date_diff('day', {q.param('first_day', first_day)}, CAST(created_at AS DATE))"
+    sql = (
+        f"SELECT o.agent, ({expr}) AS value, {day} AS day{codes} "
+        f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
+        f"WHERE ({expr}) IS NOT NULL ORDER BY o.agent, value"
+    )
+    frame = q.select(sql).run(q.ds)
+    return {c: frame[c].to_numpy() for c in frame.columns}
+
+
+def _read(folder: Path) -> Ranked:
+    info = json.loads((folder / INFO).read_text())
+    columns = tuple(info["levels"])
+
+    def load(name: str) -> np.ndarray:
+        return np.load(folder / name, mmap_mode="r")
+
+    exprs = {
+        expr: Sorted(
+            starts=np.load(folder / f"{n}.starts.npy"),
+            values=load(f"{n}.values.npy"),
+            days=load(f"{n}.days.npy"),
+            codes={c: load(f"{n}.{c}.npy") for c in columns},
+        )
+        for n, expr in enumerate(info["exprs"])
+    }
+    return Ranked(
+        folder=folder,
+        agents=tuple(info["agents"]),
+        first_day=date.fromisoformat(info["first_day"]),
+        levels={c: tuple(v) for c, v in info["levels"].items()},
+        exprs=exprs,
+    )
