@@ -46,7 +46,7 @@ FORMAT = 1
 INFO = "ranked.json"
 # Filter field → the ticket column it restricts, for the dimensions the arrays carry.
 DIMENSIONS = {"channels": "channel", "categories": "category", "segments": "customer_segment"}
-UNANSWERED = ("products", "priorities")  # filters the arrays cannot apply: read the tickets
+UNANSWERED = ("products", "priorities", "exclude_tickets")  # read the tickets for these
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from scoring.access import OPEN, Grant
 from scoring.analyses.appraisal import awards, closing, periods
 from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
+from scoring.measures.metrics import Filters, attach_cube, kpi_table
 from scoring.scope import Visible
 from scoring.stores import periods as ps
 from scoring.stores.periods import PeriodError, PeriodStore
@@ -66,7 +67,9 @@ def _tickets(agent_id: str, total: int, resolved: int, prefix: str, start: float
 
 def _rows(a1_resolved_too: bool = False) -> dict:
     a1 = _tickets("A1", 20, 16, "A1-")
-    a1 += [ticket("X1", "A1", 700), ticket("X2", "A1", 710)]  # unresolved: appealed
+    # unresolved, answered after 600 and 610 minutes: appealed
+    a1 += [ticket("X1", "A1", 700, first_response_at=600),
+           ticket("X2", "A1", 710, first_response_at=610)]  # fmt: skip
     if a1_resolved_too:  # a later correction of the data (for the re-read test)
         a1 = [{**t, "resolved_at": t["created_at"]} for t in a1]
     april = ticket("A1-april", "A1", 60 * 24 * 31)  # 2 April
@@ -385,3 +388,23 @@ def test_a_state_folder_that_cannot_be_written_is_named_and_nothing_changes(worl
         _close(ds, store)
     assert refused.value.problem == "read_only"
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_left_out_tickets_are_left_out_of_a_built_dataset_too(world, tmp_path):
+    """The dashboard reads a build with its pre-aggregated tables and sorted values; an
+    appeal's tickets must leave those readings too. A1's first response median: (600 + 610)
+    / 2 = 605 minutes with X1 and X2, none without; resolution rate 16/22, then 16/20."""
+    ds, _, tmp = world
+    built = open_dataset(tmp / "data", builds=tmp_path / "builds")
+    assert attach_cube(built, 30) is not None and built.ranked is not None
+    period = periods.parse(MARCH)
+    every = Filters(start=period.start, end=period.end)
+    for reading in (built, ds):
+        rows = kpi_table(reading, every, ("agent_id",), 30).set_index("agent_id")
+        assert rows.loc["A1", "first_response_median"] == 605.0
+        assert rows.loc["A1", "resolution_rate"] == 16 / 22
+        left = kpi_table(reading, every.replace(exclude_tickets=("X1", "X2")), ("agent_id",), 30)
+        left = left.set_index("agent_id")
+        assert pd.isna(left.loc["A1", "first_response_median"])
+        assert left.loc["A1", "resolution_rate"] == 0.8
+        assert left.loc["A2", "resolution_rate"] == 19 / 20
