@@ -106,6 +106,17 @@ def source_words(ctx: Context, source: str) -> str:
     return ctx.t("appraisal_source_scheme", name=md(label))
 
 
+def _text_table(ctx: Context, table: pd.DataFrame, key: str, headers: str) -> None:
+    """A table of words, each column headed by the text `<headers><column>`."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=_key(key),
+        placeholder=EMPTY,
+        column_config={c: TEXT(ctx.t(f"{headers}{c}")) for c in table.columns},
+    )
+
+
 def _grade(value, lang: str) -> str:
     return grade_label(value if isinstance(value, str) else None, lang)
 
@@ -355,12 +366,7 @@ def appeals_table(ctx: Context, state: PeriodState, record) -> pd.DataFrame:
 
 
 def _show_appeals(ctx: Context, table: pd.DataFrame, key: str) -> None:
-    st.dataframe(
-        table,
-        hide_index=True,
-        key=_key(key),
-        column_config={c: TEXT(ctx.t(f"appraisal_appeal_col_{c}")) for c in table.columns},
-    )
+    _text_table(ctx, table, key, "appraisal_appeal_col_")
 
 
 def appeals_section(ctx: Context, own: PeriodStore, state: PeriodState, record) -> None:
@@ -627,13 +633,7 @@ def history_section(ctx: Context, own: PeriodStore) -> None:
         return
     st.caption(ctx.t("appraisal_history_caption", periods=len(records), decline=history.DECLINE))
     table = summary_table(ctx, summary)
-    st.dataframe(
-        table,
-        hide_index=True,
-        key=_key("history"),
-        placeholder=EMPTY,
-        column_config={c: TEXT(ctx.t(f"appraisal_hist_{c}")) for c in table.columns},
-    )
+    _text_table(ctx, table, "history", "appraisal_hist_")
 
 
 def audit_section(ctx: Context, state: PeriodState, record) -> None:
@@ -659,12 +659,7 @@ def audit_section(ctx: Context, state: PeriodState, record) -> None:
                 }
             )
         table = pd.DataFrame(rows, columns=["when", "who", "what", "detail"])
-        st.dataframe(
-            table,
-            hide_index=True,
-            key=_key("audit"),
-            column_config={c: TEXT(ctx.t(f"appraisal_audit_{c}")) for c in table.columns},
-        )
+        _text_table(ctx, table, "audit", "appraisal_audit_")
         if state.skipped:
             st.warning(ctx.t("appraisal_store_problem", files=md_list(state.skipped, "; ")))
 
@@ -747,12 +742,7 @@ def my_result_section(ctx: Context, frozen: Frozen, agent_id: str, team: str | N
             }
         )
     table = pd.DataFrame(kpis, columns=["kpi", "value", "cases", "score"])
-    st.dataframe(
-        table,
-        hide_index=True,
-        key=_key("mine_kpis"),
-        column_config={c: TEXT(ctx.t(f"appraisal_mine_col_{c}")) for c in table.columns},
-    )
+    _text_table(ctx, table, "mine_kpis", "appraisal_mine_col_")
 
 
 def my_history_section(ctx: Context, own: PeriodStore, agent_id: str, team: str | None) -> None:
@@ -789,13 +779,7 @@ def my_history_section(ctx: Context, own: PeriodStore, agent_id: str, team: str 
             "award": [_award(ctx, a) for a in rows["award"]],
         }
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        key=_key("mine_history"),
-        placeholder=EMPTY,
-        column_config={c: TEXT(ctx.t(f"appraisal_col_{c}")) for c in table.columns},
-    )
+    _text_table(ctx, table, "mine_history", "appraisal_col_")
     if not summary.empty:
         mine = summary.iloc[0]
         if mine["recommendation"]:
