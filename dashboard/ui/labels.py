@@ -6,21 +6,16 @@ from __future__ import annotations
 from dashboard.ui.i18n import t
 from dashboard.ui.values import value_label
 from scoring.measures.metrics import Unavailable
-from scoring.methods.grading import GRADES
 from scoring.registry.kpis import KPI, KPIS_BY_ID
+from scoring.registry.values import (  # noqa: F401 (shared with the reports)
+    UNIT_WORDS,
+    grade_label,
+    kpi_value,
+    unit_word,
+)
 
 GRADE_BADGES = {"excellent": "🟢", "good": "🔵", "satisfactory": "🟡", "unsatisfactory": "🔴"}
 NO_GRADE_BADGE = "⚪"
-# The registry's units that are English abbreviations → their text key; the others ("/5",
-# "%", "¥") read the same in both languages.
-UNIT_WORDS = {"min": "unit_min", "/day": "unit_per_day", "h/day": "unit_hours_per_day",
-              "pts": "unit_points"}  # fmt: skip
-
-
-def grade_label(grade: str | None, lang: str) -> str:
-    """A grade's name; anything that is not a grade (None, "insufficient_data") reads as
-    insufficient data."""
-    return t(f"grade_{grade}", lang) if grade in GRADES else t("insufficient_data", lang)
 
 
 def grade_badge(grade: str | None, lang: str) -> str:
@@ -30,20 +25,6 @@ def grade_badge(grade: str | None, lang: str) -> str:
 
 def kpi_label(kpi_id: str, lang: str) -> str:
     return KPIS_BY_ID[kpi_id].label(lang)
-
-
-def unit_word(k: KPI, lang: str) -> str:
-    """The KPI's unit in `lang` ("分钟" for "min")."""
-    return t(UNIT_WORDS[k.unit], lang) if k.unit in UNIT_WORDS else k.unit
-
-
-def kpi_value(k: KPI, value: float | None, lang: str) -> str:
-    """A value of the KPI as users read it: its format (rates as %) and its unit worded in
-    `lang`, as `KPI.format` writes it in English; "" for no value (never "nan")."""
-    if value is None or value != value:
-        return ""
-    text = format(value, k.fmt)
-    return text if k.unit in ("", "%") else f"{text} {unit_word(k, lang)}"
 
 
 def _shown_as_zero(k: KPI, change: float) -> bool:
