@@ -10,7 +10,9 @@ from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.registry.values import (  # noqa: F401 (shared with the reports)
     UNIT_WORDS,
     grade_label,
+    kpi_change,
     kpi_value,
+    shown_as_zero,
     unit_word,
 )
 
@@ -27,33 +29,13 @@ def kpi_label(kpi_id: str, lang: str) -> str:
     return KPIS_BY_ID[kpi_id].label(lang)
 
 
-def _shown_as_zero(k: KPI, change: float) -> bool:
-    """Whether a change rounds to zero in the KPI's format (so it reads as no change)."""
-    if k.fmt.endswith("%"):
-        return round(abs(change) * 100, 1) == 0
-    return float(format(abs(change), k.fmt).replace(",", "")) == 0
-
-
-def kpi_change(k: KPI, change: float | None, lang: str) -> str | None:
-    """A change of the KPI: percentage points for rates, else signed units worded in
-    `lang`; a change that rounds to zero reads "0" without a sign (never "-0")."""
-    if change is None or change != change:
-        return None
-    if _shown_as_zero(k, change):
-        change = 0.0
-    sign = "+" if change > 0 else ""
-    if k.fmt.endswith("%"):
-        return f"{sign}{change * 100:.1f} {t('unit_percentage_points', lang)}"
-    return sign + kpi_value(k, change, lang)
-
-
 def metric_delta(k: KPI, change: float | None, lang: str) -> dict:
     """`st.metric` keywords for a change: green when it is better, red when worse (the
     KPI's direction), grey and without an arrow when it rounds to zero."""
     text = kpi_change(k, change, lang)
     if text is None:
         return {"delta": None}
-    if _shown_as_zero(k, change):
+    if shown_as_zero(k, change):
         return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
     return {"delta": text, "delta_color": "normal" if k.higher_is_better else "inverse"}
 

@@ -149,3 +149,23 @@ def kpi_value(k: KPI, value: float | None, lang: str) -> str:
         return ""
     text = format(value, k.fmt)
     return text if k.unit in ("", "%") else f"{text} {unit_word(k, lang)}"
+
+
+def shown_as_zero(k: KPI, change: float) -> bool:
+    """Whether a change rounds to zero in the KPI's format (so it reads as no change)."""
+    if k.fmt.endswith("%"):
+        return round(abs(change) * 100, 1) == 0
+    return float(format(abs(change), k.fmt).replace(",", "")) == 0
+
+
+def kpi_change(k: KPI, change: float | None, lang: str) -> str | None:
+    """A change of the KPI: percentage points for rates, else signed units worded in
+    `lang`; a change that rounds to zero reads "0" without a sign (never "-0")."""
+    if change is None or change != change:
+        return None
+    if shown_as_zero(k, change):
+        change = 0.0
+    sign = "+" if change > 0 else ""
+    if k.fmt.endswith("%"):
+        return f"{sign}{change * 100:.1f} {word('unit_percentage_points', lang)}"
+    return sign + kpi_value(k, change, lang)
