@@ -20,6 +20,7 @@ from dashboard.ui import trust_texts as trust
 from dashboard.whatif import texts as whatif
 from scoring.data.quality import PROBLEMS, TYPE_WORDS
 from scoring.registry import values as shared_words
+from scoring.reports import texts as reports
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -222,6 +223,7 @@ _PARTS = (
     scorecard.TEXTS,
     trust.TEXTS,
     effect.TEXTS,
+    reports.TEXTS,
 )
 for _part in _PARTS:
     _clash = CATALOG.keys() & _part.keys()

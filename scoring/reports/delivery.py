@@ -350,18 +350,15 @@ def grant_problems(d: Delivery, access: AccessPolicy) -> list[str]:
         if grant is None:
             problems.append(f"{where} is not a user of the access file")
             continue
-        role = ROLES_BY_ID[grant.role]
-        if d.report == "agent":
-            if role.is_agent and grant.agent_id != d.agent:
+        if d.report not in make.kinds_for(grant):
+            problems.append(f"{where} ({grant.role}) may not receive a {d.report} report")
+        elif d.report == "agent":
+            if ROLES_BY_ID[grant.role].is_agent and grant.agent_id != d.agent:
                 problems.append(
                     f"{where} is agent {grant.agent_id} and may receive only their own report"
                 )
-            elif not role.is_agent and "scorecard" not in grant.pages:
-                problems.append(f"{where} ({grant.role}) may not see agents' scores")
         else:
-            if role.is_agent or "scorecard" not in grant.pages:
-                problems.append(f"{where} ({grant.role}) may not receive a department report")
-            elif grant.teams is not None:
+            if grant.teams is not None:
                 outside = (
                     [t for t in d.teams if t not in grant.teams] if d.teams else ["every team"]
                 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from scoring.access import ROLES_BY_ID, Grant
 from scoring.analyses.diagnostics import agent_team
 from scoring.data import catalog
 from scoring.data.dataset import Dataset, open_dataset
@@ -24,6 +25,17 @@ from scoring.settings import setting
 from scoring.stores.targets import TargetStore, in_use
 
 KINDS = ("agent", "department")
+
+
+def kinds_for(grant: Grant) -> tuple[str, ...]:
+    """The reports a user may receive or download: an agent their own agent report; a role
+    that sees the Scorecard (agents' scores) both, of the teams it may see; others none."""
+    role = ROLES_BY_ID[grant.role]
+    if role.is_agent:
+        return ("agent",)
+    return KINDS if "scorecard" in grant.pages else ()
+
+
 FORMATS = {".pdf": "application/pdf", ".html": "text/html"}
 
 

@@ -9,6 +9,7 @@ it is opened."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,7 +39,15 @@ def to_pdf(html: str) -> bytes:
 
 
 def many_to_pdf(pages: list[str]) -> list[bytes]:
-    """Several HTML pages as PDFs with one browser start (a scheduled delivery's reports)."""
+    """Several HTML pages as PDFs with one browser start (a scheduled delivery's reports).
+
+    Printed in a thread of its own: Playwright's sync API refuses a thread that runs an
+    asyncio loop (a server's), and a fresh thread never does."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print, pages).result()
+
+
+def _print(pages: list[str]) -> list[bytes]:
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as exc:

@@ -18,6 +18,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "月度报告（HTML）",
     },
     "report_downloads": {"en": "Printable reports", "zh": "可打印报告"},
+    "report_make_agent": {
+        "en": "Make the report of {name} ({agent_id})",
+        "zh": "生成 {name}（{agent_id}）的个人绩效报告",
+    },
+    "report_make_own": {"en": "Make my performance report", "zh": "生成我的个人绩效报告"},
+    "report_make_department": {"en": "Make the monthly report", "zh": "生成月度报告"},
+    "report_making": {"en": "Making the report…", "zh": "正在生成报告……"},
     "report_downloads_help": {
         "en": "For the period and teams of the filter: the same report the command line "
         "`python -m scoring report` and the scheduled delivery make.",
