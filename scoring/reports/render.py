@@ -53,7 +53,8 @@ tr.total td {{ font-weight: bold; border-top: 1px solid #888; }}
 .met {{ color: #1e7b34; }}
 .missed {{ color: #b03a2e; }}
 .note {{ color: #555; font-size: 9pt; }}
-.charts {{ display: flex; flex-wrap: wrap; gap: 2mm; break-inside: avoid; }}
+.charts {{ display: flex; flex-wrap: wrap; gap: 2mm; }}
+svg.chart {{ break-inside: avoid; }}
 ul {{ margin: 1mm 0 2mm; padding-left: 5mm; }}
 section {{ break-inside: auto; }}
 """
@@ -338,6 +339,13 @@ def _standing_line(report: AgentReport, lang: str) -> str:
     )
 
 
+def _evidence(key: str, r, lang: str, **more) -> str:
+    """A strength or gap with its evidence: value, target, team median, cases."""
+    return text(key, lang, kpi=KPIS_BY_ID[r.kpi].label(lang), value=_value(r.kpi, r.value, lang),
+                target=_value(r.kpi, r.target, lang), team=_value(r.kpi, r.team_median, lang),
+                cases=_count(r.cases), **more)  # fmt: skip
+
+
 def _card(label: str, value: str) -> str:
     return (
         f'<div class="card"><div class="label">{escape(label)}</div>'
@@ -372,29 +380,9 @@ def agent_html(report: AgentReport, lang: str, made_on: date) -> str:
             _card(text("report_payout", lang), _money(report.payout, lang)),
         ]
     )
-    strengths = [
-        text(
-            "report_strength_line",
-            lang,
-            kpi=KPIS_BY_ID[r.kpi].label(lang),
-            value=_value(r.kpi, r.value, lang),
-            target=_value(r.kpi, r.target, lang),
-            team=_value(r.kpi, r.team_median, lang),
-            cases=_count(r.cases),
-        )
-        for r in report.strengths.itertuples()
-    ]
+    strengths = [_evidence("report_strength_line", r, lang) for r in report.strengths.itertuples()]
     gaps = [
-        text(
-            "report_gap_line",
-            lang,
-            kpi=KPIS_BY_ID[r.kpi].label(lang),
-            value=_value(r.kpi, r.value, lang),
-            target=_value(r.kpi, r.target, lang),
-            team=_value(r.kpi, r.team_median, lang),
-            cases=_count(r.cases),
-            points=_one(r.points_to_target),
-        )
+        _evidence("report_gap_line", r, lang, points=_one(r.points_to_target))
         for r in report.gaps.itertuples()
     ]
     training = [_training_line(row, lang) for _, row in report.training.iterrows()]

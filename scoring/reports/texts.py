@@ -28,8 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "report_downloads_help": {
         "en": "For the period and teams of the filter: the same report the command line "
         "`python -m scoring report` and the scheduled delivery make.",
-        "zh": "按当前筛选的周期和班组生成，"
-        "与命令行 `python -m scoring report` 及定时发送的报告相同。",
+        "zh": "按当前筛选的周期和班组生成，与命令行生成及定时发送的报告相同。",
     },
     "report_pdf_unavailable": {
         "en": "The PDF needs Chromium on the server ({reason}); the HTML report prints the same.",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextlib import redirect_stdout
 from datetime import date
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -215,3 +217,20 @@ def test_the_command_refuses_bad_arguments(small_dataset, tmp_path, monkeypatch,
     assert main(["report", kind, str(small_dataset), *rest]) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "x.html").exists()
+
+
+def shown_words(html: str) -> set[str]:
+    """The Latin words (two letters or more) a reader sees in the page."""
+    body = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    return set(re.findall(r"[A-Za-z]{2,}", unescape(body)))
+
+
+def test_a_chinese_report_has_no_english_but_the_datas_names(world, agent_report, small_dataset):
+    roster = pd.read_parquet(small_dataset / "agents.parquet")
+    courses = pd.read_parquet(small_dataset / "training.parquet")["course"]
+    data = [*roster["name"], *roster["team"], *courses]  # names the data gives, not words
+    names = {w for value in data for w in re.findall(r"[A-Za-z]{2,}", value)}
+    department = content.department_report(world["source"], EVERYTHING)
+    for html in (render.agent_html(agent_report, "zh", MADE_ON),
+                 render.department_html(department, "zh", MADE_ON)):  # fmt: skip
+        assert shown_words(html) - names == set()
