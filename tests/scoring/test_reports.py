@@ -228,7 +228,9 @@ def shown_words(html: str) -> set[str]:
 def test_a_chinese_report_has_no_english_but_the_datas_names(world, agent_report, small_dataset):
     roster = pd.read_parquet(small_dataset / "agents.parquet")
     courses = pd.read_parquet(small_dataset / "training.parquet")["course"]
-    data = [*roster["name"], *roster["team"], *courses]  # names the data gives, not words
+    actions = ActionStore(world["source"].state_dir / FILE_NAME).list(EVERYTHING)
+    typed = [text_ for a in actions for text_ in (a.measure, a.owner)]  # what users wrote
+    data = [*roster["name"], *roster["team"], *courses, *typed]  # not the report's words
     names = {w for value in data for w in re.findall(r"[A-Za-z]{2,}", value)}
     department = content.department_report(world["source"], EVERYTHING)
     for html in (render.agent_html(agent_report, "zh", MADE_ON),
