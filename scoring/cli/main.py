@@ -1,5 +1,5 @@
 """Command line: `python -m scoring {generate,validate,build,score,import,kano,objectives,
-effect} ...`.
+effect,report,deliver} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -16,6 +16,7 @@ from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
 from scoring.cli.objectives import add_objectives_parser
+from scoring.cli.report import add_report_parsers
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_kano_parser(subparsers)
     add_objectives_parser(subparsers)
     add_effect_parser(subparsers)
+    add_report_parsers(subparsers)
     return parser
 
 
