@@ -10,6 +10,7 @@ from dashboard.ui import charts
 from dashboard.ui.cards import kpi_card
 from dashboard.ui.labels import grade_label
 from dashboard.ui.markup import md_list
+from dashboard.ui.reports import overview_reports
 from dashboard.ui.values import value_labels
 from scoring.engine.schemes import DEFAULT_SCHEME, load
 from scoring.engine.scorecard import grade_counts, team_summary
@@ -113,3 +114,5 @@ if not teams.empty:
         teams_col.plotly_chart(figure)
     note = "team_ranking_note" if clickable else "team_ranking_note_static"
     teams_col.caption(ctx.t(note, low=x_range[0], high=x_range[1]))
+
+overview_reports(ctx)

@@ -15,8 +15,9 @@ bytes (or over protobuf text) misses every id in it. Here every element of a fin
 - the address bar (the query string the app writes back), and any text that is a
   URL-encoded query string (an access log's "team=Team+South") also decoded;
 - every download's file, read back from the run's media file manager: CSV cell by cell,
-  Excel (every sheet and cell, with openpyxl), JSON, plain text. A deferred download (a
-  callable run only on click) is run the way the server runs it on a click:
+  Excel (every sheet and cell, with openpyxl), JSON, PDF (the text of each page, with
+  pypdf), plain text and HTML. A deferred download (a callable run only on click) is run
+  the way the server runs it on a click:
   `MediaFileManager.execute_deferred`, then the file it stored is read.
 
 AppTest makes a new media file manager for every run and drops its reference after the run,
@@ -42,6 +43,7 @@ from urllib import parse
 
 import openpyxl
 import pyarrow as pa
+import pypdf
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -279,6 +281,16 @@ def _excel_strings(content: bytes) -> Iterator[tuple[str, str]]:
         book.close()
 
 
+def _pdf_strings(content: bytes) -> Iterator[tuple[str, str]]:
+    """The text of every page (pypdf); a stand-in "PDF" of a test that prints none (its
+    text after the stand-in's first line) as it is."""
+    if not content.startswith(b"%PDF-1") and not content.startswith(b"%PDF-2"):
+        yield "pdf stand-in", content.decode("utf-8", errors="replace")
+        return
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(content)).pages, start=1):
+        yield f"pdf page {number}", page.extract_text()
+
+
 def _is_csv(mime: str, name: str) -> bool:
     return mime.startswith("text/csv") or name.endswith(".csv")
 
@@ -295,6 +307,8 @@ def file_strings(mime: str, content: bytes, name: str = "") -> Iterator[tuple[st
         yield from _excel_strings(content)
     elif mime == "application/json" or name.endswith(".json"):
         yield from _json_strings(json.loads(content), "json")
+    elif mime == "application/pdf" or name.endswith(".pdf"):
+        yield from _pdf_strings(content)
     elif mime.startswith("text/"):
         yield "text", content.decode("utf-8-sig")
     else:

@@ -32,6 +32,7 @@ SCORING_LAYERS = (
     ("engine", ("scoring.engine",)),
     ("analyses", ("scoring.analyses",)),
     ("stores", ("scoring.stores",)),
+    ("reports", ("scoring.reports",)),
     ("cli", ("scoring.cli", "scoring.__main__")),
 )
 JOURNEYS = (

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.app import cache as data
 from dashboard.app.shell import Context, labelled
 from dashboard.scorecard import breakdown
-from dashboard.ui import charts, tables
+from dashboard.ui import charts, reports, tables
 from dashboard.ui.labels import grade_label
 from dashboard.ui.markup import md
 from scoring.analyses.appraisal import history
@@ -81,6 +81,7 @@ def how_the_score_is_made(ctx: Context, card: Scorecard, chosen) -> None:
         column_config={h: st.column_config.TextColumn(h, width=w) for h, w in widths.items()},
     )
     st.caption(ctx.t("scorecard_points_rounded"))
+    reports.agent_report(ctx, chosen["agent_id"], chosen["name"])
 
 
 def appraisal_history(ctx: Context, chosen) -> None:

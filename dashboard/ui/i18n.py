@@ -20,6 +20,8 @@ from dashboard.targets import texts as targets
 from dashboard.ui import trust_texts as trust
 from dashboard.whatif import texts as whatif
 from scoring.data.quality import PROBLEMS, TYPE_WORDS
+from scoring.registry import values as shared_words
+from scoring.reports import texts as reports
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -92,7 +94,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "name": {"en": "Name", "zh": "姓名"},
     "team": {"en": "Team", "zh": "班组"},
     "agent_id": {"en": "Agent", "zh": "工号"},
-    "insufficient_data": {"en": "Insufficient data", "zh": "数据不足"},
     "reweighted": {"en": "Not measured (re-weighted)", "zh": "未计入（权重已重分配）"},
     "contributions": {
         "en": "What makes the score: weighted KPI points, top and bottom agents",
@@ -156,7 +157,6 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "unavailable_no_data": {"en": "the data has no value for it", "zh": "数据中没有相应的值"},
     "unavailable_column": {"en": "{table_id}.{column}", "zh": "{table}表的 {column} 列"},
-    "list_separator": {"en": ", ", "zh": "、"},
     "kpi": {"en": "KPI", "zh": "指标"},
     "direction": {"en": "Better when", "zh": "方向"},
     "higher": {"en": "higher", "zh": "越高越好"},
@@ -171,18 +171,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "description": {"en": "Description", "zh": "说明"},
     "label": {"en": "Name", "zh": "名称"},
     "unit": {"en": "Unit", "zh": "单位"},
-    # the registry's units that are English abbreviations (dashboard.ui.labels.UNIT_WORDS)
-    "unit_min": {"en": "min", "zh": "分钟"},
-    "unit_per_day": {"en": "/day", "zh": "/天"},
-    "unit_hours_per_day": {"en": "h/day", "zh": "小时/天"},
-    "unit_points": {"en": "pts", "zh": "分"},
-    "unit_percentage_points": {"en": "pts", "zh": "个百分点"},
-    "target_met": {"en": "met", "zh": "达标"},
-    "target_missed": {"en": "missed", "zh": "未达标"},
-    "grade_excellent": {"en": "Excellent", "zh": "优秀"},
-    "grade_good": {"en": "Good", "zh": "良好"},
-    "grade_satisfactory": {"en": "Satisfactory", "zh": "合格"},
-    "grade_unsatisfactory": {"en": "Unsatisfactory", "zh": "不合格"},
     "mean_score": {"en": "Mean score", "zh": "平均得分"},
     "team_ranking_note": {
         "en": "The axis runs from {low:.0f} to {high:.0f}, not from 0, so that close teams "
@@ -223,6 +211,7 @@ _QUALITY_TEXTS = {
 
 _PARTS = (
     _QUALITY_TEXTS,
+    shared_words.WORDS,
     shell.TEXTS,
     diagnostics.TEXTS,
     whatif.TEXTS,
@@ -235,6 +224,7 @@ _PARTS = (
     scorecard.TEXTS,
     trust.TEXTS,
     effect.TEXTS,
+    reports.TEXTS,
     appraisal.TEXTS,
 )
 for _part in _PARTS:

@@ -6,21 +6,18 @@ from __future__ import annotations
 from dashboard.ui.i18n import t
 from dashboard.ui.values import value_label
 from scoring.measures.metrics import Unavailable
-from scoring.methods.grading import GRADES
 from scoring.registry.kpis import KPI, KPIS_BY_ID
+from scoring.registry.values import (  # noqa: F401 (shared with the reports)
+    UNIT_WORDS,
+    grade_label,
+    kpi_change,
+    kpi_value,
+    shown_as_zero,
+    unit_word,
+)
 
 GRADE_BADGES = {"excellent": "🟢", "good": "🔵", "satisfactory": "🟡", "unsatisfactory": "🔴"}
 NO_GRADE_BADGE = "⚪"
-# The registry's units that are English abbreviations → their text key; the others ("/5",
-# "%", "¥") read the same in both languages.
-UNIT_WORDS = {"min": "unit_min", "/day": "unit_per_day", "h/day": "unit_hours_per_day",
-              "pts": "unit_points"}  # fmt: skip
-
-
-def grade_label(grade: str | None, lang: str) -> str:
-    """A grade's name; anything that is not a grade (None, "insufficient_data") reads as
-    insufficient data."""
-    return t(f"grade_{grade}", lang) if grade in GRADES else t("insufficient_data", lang)
 
 
 def grade_badge(grade: str | None, lang: str) -> str:
@@ -32,47 +29,13 @@ def kpi_label(kpi_id: str, lang: str) -> str:
     return KPIS_BY_ID[kpi_id].label(lang)
 
 
-def unit_word(k: KPI, lang: str) -> str:
-    """The KPI's unit in `lang` ("分钟" for "min")."""
-    return t(UNIT_WORDS[k.unit], lang) if k.unit in UNIT_WORDS else k.unit
-
-
-def kpi_value(k: KPI, value: float | None, lang: str) -> str:
-    """A value of the KPI as users read it: its format (rates as %) and its unit worded in
-    `lang`, as `KPI.format` writes it in English; "" for no value (never "nan")."""
-    if value is None or value != value:
-        return ""
-    text = format(value, k.fmt)
-    return text if k.unit in ("", "%") else f"{text} {unit_word(k, lang)}"
-
-
-def _shown_as_zero(k: KPI, change: float) -> bool:
-    """Whether a change rounds to zero in the KPI's format (so it reads as no change)."""
-    if k.fmt.endswith("%"):
-        return round(abs(change) * 100, 1) == 0
-    return float(format(abs(change), k.fmt).replace(",", "")) == 0
-
-
-def kpi_change(k: KPI, change: float | None, lang: str) -> str | None:
-    """A change of the KPI: percentage points for rates, else signed units worded in
-    `lang`; a change that rounds to zero reads "0" without a sign (never "-0")."""
-    if change is None or change != change:
-        return None
-    if _shown_as_zero(k, change):
-        change = 0.0
-    sign = "+" if change > 0 else ""
-    if k.fmt.endswith("%"):
-        return f"{sign}{change * 100:.1f} {t('unit_percentage_points', lang)}"
-    return sign + kpi_value(k, change, lang)
-
-
 def metric_delta(k: KPI, change: float | None, lang: str) -> dict:
     """`st.metric` keywords for a change: green when it is better, red when worse (the
     KPI's direction), grey and without an arrow when it rounds to zero."""
     text = kpi_change(k, change, lang)
     if text is None:
         return {"delta": None}
-    if _shown_as_zero(k, change):
+    if shown_as_zero(k, change):
         return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
     return {"delta": text, "delta_color": "normal" if k.higher_is_better else "inverse"}
 

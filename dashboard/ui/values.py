@@ -1,97 +1,10 @@
-"""Data values in the user's language: channels, categories, products, priorities, segments,
-competencies, reviewer roles, tables. Declared once here; every page, chart and download that
-shows such a value asks `value_label`. A value the catalog does not know (an imported
-dataset's own product names) is shown as it is in the data."""
+"""Data values in the user's language: declared in scoring/registry/values.py, below the
+dashboard and the printed reports, which both word them."""
 
-from __future__ import annotations
-
-from collections.abc import Iterable
-
-# field → data value → (Chinese, English)
-VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "channel": {
-        "phone": ("电话", "Phone"),
-        "email": ("邮件", "Email"),
-        "chat": ("在线聊天", "Chat"),
-        "web": ("网页表单", "Web form"),
-        "onsite": ("上门服务", "On site"),
-    },
-    "category": {
-        "complaint": ("投诉", "Complaint"),
-        "consultation": ("咨询", "Consultation"),
-        "installation": ("安装", "Installation"),
-        "repair": ("维修", "Repair"),
-        "troubleshooting": ("故障排查", "Troubleshooting"),
-    },
-    "product": {
-        "Air conditioners": ("空调", "Air conditioners"),
-        "Refrigerators": ("冰箱", "Refrigerators"),
-        "Smart home": ("智能家居", "Smart home"),
-        "Washing machines": ("洗衣机", "Washing machines"),
-        "Water heaters": ("热水器", "Water heaters"),
-    },
-    "priority": {
-        "low": ("低", "Low"),
-        "medium": ("中", "Medium"),
-        "high": ("高", "High"),
-        "urgent": ("紧急", "Urgent"),
-    },
-    "segment": {
-        "enterprise": ("企业客户", "Enterprise"),
-        "individual": ("个人客户", "Individual"),
-    },
-    "competency": {
-        "technical": ("专业技能", "Technical skill"),
-        "teamwork": ("团队合作", "Teamwork"),
-        "communication": ("沟通能力", "Communication"),
-        "attitude": ("服务态度", "Attitude"),
-        "installation": ("安装", "Installation"),
-        "repair": ("维修", "Repair"),
-        "troubleshooting": ("故障排查", "Troubleshooting"),
-        "complaint": ("投诉处理", "Complaint handling"),
-    },
-    "reviewer_role": {
-        "supervisor": ("主管", "Supervisor"),
-        "peer": ("同事", "Peer"),
-        "subordinate": ("下属", "Subordinate"),
-        "customer": ("客户", "Customer"),
-        "self": ("自评", "Self"),
-    },
-    "table": {
-        "tickets": ("工单", "Tickets"),
-        "surveys": ("满意度调查", "Surveys"),
-        "agents": ("坐席", "Agents"),
-        "training": ("培训记录", "Training"),
-        "feedback_360": ("360 度评价", "360 feedback"),
-        "employee_survey": ("员工满意度调查", "Employee survey"),
-        "kano_responses": ("Kano 问卷", "Kano responses"),
-        "objectives": ("目标", "Objectives"),
-    },
-}
-# A skill (training, capability) is a ticket category or a 360 competency.
-VALUE_LABELS["skill"] = VALUE_LABELS["competency"] | VALUE_LABELS["category"]
-
-
-def value_label(field: str, value: object, lang: str) -> str:
-    """`value` of `field` in `lang` ("zh" or "en"); the value itself where the catalog has no
-    word for it (and "" for a missing value)."""
-    if value is None or value != value:  # None or NaN
-        return ""
-    words = VALUE_LABELS.get(field, {}).get(str(value))
-    if words is None:
-        return str(value)
-    return words[0] if lang == "zh" else words[1]
-
-
-# A contract column whose values the catalog words under another field name.
-FIELD_OF_COLUMN = {"customer_segment": "segment"}
-
-
-def column_value_label(column: str, value: object, lang: str) -> str:
-    """A value of the data contract's `column` ("customer_segment") in `lang`."""
-    return value_label(FIELD_OF_COLUMN.get(column, column), value, lang)
-
-
-def value_labels(field: str, values: Iterable[object], lang: str) -> dict[object, str]:
-    """Each of `values` → its label: a `format_func` or a `.map` argument."""
-    return {value: value_label(field, value, lang) for value in values}
+from scoring.registry.values import (  # noqa: F401 (the dashboard's names for them)
+    FIELD_OF_COLUMN,
+    VALUE_LABELS,
+    column_value_label,
+    value_label,
+    value_labels,
+)

@@ -1,5 +1,5 @@
 """Command line: `python -m scoring {generate,validate,build,score,import,kano,objectives,
-effect,period} ...`.
+effect,report,deliver,period} ...`.
 
 Exit codes: 0 success (warnings included), 2 unusable input or bad arguments.
 """
@@ -17,6 +17,7 @@ from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
 from scoring.cli.objectives import add_objectives_parser
 from scoring.cli.period import add_period_parser
+from scoring.cli.report import add_report_parsers
 from scoring.cli.score import add_score_parser
 from scoring.cli.usage import UsageError
 from scoring.data import build
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_kano_parser(subparsers)
     add_objectives_parser(subparsers)
     add_effect_parser(subparsers)
+    add_report_parsers(subparsers)
     add_period_parser(subparsers)
     return parser
 
