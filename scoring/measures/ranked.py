@@ -41,6 +41,7 @@ from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.measures.query import Filters, Query
 from scoring.registry.kpis import KPI
+from scoring.scope import for_statistics
 
 FORMAT = 1
 INFO = "ranked.json"
@@ -104,6 +105,7 @@ def answers(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[K
     )
 
 
+@for_statistics
 def answer(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KPI]) -> pd.DataFrame:
     """Per agent in the filter's scope: each KPI's exact quantile over the filter's tickets
     (NaN without one) and its count (`<id>__den`), as `kpi_table` has them, where `answers`
