@@ -20,6 +20,7 @@ from scoring.engine.policy import Policy
 from scoring.engine.scorecard import build_matrix
 from scoring.measures.metrics import Filters, attach_cube
 from scoring.reports import content, pdf, render
+from scoring.reports.talks import PeriodTalks
 from scoring.scope import Visible
 from scoring.settings import setting
 from scoring.stores.targets import TargetStore, in_use
@@ -78,10 +79,14 @@ def render_report(
     agent_id: str | None = None,
     feedback: content.FeedbackSource | None = None,
 ) -> str:
-    """The report's HTML page in `lang` (an agent report needs `agent_id`)."""
+    """The report's HTML page in `lang` (an agent report needs `agent_id`; its feedback
+    talks are those of the dataset's published appraisal periods, where it has a state
+    folder, unless `feedback` is given)."""
     if kind == "agent":
         if agent_id is None:
             raise ValueError("an agent report needs the agent")
+        if feedback is None and source.state_dir is not None:
+            feedback = PeriodTalks(source.state_dir)
         report = content.agent_report(source, agent_id, visible, feedback)
         return render.agent_html(report, lang, made_on)
     if kind == "department":

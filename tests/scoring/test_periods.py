@@ -35,6 +35,7 @@ from scoring.analyses.appraisal import awards, closing, periods
 from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters, attach_cube, kpi_table
+from scoring.reports.talks import PeriodTalks
 from scoring.scope import Visible
 from scoring.stores import periods as ps
 from scoring.stores.periods import PeriodError, PeriodStore
@@ -408,3 +409,18 @@ def test_left_out_tickets_are_left_out_of_a_built_dataset_too(world, tmp_path):
         assert pd.isna(left.loc["A1", "first_response_median"])
         assert left.loc["A1", "resolution_rate"] == 0.8
         assert left.loc["A2", "resolution_rate"] == 19 / 20
+
+
+def test_the_agent_report_reads_the_talks_of_published_periods_only(world):
+    ds, store, _ = world
+    _close(ds, store)
+    store.save_talk(MARCH, "A1", SUPERVISOR_T1, strengths="calm", advice="close tickets",
+                    actions="shadow A2\n\nread the FCR guide", author="s1")  # fmt: skip
+    notes = PeriodTalks(store.folder.parent)
+    assert notes.notes_for("A1", date(2026, 3, 1), date(2026, 3, 31)) == []  # closed, unpublished
+    store.publish(MARCH, OPEN, "lead")
+    (note,) = notes.notes_for("A1", date(2026, 3, 15), date(2026, 4, 30))
+    assert (note.by, note.summary) == ("s1", "calm / close tickets")
+    assert note.agreed_actions == ("shadow A2", "read the FCR guide")
+    assert notes.notes_for("A1", date(2026, 4, 1), date(2026, 4, 30)) == []  # April: no talk
+    assert notes.notes_for("A3", None, None) == []
