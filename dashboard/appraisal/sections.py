@@ -22,7 +22,7 @@ import streamlit as st
 from dashboard.app import cache
 from dashboard.app.shell import Context
 from dashboard.appraisal import data
-from dashboard.ui import charts, tables
+from dashboard.ui import charts, notices, tables
 from dashboard.ui.labels import grade_label, kpi_value
 from dashboard.ui.markup import md, md_list
 from scoring.analyses.appraisal import awards, closing, history
@@ -45,15 +45,13 @@ def _key(name: str) -> str:
 
 
 def flash() -> None:
-    kind, message = st.session_state.pop(_FLASH, (None, None))
-    if kind == "success":
-        st.success(message)
-    elif kind == "error":
-        st.error(message)
+    notices.show(_FLASH)
 
 
 def _problems(ctx: Context, error: PeriodError) -> str:
-    return "; ".join(ctx.t(f"appraisal_problem_{code}", what=what) for code, what in error.problems)
+    return "; ".join(
+        ctx.t(f"appraisal_problem_{code}", what=md(what)) for code, what in error.problems
+    )
 
 
 def _run(ctx: Context, step, done: str, **values) -> None:
@@ -61,10 +59,7 @@ def _run(ctx: Context, step, done: str, **values) -> None:
     try:
         result = step()
     except PeriodError as exc:
-        st.session_state[_FLASH] = (
-            "error",
-            ctx.t("appraisal_refused", problems=_problems(ctx, exc)),
-        )
+        notices.keep(_FLASH, "error", ctx.t("appraisal_refused", problems=_problems(ctx, exc)))
         return
     except Unavailable as exc:
         text = ctx.t(
@@ -73,9 +68,9 @@ def _run(ctx: Context, step, done: str, **values) -> None:
             folder=md(exc.folder),
             detail=md(exc.detail),
         )
-        st.session_state[_FLASH] = ("error", text)
+        notices.keep(_FLASH, "error", text)
         return
-    st.session_state[_FLASH] = ("success", ctx.t(done, result=result, **values))
+    notices.keep(_FLASH, "success", ctx.t(done, result=result, **values))
 
 
 def _author(ctx: Context) -> str:

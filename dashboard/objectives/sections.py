@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.app.shell import Context, labelled, switch_page_keeping_view
 from dashboard.objectives import data
+from dashboard.ui import notices
 from dashboard.ui.labels import kpi_value
 from dashboard.ui.markup import md, md_list
 from scoring.analyses import objectives as analysis
@@ -35,7 +36,7 @@ from scoring.stores.objectives import (
 )
 
 TEXT = st.column_config.TextColumn
-_FLASH = "_objectives_flash"  # (kind, message) of the last save, shown after the rerun
+_FLASH = "_objectives_flash"  # the last save's outcome, shown after the rerun (`notices`)
 _NEW = ""  # the editor's option for a new objective
 _INPUTS = ("owner_type", "owner", "kpi", "start", "end", "target", "weight")
 DIAGNOSTICS_PAGE = "app_pages/diagnostics.py"
@@ -46,11 +47,7 @@ def _key(name: str) -> str:
 
 
 def flash() -> None:
-    kind, message = st.session_state.pop(_FLASH, (None, None))
-    if kind == "success":
-        st.success(message)
-    elif kind == "error":
-        st.error(message)
+    notices.show(_FLASH)
 
 
 def pace_control(ctx: Context) -> str:
@@ -367,9 +364,9 @@ def _saving(
             note=state.get(_key("note"), ""),
         )
     except ObjectiveError as error:
-        state[_FLASH] = ("error", _problem_text(ctx, error))
+        notices.keep(_FLASH, "error", _problem_text(ctx, error))
         return
-    state[_FLASH] = ("success", ctx.t(message_key, version=stored.version, **values))
+    notices.keep(_FLASH, "success", ctx.t(message_key, version=stored.version, **values))
 
 
 def _on_save(ctx: Context, store: ObjectiveStore, base: list[Objective], picked: str) -> None:
@@ -377,7 +374,7 @@ def _on_save(ctx: Context, store: ObjectiveStore, base: list[Objective], picked:
     try:
         made = make(*(state.get(_key(name)) for name in _INPUTS))
     except ObjectiveError as error:
-        state[_FLASH] = ("error", _problem_text(ctx, error))
+        notices.keep(_FLASH, "error", _problem_text(ctx, error))
         return
     replaced = [picked] if picked not in (_NEW, made.id) else []
     _saving(ctx, store, base, [made], replaced, "objectives_saved")

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app import access as app_access
+from dashboard.appraisal import sections
 from dashboard.ui.i18n import t
 from scoring.access import OPEN, Grant
 from scoring.analyses.appraisal import periods
@@ -263,3 +264,13 @@ def test_the_capability_page_lists_whom_the_results_recommend_for_training(
     row = shown[shown[t("agent_id", "en")] == first["agent_id"]].iloc[0]
     assert row[t("capability_appraisal_train_on", "en")].startswith(KPIS_BY_ID[worst].label("en"))
     assert "composite" not in " ".join(map(str, shown.columns)).lower()
+
+
+def test_a_refusal_names_the_datas_values_as_literal_text():
+    class English:
+        def t(self, key, **values):
+            return t(key, "en", **values)
+
+    error = ps.PeriodError([("agent", "**A9** [x](http://evil.example)")])
+    text = sections._problems(English(), error)
+    assert text.startswith("agent \\*\\*A9\\*\\* \\[x\\]")  # Markdown escaped, not bold or a link
