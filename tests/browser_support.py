@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Download, Locator, Page, expect, sync_p
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.load_harness import free_port, healthy
+from tests.sign_in_proxy import COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATASET = ROOT / "data" / "sample"
@@ -115,6 +116,22 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
 
 # ---------------------------------------------------------------------------------------
 # Reading the page
+
+
+def tab_as(browser: Browser, base: str, user: str | None) -> Page:
+    """A new tab signed in as `user` at the sign-in proxy (tests/sign_in_proxy.py; None: not
+    signed in), downloads accepted."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    if user:
+        context.add_cookies([{"name": COOKIE, "value": user, "url": base}])
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def idle(page: Page) -> None:
+    """Wait until the app's script has finished running."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def query_of_url(url: str) -> dict[str, list[str]]:

@@ -8,24 +8,23 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from bench.load_harness import free_port
 from dashboard.ui.i18n import t
 from tests.browser_support import (
-    TIMEOUT_MS,
-    VIEWPORT,
     _require_chromium,
     assert_no_errors,
     open_page,
     query_of,
     running_streamlit,
     screenshot,
+    tab_as,
     team_cells,
     wait_for_rows,
 )
 from tests.conftest import SAMPLE_DATASET
-from tests.sign_in_proxy import COOKIE, sign_in_proxy
+from tests.sign_in_proxy import sign_in_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -46,14 +45,6 @@ def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         sign_in_proxy(streamlit, HEADER, free_port()) as base,
     ):
         yield base
-
-
-def tab_as(browser: Browser, base: str, user: str | None) -> Page:
-    context = browser.new_context(viewport=VIEWPORT)
-    if user:
-        context.add_cookies([{"name": COOKIE, "value": user, "url": base}])
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
 
 
 def test_a_supervisor_sees_only_their_team_and_their_pages(browser, guarded_server):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from bench.load_harness import free_port
 from dashboard.ui.i18n import t
@@ -21,18 +21,19 @@ from scoring.data import catalog
 from scoring.stores.access_log import FILE_NAME, AccessLog
 from tests.browser_support import (
     TIMEOUT_MS,
-    VIEWPORT,
     _require_chromium,
     assert_no_errors,
     download,
+    idle,
     open_page,
     query_of,
     running_streamlit,
     screenshot,
+    tab_as,
     wait_for_rows,
 )
 from tests.conftest import SAMPLE_DATASET
-from tests.sign_in_proxy import COOKIE, sign_in_proxy
+from tests.sign_in_proxy import sign_in_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -56,19 +57,6 @@ def logged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     ):
         sample = catalog.list_datasets(folder, SAMPLE_DATASET)[0]  # the server's dataset
         yield base, catalog.state_folder(folder, sample) / FILE_NAME
-
-
-def tab_as(browser: Browser, base: str, user: str) -> Page:
-    """A browser signed in as `user` at the proxy (see tests/sign_in_proxy.py)."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    context.add_cookies([{"name": COOKIE, "value": user, "url": base}])
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def idle(page: Page) -> None:
-    app = page.locator('[data-testid="stApp"]')
-    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def entries_when(path: Path, count: int) -> pd.DataFrame:

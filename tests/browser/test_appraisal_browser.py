@@ -16,23 +16,23 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from bench.load_harness import free_port
 from dashboard.ui.i18n import t
 from scoring.data import catalog
 from scoring.stores.periods import PeriodStore
 from tests.browser_support import (
-    TIMEOUT_MS,
-    VIEWPORT,
     _require_chromium,
     assert_no_errors,
+    idle,
     open_page,
     running_streamlit,
     screenshot,
+    tab_as,
 )
 from tests.conftest import SAMPLE_DATASET
-from tests.sign_in_proxy import COOKIE, sign_in_proxy
+from tests.sign_in_proxy import sign_in_proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -80,18 +80,6 @@ def appraisal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
         server = Server(base)
         server.folder = folder
         yield server
-
-
-def tab_as(browser: Browser, base: str, user: str) -> Page:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_cookies([{"name": COOKIE, "value": user, "url": base}])
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def idle(page: Page) -> None:
-    app = page.locator('[data-testid="stApp"]')
-    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def click(page: Page, label: str) -> None:

@@ -16,18 +16,13 @@ from playwright.sync_api import Page, expect
 
 from dashboard.ui.i18n import t
 from scoring.registry.kpis import KPIS_BY_ID
-from tests.browser_support import assert_no_errors, drawn_marks, open_page, screenshot
+from tests.browser_support import assert_no_errors, drawn_marks, idle, open_page, screenshot
 from tests.conftest import SAMPLE_DATASET
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TRUTH = json.loads((SAMPLE_DATASET / "truth.json").read_text(encoding="utf-8"))
 PLANTED = TRUTH["policy_change"]
 CHARTS = 3  # trends, event study, attrition
-
-
-def idle(page: Page) -> None:
-    app = page.locator('[data-testid="stApp"]')
-    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def chips(page: Page, label: str):
