@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.app import cache as data
 from scoring.analyses import diagnostics
 from scoring.engine.scorecard import team_summary
-from scoring.measures.metrics import Filters, stage_durations
+from scoring.measures.metrics import Filters, has_stage_times
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import Visible
 from scoring.stores import actions
@@ -109,7 +109,7 @@ def team_bottlenecks(path: str, filters: Filters, visible: Visible) -> pd.DataFr
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def has_stages(path: str) -> bool:
-    return not stage_durations(data.dataset(path), Filters(), ()).empty
+    return has_stage_times(data.dataset(path))
 
 
 def breakdowns(path: str) -> list[tuple[str, str]]:

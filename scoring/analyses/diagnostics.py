@@ -463,7 +463,7 @@ def _chains(ds: Dataset, base: Filters, repeat_days: int) -> Query:
     the previous resolution and agent of its customer and category), `marked` (is_repeat:
     opened within the repeat window after that resolution) and `numbered` (chain_no)."""
     q = Query(ds, base.population(), repeat_days)
-    rows = q.ticket_rows()
+    rows = q.ticket_base()
     q.define(
         "ordered",
         f"""
