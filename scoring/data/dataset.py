@@ -83,7 +83,8 @@ class Dataset:
     `ranked`: its quantile KPIs' values sorted per agent once attached
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
     `stage_times`: its stage hours sorted per team (`scoring.measures.stage_times.attach`;
-    None: stage durations are computed from the tickets).
+    None: stage durations are computed from the tickets). `repeats`: its repeats for the
+    repeat chains (`scoring.measures.chains.attach`; None: chains read the tickets).
     """
 
     def __init__(
@@ -102,6 +103,7 @@ class Dataset:
         self.cube = None
         self.ranked = None
         self.stage_times = None
+        self.repeats = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()
