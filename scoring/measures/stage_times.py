@@ -147,28 +147,30 @@ def _grouped(
     """One stage's quantiles and counts per group of `by` over the filter's rows, with the
     group's position as `_group` (the order of the ticket-level statement)."""
     lengths = np.diff(runs.starts)[teams]
-    if len(teams) == len(times.teams):
-        rows = slice(None)
-    else:
+    rows: slice | np.ndarray = slice(None)  # every team: the arrays as they are
+    if len(teams) < len(times.teams):
         pieces = [np.arange(runs.starts[t], runs.starts[t + 1]) for t in teams]
         rows = np.concatenate(pieces) if pieces else np.empty(0, np.int64)
     keep = ranked._mask(times, runs, filters, rows)
     if agents is not None:
         keep = ranked._and(keep, agents[runs.agents[rows]])
-    values, owners = runs.values[rows], runs.agents[rows]
-    if keep is not None:
-        values, owners = values[keep], owners[keep]
+    if keep is not None:  # the kept rows' positions: faster to take than a boolean compress
+        kept = np.flatnonzero(keep)
+        lengths = np.diff(np.searchsorted(kept, np.cumsum(lengths)), prepend=0)
+        rows = kept if isinstance(rows, slice) else rows[kept]
+    values = runs.values[rows]
     if by == ("team",):
-        counts = lengths if keep is None else ranked._kept_per_run(keep, lengths)
-        return _per_run(values, counts, teams, "team", times.teams)
+        return _per_run(values, lengths, teams, "team", times.teams)
     if by == ("agent_id",):
+        owners = runs.agents[rows]
         order = np.lexsort((values, owners))
-        present = np.arange(len(times.agents))
         counts = np.bincount(owners, minlength=len(times.agents))
-        return _per_run(values[order], counts, present, "agent_id", times.agents)
+        everyone = np.arange(len(times.agents))
+        return _per_run(values[order], counts, everyone, "agent_id", times.agents)
     if not len(values):
         return pd.DataFrame(columns=list(COLUMNS[1:]))
-    quantiles = {name: [_quantile(values, q)] for name, q in QUANTILES}
+    found = _quantile(values, [q for _, q in QUANTILES])
+    quantiles = {name: [value] for (name, _), value in zip(QUANTILES, found, strict=True)}
     return pd.DataFrame({**quantiles, "tickets": np.array([len(values)], np.int64)})
 
 
@@ -188,14 +190,16 @@ def _per_run(
     )
 
 
-def _quantile(values: np.ndarray, q: float) -> float:
-    """The q-quantile of unsorted, non-empty `values` as `quantile_cont` interpolates it,
-    the two values it needs found by a partial sort."""
-    position = q * (len(values) - 1)
-    low, high = int(np.floor(position)), int(np.ceil(position))
-    parted = np.partition(values, [low, high])
-    lo, hi = parted[low], parted[high]
-    return float(lo + (position - low) * (hi - lo))
+def _quantile(values: np.ndarray, qs: Sequence[float]) -> list[float]:
+    """The qs-quantiles of unsorted, non-empty `values` as `quantile_cont` interpolates them,
+    the values they need found by one partial sort (`np.partition`)."""
+    positions = [q * (len(values) - 1) for q in qs]
+    bounds = [(int(np.floor(p)), int(np.ceil(p))) for p in positions]
+    parted = np.partition(values, sorted({i for pair in bounds for i in pair}))
+    return [
+        float(parted[low] + (p - low) * (parted[high] - parted[low]))
+        for p, (low, high) in zip(positions, bounds, strict=True)
+    ]
 
 
 # --- writing and attaching ------------------------------------------------------------------
