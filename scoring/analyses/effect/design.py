@@ -26,7 +26,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.measures.metrics import Filters, available_kpis, data_range
-from scoring.measures.query import SEGMENT_RELATIVE, Query, moments
+from scoring.measures.query import Query, moments
 from scoring.methods import evaluation, stats
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import for_statistics
@@ -195,17 +195,6 @@ def _case_value(k: KPI) -> str:
     return k.expr
 
 
-def _case_rows(q: Query, k: KPI) -> str:
-    """The rows a KPI's cases are read from: its grain's rows (`Query.grain_rows`), but
-    over the tickets without the columns that depend on every row of the filter
-    (`Query.ticket_rows`: a window over every ticket, materialised) where the KPI reads
-    none of them (`SEGMENT_RELATIVE`) — the same rows and values, without that window."""
-    if k.grain not in ("ticket", "survey") or k.expr in SEGMENT_RELATIVE:
-        return q.grain_rows(k.grain)
-    base = q.ticket_base()
-    return base if k.grain == "ticket" else q.survey_rows(base)
-
-
 @for_statistics
 def daily_inputs(
     ds: Dataset, filters: Filters, k: KPI, first: date, last: date, repeat_days: int = 30
@@ -215,7 +204,7 @@ def daily_inputs(
     the durations of 0 or less left out. The filter's ticket filters apply."""
     window = filters.population().replace(start=first, end=last)
     q = Query(ds, window, repeat_days)
-    dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {_case_rows(q, k)})"
+    dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {q.grain_rows(k.grain)})"
     excluded = f"count(CASE WHEN ({k.expr}) <= 0 THEN 1 END)" if is_duration(k) else "0"
     excluded = f"{excluded} AS nonpositive"
     measures = [*moments(_case_value(k), "num", "den", "sq"), excluded]
@@ -237,7 +226,7 @@ def case_values(
     q = Query(ds, window, repeat_days)
     sql = (
         f"SELECT CAST(created_at AS DATE) AS day, CAST(({k.expr}) AS DOUBLE) AS value "
-        f"FROM {_case_rows(q, k)} WHERE ({k.expr}) IS NOT NULL"
+        f"FROM {q.grain_rows(k.grain)} WHERE ({k.expr}) IS NOT NULL"
     )
     result = q.select(sql).run(ds)
     result["day"] = pd.to_datetime(result["day"])
