@@ -404,7 +404,15 @@ def breakdown(
     for column in by:
         if column not in TICKET_DIMENSIONS:
             raise ValueError(f"cannot break down by {column}")
-    table = kpi_table(ds, filters, by, repeat_days)
+    return breakdown_cells(kpi_table(ds, filters, by, repeat_days), k, by, min_cell)
+
+
+@for_statistics
+def breakdown_cells(
+    table: pd.DataFrame, k: KPI, by: tuple[str, ...], min_cell: int
+) -> pd.DataFrame:
+    """`breakdown` from the filter's KPI table by `by` (`metrics.kpi_table`; the dashboard
+    passes its cached one, which serves every KPI and minimum)."""
     if table.empty or k.id not in table:
         return pd.DataFrame(columns=[*by, "value", "cases", "tickets", "enough", "raw_value"])
     den = table.get(f"{k.id}__den", table["tickets"]).fillna(0)
@@ -435,6 +443,13 @@ def weakest_cell(
     """
     mine = breakdown(ds, scope_filters, k, (dimension,), min_cell, repeat_days)
     peers = breakdown(ds, peer_filters, k, (dimension,), 1, repeat_days)
+    return weakest_of(mine, peers, k, dimension)
+
+
+@for_statistics
+def weakest_of(mine: pd.DataFrame, peers: pd.DataFrame, k: KPI, dimension: str) -> pd.DataFrame:
+    """`weakest_cell` from the scope's and the peers' breakdowns by `dimension` (the peers'
+    with a minimum of 1)."""
     if mine.empty:  # an empty frame's "enough" is not boolean: it would select columns
         return mine.assign(peer_value=np.nan, gap=np.nan)
     merged = mine[mine["enough"]].merge(
