@@ -282,15 +282,16 @@ class Query:
         allows (`Visible.sql`)."""
         return visible.sql(self.params, alias)
 
-    def created_in_period(self, alias: str = "t.") -> list[str]:
-        """Conditions: a ticket created within the filter's dates (end day inclusive)."""
+    def created_in_period(self, alias: str = "t.", column: str = "created_at") -> list[str]:
+        """Conditions: a ticket created within the filter's dates (end day inclusive), on
+        its creation time or another timestamp `column` (a day cell's midnight)."""
         clauses = []
         if self.filters.start:
             start = pd.Timestamp(self.filters.start).to_pydatetime()
-            clauses.append(f"{alias}created_at >= {self.param('start', start)}")
+            clauses.append(f"{alias}{column} >= {self.param('start', start)}")
         if self.filters.end:
             end = pd.Timestamp(self.filters.end + timedelta(days=1)).to_pydatetime()
-            clauses.append(f"{alias}created_at < {self.param('end_excl', end)}")
+            clauses.append(f"{alias}{column} < {self.param('end_excl', end)}")
         return clauses
 
     def overlaps_period(self, first_day: str, last_day: str) -> list[str]:
