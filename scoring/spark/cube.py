@@ -183,6 +183,13 @@ def _finest_cells(
     return _doubles(spark.sql(cube.summed("SELECT * FROM grain_cells", keys, columns)), keys)
 
 
+def _with_day(rows: dict[str, DataFrame]) -> dict[str, DataFrame]:
+    """Each grain's rows with `day`, the midnight of their ticket's creation
+    (`cube.with_day`)."""
+    day = F.date_trunc("DAY", "created_at").cast("timestamp_ntz")
+    return {grain: frame.withColumn("day", day) for grain, frame in rows.items()}
+
+
 def _doubles(cells: DataFrame, keys: tuple[str, ...]) -> DataFrame:
     return cells.select(*keys, *(F.col(c).cast("double") for c in cells.columns if c not in keys))
 
@@ -207,6 +214,8 @@ def write(ds: Dataset, kpis: Sequence[KPI], repeat_days: int, spark: SparkSessio
             summed = cube.summed("SELECT * FROM finest_cells", keys, columns)
             _write_one(cells if keys == finest else spark.sql(summed), tables.path(keys))
         cells.unpersist()
+        days = _finest_cells(spark, _with_day(rows), planned.day_keys, kept)
+        _write_one(days.orderBy("day"), tables.path(planned.day_keys))
         cube.finish(partial, planned)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
