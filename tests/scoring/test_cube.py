@@ -197,6 +197,17 @@ def test_every_cell_table_holds_every_ticket(readings):
     assert smallest < largest < accepted
 
 
+def test_each_cell_table_is_sorted_by_the_dimensions_a_filter_skips_on(readings):
+    _, cubed = readings
+    c = cubed.cube
+    assert c.order(c.key_sets[0]) == ("month",) and c.order(c.day_keys) == ("day",)
+    assert c.order(c.key_sets[-1]) == ("channel", "category", "month")
+    for keys in (*c.key_sets, c.day_keys):
+        table = cubed.query(f"SELECT * FROM {c.cells(keys)}")
+        order = list(c.order(keys))
+        assert table[order].equals(table[order].sort_values(order).reset_index(drop=True))
+
+
 def test_a_cube_is_written_once_per_build_and_repeat_window(tmp_path):
     ds = open_dataset(SAMPLE, builds=tmp_path)
     first = attach_cube(ds, 30)
