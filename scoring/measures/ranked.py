@@ -320,21 +320,27 @@ def codes_sql(q: Query, levels: dict[str, Sequence[str]]) -> str:
     )
 
 
+def sorted_arrays(folder: Path, n: int, columns: Sequence[str]) -> dict:
+    """The `Sorted` fields of the n-th arrays written in `folder`, memory-mapped (the starts
+    read whole)."""
+
+    def load(name: str) -> np.ndarray:
+        return np.load(folder / f"{n}.{name}.npy", mmap_mode="r")
+
+    return {
+        "starts": np.load(folder / f"{n}.starts.npy"),
+        "values": load("values"),
+        "days": load("days"),
+        "codes": {c: load(c) for c in columns},
+    }
+
+
 def _read(folder: Path) -> Ranked:
     info = json.loads((folder / INFO).read_text())
     columns = tuple(info["levels"])
 
-    def load(name: str) -> np.ndarray:
-        return np.load(folder / name, mmap_mode="r")
-
     exprs = {
-        expr: Sorted(
-            starts=np.load(folder / f"{n}.starts.npy"),
-            values=load(f"{n}.values.npy"),
-            days=load(f"{n}.days.npy"),
-            codes={c: load(f"{n}.{c}.npy") for c in columns},
-        )
-        for n, expr in enumerate(info["exprs"])
+        expr: Sorted(**sorted_arrays(folder, n, columns)) for n, expr in enumerate(info["exprs"])
     }
     return Ranked(
         folder=folder,

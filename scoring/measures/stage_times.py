@@ -272,16 +272,10 @@ def _read(folder: Path) -> StageTimes:
     info = json.loads((folder / INFO).read_text())
     columns = tuple(info["levels"])
 
-    def load(name: str) -> np.ndarray:
-        return np.load(folder / name, mmap_mode="r")
-
     stages = {
         stage: StageRuns(
-            starts=np.load(folder / f"{n}.starts.npy"),
-            values=load(f"{n}.values.npy"),
-            days=load(f"{n}.days.npy"),
-            codes={c: load(f"{n}.{c}.npy") for c in columns},
-            agents=load(f"{n}.agents.npy"),
+            **ranked.sorted_arrays(folder, n, columns),
+            agents=np.load(folder / f"{n}.agents.npy", mmap_mode="r"),
         )
         for n, stage in enumerate(info["stages"])
     }

@@ -9,8 +9,7 @@ scopes (department, a team, an agent) and visible scopes must give equal frames.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -20,33 +19,25 @@ from hypothesis import strategies as st
 from scoring.analyses import diagnostics as d
 from scoring.data.dataset import open_dataset
 from scoring.measures import chains
-from scoring.measures.metrics import Filters, attach_cube
+from scoring.measures.metrics import Filters
 from scoring.scope import EVERYTHING, Visible
+from tests.scoring.conftest import SAMPLE
+from tests.scoring.test_cube import dates  # random days of the sample (hypothesis)
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-FIRST, LAST = date(2025, 12, 1), date(2026, 11, 30)  # the sample's first and last ticket days
 TEAMS = ("Team Central", "Team East", "Team North", "Team South")
 CATEGORIES = ("complaint", "repair", "troubleshooting")
 
 
 @pytest.fixture(scope="module")
-def readings(tmp_path_factory) -> tuple:
+def readings(sample_readings) -> tuple:
     """(the sample's build read from its tickets, the same build with its table of repeats)."""
-    builds = tmp_path_factory.mktemp("chain_builds")
-    tickets = open_dataset(SAMPLE, builds=builds)
-    with_repeats = open_dataset(SAMPLE, builds=builds)
-    attach_cube(with_repeats, 30)
+    tickets, with_repeats = sample_readings
     assert with_repeats.repeats is not None and tickets.repeats is None
     return tickets, with_repeats
 
 
 def an_agent(ds, team: str) -> str:
     return ds.scalar("SELECT min(agent_id) FROM agents WHERE team = $team", {"team": team})
-
-
-def dates():
-    day = st.integers(0, (LAST - FIRST).days).map(lambda n: FIRST + timedelta(days=n))
-    return st.one_of(st.none(), day)
 
 
 @st.composite

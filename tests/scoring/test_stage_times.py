@@ -9,8 +9,7 @@ Diagnostics page asks must give equal frames: counts exactly, quantiles to 1e-12
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -20,53 +19,21 @@ from hypothesis import strategies as st
 
 from scoring.data.dataset import open_dataset
 from scoring.measures import stage_times
-from scoring.measures.metrics import Filters, attach_cube, has_stage_times, stage_durations
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-FIRST, LAST = date(2025, 12, 1), date(2026, 11, 30)  # the sample's first and last ticket days
-TEAMS = ("Team Central", "Team East", "Team North", "Team South")
-CHANNELS = ("chat", "email", "phone")
-CATEGORIES = ("complaint", "repair", "troubleshooting")
-SEGMENTS = ("enterprise", "individual")
+from scoring.measures.metrics import Filters, has_stage_times, stage_durations
+from tests.scoring.conftest import SAMPLE
+from tests.scoring.test_cube import filters  # random filters of the sample (hypothesis)
 
 
 @pytest.fixture(scope="module")
-def readings(tmp_path_factory) -> tuple:
+def readings(sample_readings) -> tuple:
     """(the sample's build read from its tickets, the same build with its sorted hours)."""
-    builds = tmp_path_factory.mktemp("stage_builds")
-    tickets = open_dataset(SAMPLE, builds=builds)
-    sorted_hours = open_dataset(SAMPLE, builds=builds)
-    attach_cube(sorted_hours, 30)
+    tickets, sorted_hours = sample_readings
     assert sorted_hours.stage_times is not None and tickets.stage_times is None
     return tickets, sorted_hours
 
 
 def some_agents(ds, count: int) -> tuple[str, ...]:
     return tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"][:count])
-
-
-def dates():
-    day = st.integers(0, (LAST - FIRST).days).map(lambda n: FIRST + timedelta(days=n))
-    return st.one_of(st.none(), day)
-
-
-def subsets(values: tuple[str, ...]):
-    return st.lists(st.sampled_from(values), max_size=2, unique=True).map(tuple)
-
-
-@st.composite
-def filters(draw) -> Filters:
-    start, end = draw(dates()), draw(dates())
-    if start and end and start > end:
-        start, end = end, start
-    return Filters(
-        start=start,
-        end=end,
-        teams=draw(subsets(TEAMS)),
-        channels=draw(subsets(CHANNELS)),
-        categories=draw(subsets(CATEGORIES)),
-        segments=draw(subsets(SEGMENTS)),
-    )
 
 
 def assert_same(expected: pd.DataFrame, got: pd.DataFrame) -> None:
