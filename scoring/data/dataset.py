@@ -82,6 +82,9 @@ class Dataset:
     attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
     `ranked`: its quantile KPIs' values sorted per agent once attached
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
+    `stage_times`: its stage hours sorted per team (`scoring.measures.stage_times.attach`;
+    None: stage durations are computed from the tickets). `repeats`: its repeats for the
+    repeat chains (`scoring.measures.chains.attach`; None: chains read the tickets).
     `first_at` and `as_of`: the first and last ticket's creation time (None and now without
     tickets).
     """
@@ -101,6 +104,8 @@ class Dataset:
         self.build_folder = build_folder
         self.cube = None
         self.ranked = None
+        self.stage_times = None
+        self.repeats = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()
