@@ -82,6 +82,8 @@ class Dataset:
     attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
     `ranked`: its quantile KPIs' values sorted per agent once attached
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
+    `weekly`: its KPI inputs per agent, week and skill once attached
+    (`scoring.measures.weekly.attach`; None: they are read from the tickets).
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class Dataset:
         self.build_folder = build_folder
         self.cube = None
         self.ranked = None
+        self.weekly = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()

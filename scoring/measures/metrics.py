@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures import cube, ranked
+from scoring.measures import cube, ranked, weekly
 from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     TICKET_DIMENSIONS,
@@ -56,8 +56,10 @@ def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
     """Give a built dataset its pre-aggregated KPI tables for the repeat window (written on
     first use; `scoring.measures.cube`): `kpi_table` and `ticket_counts` then read them
     where they can answer; with them, the quantile KPIs' values sorted per agent
-    (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read."""
+    (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read, and the
+    KPI inputs per agent, week and skill (`scoring.measures.weekly`)."""
     ranked.attach(ds, available_kpis(ds))
+    weekly.attach(ds, available_kpis(ds), repeat_days)
     return cube.attach(ds, available_kpis(ds), repeat_days)
 
 

@@ -53,7 +53,13 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
 
 
 @for_statistics
-def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) -> pd.DataFrame:
+def case_mix(
+    ds: Dataset,
+    filters: Filters,
+    kpi_id: str,
+    repeat_days: int = 30,
+    cells: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Observed versus expected KPI per agent, by indirect standardisation.
 
     expected = Σ over the agent's cases of the peers' value in the case's cell (category ×
@@ -65,7 +71,8 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     standardised value, comparable across agents who take different work (clipped to
     [0, 1] for rates). Ranks: 1 = best, raw and adjusted.
     Peers, the department value and the ranks are those of the filter's agents: give it the
-    population and show its rows through the visible scope.
+    population and show its rows through the visible scope. `cells`: the filter's
+    `ticket_cells` where the caller has them, else they are read.
     """
     k = KPIS_BY_ID[kpi_id]
     columns = [
@@ -83,7 +90,7 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     ]
     if k not in skill_kpis(ds):
         return pd.DataFrame(columns=columns)
-    fine = ticket_cells(ds, filters, k.id, repeat_days)
+    fine = ticket_cells(ds, filters, k.id, repeat_days) if cells is None else cells
     per_agent = fine.groupby("agent_id")[["num", "den", "exp"]].sum()
     roster = _roster(ds, filters).set_index("agent_id")
     per_agent = per_agent[per_agent["den"] > 0].join(roster[["name", "team"]], how="inner")

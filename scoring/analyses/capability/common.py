@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scoring.data.dataset import Dataset
+from scoring.measures import weekly
 from scoring.measures.metrics import TICKET_DIMENSIONS, Filters, available_kpis, data_range
 from scoring.measures.query import Query, moments
 from scoring.registry.kpis import KPI, KPIS_BY_ID
@@ -115,15 +116,21 @@ def kpi_inputs(
 
     The same aggregation as metrics.kpi_table (sum, count and sum of squares of the
     registry's per-row expression over the filtered ticket or survey rows), for one KPI
-    instead of all: grouping by many dimensions at once stays cheap. Names in the SQL come
-    from the contract and the registry, quoted; values travel as parameters.
+    instead of all: grouping by many dimensions at once stays cheap. Per agent, skill and
+    week over all the data it reads the weekly tables (`scoring.measures.weekly`) where a
+    build has them. Names in the SQL come from the contract and the registry, quoted;
+    values travel as parameters.
     """
     unknown = [c for c in by if c not in TICKET_DIMENSIONS]
     if unknown or k.kind not in ("rate", "mean") or k.grain not in ("ticket", "survey"):
         raise ValueError(f"cannot aggregate {k.id} by {by}")
-    q = Query(ds, filters, repeat_days)
-    grouped = q.grouped(q.grain_rows(k.grain), by, moments(k.expr, "num", "den", "sq"))
-    result = q.select(grouped).run(ds)
+    statement = weekly.answer(ds, filters, k, by, repeat_days)
+    if statement is None:
+        q = Query(ds, filters, repeat_days)
+        statement = q.select(
+            q.grouped(q.grain_rows(k.grain), by, moments(k.expr, "num", "den", "sq"))
+        )
+    result = statement.run(ds)
     for column in ("num", "den", "sq"):
         result[column] = result[column].fillna(0).astype(float)
     return result

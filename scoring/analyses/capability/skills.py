@@ -255,6 +255,7 @@ def skill_matrix(
     repeat_days: int = 30,
     config: CapabilityConfig = DEFAULT_CONFIG,
     baseline: str = "specific",
+    cells: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Long agent × skill table (MATRIX_COLUMNS), one row per agent and skill they handled.
 
@@ -265,14 +266,15 @@ def skill_matrix(
 
     Priors and references are fitted over the filter's agents: give it the population
     (`Filters.population()`), so that a team is compared with the department, and show its
-    rows through the visible scope.
+    rows through the visible scope. `cells`: the filter's `ticket_cells` where the caller
+    has them (the case mix reads the same), else they are read.
     """
     k = KPIS_BY_ID[kpi_id]
     if k.id not in SKILL_KPIS:
         raise ValueError(f"{kpi_id} is not a skill KPI (known: {', '.join(SKILL_KPIS)})")
     parts = []
     if k in skill_kpis(ds):
-        fine = ticket_cells(ds, filters, k.id, repeat_days)
+        fine = ticket_cells(ds, filters, k.id, repeat_days) if cells is None else cells
         mix = mix_dimensions(ds)
         per_mix = _mix_cells(fine, mix)
         for dimension in skill_dimensions(ds):
