@@ -24,8 +24,8 @@ from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import EVERYTHING
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-SKILL_KPIS = ("fcr", "csat", "handle_minutes", "repeat_rate")  # a rate, a survey mean, a
-# ticket mean and the segment-relative repeat rate
+SKILL_KPIS = capability.SKILL_KPIS  # a rate, a survey mean, a ticket mean and the
+# segment-relative repeat rate
 ANSWERED = (
     (Filters(), "category"),
     (Filters(), "channel"),
@@ -95,7 +95,7 @@ def test_other_groupings_and_repeat_windows_are_not_answered(readings):
     assert weekly.answer(tabled, Filters(), fcr, ("agent_id", "category", "month"), 30) is None
     assert weekly.answer(tabled, Filters(), fcr, ("agent_id", "team", "week"), 30) is None
     assert weekly.answer(tabled, Filters(), fcr, ("agent_id", "category", "week"), 14) is None
-    workload = KPIS_BY_ID["workload"]  # a volume: the tables hold rates and means
+    workload = KPIS_BY_ID["workload"]  # not a skill KPI
     assert weekly.answer(tabled, Filters(), workload, ("agent_id", "category", "week"), 30) is None
 
 
@@ -140,3 +140,7 @@ def test_a_dataset_without_a_build_has_no_weekly_tables():
     assert weekly.attach(ds, metrics.available_kpis(ds), 30) is None and ds.weekly is None
     fcr = KPIS_BY_ID["fcr"]
     assert weekly.answer(ds, Filters(), fcr, ("agent_id", "category", "week"), 30) is None
+
+
+def test_the_weekly_tables_hold_the_capability_pages_skill_kpis():
+    assert weekly.KPI_IDS == capability.SKILL_KPIS

@@ -9,14 +9,17 @@ import math
 import numpy as np
 import pandas as pd
 
-from scoring.analyses.capability.common import SKILL_KPIS, _roster, kpi_inputs, skill_kpis
+from scoring.analyses.capability.common import SKILL_KPIS, _roster, inputs_statement, skill_kpis
 from scoring.data.dataset import Dataset
+from scoring.data.sql import ident, literal
 from scoring.engine.scorecard import KpiMatrix
 from scoring.measures.metrics import Filters
+from scoring.measures.query import Statement
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import for_statistics
 
 CASE_MIX_DIMENSIONS = ("category", "channel", "priority", "customer_segment")
+MISSING = "∅"  # a fine cell's missing dimension value
 
 
 def mix_dimensions(ds: Dataset) -> tuple[str, ...]:
@@ -29,25 +32,32 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
     """The KPI's inputs per agent and fine cell (case-mix dimensions and product), with
     `exp`: the cell's cases times the peers' value in the case-mix cell.
 
-    Columns: agent_id, the dimensions, num, den, sq, peer_value, exp. Indirect
-    standardisation (Breslow & Day 1987): the reference value of a case-mix cell (category
-    × channel × priority × segment) is the pooled value of the *other* agents in that cell;
-    where no other agent handled the cell, the agent's own value (no evidence either way).
+    Columns: agent_id, the dimensions (a missing value as "∅"), num, den, sq, peer_value,
+    exp; cells with cases only. Indirect standardisation (Breslow & Day 1987): the reference
+    value of a case-mix cell (category × channel × priority × segment) is the pooled value
+    of the *other* agents in that cell; where no other agent handled the cell, the agent's
+    own value (no evidence either way). One statement: the peers' sums are windows over the
+    cells.
     """
     k = KPIS_BY_ID[kpi_id]
     mix = mix_dimensions(ds)
     fine = mix + (("product",) if ds.has("tickets", "product") else ())
-    cells = kpi_inputs(ds, filters, k, ("agent_id", *fine), repeat_days)
-    cells = cells[cells["den"] > 0].reset_index(drop=True)
-    keys = [c for c in mix]
-    for c in fine:
-        cells[c] = cells[c].astype(object).where(cells[c].notna(), "∅")
-    cell_tot = cells.groupby(keys)[["num", "den"]].transform("sum")
-    own = cells.groupby(["agent_id", *keys])[["num", "den"]].transform("sum")
-    peer_den = cell_tot["den"] - own["den"]
-    own_value = own["num"] / own["den"]
-    peer_value = (cell_tot["num"] - own["num"]) / peer_den.where(peer_den > 0)
-    cells["peer_value"] = peer_value.fillna(own_value)
+    inputs = inputs_statement(ds, filters, k, ("agent_id", *fine), repeat_days)
+    labels = ", ".join(f"coalesce({ident(c)}, {literal(MISSING)}) AS {ident(c)}" for c in fine)
+    in_cell = ", ".join(ident(c) for c in mix)
+    cell, own = f"OVER (PARTITION BY {in_cell})", f"OVER (PARTITION BY agent_id, {in_cell})"
+    peer_den = f"(sum(den) {cell} - sum(den) {own})"
+    peer_value = (
+        f"CASE WHEN {peer_den} > 0 THEN (sum(num) {cell} - sum(num) {own}) / {peer_den} "
+        f"ELSE sum(num) {own} / sum(den) {own} END"
+    )
+    sql = f"""
+        SELECT agent_id, {labels}, num, den, sq, {peer_value} AS peer_value
+        FROM (SELECT agent_id, {", ".join(ident(c) for c in fine)}, CAST(num AS DOUBLE) AS num,
+              CAST(den AS DOUBLE) AS den, CAST(coalesce(sq, 0) AS DOUBLE) AS sq
+              FROM ({inputs.sql}) WHERE den > 0)
+    """
+    cells = Statement(sql, inputs.params).run(ds)
     cells["exp"] = cells["den"] * cells["peer_value"]
     return cells
 

@@ -11,7 +11,7 @@ import pandas as pd
 from scoring.data.dataset import Dataset
 from scoring.measures import weekly
 from scoring.measures.metrics import TICKET_DIMENSIONS, Filters, available_kpis, data_range
-from scoring.measures.query import Query, moments
+from scoring.measures.query import Query, Statement, moments
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics, shows_rows
 
@@ -121,16 +121,22 @@ def kpi_inputs(
     build has them. Names in the SQL come from the contract and the registry, quoted;
     values travel as parameters.
     """
+    result = inputs_statement(ds, filters, k, by, repeat_days).run(ds)
+    for column in ("num", "den", "sq"):
+        result[column] = result[column].fillna(0).astype(float)
+    return result
+
+
+def inputs_statement(
+    ds: Dataset, filters: Filters, k: KPI, by: tuple[str, ...], repeat_days: int = 30
+) -> Statement:
+    """The statement of `kpi_inputs` (num, den and sq may be NULL where den is 0)."""
     unknown = [c for c in by if c not in TICKET_DIMENSIONS]
     if unknown or k.kind not in ("rate", "mean") or k.grain not in ("ticket", "survey"):
         raise ValueError(f"cannot aggregate {k.id} by {by}")
     statement = weekly.answer(ds, filters, k, by, repeat_days)
     if statement is None:
         q = Query(ds, filters, repeat_days)
-        statement = q.select(
-            q.grouped(q.grain_rows(k.grain), by, moments(k.expr, "num", "den", "sq"))
-        )
-    result = statement.run(ds)
-    for column in ("num", "den", "sq"):
-        result[column] = result[column].fillna(0).astype(float)
-    return result
+        measures = moments(k.expr, "num", "den", "sq")
+        statement = q.select(q.grouped(q.grain_rows(k.grain), by, measures))
+    return statement
