@@ -32,34 +32,47 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
     """The KPI's inputs per agent and fine cell (case-mix dimensions and product), with
     `exp`: the cell's cases times the peers' value in the case-mix cell.
 
-    Columns: agent_id, the dimensions (a missing value as "∅"), num, den, sq, peer_value,
-    exp; cells with cases only. Indirect standardisation (Breslow & Day 1987): the reference
-    value of a case-mix cell (category × channel × priority × segment) is the pooled value
-    of the *other* agents in that cell; where no other agent handled the cell, the agent's
-    own value (no evidence either way). One statement: the peers' sums are windows over the
-    cells.
+    Columns: agent_id, the dimensions (pandas categories, a missing value as "∅": a tenth
+    of the memory of text), num, den, sq, peer_value, exp; cells with cases only. Indirect
+    standardisation (Breslow & Day 1987): the reference value of a case-mix cell (category
+    × channel × priority × segment) is the pooled value of the *other* agents in that cell;
+    where no other agent handled the cell, the agent's own value (no evidence either way).
     """
     k = KPIS_BY_ID[kpi_id]
     mix = mix_dimensions(ds)
     fine = mix + (("product",) if ds.has("tickets", "product") else ())
     inputs = inputs_statement(ds, filters, k, ("agent_id", *fine), repeat_days)
-    labels = ", ".join(f"coalesce({ident(c)}, {literal(MISSING)}) AS {ident(c)}" for c in fine)
-    in_cell = ", ".join(ident(c) for c in mix)
-    cell, own = f"OVER (PARTITION BY {in_cell})", f"OVER (PARTITION BY agent_id, {in_cell})"
-    peer_den = f"(sum(den) {cell} - sum(den) {own})"
-    peer_value = (
-        f"CASE WHEN {peer_den} > 0 THEN (sum(num) {cell} - sum(num) {own}) / {peer_den} "
-        f"ELSE sum(num) {own} / sum(den) {own} END"
+    labels = ", ".join(
+        f"CAST(coalesce({ident(c)}, {literal(MISSING)}) AS {_enum(values)}) AS {ident(c)}"
+        for c, values in _values(ds, fine).items()
     )
-    sql = f"""
-        SELECT agent_id, {labels}, num, den, sq, {peer_value} AS peer_value
-        FROM (SELECT agent_id, {", ".join(ident(c) for c in fine)}, CAST(num AS DOUBLE) AS num,
-              CAST(den AS DOUBLE) AS den, CAST(coalesce(sq, 0) AS DOUBLE) AS sq
-              FROM ({inputs.sql}) WHERE den > 0)
-    """
+    numbers = ", ".join(f"CAST(coalesce({c}, 0) AS DOUBLE) AS {c}" for c in ("num", "den", "sq"))
+    sql = f"SELECT agent_id, {labels}, {numbers} FROM ({inputs.sql}) WHERE den > 0"
     cells = Statement(sql, inputs.params).run(ds)
+    keys = list(mix)
+    cell_tot = cells.groupby(keys, observed=True)[["num", "den"]].transform("sum")
+    own = cells.groupby(["agent_id", *keys], observed=True)[["num", "den"]].transform("sum")
+    peer_den = cell_tot["den"] - own["den"]
+    own_value = own["num"] / own["den"]
+    peer_value = (cell_tot["num"] - own["num"]) / peer_den.where(peer_den > 0)
+    cells["peer_value"] = peer_value.fillna(own_value)
     cells["exp"] = cells["den"] * cells["peer_value"]
     return cells
+
+
+def _values(ds: Dataset, columns: tuple[str, ...]) -> dict[str, list]:
+    """Each ticket column's values, with MISSING (one scan)."""
+    lists = ", ".join(f"list(DISTINCT {ident(c)})" for c in columns)
+    return {
+        c: sorted({*found, MISSING})
+        for c, found in zip(columns, ds.row(f"SELECT {lists} FROM tickets"), strict=True)
+    }
+
+
+def _enum(values: list) -> str:
+    """SQL type of text taking `values`: DuckDB hands it to pandas as categories, about
+    five times faster than text (at 10M tickets about a second of the fine cells' 2.5 s)."""
+    return f"ENUM({', '.join(literal(str(v)) for v in values)})"
 
 
 @for_statistics
