@@ -242,7 +242,7 @@ def _specific_refs(fine: pd.DataFrame, dimension: str, kind: str, min_cases: int
 def _mix_cells(fine: pd.DataFrame, mix: tuple[str, ...]) -> pd.DataFrame:
     """The fine cells summed per agent and case-mix cell (their peer value is the cell's):
     the same references for a skill of the case mix from fewer rows."""
-    return fine.groupby(["agent_id", *mix], as_index=False, sort=False).agg(
+    return fine.groupby(["agent_id", *mix], as_index=False, sort=False, observed=True).agg(
         num=("num", "sum"), den=("den", "sum"), peer_value=("peer_value", "first")
     )
 
@@ -280,7 +280,7 @@ def skill_matrix(
         for dimension in skill_dimensions(ds):
             if dimension == COMPETENCY:
                 continue
-            grouped = fine.groupby(["agent_id", dimension], as_index=False)[
+            grouped = fine.groupby(["agent_id", dimension], as_index=False, observed=True)[
                 ["num", "den", "sq", "exp"]
             ].sum()
             grouped = grouped[grouped[dimension] != "∅"]
