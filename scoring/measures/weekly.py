@@ -14,8 +14,8 @@ about 1e-12 relative); the segment-relative repeat rate is restated per segment 
 repeats it restates, over the filter's rows, as the cube does.
 
 Written once per build (`attach`, from `metrics.attach_cube`) under
-`<build>/weekly-<fingerprint>/` with the cube's layout (`cube.Cube`: `cells_<i>.parquet`
-per dimension, `cube.json`), renamed into place when complete (`cube.started`/`finish`).
+`<build>/weekly-<fingerprint>/` as the cube's (`cells_<i>.parquet` per dimension,
+`cube.json`), renamed into place when complete (`cube.started`/`finish`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -31,7 +33,6 @@ from scoring.data import build
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
 from scoring.measures import cube
-from scoring.measures.cube import Cube
 from scoring.measures.query import SEGMENT_RELATIVE, Filters, Query, Statement, where
 from scoring.registry.kpis import KPI
 
@@ -47,6 +48,25 @@ BY_WEEK = "week"
 KPI_IDS = ("fcr", "csat", "handle_minutes", "repeat_rate")
 
 
+@dataclass(frozen=True)
+class Weekly:
+    """The weekly tables of one build: where they lie, their key sets (one per skill
+    dimension), the repeat window they were made with and the KPIs they hold."""
+
+    folder: Path
+    key_sets: tuple[tuple[str, ...], ...]
+    repeat_days: int
+    kpis: tuple[str, ...]
+
+    def path(self, keys: tuple[str, ...]) -> Path:
+        """The file of the table at `keys`."""
+        return self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
+
+    def cells(self, keys: tuple[str, ...]) -> str:
+        """The relation of the table at `keys`."""
+        return f"read_parquet({literal(str(self.path(keys)))})"
+
+
 def key_sets(ds: Dataset) -> tuple[tuple[str, ...], ...]:
     """The keys of each weekly table: agent, week, segment (where present), one skill."""
     base = ("agent_id", BY_WEEK) + ((SEGMENT,) if ds.has("tickets", SEGMENT) else ())
@@ -58,7 +78,7 @@ def held(kpis: Sequence[KPI]) -> tuple[KPI, ...]:
     return tuple(k for k in kpis if k.id in KPI_IDS and k.grain in GRAINS)
 
 
-def planned(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube:
+def planned(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Weekly:
     """The weekly tables of a built dataset (named by their fingerprint) and what they hold."""
     kept = held(kpis)
     made_of = {
@@ -69,10 +89,10 @@ def planned(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube:
     }
     digest = hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:16]
     folder = ds.build_folder / f"weekly-{digest}"
-    return Cube(folder, key_sets(ds), repeat_days, tuple(k.id for k in kept))
+    return Weekly(folder, key_sets(ds), repeat_days, tuple(k.id for k in kept))
 
 
-def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube | None:
+def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Weekly | None:
     """The weekly tables of a built dataset for `kpis` and the repeat window, written first
     when there are none, and set as `ds.weekly`; None without a build, a skill dimension or
     a held KPI, or where the build's folder cannot be written."""
@@ -88,13 +108,13 @@ def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Cube | None:
     return tables
 
 
-def _write(ds: Dataset, tables: Cube, kpis: Sequence[KPI]) -> None:
+def _write(ds: Dataset, tables: Weekly, kpis: Sequence[KPI]) -> None:
     """Each table from the tickets under a temporary folder, renamed into place, in the
     build's bounded memory (`build.MEMORY_LIMIT`)."""
     partial = cube.started(tables)
     ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
     try:
-        written = Cube(partial, tables.key_sets, tables.repeat_days, tables.kpis)
+        written = Weekly(partial, tables.key_sets, tables.repeat_days, tables.kpis)
         for keys in tables.key_sets:
             q = Query(ds, Filters(), tables.repeat_days)
             statement = q.select(_cells_sql(q, keys, kpis))
@@ -126,7 +146,7 @@ def _cells_sql(q: Query, keys: tuple[str, ...], kpis: Sequence[KPI]) -> str:
 def _table_for(ds: Dataset, filters: Filters, k: KPI, by: tuple[str, ...], repeat_days: int):
     """The weekly tables and the keys of the one answering `k` per `by` under `filters`."""
     tables = getattr(ds, "weekly", None)
-    if not isinstance(tables, Cube) or tables.repeat_days != repeat_days:
+    if not isinstance(tables, Weekly) or tables.repeat_days != repeat_days:
         return None
     if k.id not in tables.kpis or len(by) != 3 or by[0] != "agent_id" or by[2] != BY_WEEK:
         return None
