@@ -13,8 +13,16 @@ import streamlit as st
 from dashboard.app.cache import dataset
 from dashboard.app.waiting import spinner
 from scoring.analyses import capability
+from scoring.data.dataset import Dataset
 from scoring.measures.metrics import Filters
-from scoring.scope import Visible, shows_rows
+from scoring.scope import EVERYTHING, Visible, shows_rows
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _ticket_cells(path: str, population: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
+    """The fine cells the skill matrix and the case mix share (the one ticket read of both;
+    large, so few are kept)."""
+    return capability.ticket_cells(dataset(path), population, kpi_id, repeat_days)
 
 
 @spinner("spinner_skills")
@@ -27,7 +35,14 @@ def _skill_matrix(
     config: capability.CapabilityConfig,
     baseline: str,
 ) -> pd.DataFrame:
-    return capability.skill_matrix(dataset(path), population, kpi_id, repeat_days, config, baseline)
+    ds = dataset(path)
+    cells = _ticket_cells(path, population, kpi_id, repeat_days) if _has_cells(ds, kpi_id) else None
+    return capability.skill_matrix(ds, population, kpi_id, repeat_days, config, baseline, cells)
+
+
+def _has_cells(ds: Dataset, kpi_id: str) -> bool:
+    """Whether the KPI is one of the skill KPIs the dataset can compute (it has fine cells)."""
+    return kpi_id in {k.id for k in capability.skill_kpis(ds)}
 
 
 @shows_rows
@@ -62,7 +77,9 @@ def training_needs(
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _case_mix(path: str, population: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
-    return capability.case_mix(dataset(path), population, kpi_id, repeat_days)
+    ds = dataset(path)
+    cells = _ticket_cells(path, population, kpi_id, repeat_days) if _has_cells(ds, kpi_id) else None
+    return capability.case_mix(ds, population, kpi_id, repeat_days, cells)
 
 
 @shows_rows
@@ -75,10 +92,19 @@ def case_mix(
 
 @spinner("spinner_training")
 @st.cache_data(max_entries=16, show_spinner=False)
+def _training_effects(path: str, undated: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
+    return capability.training_effects(dataset(path), undated, EVERYTHING, kpi_id, repeat_days)
+
+
+@shows_rows
 def training_effects(
     path: str, filters: Filters, visible: Visible, kpi_id: str, repeat_days: int
 ) -> pd.DataFrame:
-    return capability.training_effects(dataset(path), filters, visible, kpi_id, repeat_days)
+    """The visible agents' courses of every agent's training effects: their peers are the
+    population's and the windows set the dates, so one result per KPI serves every team,
+    period and session."""
+    undated = filters.population().replace(start=None, end=None)
+    return visible.keep(_training_effects(path, undated, kpi_id, repeat_days))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

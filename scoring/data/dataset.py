@@ -85,6 +85,8 @@ class Dataset:
     `stage_times`: its stage hours sorted per team (`scoring.measures.stage_times.attach`;
     None: stage durations are computed from the tickets). `repeats`: its repeats for the
     repeat chains (`scoring.measures.chains.attach`; None: chains read the tickets).
+    `weekly`: its KPI inputs per agent, week and skill once attached
+    (`scoring.measures.weekly.attach`; None: they are read from the tickets).
     `first_at` and `as_of`: the first and last ticket's creation time (None and now without
     tickets).
     """
@@ -106,6 +108,7 @@ class Dataset:
         self.ranked = None
         self.stage_times = None
         self.repeats = None
+        self.weekly = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures import chains, cube, ranked, stage_times
+from scoring.measures import chains, cube, ranked, stage_times, weekly
 from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     TICKET_DIMENSIONS,
@@ -56,11 +56,13 @@ def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
     first use; `scoring.measures.cube`): `kpi_table` and `ticket_counts` then read them
     where they can answer; with them, the quantile KPIs' values sorted per agent
     (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read, and the
-    stage hours sorted per team (`scoring.measures.stage_times`, for `stage_durations`) and
-    the repeats of the repeat chains (`scoring.measures.chains`)."""
+    stage hours sorted per team (`scoring.measures.stage_times`, for `stage_durations`),
+    the repeats of the repeat chains (`scoring.measures.chains`) and the KPI inputs per
+    agent, week and skill (`scoring.measures.weekly`)."""
     ranked.attach(ds, available_kpis(ds))
     stage_times.attach(ds)
     chains.attach(ds, repeat_days)
+    weekly.attach(ds, available_kpis(ds), repeat_days)
     return cube.attach(ds, available_kpis(ds), repeat_days)
 
 

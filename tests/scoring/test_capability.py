@@ -423,3 +423,69 @@ def test_a_group_training_needs_at_least_two_agents_of_a_team():
     assert (groups["agents"] >= 2).all()
     # a group whose second member is outside the view is no group
     assert capability.team_needs(needs, Visible(teams=("T1",), agents=("A",))).empty
+
+
+def _reference_by_root(fine: pd.DataFrame, dimension: str, kind: str, min_cases: int) -> dict:
+    """The "specific" reference of each (agent, skill) worked one pair at a time from the
+    definition (docs/METHODS.md): δ solves Σ den·σ(logit(peer) + δ) over the agent's other
+    cases plus `min_cases` pseudo-cases at the overall value = their observed successes
+    (a root by bisection, not Newton); for means R = (O_rest + c) / (E_rest + c)."""
+    from scipy.optimize import brentq
+    from scipy.special import expit, logit
+
+    overall = fine["num"].sum() / fine["den"].sum()
+    refs = {}
+    for (agent_id, skill), inside in fine.groupby(["agent_id", dimension]):
+        rest = fine[(fine["agent_id"] == agent_id) & (fine[dimension] != skill)]
+        if kind == "rate":
+            peer_logits = logit(rest["peer_value"].clip(1e-6, 1 - 1e-6))
+            observed = rest["num"].sum() + min_cases * overall
+
+            def gap(d, peer_logits=peer_logits, rest=rest, observed=observed):
+                expected = (rest["den"] * expit(peer_logits + d)).sum()
+                return expected + min_cases * expit(logit(overall) + d) - observed
+
+            delta = brentq(gap, -30, 30, xtol=1e-13)
+            inside_logits = logit(inside["peer_value"].clip(1e-6, 1 - 1e-6))
+            value = (inside["den"] * expit(inside_logits + delta)).sum()
+        else:
+            c = min_cases * overall
+            ratio = (rest["num"].sum() + c) / ((rest["den"] * rest["peer_value"]).sum() + c)
+            value = ratio * (inside["den"] * inside["peer_value"]).sum()
+        refs[(agent_id, skill)] = value / inside["den"].sum()
+    return refs
+
+
+@pytest.mark.parametrize("kind", ["rate", "mean"])
+def test_specific_references_solve_their_definition(kind):
+    """Every (agent, skill) pair's reference, computed for all pairs at once, equals the
+    definition's worked one pair at a time: agents with one skill (no other cases), several
+    cells per skill, a peer value of 0 and one of 1 (clipped log-odds)."""
+    from scoring.analyses.capability.skills import _specific_refs
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for a in range(12):
+        skills = (
+            ["billing"]
+            if a == 0
+            else rng.choice(["billing", "repair", "setup"], 2 + a % 2, replace=False)
+        )
+        for skill in skills:
+            for cell in range(1 + a % 3):
+                den = float(rng.integers(1, 40))
+                num = (
+                    float(rng.binomial(int(den), 0.6))
+                    if kind == "rate"
+                    else den * rng.uniform(5, 20)
+                )
+                peer = rng.uniform(0.3, 0.9) if kind == "rate" else rng.uniform(5, 20)
+                rows.append((f"A{a}", skill, cell, num, den, peer))
+    fine = pd.DataFrame(rows, columns=["agent_id", "category", "cell", "num", "den", "peer_value"])
+    if kind == "rate":
+        fine.loc[1, "peer_value"], fine.loc[2, "peer_value"] = 0.0, 1.0
+    refs = _specific_refs(fine, "category", kind, min_cases=20)
+    expected = _reference_by_root(fine, "category", kind, 20)
+    assert len(refs) == len(expected)
+    for pair, value in expected.items():
+        assert refs[pair] == pytest.approx(value, rel=1e-9), pair

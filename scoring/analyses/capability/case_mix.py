@@ -9,14 +9,17 @@ import math
 import numpy as np
 import pandas as pd
 
-from scoring.analyses.capability.common import SKILL_KPIS, _roster, kpi_inputs, skill_kpis
+from scoring.analyses.capability.common import SKILL_KPIS, _roster, inputs_statement, skill_kpis
 from scoring.data.dataset import Dataset
+from scoring.data.sql import ident, literal
 from scoring.engine.scorecard import KpiMatrix
 from scoring.measures.metrics import Filters
+from scoring.measures.query import Statement
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import for_statistics
 
 CASE_MIX_DIMENSIONS = ("category", "channel", "priority", "customer_segment")
+MISSING = "∅"  # a fine cell's missing dimension value
 
 
 def mix_dimensions(ds: Dataset) -> tuple[str, ...]:
@@ -29,7 +32,8 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
     """The KPI's inputs per agent and fine cell (case-mix dimensions and product), with
     `exp`: the cell's cases times the peers' value in the case-mix cell.
 
-    Columns: agent_id, the dimensions, num, den, sq, peer_value, exp. Indirect
+    Columns: agent_id, the dimensions (pandas categories, a missing value as "∅": a tenth
+    of the memory of text), num, den, sq, peer_value, exp; cells with cases only. Indirect
     standardisation (Breslow & Day 1987): the reference value of a case-mix cell (category
     × channel × priority × segment) is the pooled value of the *other* agents in that cell;
     where no other agent handled the cell, the agent's own value (no evidence either way).
@@ -37,13 +41,17 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
     k = KPIS_BY_ID[kpi_id]
     mix = mix_dimensions(ds)
     fine = mix + (("product",) if ds.has("tickets", "product") else ())
-    cells = kpi_inputs(ds, filters, k, ("agent_id", *fine), repeat_days)
-    cells = cells[cells["den"] > 0].reset_index(drop=True)
-    keys = [c for c in mix]
-    for c in fine:
-        cells[c] = cells[c].astype(object).where(cells[c].notna(), "∅")
-    cell_tot = cells.groupby(keys)[["num", "den"]].transform("sum")
-    own = cells.groupby(["agent_id", *keys])[["num", "den"]].transform("sum")
+    inputs = inputs_statement(ds, filters, k, ("agent_id", *fine), repeat_days)
+    labels = ", ".join(
+        f"CAST(coalesce({ident(c)}, {literal(MISSING)}) AS {_enum(values)}) AS {ident(c)}"
+        for c, values in _values(ds, fine).items()
+    )
+    numbers = ", ".join(f"CAST(coalesce({c}, 0) AS DOUBLE) AS {c}" for c in ("num", "den", "sq"))
+    sql = f"SELECT agent_id, {labels}, {numbers} FROM ({inputs.sql}) WHERE den > 0"
+    cells = Statement(sql, inputs.params).run(ds)
+    keys = list(mix)
+    cell_tot = cells.groupby(keys, observed=True)[["num", "den"]].transform("sum")
+    own = cells.groupby(["agent_id", *keys], observed=True)[["num", "den"]].transform("sum")
     peer_den = cell_tot["den"] - own["den"]
     own_value = own["num"] / own["den"]
     peer_value = (cell_tot["num"] - own["num"]) / peer_den.where(peer_den > 0)
@@ -52,8 +60,29 @@ def ticket_cells(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 
     return cells
 
 
+def _values(ds: Dataset, columns: tuple[str, ...]) -> dict[str, list]:
+    """Each ticket column's values, with MISSING (one scan)."""
+    lists = ", ".join(f"list(DISTINCT {ident(c)})" for c in columns)
+    return {
+        c: sorted({*found, MISSING})
+        for c, found in zip(columns, ds.row(f"SELECT {lists} FROM tickets"), strict=True)
+    }
+
+
+def _enum(values: list) -> str:
+    """SQL type of text taking `values`: DuckDB hands it to pandas as categories, about
+    five times faster than text (at 10M tickets about a second of the fine cells' 2.5 s)."""
+    return f"ENUM({', '.join(literal(str(v)) for v in values)})"
+
+
 @for_statistics
-def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) -> pd.DataFrame:
+def case_mix(
+    ds: Dataset,
+    filters: Filters,
+    kpi_id: str,
+    repeat_days: int = 30,
+    cells: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Observed versus expected KPI per agent, by indirect standardisation.
 
     expected = Σ over the agent's cases of the peers' value in the case's cell (category ×
@@ -65,7 +94,8 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     standardised value, comparable across agents who take different work (clipped to
     [0, 1] for rates). Ranks: 1 = best, raw and adjusted.
     Peers, the department value and the ranks are those of the filter's agents: give it the
-    population and show its rows through the visible scope.
+    population and show its rows through the visible scope. `cells`: the filter's
+    `ticket_cells` where the caller has them, else they are read.
     """
     k = KPIS_BY_ID[kpi_id]
     columns = [
@@ -83,7 +113,7 @@ def case_mix(ds: Dataset, filters: Filters, kpi_id: str, repeat_days: int = 30) 
     ]
     if k not in skill_kpis(ds):
         return pd.DataFrame(columns=columns)
-    fine = ticket_cells(ds, filters, k.id, repeat_days)
+    fine = ticket_cells(ds, filters, k.id, repeat_days) if cells is None else cells
     per_agent = fine.groupby("agent_id")[["num", "den", "exp"]].sum()
     roster = _roster(ds, filters).set_index("agent_id")
     per_agent = per_agent[per_agent["den"] > 0].join(roster[["name", "team"]], how="inner")

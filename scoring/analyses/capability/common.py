@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scoring.data.dataset import Dataset
+from scoring.measures import weekly
 from scoring.measures.metrics import TICKET_DIMENSIONS, Filters, available_kpis, data_range
-from scoring.measures.query import Query, moments
+from scoring.measures.query import SEGMENT_RELATIVE, Query, Statement, moments
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import Visible, for_statistics, shows_rows
 
@@ -115,15 +116,36 @@ def kpi_inputs(
 
     The same aggregation as metrics.kpi_table (sum, count and sum of squares of the
     registry's per-row expression over the filtered ticket or survey rows), for one KPI
-    instead of all: grouping by many dimensions at once stays cheap. Names in the SQL come
-    from the contract and the registry, quoted; values travel as parameters.
+    instead of all: grouping by many dimensions at once stays cheap. Per agent, skill and
+    week over all the data it reads the weekly tables (`scoring.measures.weekly`) where a
+    build has them. Names in the SQL come from the contract and the registry, quoted;
+    values travel as parameters.
     """
-    unknown = [c for c in by if c not in TICKET_DIMENSIONS]
-    if unknown or k.kind not in ("rate", "mean") or k.grain not in ("ticket", "survey"):
-        raise ValueError(f"cannot aggregate {k.id} by {by}")
-    q = Query(ds, filters, repeat_days)
-    grouped = q.grouped(q.grain_rows(k.grain), by, moments(k.expr, "num", "den", "sq"))
-    result = q.select(grouped).run(ds)
+    result = inputs_statement(ds, filters, k, by, repeat_days).run(ds)
     for column in ("num", "den", "sq"):
         result[column] = result[column].fillna(0).astype(float)
     return result
+
+
+def inputs_statement(
+    ds: Dataset, filters: Filters, k: KPI, by: tuple[str, ...], repeat_days: int = 30
+) -> Statement:
+    """The statement of `kpi_inputs` (num, den and sq may be NULL where den is 0)."""
+    unknown = [c for c in by if c not in TICKET_DIMENSIONS]
+    if unknown or k.kind not in ("rate", "mean") or k.grain not in ("ticket", "survey"):
+        raise ValueError(f"cannot aggregate {k.id} by {by}")
+    statement = weekly.answer(ds, filters, k, by, repeat_days)
+    if statement is None:
+        q = Query(ds, filters, repeat_days)
+        measures = moments(k.expr, "num", "den", "sq")
+        statement = q.select(q.grouped(_rows(q, k), by, measures))
+    return statement
+
+
+def _rows(q: Query, k: KPI) -> str:
+    """The rows `k` aggregates: its grain's, without the columns over every row of the
+    filter (`Query.ticket_rows`, materialised) where its expression needs none of them (a
+    third less time for the fine cells at 10M tickets)."""
+    if k.expr in SEGMENT_RELATIVE:
+        return q.grain_rows(k.grain)
+    return q.ticket_base() if k.grain == "ticket" else q.survey_rows(q.ticket_base())

@@ -231,7 +231,7 @@ def training_effects(
     rows = []
     for dimension in [d for d in TICKET_SKILL_DIMENSIONS if ds.has("tickets", d)]:
         table = _weekly_inputs(ds, filters, k, dimension, repeat_days)
-        skills = set(table[dimension].dropna().astype(str))
+        skills = set(table[dimension].dropna().astype(str).unique())
         courses = trained[trained["skill"].isin(skills) & trained["agent_id"].isin(roster.index)]
         totals = _cohort_totals(table, courses, dimension, trained, k, window_days)
         for course, total in zip(courses.itertuples(index=False), totals, strict=True):

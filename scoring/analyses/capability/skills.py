@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.analyses.capability.case_mix import ticket_cells
+from scoring.analyses.capability.case_mix import mix_dimensions, ticket_cells
 from scoring.analyses.capability.common import (
     COMPETENCY,
     DEFAULT_CONFIG,
@@ -140,18 +140,62 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
 
-def _logit_shift(den: np.ndarray, logits: np.ndarray, observed: float) -> float:
-    """δ with Σ den·σ(logit + δ) = observed (Newton's method; monotone in δ)."""
-    delta = 0.0
+def _pairs(fine: pd.DataFrame, dimension: str) -> tuple[np.ndarray, np.ndarray, pd.MultiIndex]:
+    """Each row's (agent, skill of `dimension`) pair and its agent, as codes, and the pairs."""
+    agents, agent_ids = pd.factorize(fine["agent_id"])
+    skills, skill_ids = pd.factorize(fine[dimension])
+    keys, pairs = np.unique(agents * len(skill_ids) + skills, return_inverse=True)
+    index = pd.MultiIndex.from_arrays(
+        [agent_ids[keys // len(skill_ids)], skill_ids[keys % len(skill_ids)]],
+        names=["agent_id", dimension],
+    )
+    return pairs, agents, index
+
+
+def _rest_entries(pairs: np.ndarray, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pair, row) for every pair of the row codes `pairs` and every row of the pair's agent
+    (`agents`) outside the pair: the agent's *other* cases, whose level moves the reference."""
+    n_pairs = pairs.max() + 1
+    pair_agent = np.empty(n_pairs, dtype=np.int64)
+    pair_agent[pairs] = agents
+    by_agent = np.argsort(agents, kind="stable")
+    rows_of_agent = np.bincount(agents)
+    first_row = np.cumsum(rows_of_agent) - rows_of_agent
+    counts = rows_of_agent[pair_agent]
+    entry_pair = np.repeat(np.arange(n_pairs), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    entry_row = by_agent[np.repeat(first_row[pair_agent], counts) + offset]
+    rest = pairs[entry_row] != entry_pair
+    return entry_pair[rest], entry_row[rest]
+
+
+def _logit_shifts(
+    den: np.ndarray,
+    logits: np.ndarray,
+    pair: np.ndarray,
+    prior: tuple[float, float],
+    observed: np.ndarray,
+) -> np.ndarray:
+    """Per pair, δ with Σ den·σ(logit + δ) over the pair's entries + n·σ(ℓ + δ) of the prior
+    (n, ℓ) = observed: Newton's method from 0 for every pair at once, each pair stopped as if
+    alone (at a flat slope, or after a step under 1e-9; at most 50 steps; monotone in δ)."""
+    n_pairs = len(observed)
+    prior_den, prior_logit = prior
+    delta = np.zeros(n_pairs)
+    active = np.ones(n_pairs, dtype=bool)
     for _ in range(50):
-        p = _sigmoid(logits + delta)
-        f = float(np.sum(den * p)) - observed
-        slope = float(np.sum(den * p * (1 - p)))
-        if slope <= 1e-12:
-            break
-        step = max(min(f / slope, 5.0), -5.0)
+        if np.count_nonzero(active[pair]) < len(pair) // 2:  # fewer entries to evaluate
+            keep = active[pair]
+            den, logits, pair = den[keep], logits[keep], pair[keep]
+        p = _sigmoid(logits + delta[pair])
+        p_prior = _sigmoid(prior_logit + delta)
+        f = np.bincount(pair, den * p, n_pairs) + prior_den * p_prior - observed
+        slope = np.bincount(pair, den * p * (1 - p), n_pairs) + prior_den * p_prior * (1 - p_prior)
+        active &= slope > 1e-12
+        step = np.clip(np.divide(f, slope, out=np.zeros(n_pairs), where=active), -5.0, 5.0)
         delta -= step
-        if abs(step) < 1e-9:
+        active &= np.abs(step) >= 1e-9
+        if not active.any():
             break
     return delta
 
@@ -168,31 +212,39 @@ def _specific_refs(fine: pd.DataFrame, dimension: str, kind: str, min_cases: int
     - means: a ratio R = O_rest / E_rest; reference = R · E_skill / cases.
     `min_cases` pseudo-cases at the peers' value (δ = 0, R = 1) are added to the rest, so a
     thin rest pulls the agent's level towards the peers'. The uncertainty of δ or R (from
-    many more cases than the skill's) is not propagated to the interval.
+    many more cases than the skill's) is not propagated to the interval. Every pair at once
+    (the agent's other cases as entries of `_rest_entries`), in numpy.
     """
     overall = float(fine["num"].sum() / fine["den"].sum()) if fine["den"].sum() > 0 else 0.0
-    refs = {}
-    for agent_id, rows in fine.groupby("agent_id", sort=False):
-        den = rows["den"].to_numpy(float)
-        num = rows["num"].to_numpy(float)
-        peer = rows["peer_value"].to_numpy(float)
-        skills = rows[dimension].to_numpy()
-        for skill in np.unique(skills):
-            inside = skills == skill
-            rest = ~inside
-            if kind == "rate":
-                logits = _logit(peer)
-                rest_den = np.append(den[rest], min_cases)
-                rest_logits = np.append(logits[rest], _logit(np.array([overall]))[0])
-                observed = float(num[rest].sum()) + min_cases * overall
-                delta = _logit_shift(rest_den, rest_logits, observed)
-                value = np.sum(den[inside] * _sigmoid(logits[inside] + delta))
-            else:
-                c = min_cases * overall
-                ratio = (num[rest].sum() + c) / (np.sum(den[rest] * peer[rest]) + c)
-                value = ratio * np.sum(den[inside] * peer[inside])
-            refs[(agent_id, skill)] = float(value / den[inside].sum())
-    return pd.Series(refs, dtype=float)
+    if fine.empty:
+        return pd.Series(dtype=float)
+    den = fine["den"].to_numpy(float)
+    num = fine["num"].to_numpy(float)
+    peer = fine["peer_value"].to_numpy(float)
+    pairs, agents, index = _pairs(fine, dimension)
+    rest_pair, rest_row = _rest_entries(pairs, agents)
+    n_pairs = len(index)
+    rest_num = np.bincount(rest_pair, num[rest_row], n_pairs)
+    if kind == "rate":
+        logits = _logit(peer)
+        observed = rest_num + min_cases * overall
+        prior = (float(min_cases), float(_logit(np.array([overall]))[0]))
+        delta = _logit_shifts(den[rest_row], logits[rest_row], rest_pair, prior, observed)
+        value = np.bincount(pairs, den * _sigmoid(logits + delta[pairs]), n_pairs)
+    else:
+        c = min_cases * overall
+        expected_rest = np.bincount(rest_pair, (den * peer)[rest_row], n_pairs)
+        ratio = (rest_num + c) / (expected_rest + c)
+        value = ratio * np.bincount(pairs, den * peer, n_pairs)
+    return pd.Series(value / np.bincount(pairs, den, n_pairs), index=index, dtype=float)
+
+
+def _mix_cells(fine: pd.DataFrame, mix: tuple[str, ...]) -> pd.DataFrame:
+    """The fine cells summed per agent and case-mix cell (their peer value is the cell's):
+    the same references for a skill of the case mix from fewer rows."""
+    return fine.groupby(["agent_id", *mix], as_index=False, sort=False, observed=True).agg(
+        num=("num", "sum"), den=("den", "sum"), peer_value=("peer_value", "first")
+    )
 
 
 @for_statistics
@@ -203,6 +255,7 @@ def skill_matrix(
     repeat_days: int = 30,
     config: CapabilityConfig = DEFAULT_CONFIG,
     baseline: str = "specific",
+    cells: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Long agent × skill table (MATRIX_COLUMNS), one row per agent and skill they handled.
 
@@ -213,22 +266,26 @@ def skill_matrix(
 
     Priors and references are fitted over the filter's agents: give it the population
     (`Filters.population()`), so that a team is compared with the department, and show its
-    rows through the visible scope.
+    rows through the visible scope. `cells`: the filter's `ticket_cells` where the caller
+    has them (the case mix reads the same), else they are read.
     """
     k = KPIS_BY_ID[kpi_id]
     if k.id not in SKILL_KPIS:
         raise ValueError(f"{kpi_id} is not a skill KPI (known: {', '.join(SKILL_KPIS)})")
     parts = []
     if k in skill_kpis(ds):
-        fine = ticket_cells(ds, filters, k.id, repeat_days)
+        fine = ticket_cells(ds, filters, k.id, repeat_days) if cells is None else cells
+        mix = mix_dimensions(ds)
+        per_mix = _mix_cells(fine, mix)
         for dimension in skill_dimensions(ds):
             if dimension == COMPETENCY:
                 continue
-            grouped = fine.groupby(["agent_id", dimension], as_index=False)[
+            grouped = fine.groupby(["agent_id", dimension], as_index=False, observed=True)[
                 ["num", "den", "sq", "exp"]
             ].sum()
             grouped = grouped[grouped[dimension] != "∅"]
-            refs = _specific_refs(fine, dimension, _kind(k), config.min_cases)
+            cells = per_mix if dimension in mix else fine
+            refs = _specific_refs(cells, dimension, _kind(k), config.min_cases)
             index = pd.MultiIndex.from_frame(grouped[["agent_id", dimension]])
             grouped["ref"] = refs.reindex(index).to_numpy()
             grouped = grouped.rename(columns={dimension: "skill"})
