@@ -82,6 +82,8 @@ class Dataset:
     attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
     `ranked`: its quantile KPIs' values sorted per agent once attached
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
+    `halves`: its pre-aggregated halves of split-half reliability once attached
+    (`scoring.measures.halves.attach`; None: they are computed from the tickets).
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class Dataset:
         self.build_folder = build_folder
         self.cube = None
         self.ranked = None
+        self.halves = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()

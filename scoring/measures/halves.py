@@ -1,0 +1,303 @@
+"""Pre-aggregated halves of split-half reliability (issue 23).
+
+Split-half reliability (`scoring.analyses.reliability`) deals the customers into two halves
+per seeded split — by a hash of the customer, the split and the seed, so that a customer's
+tickets, surveys and repeat chains stay in one half — and measures every agent's KPIs on
+each half. From the tickets that is every ticket of the filter once per split (20 at 10M
+tickets: 200 M rows, 10–40 s). Since a customer's half depends on the customer alone, it can
+be summed once per build:
+
+- **cells** (`cells.parquet`): per agent × month × customer segment × split × half, the KPI
+  parts the pre-aggregated KPI tables hold (`scoring.measures.cube`: counts, sums, sums of
+  squares; the per-segment repeats a segment-relative KPI restates). A filter's halves sum
+  its whole months' cells and the cells of the days of months it cuts, summed from those
+  days' tickets on the fly, and merge them as the KPI tables do (`cube.merged_parts`: the
+  segments' repeat rates over the filter's cells, as the tickets give them).
+- **quantiles** (median and P90 response: not mergeable) exactly from each quantile
+  expression's values sorted once by agent and value with the day, the customer segment and
+  the customer's halves (bit s: its half in split s): per split and half a mask keeps each
+  agent's run sorted, and the quantile is a position in it (`scoring.measures.ranked`).
+
+`answers` says where they answer: the build's splits, seed and repeat window, and filters on
+dates, teams, agents and customer segments; a filter on channel, category, product or
+priority, or a dataset without a build, reads the tickets (`metrics.kpi_halves`). Counts
+are exact, sums the tickets' sums added in another order (about 1e-12 relative); the
+quantiles are exact.
+
+Written once per build (`attach`, from `metrics.attach_cube`) under
+`<build>/halves-<fingerprint>/`, renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scoring.data import build
+from scoring.data.dataset import Dataset
+from scoring.data.sql import ident, literal
+from scoring.measures import cube, ranked
+from scoring.measures.query import Filters, Query, where
+from scoring.registry.kpis import KPI
+
+FORMAT = 1
+INFO = "halves.json"
+CELLS = "cells.parquet"
+SPLITS = 20  # the splits and seed the lab asks for (scoring.analyses.reliability)
+SEED = 0
+MAX_SPLITS = 62  # a customer's halves are the bits of one BIGINT
+SPLIT_KEYS = ("split", "half")
+# A ticket's customer; a ticket without one is a customer of its own.
+CUSTOMER = "coalesce(CAST(customer_id AS VARCHAR), 't' || ticket_id)"
+SEGMENT_FILTER = "segments"
+UNANSWERED = ("channels", "categories", "products", "priorities", "exclude_tickets")
+
+
+def customer_halves(splits: str, salt: str) -> str:
+    """SQL over rows with customer_id and ticket_id: the row's customer's half in each of
+    `splits` splits seeded with `salt`, as bit s of one BIGINT (split s). The half is the
+    hash of one text: hash(a, b, c) of DuckDB combines its arguments so that a new split
+    would only flip every customer's half together."""
+    key = f"concat({CUSTOMER}, '#', s, '#', {salt})"
+    return (
+        f"list_sum(list_transform(range({splits}), lambda s: CAST(hash({key}) % 2 AS BIGINT) << s))"
+    )
+
+
+def split_rows(rows: str, splits: str, salt: str) -> str:
+    """Subquery: each of `rows` (with customer_id and ticket_id) once per split, with
+    `split` (0 … splits − 1) and its customer's `half` (0 or 1) in that split."""
+    return (
+        "(SELECT r.* EXCLUDE (_halves), s.split, CAST((r._halves >> s.split) & 1 AS INTEGER) "
+        f"AS half FROM (SELECT *, {customer_halves(splits, salt)} AS _halves FROM {rows}) r "
+        f"CROSS JOIN range({splits}) s(split))"
+    )
+
+
+@dataclass(frozen=True)
+class Halves:
+    """The pre-aggregated halves of one build: the cells' file and keys, the splits, seed
+    and repeat window they were made with, the KPIs they hold, and the quantile KPIs'
+    sorted values (`sorted`, as `ranked` holds them) with each value's customer halves
+    (`masks`, per expression)."""
+
+    folder: Path
+    keys: tuple[str, ...]
+    splits: int
+    seed: int
+    repeat_days: int
+    kpis: tuple[str, ...]
+    sorted: ranked.Ranked
+    masks: dict[str, np.ndarray]
+
+    def cells(self) -> str:
+        """The relation of the cell table."""
+        return f"read_parquet({literal(str(self.folder / CELLS))})"
+
+
+def _keys(ds: Dataset) -> tuple[str, ...]:
+    return cube.key_sets(ds)[0] + SPLIT_KEYS
+
+
+def _dimensions(ds: Dataset) -> tuple[str, ...]:
+    return (cube.SEGMENT,) if ds.has("tickets", cube.SEGMENT) else ()
+
+
+def fingerprint(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> str:
+    made_of = {
+        "format": FORMAT,
+        "splits": SPLITS,
+        "seed": SEED,
+        "repeat_days": repeat_days,
+        "keys": _keys(ds),
+        "kpis": [(k.id, k.grain, k.kind, k.expr) for k in kpis],
+    }
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def answers(
+    ds: Dataset, filters: Filters, made_with: tuple[int, int, int], kpis: Sequence[KPI]
+) -> bool:
+    """Whether the dataset's halves answer these split grains' KPIs for `filters` and
+    `made_with` (splits, seed, repeat window)."""
+    halves = ds.halves
+    return (
+        isinstance(halves, Halves)
+        and made_with == (halves.splits, halves.seed, halves.repeat_days)
+        and not any(getattr(filters, name) for name in UNANSWERED)
+        and all(k.id in halves.kpis for k in cube.held(kpis))
+        and all(k.expr in halves.sorted.exprs for k in ranked.quantile_kpis(kpis))
+    )
+
+
+def answer(q: Query, grains: dict[str, list[KPI]]) -> dict[str, str]:
+    """Grain → the SELECT of that grain's KPI parts per split, half and agent, with the
+    columns the ticket-level statement has but the quantiles (`quantiles`), where
+    `answers` says the halves answer."""
+    halves: Halves = q.ds.halves
+    cells = _cells(q, halves, [k for ks in grains.values() for k in cube.held(ks)])
+    by = (*SPLIT_KEYS, "agent_id")
+    return {grain: cube._merged(q, cells, by, kpis, grain) for grain, kpis in grains.items()}
+
+
+def _cells(q: Query, halves: Halves, kpis: Sequence[KPI]) -> str:
+    """CTE `halves_cells`: the cells in the filter — its whole months from the table, the
+    rest of its dates summed from the tickets — in the filter's agent scope."""
+    months = cube.whole_months(q)
+    parts = []
+    if months is not None:
+        first, after = q.param("cube_first", months[0]), q.param("cube_after", months[1])
+        segments = q.filters.segments
+        in_segments = (
+            f"list_contains({q.param(SEGMENT_FILTER, list(segments))}, {cube.SEGMENT})"
+            if segments
+            else "true"
+        )
+        in_filter = where(f"month >= {first}", f"month < {after}", in_segments)
+        parts.append(f"SELECT * FROM {halves.cells()} {in_filter}")
+    if not cube._covers_all(q, months):
+        params = _split_params(q, halves.splits, halves.seed)
+        parts.append(_cells_sql(q, q.ticket_base(outside=months), halves.keys, kpis, params))
+    union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
+    return q.define(
+        "halves_cells", f"SELECT c.* FROM ({union}) c JOIN {q.agents()} a USING (agent_id)"
+    )
+
+
+def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFrame:
+    """Per split, half and agent in the filter's scope: each quantile KPI's exact value
+    over the half's tickets in the filter (NaN without one) and its count (`<id>__den`)."""
+    halves: Halves = ds.halves
+    agents = ranked._agents_in_scope(ds, halves.sorted, filters)
+    ids = np.asarray(halves.sorted.agents, object)[agents]
+    exprs = dict.fromkeys(k.expr for k in kpis)
+    kept = {expr: _kept(halves, expr, filters, agents) for expr in exprs}
+    parts: dict[str, list[np.ndarray]] = {}
+    for split in range(halves.splits):
+        for half in (0, 1):
+            found = {"split": np.full(len(ids), split), "half": np.full(len(ids), half)}
+            found["agent_id"] = ids
+            for expr, (values, masks, lengths) in kept.items():
+                inside = ((masks >> split) & 1) == half
+                counts = ranked._kept_per_run(inside, lengths)
+                chosen = values[inside]
+                for k in (k for k in kpis if k.expr == expr):
+                    found[k.id] = ranked._quantiles(chosen, counts, k.quantile)
+                    found[f"{k.id}__den"] = counts
+            for name, column in found.items():
+                parts.setdefault(name, []).append(column)
+    return pd.DataFrame({name: np.concatenate(columns) for name, columns in parts.items()})
+
+
+def _kept(
+    halves: Halves, expr: str, filters: Filters, agents: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The values of the filter's tickets of `agents` (run after run, each still sorted),
+    their customers' halves and how many each agent has."""
+    table, s = halves.sorted, halves.sorted.exprs[expr]
+    lengths = np.diff(s.starts)[agents]
+    if len(agents) == len(table.agents):
+        rows = slice(None)
+    else:
+        runs = [np.arange(s.starts[a], s.starts[a + 1]) for a in agents]
+        rows = np.concatenate(runs) if runs else np.empty(0, np.int64)
+    values, masks = s.values[rows], halves.masks[expr][rows]
+    keep = ranked._mask(table, s, filters, rows)
+    if keep is None:
+        return values, masks, lengths
+    return values[keep], masks[keep], ranked._kept_per_run(keep, lengths)
+
+
+# --- writing and attaching ------------------------------------------------------------------
+
+
+def attach(ds: Dataset, kpis: Sequence[KPI], repeat_days: int) -> Halves | None:
+    """The halves of a built dataset for `kpis` (its available KPIs) and the repeat window,
+    written first when there are none, and set as `ds.halves`; None without a build or a
+    customer column, or where the build's folder cannot be written."""
+    if ds.build_folder is None or not ds.has("tickets", "customer_id"):
+        return None
+    kept = tuple(k for k in kpis if k.grain in cube.GRAINS)
+    folder = ds.build_folder / f"halves-{fingerprint(ds, kept, repeat_days)}"
+    if not (folder / INFO).is_file():
+        try:
+            _write(ds, folder, kept, repeat_days)
+        except (OSError, duckdb.IOException):  # a full or read-only disk
+            return None
+    ds.halves = _read(ds, folder, repeat_days)
+    return ds.halves
+
+
+def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI], repeat_days: int) -> None:
+    """Write the cells and the sorted values under a temporary name, then rename them into
+    place, in the build's bounded memory (`build.MEMORY_LIMIT`)."""
+    partial = cube.started(cube.Cube(folder, (), repeat_days, ()))
+    try:
+        ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
+        try:
+            _write_cells(ds, partial / CELLS, cube.held(kpis), repeat_days)
+            masks = {"halves": lambda q: customer_halves(*_split_params(q, SPLITS, SEED))}
+            arrays = ranked._write_arrays(ds, partial, ranked.quantile_kpis(kpis), masks)
+        finally:
+            ds.row("RESET memory_limit")
+        (partial / ranked.INFO).write_text(json.dumps(arrays))
+        (partial / INFO).write_text(
+            json.dumps({"format": FORMAT, "kpis": [k.id for k in cube.held(kpis)]})
+        )
+        try:
+            partial.rename(folder)
+        except OSError:  # another process finished first
+            if not (folder / INFO).is_file():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _split_params(q: Query, splits: int, seed: int) -> tuple[str, str]:
+    return q.param("splits", int(splits)), q.param("split_seed", int(seed))
+
+
+def _cells_sql(
+    q: Query, tickets: str, keys: tuple[str, ...], kpis: Sequence[KPI], params: tuple[str, str]
+) -> str:
+    """SELECT of the cells at `keys` (with split and half) over the ticket rows `tickets`
+    (a `ticket_base`): `cube`'s cells, each grain's rows split before they are summed (the
+    surveys split themselves rather than join the split tickets: 20 times fewer rows)."""
+    key_list = ", ".join(ident(c) for c in keys)
+    grains = cube.GRAINS if q.ds.has("surveys") else cube.GRAINS[:1]
+    selects = []
+    for grain in grains:
+        rows = split_rows(tickets if grain == "ticket" else q.survey_rows(tickets), *params)
+        parts = [f"count(*) AS _rows_{grain}"]
+        parts += [part for k in kpis if k.grain == grain for part in cube.cell_parts(k)]
+        selects.append(f"(SELECT {key_list}, {', '.join(parts)} FROM {rows} GROUP BY {key_list})")
+    columns = [c for grain in grains for c in cube.part_names(kpis, grain)]
+    return cube.summed(" UNION ALL BY NAME ".join(selects), keys, columns)
+
+
+def _write_cells(ds: Dataset, path: Path, kpis: Sequence[KPI], repeat_days: int) -> None:
+    q = Query(ds, Filters(), repeat_days)
+    params = _split_params(q, SPLITS, SEED)
+    statement = q.select(_cells_sql(q, q.ticket_base(), _keys(ds), kpis, params))
+    ds.row(f"COPY ({statement.sql}) TO {literal(str(path))} (FORMAT parquet)", statement.params)
+
+
+def _read(ds: Dataset, folder: Path, repeat_days: int) -> Halves:
+    info = json.loads((folder / INFO).read_text())
+    table = ranked._read(folder)
+    masks = {
+        expr: np.load(folder / f"{n}.halves.npy", mmap_mode="r")
+        for n, expr in enumerate(table.exprs)
+    }
+    return Halves(folder, _keys(ds), SPLITS, SEED, repeat_days, tuple(info["kpis"]), table, masks)
