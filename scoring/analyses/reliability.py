@@ -27,13 +27,15 @@ import pandas as pd
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import Policy
 from scoring.engine.scorecard import KpiMatrix, Scorecard, matrix_of, score
+from scoring.measures import halves
 from scoring.measures.metrics import SPLIT_GRAINS, Filters, available_kpis, kpi_halves
 from scoring.measures.query import Query
 from scoring.methods import normalise
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
-DEFAULT_SPLITS = 20
+DEFAULT_SPLITS = halves.SPLITS  # what the pre-aggregated halves are made with
+DEFAULT_SEED = halves.SEED
 # Below this a KPI is "unreliable": the conventional minimum of a reliability coefficient
 # for comparing people (Nunnally 1978, Psychometric Theory, ch. 7: 0.7 for group comparisons;
 # decisions about individuals want 0.9).
@@ -198,7 +200,7 @@ def reliability(
     filters: Filters,
     policies: Mapping[str, Policy],
     splits: int = DEFAULT_SPLITS,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     repeat_days: int = 30,
 ) -> Reliability:
     """Per KPI reliability and per policy grade stability over the filter's agents (pass

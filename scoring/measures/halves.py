@@ -171,9 +171,13 @@ def _cells(q: Query, halves: Halves, kpis: Sequence[KPI]) -> str:
         params = _split_params(q, halves.splits, halves.seed)
         parts.append(_cells_sql(q, q.ticket_base(outside=months), halves.keys, kpis, params))
     union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
-    return q.define(
-        "halves_cells", f"SELECT c.* FROM ({union}) c JOIN {q.agents()} a USING (agent_id)"
-    )
+    grains = cube.GRAINS if q.ds.has("surveys") else cube.GRAINS[:1]
+    columns = [c for grain in grains for c in cube.part_names(kpis, grain)]
+    # the filter's months summed first: the merge then reads one cell per agent, segment,
+    # split and half (3 times fewer rows for a quarter, 12 for a year)
+    keys = tuple(c for c in halves.keys if c != "month")
+    in_scope = f"SELECT c.* FROM ({union}) c JOIN {q.agents()} a USING (agent_id)"
+    return q.define("halves_cells", cube.summed(in_scope, keys, columns))
 
 
 def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFrame:
@@ -186,19 +190,46 @@ def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFram
     kept = {expr: _kept(halves, expr, filters, agents) for expr in exprs}
     parts: dict[str, list[np.ndarray]] = {}
     for split in range(halves.splits):
-        for half in (0, 1):
-            found = {"split": np.full(len(ids), split), "half": np.full(len(ids), half)}
-            found["agent_id"] = ids
-            for expr, (values, masks, lengths) in kept.items():
-                inside = ((masks >> split) & 1) == half
-                counts = ranked._kept_per_run(inside, lengths)
-                chosen = values[inside]
+        found = {h: {"split": split, "half": h, "agent_id": ids} for h in (0, 1)}
+        for expr, (values, masks, lengths) in kept.items():
+            in_second = ((masks >> split) & 1).astype(np.int8)
+            for half, members in enumerate((1 - in_second, in_second)):
+                counts, quantile = _run_quantiles(values, members, lengths)
                 for k in (k for k in kpis if k.expr == expr):
-                    found[k.id] = ranked._quantiles(chosen, counts, k.quantile)
-                    found[f"{k.id}__den"] = counts
-            for name, column in found.items():
-                parts.setdefault(name, []).append(column)
+                    found[half][k.id] = quantile(k.quantile)
+                    found[half][f"{k.id}__den"] = counts
+        for columns in found.values():
+            for name, column in columns.items():
+                parts.setdefault(name, []).append(np.broadcast_to(column, len(ids)))
     return pd.DataFrame({name: np.concatenate(columns) for name, columns in parts.items()})
+
+
+def _run_quantiles(values: np.ndarray, members: np.ndarray, lengths: np.ndarray):
+    """Per run of `values` (consecutive, of `lengths`, each sorted), how many of its values
+    `members` (0 or 1 each) marks, and a function of q giving the q-quantile of those
+    (`quantile_cont`, as `ranked` computes it: linear between the values at floor and ceil
+    of q·(n − 1); NaN for none). The i-th member of a run is found by its cumulative count
+    rather than by copying the members out: one pass instead of four."""
+    seen = np.cumsum(members, dtype=np.int64)  # members up to and including each value
+    ends = np.cumsum(lengths)
+    at_end = np.concatenate([[0], seen])[ends]
+    before = np.concatenate([[0], at_end[:-1]])
+    counts = at_end - before
+    present = counts > 0
+
+    def member(rank: np.ndarray) -> np.ndarray:
+        """The value of each present run's member of this 0-based rank."""
+        return values[np.searchsorted(seen, before[present] + rank + 1)]
+
+    def quantile(q: float) -> np.ndarray:
+        position = q * np.maximum(counts[present] - 1, 0)
+        low, high = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
+        lo, hi = member(low), member(high)
+        result = np.full(len(counts), np.nan)
+        result[present] = lo + (position - low) * (hi - lo)
+        return result
+
+    return counts, quantile
 
 
 def _kept(

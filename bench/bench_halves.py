@@ -1,0 +1,105 @@
+"""The What-if lab's split-half reliability at scale (issue 23): the halves of a population
+(`metrics.kpi_halves`, 20 splits) from the pre-aggregated halves (scoring/measures/halves.py)
+against the same table from the built tickets, and the rest of what the lab computes from
+them on its first open (`reliability.half_matrices`, `kpi_reliability`, the grade stability
+of every weight scheme) — in the same run, medians of --repeats.
+
+    python bench/bench_halves.py --data bench/out/build_10000000 --builds <state>/builds
+
+The build and its halves are read from --builds (written first if they are not there: the
+time is printed). Population filters: the lab's default quarter, the last month, the whole
+year, dates cutting months, one customer segment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scoring.analyses import reliability  # noqa: E402
+from scoring.data.dataset import open_dataset  # noqa: E402
+from scoring.engine import schemes  # noqa: E402
+from scoring.engine.policy import Policy  # noqa: E402
+from scoring.measures import metrics  # noqa: E402
+from scoring.measures.metrics import Filters  # noqa: E402
+from scoring.measures.query import Query  # noqa: E402
+
+
+def populations(last) -> dict[str, Filters]:
+    return {
+        "quarter (default)": Filters(start=last - timedelta(days=90), end=last),
+        "month": Filters(start=last - timedelta(days=29), end=last),
+        "year": Filters(start=last - timedelta(days=364), end=last),
+        "dates cutting months": Filters(start=last - timedelta(days=75), end=last - timedelta(days=10)),
+        "segment, quarter": Filters(
+            start=last - timedelta(days=90), end=last, segments=("enterprise",)
+        ),
+    }
+
+
+def seconds(run, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def lab_first_open(ds, population: Filters, policies: dict) -> dict[str, float]:
+    """The lab's reliability work for one population, step by step (as dashboard/app/cache.py
+    runs it), in seconds."""
+    steps = {}
+    start = time.perf_counter()
+    halves = metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS)
+    steps["kpi_halves"] = time.perf_counter() - start
+    start = time.perf_counter()
+    agents = Query(ds, population).roster().run(ds)
+    kpis = metrics.available_kpis(ds)
+    pairs = reliability.half_matrices(halves, agents, kpis)
+    steps["half_matrices"] = time.perf_counter() - start
+    start = time.perf_counter()
+    reliability.kpi_reliability(halves, kpis)
+    steps["kpi_reliability"] = time.perf_counter() - start
+    start = time.perf_counter()
+    reliability.grade_stability(pairs, policies)
+    steps[f"grade_stability ({len(policies)} schemes)"] = time.perf_counter() - start
+    return steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--builds", type=Path, required=True)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    tickets = open_dataset(args.data, builds=args.builds)
+    halved = open_dataset(args.data, builds=args.builds)
+    start = time.perf_counter()
+    metrics.attach_cube(halved, 30)
+    print(f"attach (writes what is missing): {time.perf_counter() - start:.1f} s", flush=True)
+    _, last = metrics.data_range(halved)
+    policies = {
+        s.name: Policy(weights=s.weights, method=s.method)
+        for s in schemes.list_schemes(Path("/nonexistent"))
+    }
+    print("| population | tickets | halves | tickets ÷ halves |")
+    print("|---|---:|---:|---:|")
+    for name, population in populations(last).items():
+        slow = seconds(lambda p=population: metrics.kpi_halves(tickets, p), args.repeats)
+        fast = seconds(lambda p=population: metrics.kpi_halves(halved, p), args.repeats)
+        print(f"| {name} | {slow:.3f} s | {fast:.3f} s | {slow / fast:.1f}× |", flush=True)
+    print("\nThe lab's first open, step by step (halves), quarter:")
+    for step, took in lab_first_open(halved, populations(last)["quarter (default)"], policies).items():
+        print(f"  {step}: {took:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
