@@ -142,11 +142,13 @@ def half_matrices(
     halves: pd.DataFrame, agents: pd.DataFrame, kpis: tuple[KPI, ...]
 ) -> list[tuple[KpiMatrix, KpiMatrix]]:
     """Per split of a `kpi_halves` table, the KPI matrices of its two halves over the roster
-    `agents` (shrinkage fitted within each half), for these KPIs."""
+    `agents` (shrinkage fitted within each half, without credible intervals: only grades
+    are read), for these KPIs."""
     pairs = []
     for split in sorted(halves["split"].unique()):
         first, second = (
-            matrix_of(agents, h.reset_index(), kpis, {}) for h in _halves(halves, split)
+            matrix_of(agents, h.reset_index(), kpis, {}, intervals=False)
+            for h in _halves(halves, split)
         )
         pairs.append((first, second))
     return pairs

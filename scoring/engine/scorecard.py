@@ -121,9 +121,11 @@ def matrix_of(
     table: pd.DataFrame,
     kpis: tuple[KPI, ...],
     unavailable: dict[str, Unavailable],
+    intervals: bool = True,
 ) -> KpiMatrix:
     """The matrix of a roster (agent columns) and a per-agent KPI table (`kpi_table`'s
-    columns): every agent of the roster, shrunk values fitted over these agents."""
+    columns): every agent of the roster, shrunk values fitted over these agents (with their
+    credible intervals, unless not `intervals`: scoring never reads them)."""
     frame = agents.merge(table, on="agent_id", how="left")
     frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
     if "surveys" in frame:
@@ -132,7 +134,7 @@ def matrix_of(
     parts = [frame]
     for k in kpis:
         if k.shrink:
-            shrunk = shrinkage.shrink(frame, k)
+            shrunk = shrinkage.shrink(frame, k, intervals)
             priors[k.id] = shrunk.attrs["prior"]
             parts.append(shrunk)
     return KpiMatrix(pd.concat(parts, axis=1), kpis, unavailable, priors)

@@ -697,3 +697,22 @@ def test_ranks_match_pandas_min_method_within_groups(rows):
     assert rank(values, codes).astype(float).tolist() == pytest.approx(
         expected_team.reindex(series.index).tolist(), nan_ok=True
     )
+
+
+def test_shrinkage_without_intervals_shrinks_alike():
+    # the intervals are left out, the shrunk values and the fitted prior are the same
+    table = pd.DataFrame(
+        {
+            "resolution_rate__num": [18.0, 45.0, 0.0],
+            "resolution_rate__den": [20.0, 50.0, 0.0],
+            "csat__num": [40.0, 9.0, 0.0],
+            "csat__sq": [170.0, 41.0, 0.0],
+            "csat__den": [10.0, 2.0, 0.0],
+        }
+    )
+    for k in (kpi("resolution_rate"), kpi("csat")):
+        full, lean = shrinkage.shrink(table, k), shrinkage.shrink(table, k, intervals=False)
+        assert list(lean.columns) == [f"{k.id}_shrunk"]
+        pd.testing.assert_series_equal(full[f"{k.id}_shrunk"], lean[f"{k.id}_shrunk"])
+        assert full.attrs["prior"] == lean.attrs["prior"]
+        assert np.isnan(lean[f"{k.id}_shrunk"].iloc[2])  # no data: no value
