@@ -37,7 +37,9 @@ def populations(last) -> dict[str, Filters]:
         "quarter (default)": Filters(start=last - timedelta(days=90), end=last),
         "month": Filters(start=last - timedelta(days=29), end=last),
         "year": Filters(start=last - timedelta(days=364), end=last),
-        "dates cutting months": Filters(start=last - timedelta(days=75), end=last - timedelta(days=10)),
+        "dates cutting months": Filters(
+            start=last - timedelta(days=75), end=last - timedelta(days=10)
+        ),
         "segment, quarter": Filters(
             start=last - timedelta(days=90), end=last, segments=("enterprise",)
         ),
@@ -97,7 +99,9 @@ def main() -> None:
         fast = seconds(lambda p=population: metrics.kpi_halves(halved, p), args.repeats)
         print(f"| {name} | {slow:.3f} s | {fast:.3f} s | {slow / fast:.1f}× |", flush=True)
     print("\nThe lab's first open, step by step (halves), quarter:")
-    for step, took in lab_first_open(halved, populations(last)["quarter (default)"], policies).items():
+    for step, took in lab_first_open(
+        halved, populations(last)["quarter (default)"], policies
+    ).items():
         print(f"  {step}: {took:.3f} s")
 
 

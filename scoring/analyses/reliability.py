@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import Policy
@@ -61,8 +62,7 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
     both = ~np.isnan(a) & ~np.isnan(b)
     if both.sum() < MIN_AGENTS:
         return float("nan")
-    ranks_a = pd.Series(a[both]).rank().to_numpy()
-    ranks_b = pd.Series(b[both]).rank().to_numpy()
+    ranks_a, ranks_b = rankdata(a[both]), rankdata(b[both])  # ties: their mean rank
     if ranks_a.std() == 0 or ranks_b.std() == 0:
         return float("nan")
     return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
@@ -85,10 +85,18 @@ def _halves(table: pd.DataFrame, split: int) -> tuple[pd.DataFrame, pd.DataFrame
     return tuple(rows[rows["half"] == h].set_index("agent_id") for h in (0, 1))  # type: ignore[return-value]
 
 
-def _measured(half: pd.DataFrame, k: KPI, agents: pd.Index) -> np.ndarray:
-    """The KPI's raw value per agent of `agents` in one half; NaN below its minimum sample."""
-    values = half[k.id].reindex(agents).to_numpy(float)
-    den = half[f"{k.id}__den"].reindex(agents).to_numpy(float)
+# Decimals a KPI value is ranked at: values equal in exact arithmetic but summed in another
+# order (DuckDB adds in parallel, the halves' cells add months) differ in the last bits; at
+# full precision that broke their tie at random, and the reliability moved by up to 1e-4
+# from one run to the next.
+RANKED_DECIMALS = 9
+
+
+def _measured(half: pd.DataFrame, k: KPI) -> np.ndarray:
+    """The KPI's raw value per agent of one half (at `RANKED_DECIMALS`); NaN below its
+    minimum sample."""
+    values = np.round(half[k.id].to_numpy(float), RANKED_DECIMALS)
+    den = half[f"{k.id}__den"].to_numpy(float)
     return np.where(den >= k.min_sample, values, np.nan)
 
 
@@ -101,7 +109,10 @@ def kpi_reliability(halves: pd.DataFrame, kpis: tuple[KPI, ...]) -> pd.DataFrame
     `RELIABLE`), "not_split" (an agent-level KPI such as training hours: not measured per
     customer) or "too_few_agents"."""
     agents = pd.Index(sorted(halves["agent_id"].unique()))
-    splits = [_halves(halves, split) for split in sorted(halves["split"].unique())]
+    splits = [
+        tuple(h.reindex(agents) for h in _halves(halves, split))  # the agents aligned once
+        for split in sorted(halves["split"].unique())
+    ]
     records = []
     for k in kpis:
         if k.grain not in SPLIT_GRAINS:
@@ -109,7 +120,7 @@ def kpi_reliability(halves: pd.DataFrame, kpis: tuple[KPI, ...]) -> pd.DataFrame
             continue
         r_half, measured = [], []
         for first, second in splits:
-            a, b = _measured(first, k, agents), _measured(second, k, agents)
+            a, b = _measured(first, k), _measured(second, k)
             r_half.append(rank_correlation(a, b))
             measured.append(int((~np.isnan(a) & ~np.isnan(b)).sum()))
         full = spearman_brown(np.array(r_half, dtype=float))

@@ -16,9 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from scoring.analyses import reliability
 from scoring.data.dataset import open_dataset
+from scoring.engine.policy import Policy
 from scoring.measures import halves, metrics
 from scoring.measures.metrics import Filters, attach_cube, kpi_halves
+from scoring.measures.query import Query
 from tests.scoring.test_cube import SAMPLE, assert_same_tables
 
 KEYS = ("split", "half", "agent_id")
@@ -103,3 +106,26 @@ def test_the_halves_are_written_once_and_read_again(readings, tmp_path):
     again = open_dataset(SAMPLE, builds=Path(folder).parent.parent)
     assert halves.attach(again, metrics.available_kpis(again), 30).folder == folder
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
+
+
+@pytest.mark.parametrize(
+    "chosen", [Filters(), Filters(start=date(2026, 2, 10), end=date(2026, 6, 20))]
+)
+def test_the_lab_reads_the_same_reliability_from_the_halves(readings, chosen):
+    """The figures the lab shows — per KPI reliability, per scheme grade stability — are the
+    same to the last digit from the halves as from the tickets (values are ranked at
+    `RANKED_DECIMALS`, so sums added in another order tie as they should)."""
+    policies = {"default": Policy(), "csat only": Policy(weights={"csat": 1})}
+    found = []
+    for ds in readings:
+        table = kpi_halves(ds, chosen)
+        agents = Query(ds, chosen).roster().run(ds)
+        kpis = metrics.available_kpis(ds)
+        pairs = reliability.half_matrices(table, agents, kpis)
+        found.append(
+            (reliability.kpi_reliability(table, kpis), reliability.grade_stability(pairs, policies))
+        )
+    (kpis_t, schemes_t), (kpis_h, schemes_h) = found
+    assert kpis_t["reliability"].notna().sum() > 10
+    pd.testing.assert_frame_equal(kpis_t, kpis_h)
+    pd.testing.assert_frame_equal(schemes_t, schemes_h)
