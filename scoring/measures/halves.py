@@ -192,9 +192,10 @@ def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFram
     for split in range(halves.splits):
         found = {h: {"split": split, "half": h, "agent_id": ids} for h in (0, 1)}
         for expr, (values, masks, lengths) in kept.items():
-            in_second = ((masks >> split) & 1).astype(np.int8)
-            for half, members in enumerate((1 - in_second, in_second)):
-                counts, quantile = _run_quantiles(values, members, lengths)
+            second = np.cumsum((masks >> split) & 1)  # members of half 1 up to each value
+            first = np.arange(1, len(values) + 1) - second
+            for half, seen in enumerate((first, second)):
+                counts, quantile = _run_quantiles(values, seen, lengths)
                 for k in (k for k in kpis if k.expr == expr):
                     found[half][k.id] = quantile(k.quantile)
                     found[half][f"{k.id}__den"] = counts
@@ -204,15 +205,16 @@ def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFram
     return pd.DataFrame({name: np.concatenate(columns) for name, columns in parts.items()})
 
 
-def _run_quantiles(values: np.ndarray, members: np.ndarray, lengths: np.ndarray):
+def _run_quantiles(values: np.ndarray, seen: np.ndarray, lengths: np.ndarray):
     """Per run of `values` (consecutive, of `lengths`, each sorted), how many of its values
-    `members` (0 or 1 each) marks, and a function of q giving the q-quantile of those
+    are members of a half (`seen`: the members up to and including each value, counted
+    from the first run), and a function of q giving the q-quantile of those
     (`quantile_cont`, as `ranked` computes it: linear between the values at floor and ceil
     of q·(n − 1); NaN for none). The i-th member of a run is found by its cumulative count
-    rather than by copying the members out: one pass instead of four."""
-    seen = np.cumsum(members, dtype=np.int64)  # members up to and including each value
+    rather than by copying the members out."""
     ends = np.cumsum(lengths)
-    at_end = np.concatenate([[0], seen])[ends]
+    last = seen[ends - 1] if len(seen) else np.zeros(len(ends), np.int64)
+    at_end = np.where(ends > 0, last, 0)  # members up to each run's end
     before = np.concatenate([[0], at_end[:-1]])
     counts = at_end - before
     present = counts > 0
