@@ -27,7 +27,7 @@ from scipy.stats import rankdata
 
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import Policy
-from scoring.engine.scorecard import KpiMatrix, Scorecard, matrix_of, score
+from scoring.engine.scorecard import KpiMatrix, Scorecard, grades_of, matrix_of
 from scoring.measures import halves
 from scoring.measures.metrics import SPLIT_GRAINS, Filters, available_kpis, kpi_halves
 from scoring.measures.query import Query
@@ -177,7 +177,7 @@ def grade_stability(
     for name, policy in policies.items():
         same, kappa, agents = [], [], []
         for pair in pairs:
-            a, b = (score(m, policy).frame["grade"].to_numpy(object) for m in pair)
+            a, b = (grades_of(m, policy) for m in pair)
             both = pd.notna(a) & pd.notna(b)
             same.append(float(np.mean(a[both] == b[both])) if both.any() else np.nan)
             kappa.append(cohen_kappa(a[both], b[both]))
