@@ -55,24 +55,26 @@ def seconds(run, repeats: int) -> float:
     return statistics.median(times)
 
 
-def lab_first_open(ds, population: Filters, policies: dict) -> dict[str, float]:
+def lab_first_open(ds, population: Filters, policies: dict) -> dict[str, tuple[float, float]]:
     """The lab's reliability work for one population, step by step (as dashboard/app/cache.py
-    runs it), in seconds."""
+    runs it): (wall, process CPU) seconds per step."""
     steps = {}
-    start = time.perf_counter()
-    halves = metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS)
-    steps["kpi_halves"] = time.perf_counter() - start
-    start = time.perf_counter()
+
+    def timed(name, run):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        steps[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+        return result
+
+    halves = timed(
+        "kpi_halves", lambda: metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS)
+    )
     agents = Query(ds, population).roster().run(ds)
     kpis = metrics.available_kpis(ds)
-    pairs = reliability.half_matrices(halves, agents, kpis)
-    steps["half_matrices"] = time.perf_counter() - start
-    start = time.perf_counter()
-    reliability.kpi_reliability(halves, kpis)
-    steps["kpi_reliability"] = time.perf_counter() - start
-    start = time.perf_counter()
-    reliability.grade_stability(pairs, policies)
-    steps[f"grade_stability ({len(policies)} schemes)"] = time.perf_counter() - start
+    pairs = timed("half_matrices", lambda: reliability.half_matrices(halves, agents, kpis))
+    timed("kpi_reliability", lambda: reliability.kpi_reliability(halves, kpis))
+    name = f"grade_stability ({len(policies)} schemes)"
+    timed(name, lambda: reliability.grade_stability(pairs, policies))
     return steps
 
 
@@ -80,7 +82,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--builds", type=Path, required=True)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each (medians)")
+    parser.add_argument(
+        "--ticket-repeats", type=int, default=1, help="runs from the tickets (10–40 s each)"
+    )
+    parser.add_argument(
+        "--steps-only", action="store_true", help="only the lab's steps (any version's code)"
+    )
     args = parser.parse_args()
     tickets = open_dataset(args.data, builds=args.builds)
     halved = open_dataset(args.data, builds=args.builds)
@@ -92,17 +100,19 @@ def main() -> None:
         s.name: Policy(weights=s.weights, method=s.method)
         for s in schemes.list_schemes(Path("/nonexistent"))
     }
-    print("| population | tickets | halves | tickets ÷ halves |")
+    quarter = populations(last)["quarter (default)"]
+    for n in range(args.repeats):
+        print(f"\nThe lab's first open, step by step, quarter (run {n + 1}): wall / CPU")
+        for step, (wall, cpu) in lab_first_open(halved, quarter, policies).items():
+            print(f"  {step}: {wall:.3f} s / {cpu:.3f} s", flush=True)
+    if args.steps_only:
+        return
+    print("\n| population | tickets | halves | tickets ÷ halves |")
     print("|---|---:|---:|---:|")
     for name, population in populations(last).items():
-        slow = seconds(lambda p=population: metrics.kpi_halves(tickets, p), args.repeats)
+        slow = seconds(lambda p=population: metrics.kpi_halves(tickets, p), args.ticket_repeats)
         fast = seconds(lambda p=population: metrics.kpi_halves(halved, p), args.repeats)
         print(f"| {name} | {slow:.3f} s | {fast:.3f} s | {slow / fast:.1f}× |", flush=True)
-    print("\nThe lab's first open, step by step (halves), quarter:")
-    for step, took in lab_first_open(
-        halved, populations(last)["quarter (default)"], policies
-    ).items():
-        print(f"  {step}: {took:.3f} s")
 
 
 if __name__ == "__main__":
