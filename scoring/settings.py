@@ -8,6 +8,7 @@ every setting here is documented there.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,10 +93,15 @@ SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 def setting(name: str, argv: list[str] | None = None) -> str:
     """A setting's value: its command-line option in argv, else the environment, else default."""
     declared = SETTINGS_BY_NAME[name]
-    if argv:
-        parser = argparse.ArgumentParser(add_help=False)
-        parser.add_argument(declared.option, dest="value")
-        given, _ = parser.parse_known_args(argv)
-        if given.value:
-            return given.value
-    return declared.value()
+    return _given(declared.option, tuple(argv or ())) or declared.value()
+
+
+@functools.lru_cache(maxsize=64)
+def _given(option: str, argv: tuple[str, ...]) -> str | None:
+    """The value of `option` in `argv` (None: not given). Parsed once per argv: the
+    dashboard asks for its settings a dozen times on every rerun."""
+    if not argv:
+        return None
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(option, dest="value")
+    return parser.parse_known_args(list(argv))[0].value

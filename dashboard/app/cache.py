@@ -106,10 +106,21 @@ def scorecard_for(
     `case_mix`, FCR, CSAT, handle time and repeat rate are judged against what peers
     achieve on the same mix of tickets.
     """
-    population = filters.population()
-    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
-    card = scorecard.score(matrix, scheme_policy(scheme, targets))
+    policy = scheme_policy(scheme, targets).to_dict()
+    card = _population_card(path, filters.population(), repeat_days, case_mix, policy)
     return card.visible_to(Visible.of(filters))
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _population_card(
+    path: str, population: Filters, repeat_days: int, case_mix: bool, policy: dict
+) -> scorecard.Scorecard:
+    """The population scored once per policy (its dict: a scheme saved again under its
+    name is another policy): scoring again and ranking its teams on every rerun was a
+    sixth of a warm rerun's CPU on a busy server. Shared, as the KPI matrix is: callers
+    narrow it with `visible_to` and never change it."""
+    matrix = (case_mix_matrix if case_mix else kpi_matrix)(path, population, repeat_days)
+    return scorecard.score(matrix, Policy.from_dict(policy))
 
 
 def scheme_policy(scheme: str | None, targets: TargetSet) -> Policy:

@@ -22,12 +22,14 @@ def weight_shares(card: Scorecard) -> dict[str, float]:
     return dict(zip((k.id for k in card.matrix.kpis), shares, strict=True))
 
 
-def flag_sentences(card: Scorecard, lang: str) -> list[str]:
-    """One sentence per weighted KPI that does not discriminate: what is wrong and the fix."""
+def flag_sentences(card: Scorecard, lang: str, found: pd.DataFrame | None = None) -> list[str]:
+    """One sentence per weighted KPI that does not discriminate: what is wrong and the fix
+    (from `found`, the card's `reliability.discrimination`, where the caller has it)."""
     weights = weight_shares(card)
     labels = {k.id: k.label(lang) for k in card.matrix.kpis}
     sentences = []
-    for row in reliability.discrimination(card).itertuples():
+    found = reliability.discrimination(card) if found is None else found
+    for row in found.itertuples():
         if not isinstance(row.flag, str) or weights[row.kpi] <= 0:
             continue
         share = row.at_floor if row.flag == "at_floor" else row.at_cap
@@ -54,11 +56,14 @@ def flags_section(card: Scorecard, lang: str) -> None:
         st.warning(sentence, icon="⚠️")
 
 
-def reliability_rows(card: Scorecard, kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
+def reliability_rows(
+    card: Scorecard, kpis: pd.DataFrame, lang: str, discriminating: pd.DataFrame
+) -> pd.DataFrame:
     """One row per weighted KPI: label, weight %, reliability and its range over the splits,
-    the assessment (⚠ unreliable) and the discrimination flag (⚠ at the cap, ...)."""
+    the assessment (⚠ unreliable) and the discrimination flag (⚠ at the cap, ...;
+    `discriminating`: the card's `reliability.discrimination`)."""
     weights = weight_shares(card)
-    flags = reliability.discrimination(card).set_index("kpi")["flag"]
+    flags = discriminating.set_index("kpi")["flag"]
     found = kpis.set_index("kpi")
     rows = []
     for k in card.matrix.kpis:
@@ -109,8 +114,9 @@ def reliability_section(
     weight rests on chance), the grade stability of these weights, and the fixes."""
     st.subheader(t("trust_reliability_title", lang))
     st.caption(t("trust_reliability_caption", lang, splits=splits, reliable=reliability.RELIABLE))
+    discriminating = reliability.discrimination(card)
     st.dataframe(
-        reliability_rows(card, kpis, lang),
+        reliability_rows(card, kpis, lang, discriminating),
         hide_index=True,
         placeholder="",  # no value: too few agents to split (not "None")
         column_config={
@@ -127,7 +133,7 @@ def reliability_section(
     sentence = stability_sentence(stability, lang)
     if sentence:
         st.caption(sentence)
-    for flag in flag_sentences(card, lang):  # captions: the lab's warnings are its own
+    for flag in flag_sentences(card, lang, discriminating):  # captions: the lab's own warnings
         st.caption(f"⚠️ {flag}")
 
 

@@ -84,6 +84,8 @@ class Dataset:
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
     `halves`: its pre-aggregated halves of split-half reliability once attached
     (`scoring.measures.halves.attach`; None: they are computed from the tickets).
+    `first_at` and `as_of`: the first and last ticket's creation time (None and now without
+    tickets).
     """
 
     def __init__(
@@ -109,7 +111,10 @@ class Dataset:
         }
         self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         # The moment the data runs to: windows still open at this time are not judged yet.
-        self.as_of = self.scalar("SELECT max(created_at) FROM tickets") or datetime.now()
+        # Both ends are read once: every query's period is bounded by them.
+        first, last = self.row("SELECT min(created_at), max(created_at) FROM tickets")
+        self.as_of = last or datetime.now()
+        self.first_at: datetime | None = first
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether a table (and, if given, a column of it) was supplied by the dataset."""

@@ -10,11 +10,16 @@ a mean (`query.moments`), `__num` of a volume, and for a KPI over a segment-rela
 (`query.SEGMENT_RELATIVE`) the moments of the per-ticket column it restates, so that the
 segments' rates are those of the filter.
 
+Beside them, **day cells**: agent × day × customer segment, the same parts per day, sorted
+by day.
+
 **Answering** (`answer`): a filter is answered from the smallest key set holding every
 dimension it restricts or groups by (team from the agent, quarter from the month), for the
-whole months of its dates; the days of a month it takes in part are summed from the tickets
-into the same cells on the fly (the built tickets are sorted by creation time, so those days
-are read alone). A grouping by week, weekday, hour, product or priority, a filter on
+whole months of its dates; the days of a month it takes in part — every rolling preset
+(the last 30, 91 or 365 days) has some — come from the day cells where the key set is the
+smallest (no channel or category), else they are summed from the tickets into the same
+cells on the fly (the built tickets are sorted by creation time, so those days are read
+alone). A grouping by week, weekday, hour, product or priority, a filter on
 product or priority, another repeat window, or a dataset without a build reads the tickets
 (`answer` returns None).
 
@@ -59,8 +64,9 @@ from scoring.measures.query import (
 )
 from scoring.registry.kpis import KPI
 
-FORMAT = 1
+FORMAT = 2  # 2: day cells
 INFO = "cube.json"
+DAYS = "days.parquet"
 AGENT_KEYS = ("agent_id", "month")
 SEGMENT = "customer_segment"  # in every key set: segment-relative KPIs restate by segment
 EXTRA_KEYS = ("channel", "category")
@@ -81,12 +87,30 @@ class Cube:
     kpis: tuple[str, ...]
 
     def path(self, keys: tuple[str, ...]) -> Path:
-        """The file of the cell table at `keys`."""
+        """The file of the cell table at `keys` (a key set, or the day cells' keys)."""
+        if keys == self.day_keys:
+            return self.folder / DAYS
         return self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
 
     def cells(self, keys: tuple[str, ...]) -> str:
         """The relation of the cell table at `keys`."""
         return f"read_parquet({literal(str(self.path(keys)))})"
+
+    @property
+    def day_keys(self) -> tuple[str, ...]:
+        """The keys of the day cells: the smallest key set's, by day instead of month."""
+        return tuple("day" if c == "month" else c for c in self.key_sets[0])
+
+    def order(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """How the cell table at `keys` is sorted: by the dimensions the smallest key set
+        lacks, then month (or day), so that a filter on them reads few row groups (at 10M
+        tickets a channel's cells in 47 ms instead of 91 ms)."""
+        extra = [c for c in keys if c not in self.key_sets[0] and c != "day"]
+        return (*extra, "day" if keys == self.day_keys else "month")
+
+    def days(self) -> str:
+        """The relation of the day cells."""
+        return self.cells(self.day_keys)
 
 
 def key_sets(ds: Dataset) -> tuple[tuple[str, ...], ...]:
@@ -133,6 +157,11 @@ def _cells_sql(q: Query, tickets: str, keys: tuple[str, ...], kpis: Sequence[KPI
         selects.append(f"(SELECT {key_list}, {', '.join(parts)} FROM {rows} GROUP BY {key_list})")
     columns = [c for grain in GRAINS[: len(selects)] for c in part_names(kpis, grain)]
     return summed(" UNION ALL BY NAME ".join(selects), keys, columns)
+
+
+def with_day(tickets: str) -> str:
+    """Subquery: the ticket rows `tickets` with `day`, the midnight of their creation."""
+    return f"(SELECT *, date_trunc('day', created_at) AS day FROM {tickets})"
 
 
 def summed(rows: str, keys: tuple[str, ...], columns: Sequence[str]) -> str:
@@ -197,14 +226,16 @@ def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
         tables = Cube(partial, cube.key_sets, cube.repeat_days, cube.kpis)
         finest = cube.key_sets[-1]
         q = Query(ds, Filters(), cube.repeat_days)
-        _copy(ds, q.select(_cells_sql(q, q.ticket_base(), finest, kpis)), tables.path(finest))
+        _copy(ds, q.select(_cells_sql(q, q.ticket_base(), finest, kpis)), tables, finest)
         written = ds.query(f"SELECT * FROM {tables.cells(finest)} LIMIT 0").columns
         columns = [c for c in written if c not in finest]
         for keys in cube.key_sets[:-1]:
             rollup = Query(ds).select(
                 summed(f"SELECT * FROM {tables.cells(finest)}", keys, columns)
             )
-            _copy(ds, rollup, tables.path(keys))
+            _copy(ds, rollup, tables, keys)
+        days = _cells_sql(q, with_day(q.ticket_base()), cube.day_keys, kpis)
+        _copy(ds, q.select(days), tables, cube.day_keys)
         finish(partial, cube)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -231,8 +262,17 @@ def finish(partial: Path, cube: Cube) -> None:
             raise
 
 
-def _copy(ds: Dataset, statement: Statement, path: Path) -> None:
-    ds.row(f"COPY ({statement.sql}) TO {literal(str(path))} (FORMAT parquet)", statement.params)
+ROW_GROUP_ROWS = 16_384  # small enough for a filter to skip most of a sorted table
+
+
+def _copy(ds: Dataset, statement: Statement, tables: Cube, keys: tuple[str, ...]) -> None:
+    """Write the cells `statement` selects as the table of `tables` at `keys`, sorted."""
+    order = ", ".join(ident(c) for c in tables.order(keys))
+    ds.row(
+        f"COPY (SELECT * FROM ({statement.sql}) ORDER BY {order}) TO "
+        f"{literal(str(tables.path(keys)))} (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})",
+        statement.params,
+    )
 
 
 # --- which cells answer a filter -------------------------------------------------------------
@@ -286,21 +326,47 @@ def _cells(q: Query, cube: Cube, keys: tuple[str, ...], kpis: Sequence[KPI]) -> 
     parts = []
     if months is not None:
         first, after = q.param("cube_first", months[0]), q.param("cube_after", months[1])
-        dims = [
-            f"list_contains({q.param(name, list(getattr(q.filters, name)))}, {ident(column)})"
-            for name, column in FILTER_KEYS.items()
-            if getattr(q.filters, name)
-        ]
-        in_filter = where(f"month >= {first}", f"month < {after}", *dims)
+        in_filter = where(f"month >= {first}", f"month < {after}", *_in_dimensions(q))
         parts.append(f"SELECT * FROM {cube.cells(keys)} {in_filter}")
     if not _covers_all(q, months):
-        parts.append(_cells_sql(q, q.ticket_base(outside=months), keys, kpis))
+        parts.append(_edges(q, cube, keys, kpis, months))
     union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
     return q.define(
         "cube_cells",
         f"SELECT c.*, a.team, date_trunc('quarter', c.month) AS quarter "
         f"FROM ({union}) c JOIN {q.agents()} a USING (agent_id)",
     )
+
+
+def _edges(
+    q: Query,
+    cube: Cube,
+    keys: tuple[str, ...],
+    kpis: Sequence[KPI],
+    months: tuple[datetime, datetime] | None,
+) -> str:
+    """SELECT of the cells at `keys` of the filter's days outside its whole `months`: from
+    the day cells where `keys` are theirs by month (at 10M tickets 0.05 s instead of 0.9 s
+    for the 25 days a rolling quarter takes of its first month), else from the tickets."""
+    if keys != cube.key_sets[0]:
+        return _cells_sql(q, q.ticket_base(outside=months), keys, kpis)
+    conditions = q.created_in_period(alias="", column="day")
+    if months is not None:
+        first, after = q.param("cube_first", months[0]), q.param("cube_after", months[1])
+        conditions.append(f"NOT (day >= {first} AND day < {after})")
+    return (
+        "SELECT * EXCLUDE (day), date_trunc('month', day) AS month "
+        f"FROM {cube.days()} {where(*conditions, *_in_dimensions(q))}"
+    )
+
+
+def _in_dimensions(q: Query) -> list[str]:
+    """Conditions on cells: in the filter's values of each ticket dimension it restricts."""
+    return [
+        f"list_contains({q.param(name, list(getattr(q.filters, name)))}, {ident(column)})"
+        for name, column in FILTER_KEYS.items()
+        if getattr(q.filters, name)
+    ]
 
 
 # --- merging cells into groups -------------------------------------------------------------

@@ -238,19 +238,11 @@ def _kept(
     halves: Halves, expr: str, filters: Filters, agents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values of the filter's tickets of `agents` (run after run, each still sorted),
-    their customers' halves and how many each agent has."""
-    table, s = halves.sorted, halves.sorted.exprs[expr]
-    lengths = np.diff(s.starts)[agents]
-    if len(agents) == len(table.agents):
-        rows = slice(None)
-    else:
-        runs = [np.arange(s.starts[a], s.starts[a + 1]) for a in agents]
-        rows = np.concatenate(runs) if runs else np.empty(0, np.int64)
-    values, masks = s.values[rows], halves.masks[expr][rows]
-    keep = ranked._mask(table, s, filters, rows)
-    if keep is None:
-        return values, masks, lengths
-    return values[keep], masks[keep], ranked._kept_per_run(keep, lengths)
+    their customers' halves and how many each agent has (`ranked._filtered`)."""
+    s = halves.sorted.exprs[expr]
+    take, lengths = ranked._filtered(halves.sorted, s, filters, agents)
+    masks = halves.masks[expr]
+    return (s.values, masks, lengths) if take is None else (s.values[take], masks[take], lengths)
 
 
 # --- writing and attaching ------------------------------------------------------------------

@@ -268,11 +268,12 @@ def _with_quantiles(
     rows with tickets (an agent with surveys alone has none, as in the statement's outer
     join); the counts typed as DuckDB gives a count (nullable where some row has none)."""
     keys = list(keys)
-    with_tickets = table.loc[table["_rows_ticket"].notna(), keys]
-    table = table.merge(with_tickets.merge(quantiles, on=keys), on=keys, how="left")
-    for count in (c for c in quantiles if c.endswith("__den")):
-        table[count] = table[count].astype("Int64" if table[count].isna().any() else "int64")
-    return table
+    rows = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else table[keys[0]].to_numpy()
+    found = quantiles.set_index(keys).reindex(rows)
+    found = found[table["_rows_ticket"].notna().to_numpy()].reindex(found.index)
+    for count in (c for c in found if c.endswith("__den")):
+        found[count] = found[count].astype("Int64" if found[count].isna().any() else "int64")
+    return pd.concat([table, found.reset_index(drop=True).set_axis(table.index)], axis=1)
 
 
 @for_statistics
@@ -297,16 +298,21 @@ def kpi_halves(
 
 
 def _with_values(ds: Dataset, result: pd.DataFrame) -> pd.DataFrame:
-    """`tickets`, `surveys` and each KPI's value from its numerator and denominator."""
+    """`tickets`, `surveys` and each KPI's value from its numerator and denominator (added
+    at once: a column inserted at a time cost 30 ms of a 100 ms KPI table)."""
     result = result.rename(columns={"_rows_ticket": "tickets", "_rows_survey": "surveys"})
     for column in ("tickets", "surveys"):
         if column in result:
             result[column] = result[column].fillna(0).astype("int64")
+    values = {}
     for k in available_kpis(ds):
         if k.kind in ("mean", "rate", "per_day") and f"{k.id}__num" in result:
-            den = result[f"{k.id}__den"].astype(float)
-            result[k.id] = np.where(den > 0, result[f"{k.id}__num"] / den.where(den > 0), np.nan)
-    return result.drop(columns=[c for c in result if c.startswith("_rows_")])
+            num = result[f"{k.id}__num"].to_numpy(float, na_value=np.nan)
+            den = result[f"{k.id}__den"].to_numpy(float, na_value=np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values[k.id] = np.where(den > 0, num / den, np.nan)
+    kept = result.drop(columns=[c for c in result if c.startswith("_rows_")])
+    return pd.concat([kept, pd.DataFrame(values, index=kept.index)], axis=1)
 
 
 @for_statistics
@@ -349,8 +355,9 @@ def ticket_counts(ds: Dataset, filters: Filters, dimension: str) -> pd.DataFrame
 
 def data_range(ds: Dataset) -> tuple[date | None, date | None]:
     """First and last day with tickets."""
-    first, last = ds.row("SELECT min(created_at), max(created_at) FROM tickets")
-    return (first.date() if first else None, last.date() if last else None)
+    if ds.first_at is None:
+        return None, None
+    return ds.first_at.date(), ds.as_of.date()
 
 
 def distinct_values(ds: Dataset, dimension: str) -> list[str]:

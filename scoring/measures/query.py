@@ -282,15 +282,16 @@ class Query:
         allows (`Visible.sql`)."""
         return visible.sql(self.params, alias)
 
-    def created_in_period(self, alias: str = "t.") -> list[str]:
-        """Conditions: a ticket created within the filter's dates (end day inclusive)."""
+    def created_in_period(self, alias: str = "t.", column: str = "created_at") -> list[str]:
+        """Conditions: a ticket created within the filter's dates (end day inclusive), on
+        its creation time or another timestamp `column` (a day cell's midnight)."""
         clauses = []
         if self.filters.start:
             start = pd.Timestamp(self.filters.start).to_pydatetime()
-            clauses.append(f"{alias}created_at >= {self.param('start', start)}")
+            clauses.append(f"{alias}{column} >= {self.param('start', start)}")
         if self.filters.end:
             end = pd.Timestamp(self.filters.end + timedelta(days=1)).to_pydatetime()
-            clauses.append(f"{alias}created_at < {self.param('end_excl', end)}")
+            clauses.append(f"{alias}{column} < {self.param('end_excl', end)}")
         return clauses
 
     def overlaps_period(self, first_day: str, last_day: str) -> list[str]:
@@ -409,8 +410,7 @@ class Query:
         return self.ds.built or build.repeat_keys(lambda c: self.ds.has("tickets", c))
 
     def first_data_day(self) -> date:
-        first_ticket = self.ds.scalar("SELECT min(created_at) FROM tickets")
-        return first_ticket.date() if first_ticket else self.ds.as_of.date()
+        return (self.ds.first_at or self.ds.as_of).date()
 
     def period_days(self) -> tuple[date, date]:
         """The first and last day of the period the data covers: the filter's dates, within
@@ -508,13 +508,25 @@ class Query:
         period overlaps the date range: the feedback columns, agent_id, team, period_start,
         period_end."""
         rated = (
-            f"SELECT f.*, a.agent_id, a.team, {period_start(alias='f.')} AS period_start, "
-            f"{period_end(alias='f.')} AS period_end "
-            f"FROM feedback_360 f JOIN {self.agents()} a ON f.reviewee_id = a.agent_id"
+            "SELECT f.*, a.agent_id, a.team, p.period_start, p.period_end "
+            f"FROM feedback_360 f JOIN {self.agents()} a ON f.reviewee_id = a.agent_id "
+            f"JOIN {self.rating_periods()} p USING (period)"
         )
         shown = where(self.visible(visible, "a."))
         in_period = where(*self.overlaps_period("period_start", "period_end"))
         return f"({words(f'SELECT * FROM ({words(rated, shown)})', in_period)})"
+
+    def rating_periods(self) -> str:
+        """CTE `rating_periods`: each rating period of the 360 ratings with its first and
+        last day, parsed once per period rather than once per rating (parsing every rating's
+        period took 0.1 s of a 0.25 s KPI statement at 10M tickets); materialised, or the
+        optimiser pushes the period filter back beneath the DISTINCT, onto every rating."""
+        return self.define(
+            "rating_periods",
+            f"SELECT period, {period_start()} AS period_start, {period_end()} AS period_end "
+            "FROM (SELECT DISTINCT period FROM feedback_360)",
+            materialized=True,
+        )
 
     def grain_rows(self, grain: str) -> str:
         """The relation a KPI grain aggregates: ticket, survey, agent (training) or

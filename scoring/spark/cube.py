@@ -21,7 +21,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 from functools import reduce
-from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -183,6 +182,13 @@ def _finest_cells(
     return _doubles(spark.sql(cube.summed("SELECT * FROM grain_cells", keys, columns)), keys)
 
 
+def _with_day(rows: dict[str, DataFrame]) -> dict[str, DataFrame]:
+    """Each grain's rows with `day`, the midnight of their ticket's creation
+    (`cube.with_day`)."""
+    day = F.date_trunc("DAY", "created_at").cast("timestamp_ntz")
+    return {grain: frame.withColumn("day", day) for grain, frame in rows.items()}
+
+
 def _doubles(cells: DataFrame, keys: tuple[str, ...]) -> DataFrame:
     return cells.select(*keys, *(F.col(c).cast("double") for c in cells.columns if c not in keys))
 
@@ -205,18 +211,22 @@ def write(ds: Dataset, kpis: Sequence[KPI], repeat_days: int, spark: SparkSessio
         tables = cube.Cube(partial, planned.key_sets, repeat_days, planned.kpis)
         for keys in planned.key_sets:
             summed = cube.summed("SELECT * FROM finest_cells", keys, columns)
-            _write_one(cells if keys == finest else spark.sql(summed), tables.path(keys))
+            _write_one(cells if keys == finest else spark.sql(summed), tables, keys)
         cells.unpersist()
+        days = _finest_cells(spark, _with_day(rows), planned.day_keys, kept)
+        _write_one(days, tables, planned.day_keys)
         cube.finish(partial, planned)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return planned
 
 
-def _write_one(table: DataFrame, path: Path) -> None:
-    """`table` as the one Parquet file `path` (Spark writes a folder of parts)."""
+def _write_one(table: DataFrame, tables: cube.Cube, keys: tuple[str, ...]) -> None:
+    """`table` as the one Parquet file of `tables` at `keys`, sorted as DuckDB sorts it
+    (`Cube.order`; Spark writes a folder of parts)."""
+    path = tables.path(keys)
     parts = path.with_name(path.name + ".parts")
-    table.coalesce(1).write.parquet(str(parts))
+    table.orderBy(*tables.order(keys)).coalesce(1).write.parquet(str(parts))
     (written,) = parts.glob("part-*.parquet")
     written.rename(path)
     shutil.rmtree(parts)

@@ -159,12 +159,34 @@ def test_what_no_cell_holds_is_read_from_the_tickets(readings, chosen, by, repea
     )
 
 
+@pytest.mark.parametrize(
+    "chosen, by, edges_from",
+    [
+        (Filters(start=date(2026, 3, 5), end=date(2026, 5, 20)), ("agent_id",), "days"),
+        (Filters(start=date(2026, 3, 10), end=date(2026, 3, 20)), ("team",), "days"),
+        (Filters(start=date(2026, 9, 2), segments=("enterprise",)), ("month",), "days"),
+        (Filters(start=date(2026, 3, 5), channels=("phone",)), ("agent_id",), "tickets"),
+        (Filters(start=date(2026, 3, 5)), ("category",), "tickets"),
+    ],
+)
+def test_days_a_filter_takes_of_a_month_come_from_the_day_cells_where_they_can(
+    readings, chosen, by, edges_from
+):
+    tickets, cubed = readings
+    sql = explain_sql(cubed, chosen, by)
+    assert (cube.DAYS in sql, "ticket_edges" in sql) == (edges_from == "days", edges_from != "days")
+    assert_same_tables(kpi_table(tickets, chosen, by), kpi_table(cubed, chosen, by), by)
+
+
 def test_every_cell_table_holds_every_ticket(readings):
     _, cubed = readings
     accepted = cubed.scalar("SELECT count(*) FROM tickets JOIN agents USING (agent_id)")
     for keys in cubed.cube.key_sets:
         held = cubed.scalar(f"SELECT sum(_rows_ticket) FROM {cubed.cube.cells(keys)}")
         assert held == accepted, keys
+    assert cubed.scalar(f"SELECT sum(_rows_ticket) FROM {cubed.cube.days()}") == accepted
+    days = cubed.scalar(f"SELECT count(DISTINCT day) FROM {cubed.cube.days()}")
+    assert days == cubed.scalar("SELECT count(DISTINCT CAST(created_at AS DATE)) FROM tickets")
     smallest, largest = (
         cubed.scalar(f"SELECT count(*) FROM {cubed.cube.cells(k)}")
         for k in (
@@ -173,6 +195,17 @@ def test_every_cell_table_holds_every_ticket(readings):
         )
     )
     assert smallest < largest < accepted
+
+
+def test_each_cell_table_is_sorted_by_the_dimensions_a_filter_skips_on(readings):
+    _, cubed = readings
+    c = cubed.cube
+    assert c.order(c.key_sets[0]) == ("month",) and c.order(c.day_keys) == ("day",)
+    assert c.order(c.key_sets[-1]) == ("channel", "category", "month")
+    for keys in (*c.key_sets, c.day_keys):
+        table = cubed.query(f"SELECT * FROM {c.cells(keys)}")
+        order = list(c.order(keys))
+        assert table[order].equals(table[order].sort_values(order).reset_index(drop=True))
 
 
 def test_a_cube_is_written_once_per_build_and_repeat_window(tmp_path):

@@ -163,21 +163,24 @@ def test_the_population_of_the_same_filter_joins_every_agent(ds):
 
 
 RATINGS_OF_NORTH_FROM_MARCH_TO_JUNE = """
-WITH scope_agents AS (SELECT agent_id, name, team FROM agents)
+WITH scope_agents AS (SELECT agent_id, name, team FROM agents),
+rating_periods AS MATERIALIZED (SELECT period,
+    CASE WHEN "period" LIKE '%Q%'
+        THEN make_date(CAST(left("period", 4) AS INT),
+            (CAST(right("period", 1) AS INT) - 1) * 3 + 1, 1)
+        ELSE make_date(CAST(left("period", 4) AS INT), CAST(right("period", 2) AS INT), 1)
+    END AS period_start,
+    CAST(CASE WHEN "period" LIKE '%Q%'
+        THEN make_date(CAST(left("period", 4) AS INT),
+            (CAST(right("period", 1) AS INT) - 1) * 3 + 1, 1)
+        ELSE make_date(CAST(left("period", 4) AS INT), CAST(right("period", 2) AS INT), 1)
+    END + to_months(CASE WHEN "period" LIKE '%Q%' THEN 3 ELSE 1 END) - INTERVAL 1 DAY
+        AS DATE) AS period_end
+    FROM (SELECT DISTINCT period FROM feedback_360))
 SELECT reviewee_id, score FROM (SELECT * FROM (
-    SELECT f.*, a.agent_id, a.team,
-        CASE WHEN f."period" LIKE '%Q%'
-            THEN make_date(CAST(left(f."period", 4) AS INT),
-                (CAST(right(f."period", 1) AS INT) - 1) * 3 + 1, 1)
-            ELSE make_date(CAST(left(f."period", 4) AS INT), CAST(right(f."period", 2) AS INT), 1)
-        END AS period_start,
-        CAST(CASE WHEN f."period" LIKE '%Q%'
-            THEN make_date(CAST(left(f."period", 4) AS INT),
-                (CAST(right(f."period", 1) AS INT) - 1) * 3 + 1, 1)
-            ELSE make_date(CAST(left(f."period", 4) AS INT), CAST(right(f."period", 2) AS INT), 1)
-        END + to_months(CASE WHEN f."period" LIKE '%Q%' THEN 3 ELSE 1 END) - INTERVAL 1 DAY
-            AS DATE) AS period_end
+    SELECT f.*, a.agent_id, a.team, p.period_start, p.period_end
     FROM feedback_360 f JOIN scope_agents a ON f.reviewee_id = a.agent_id
+    JOIN rating_periods p USING (period)
     WHERE list_contains($visible_teams, a.team))
 WHERE period_end >= $start_date AND period_start <= $end_date)
 """

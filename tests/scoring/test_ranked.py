@@ -31,9 +31,16 @@ def test_quantiles_interpolate_within_each_run_as_quantile_cont_does():
     assert p90[:2] == pytest.approx([7.9, 5.0], abs=1e-12) and math.isnan(p90[2])
 
 
+def test_quantiles_of_kept_values_read_them_where_they_lie():
+    # runs [1, 2, 3, 10], [5], []; kept positions 0, 3 (run 0: [1, 10]) and 4 (run 1: [5])
+    values, take = np.array([1.0, 2, 3, 10, 5]), np.array([0, 3, 4])
+    median = ranked._quantiles(values, np.array([2, 1, 0]), 0.5, take)
+    assert median[:2].tolist() == [5.5, 5.0] and math.isnan(median[2])
+
+
 def test_kept_rows_are_counted_per_run_with_empty_runs_among_them():
-    keep = np.array([True, False, True, True, False])  # runs of 2, 0, 3
-    assert ranked._kept_per_run(keep, np.array([2, 0, 3])).tolist() == [1, 0, 2]
+    kept = np.flatnonzero([True, False, True, True, False])  # runs of 2, 0, 3
+    assert ranked._kept_per_run(kept, np.array([2, 0, 3])).tolist() == [1, 0, 2]
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def test_every_cell_table_is_duckdbs(builds):
     duck, sparked, _ = builds
     assert sparked.cube.folder.name == duck.cube.folder.name  # the same fingerprint
     assert len(duck.cube.key_sets) == 4
-    for keys in duck.cube.key_sets:
+    for keys in [*duck.cube.key_sets, duck.cube.day_keys]:
         expected, got = _cells(duck.cube.path(keys), keys), _cells(sparked.cube.path(keys), keys)
         assert list(got.columns) == list(expected.columns)
         assert dict(got.dtypes) == dict(expected.dtypes)
@@ -135,6 +135,7 @@ def test_every_cell_table_is_duckdbs(builds):
         (Filters(), ("agent_id",)),
         (Filters(), ("team", "month")),
         (Filters(start=date(2025, 12, 10), end=date(2026, 2, 20)), ("category",)),  # cut months
+        (Filters(start=date(2025, 12, 10), end=date(2026, 2, 20)), ("team",)),  # day cells
         (Filters(channels=("phone", "chat"), segments=("enterprise",)), ("team",)),
     ],
 )
