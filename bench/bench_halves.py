@@ -14,7 +14,6 @@ year, dates cutting months, one customer segment.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -22,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_scoring import median_seconds  # noqa: E402
 
 from scoring.analyses import reliability  # noqa: E402
 from scoring.data.dataset import open_dataset  # noqa: E402
@@ -44,15 +46,6 @@ def populations(last) -> dict[str, Filters]:
             start=last - timedelta(days=90), end=last, segments=("enterprise",)
         ),
     }
-
-
-def seconds(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def lab_first_open(ds, population: Filters, policies: dict) -> dict[str, tuple[float, float]]:
@@ -110,8 +103,10 @@ def main() -> None:
     print("\n| population | tickets | halves | tickets ÷ halves |")
     print("|---|---:|---:|---:|")
     for name, population in populations(last).items():
-        slow = seconds(lambda p=population: metrics.kpi_halves(tickets, p), args.ticket_repeats)
-        fast = seconds(lambda p=population: metrics.kpi_halves(halved, p), args.repeats)
+        slow = median_seconds(
+            lambda p=population: metrics.kpi_halves(tickets, p), args.ticket_repeats
+        )
+        fast = median_seconds(lambda p=population: metrics.kpi_halves(halved, p), args.repeats)
         print(f"| {name} | {slow:.3f} s | {fast:.3f} s | {slow / fast:.1f}× |", flush=True)
 
 

@@ -50,7 +50,7 @@ from scoring.measures.query import Filters, Query, where
 from scoring.registry.kpis import KPI
 
 FORMAT = 1
-INFO = "halves.json"
+INFO = cube.INFO  # what `cube.finish` writes: the KPIs held
 CELLS = "cells-*.parquet"  # one file per month
 SPLITS = 20  # the splits and seed the lab asks for (scoring.analyses.reliability)
 SEED = 0
@@ -280,14 +280,8 @@ def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI], repeat_days: int) -> 
             ds.row("RESET memory_limit")
             ds.row("RESET preserve_insertion_order")
         (partial / ranked.INFO).write_text(json.dumps(arrays))
-        (partial / INFO).write_text(
-            json.dumps({"format": FORMAT, "kpis": [k.id for k in cube.held(kpis)]})
-        )
-        try:
-            partial.rename(folder)
-        except OSError:  # another process finished first
-            if not (folder / INFO).is_file():
-                raise
+        held = tuple(k.id for k in cube.held(kpis))
+        cube.finish(partial, cube.Cube(folder, (), repeat_days, held))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
 
