@@ -48,6 +48,7 @@ from scoring.data.sql import ident, literal
 from scoring.measures import cube, ranked
 from scoring.measures.query import Filters, Query, where
 from scoring.registry.kpis import KPI
+from scoring.scope import for_statistics
 
 FORMAT = 1
 INFO = cube.INFO  # what `cube.finish` writes: the KPIs held
@@ -180,6 +181,7 @@ def _cells(q: Query, halves: Halves, kpis: Sequence[KPI]) -> str:
     return q.define("halves_cells", cube.summed(in_scope, keys, columns))
 
 
+@for_statistics
 def quantiles(ds: Dataset, filters: Filters, kpis: Sequence[KPI]) -> pd.DataFrame:
     """Per split, half and agent in the filter's scope: each quantile KPI's exact value
     over the half's tickets in the filter (NaN without one) and its count (`<id>__den`)."""
