@@ -7,6 +7,9 @@ from sending the BackMsg to that message (a run that ends early for a rerun — 
 `st.switch_page` — is waited past, as the browser does). Per session: open the Overview, pick
 a team in the sidebar filter, open the Scorecard, Diagnostics and What-if pages, move a
 What-if weight slider (a fragment rerun, as the browser sends it), for `--rounds` rounds.
+With `--pages`, instead: open the Overview, then for each page of the list open it (its first
+open in the first round) and pick a team in the sidebar (a filter change), for `--rounds`
+rounds.
 
 Reported: p50 / p95 / max latency per action, errors (exception elements, error alerts,
 disconnects, timeouts), the server's CPU time and peak RSS (from /proc of its pid) and the
@@ -17,7 +20,11 @@ machine's load average. Loopback only, at most MAX_SESSIONS sessions, stopped af
     .venv/bin/python bench/load_harness.py --url http://127.0.0.1:8501 --pid 1234 --sessions 5
 
 With `--data` the harness starts `streamlit run app.py` on a free loopback port (saved state
-in a temporary folder) and stops it at the end.
+in a temporary folder, or `--state`: e.g. one whose `builds/` holds the dataset's build) and
+stops it at the end:
+
+    .venv/bin/python bench/load_harness.py --data DIR --state STATE --rounds 2 \
+        --pages overview scorecard diagnostics kano
 """
 
 from __future__ import annotations
@@ -184,9 +191,18 @@ class Session:
         return await self.run(page_hash=self.page_hash, fragment_id=widget.fragment_id)
 
 
-def script(session: Session, rounds: int):
-    """The actions of one session, in order: (name, coroutine factory)."""
+def script(session: Session, rounds: int, pages: tuple[str, ...] | None = None):
+    """The actions of one session, in order: (name, coroutine factory). With `pages`, after
+    the first load each round opens every page of the list and picks a team on it (another
+    team on each page, so that no page finds the team's results cached by the one before)."""
     yield "first_load", session.first_load
+    if pages:
+        for r in range(rounds):
+            for i, page in enumerate(pages):
+                yield f"open_{page}", lambda page=page: session.open_page(page)
+                turn = r * len(pages) + i + 1
+                yield f"team_{page}", lambda turn=turn: session.pick_team(turn)
+        return
     for r in range(rounds):
         if r:
             yield "open_overview", lambda: session.open_page("overview")
@@ -212,6 +228,7 @@ class Bounds:
     max_actions: int | None = None
     timeout: float = 180
     max_seconds: float = 900
+    pages: tuple[str, ...] | None = None  # the pages' script (`script`); None: the default
 
 
 async def one_session(number: int, url: str, bounds: Bounds, deadline: float) -> list[Outcome]:
@@ -220,7 +237,9 @@ async def one_session(number: int, url: str, bounds: Bounds, deadline: float) ->
     try:
         async with connect(stream, subprotocols=["streamlit"], max_size=None) as websocket:
             session = Session(number, websocket, bounds.timeout)
-            actions = itertools.islice(script(session, bounds.rounds), bounds.max_actions)
+            actions = itertools.islice(
+                script(session, bounds.rounds, bounds.pages), bounds.max_actions
+            )
             for name, action in actions:
                 if time.monotonic() > deadline:
                     break
@@ -407,9 +426,10 @@ def running_server(data: Path, state: Path, start_timeout: float = 120) -> Itera
 
 
 def run_levels(url: str, pid: int | None, args: argparse.Namespace) -> list[dict]:
-    bounds = Bounds(args.rounds, args.actions, args.timeout, args.max_seconds)
+    pages = tuple(args.pages) if args.pages else None
+    bounds = Bounds(args.rounds, args.actions, args.timeout, args.max_seconds, pages)
     if args.warmup:  # one session through every action: the caches are warm, as in use
-        warm = measure_level(url, 1, Bounds(1, None, args.timeout, args.max_seconds), pid)
+        warm = measure_level(url, 1, Bounds(1, None, args.timeout, args.max_seconds, pages), pid)
         print(json.dumps({"warmup": warm}), flush=True)
     reports = []
     for sessions in args.sessions:
@@ -425,25 +445,29 @@ def main(argv: list[str] | None = None) -> None:
     where.add_argument("--data", type=Path, help="start a server on this dataset folder")
     where.add_argument("--url", help="a running server, e.g. http://127.0.0.1:8501")
     parser.add_argument("--pid", type=int, help="the running server's pid (CPU, RSS)")
+    parser.add_argument("--state", type=Path, help="with --data: the server's state folder")
     parser.add_argument("--sessions", type=int, nargs="+", default=[1])
     parser.add_argument("--rounds", type=int, default=1, help="rounds of actions per session")
     parser.add_argument("--actions", type=int, help="at most this many actions per session")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per action")
     parser.add_argument("--max-seconds", type=float, default=900, help="per level")
     parser.add_argument("--warmup", action="store_true", help="one session first, unmeasured")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="PAGE",
+        help="open each of these pages (url paths: overview, kano, ...) and pick a team on "
+        "it, every round, instead of the default script",
+    )
     args = parser.parse_args(argv)
     for sessions in args.sessions:
         check_bounds(args.url or "http://127.0.0.1", sessions)
     if args.url:
         run_levels(args.url, args.pid, args)
         return
-    with (
-        tempfile.TemporaryDirectory() as state,
-        running_server(args.data, Path(state)) as (
-            url,
-            pid,
-        ),
-    ):
+    with contextlib.ExitStack() as stack:
+        state = args.state or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        url, pid = stack.enter_context(running_server(args.data, state))
         run_levels(url, pid, args)
 
 

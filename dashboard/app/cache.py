@@ -15,6 +15,7 @@ from dashboard.app.app_settings import app_setting
 from dashboard.app.waiting import spinner
 from scoring import export
 from scoring.analyses import capability, diagnostics, reliability
+from scoring.analyses.effect import design as effect_design
 from scoring.data import build
 from scoring.data.dataset import Dataset, open_dataset
 from scoring.engine import schemes, scorecard
@@ -37,7 +38,9 @@ def dataset(path: str) -> Dataset:
     (`scoring.measures.cube`) for the deployment's repeat window."""
     builds = build.builds_folder(app_setting("state_dir"))
     ds = open_dataset(path, earliest_year=int(app_setting("earliest_year")), builds=builds)
-    metrics.attach_cube(ds, int(app_setting("repeat_window_days")))
+    repeat_days = int(app_setting("repeat_window_days"))
+    metrics.attach_cube(ds, repeat_days)
+    effect_design.attach_days(ds, repeat_days)  # "Did it work?"'s daily inputs, once
     return ds
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.app import cache as data
 from scoring.analyses import diagnostics
 from scoring.engine.scorecard import team_summary
-from scoring.measures.metrics import Filters, stage_durations
+from scoring.measures.metrics import Filters, has_stage_times
 from scoring.registry.kpis import KPIS_BY_ID
 from scoring.scope import Visible
 from scoring.stores import actions
@@ -109,7 +109,7 @@ def team_bottlenecks(path: str, filters: Filters, visible: Visible) -> pd.DataFr
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def has_stages(path: str) -> bool:
-    return not stage_durations(data.dataset(path), Filters(), ()).empty
+    return has_stage_times(data.dataset(path))
 
 
 def breakdowns(path: str) -> list[tuple[str, str]]:
@@ -120,24 +120,21 @@ def breakdowns(path: str) -> list[tuple[str, str]]:
 def breakdown(
     path: str, filters: Filters, kpi_id: str, by: tuple[str, ...], min_cell: int, repeat_days: int
 ) -> pd.DataFrame:
-    return diagnostics.breakdown(
-        data.dataset(path), filters, KPIS_BY_ID[kpi_id], by, min_cell, repeat_days
-    )
+    """The KPI per cell of `by`, from the cached KPI table by `by` (which every KPI and
+    minimum share)."""
+    table = data.kpi_table(path, filters, by, repeat_days)
+    return diagnostics.breakdown_cells(table, KPIS_BY_ID[kpi_id], by, min_cell)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def weakest(
     path: str, scope_filters: Filters, peer_filters: Filters, kpi_id: str, min_cell: int, days: int
 ) -> pd.DataFrame:
-    return diagnostics.weakest_cell(
-        data.dataset(path),
-        scope_filters,
-        peer_filters,
-        KPIS_BY_ID[kpi_id],
-        "category",
-        min_cell,
-        days,
-    )
+    """The scope's weakest categories against the peers' (whose breakdown stays cached while
+    the scope changes)."""
+    mine = breakdown(path, scope_filters, kpi_id, ("category",), min_cell, days)
+    peers = breakdown(path, peer_filters, kpi_id, ("category",), 1, days)
+    return diagnostics.weakest_of(mine, peers, KPIS_BY_ID[kpi_id], "category")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

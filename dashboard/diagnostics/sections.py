@@ -136,8 +136,9 @@ def scope_from_url(ctx: Context) -> tuple[Scope, dict | None]:
 
 
 def has_tickets(ctx: Context, base: Filters, scope: Scope) -> bool:
-    current = data.kpi_table(ctx.path, scope.filters(base), (), ctx.repeat_days)
-    return not current.empty and int(current["tickets"].iloc[0]) != 0
+    """Whether the scope has tickets in the filter (counted from the pre-aggregated cells
+    where there are some: no KPI is computed)."""
+    return int(data.ticket_counts(ctx.path, scope.filters(base), "month")["tickets"].sum()) > 0
 
 
 # ---------------------------------------------------------------------------------------

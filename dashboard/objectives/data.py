@@ -51,7 +51,11 @@ def teams_of(path: str) -> dict[str, str]:
 def tracked(
     path: str, frame: pd.DataFrame, day: date, pace: str, visible: Visible, repeat_days: int
 ) -> pd.DataFrame:
-    return analysis.objective_rows(cache.dataset(path), frame, day, visible, pace, repeat_days)
+    def tables(filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
+        return cache.kpi_table(path, filters, by, repeat_days)  # shared while the team changes
+
+    ds = cache.dataset(path)
+    return analysis.objective_rows(ds, frame, day, visible, pace, repeat_days, tables)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

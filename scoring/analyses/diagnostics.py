@@ -29,6 +29,7 @@ import pandas as pd
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.engine.scorecard import Scorecard
+from scoring.measures import chains
 from scoring.measures.metrics import TICKET_DIMENSIONS, Filters, kpi_table, stage_durations
 from scoring.measures.query import Query
 from scoring.methods import normalise
@@ -403,7 +404,15 @@ def breakdown(
     for column in by:
         if column not in TICKET_DIMENSIONS:
             raise ValueError(f"cannot break down by {column}")
-    table = kpi_table(ds, filters, by, repeat_days)
+    return breakdown_cells(kpi_table(ds, filters, by, repeat_days), k, by, min_cell)
+
+
+@for_statistics
+def breakdown_cells(
+    table: pd.DataFrame, k: KPI, by: tuple[str, ...], min_cell: int
+) -> pd.DataFrame:
+    """`breakdown` from the filter's KPI table by `by` (`metrics.kpi_table`; the dashboard
+    passes its cached one, which serves every KPI and minimum)."""
     if table.empty or k.id not in table:
         return pd.DataFrame(columns=[*by, "value", "cases", "tickets", "enough", "raw_value"])
     den = table.get(f"{k.id}__den", table["tickets"]).fillna(0)
@@ -434,6 +443,13 @@ def weakest_cell(
     """
     mine = breakdown(ds, scope_filters, k, (dimension,), min_cell, repeat_days)
     peers = breakdown(ds, peer_filters, k, (dimension,), 1, repeat_days)
+    return weakest_of(mine, peers, k, dimension)
+
+
+@for_statistics
+def weakest_of(mine: pd.DataFrame, peers: pd.DataFrame, k: KPI, dimension: str) -> pd.DataFrame:
+    """`weakest_cell` from the scope's and the peers' breakdowns by `dimension` (the peers'
+    with a minimum of 1)."""
     if mine.empty:  # an empty frame's "enough" is not boolean: it would select columns
         return mine.assign(peer_value=np.nan, gap=np.nan)
     merged = mine[mine["enough"]].merge(
@@ -458,39 +474,6 @@ def _scope_clause(scope: Scope, q: Query, alias: str = "") -> str:
     return "true"
 
 
-def _chains(ds: Dataset, base: Filters, repeat_days: int) -> Query:
-    """A query over the population's ticket rows with the CTEs `ordered` (each ticket with
-    the previous resolution and agent of its customer and category), `marked` (is_repeat:
-    opened within the repeat window after that resolution) and `numbered` (chain_no)."""
-    q = Query(ds, base.population(), repeat_days)
-    rows = q.ticket_rows()
-    q.define(
-        "ordered",
-        f"""
-        SELECT ticket_id, customer_id, category, agent_id, team, created_at, resolved_at,
-            lag(resolved_at) OVER w AS previous_resolved,
-            lag(agent_id) OVER w AS previous_agent
-        FROM {rows} WHERE customer_id IS NOT NULL
-        WINDOW w AS (PARTITION BY customer_id, category ORDER BY created_at, ticket_id)""",
-    )
-    window = q.param("repeat_seconds", repeat_days * 86400)
-    q.define(
-        "marked",
-        f"""
-        SELECT *, coalesce(previous_resolved IS NOT NULL AND created_at > previous_resolved
-            AND date_diff('second', previous_resolved, created_at) <= {window}, false)
-            AS is_repeat FROM ordered""",
-    )
-    q.define(
-        "numbered",
-        """
-        SELECT *, sum(CASE WHEN is_repeat THEN 0 ELSE 1 END) OVER (
-            PARTITION BY customer_id, category ORDER BY created_at, ticket_id) AS chain_no
-        FROM marked""",
-    )
-    return q
-
-
 @shows_rows
 def repeat_chains(
     ds: Dataset,
@@ -510,7 +493,11 @@ def repeat_chains(
     One row per ticket: chain (customer · category · number, and its three parts), position,
     ticket, agent, team, created and resolved time.
     """
-    q = _chains(ds, base, repeat_days)
+    population = base.population()
+    customers = None
+    if chains.answers(ds, population, repeat_days):
+        customers = _longest_chains_customers(ds, population, scope, visible, repeat_days, limit)
+    q = chains.chained(ds, population, repeat_days, customers)
     touches = f"({_scope_clause(scope, q)}) AND ({q.visible(visible)})"
     shown = q.visible(visible, "n.")
     q.define(
@@ -544,18 +531,20 @@ def repeat_sources(
     handled the repeat), the agent's share of the listed agents' repeats and the repeat
     rate (repeats ÷ resolutions); most repeats first.
     """
-    q = _chains(ds, base, repeat_days)
-    where = f"({_scope_clause(scope, q, 'r.')}) AND ({q.visible(visible, 'r.')})"
-    sql = f"""
-    SELECT r.agent_id, r.team, count(r.resolved_at) AS resolutions,
-        count(m.ticket_id) AS repeats_after
-    FROM numbered r
-    LEFT JOIN marked m ON m.is_repeat AND m.customer_id = r.customer_id
-        AND m.category = r.category AND m.previous_resolved = r.resolved_at
-        AND m.previous_agent = r.agent_id
-    WHERE r.resolved_at IS NOT NULL AND {where}
-    GROUP BY ALL"""
-    out = q.select(sql).run(ds)
+    population = base.population()
+    if chains.answers(ds, population, repeat_days):
+        out = _sources_from_repeats(ds, population, scope, visible, repeat_days)
+    else:
+        q = chains.chained(ds, population, repeat_days)
+        where = f"({_scope_clause(scope, q, 'r.')}) AND ({q.visible(visible, 'r.')})"
+        sql = f"""
+        SELECT r.agent_id, r.team, count(r.resolved_at) AS resolutions,
+            count(m.ticket_id) AS repeats_after
+        FROM numbered r
+        LEFT JOIN marked m ON m.is_repeat AND m.previous_ticket = r.ticket_id
+        WHERE r.resolved_at IS NOT NULL AND {where}
+        GROUP BY ALL"""
+        out = q.select(sql).run(ds)
     total = out["repeats_after"].sum()
     out["share_of_repeats"] = out["repeats_after"] / total if total else 0.0
     out["repeat_share_of_resolutions"] = out["repeats_after"] / out["resolutions"].where(
@@ -564,6 +553,47 @@ def repeat_sources(
     return out.sort_values(["repeats_after", "agent_id"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def _longest_chains_customers(
+    ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
+) -> list[str]:
+    """The customers of the `limit` longest chains of the period that touch the scope and
+    `visible`, from the table of repeats (`chains.answers` holds): a chain of the period is
+    its repeats and the ticket before the first, so its length is its repeats + 1 and it
+    touches the scope where a repeat or the ticket before one does."""
+    q = Query(ds, population, repeat_days)
+    repeats = chains.period_repeats(q)
+    member, before = (
+        f"({_scope_clause(scope, q, alias)}) AND ({q.visible(visible, alias)})"
+        for alias in ("", "previous_")
+    )
+    sql = f"""
+    SELECT customer_id, category, chain_no, count(*) + 1 AS length, max(created_at) AS last_at
+    FROM {repeats} GROUP BY ALL HAVING bool_or(({member}) OR ({before}))
+    ORDER BY length DESC, last_at DESC, customer_id, category
+    LIMIT {q.param("limit", limit)}"""
+    return sorted(set(q.select(sql).run(ds)["customer_id"]))
+
+
+def _sources_from_repeats(
+    ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int
+) -> pd.DataFrame:
+    """`repeat_sources`' counts per visible agent of the scope, the repeats from the table
+    of repeats (`chains.answers` holds): each repeat of the period counts for the agent of
+    the ticket before it."""
+    q = Query(ds, scope.filters(population), repeat_days)
+    repeats = chains.period_repeats(q)
+    shown = f"({_scope_clause(scope, q, 't.')}) AND ({q.visible(visible, 't.')})"
+    sql = f"""
+    SELECT t.agent_id, t.team, count(t.resolved_at) AS resolutions,
+        coalesce(any_value(p.repeats_after), 0) AS repeats_after
+    FROM {q.ticket_base()} t
+    LEFT JOIN (SELECT previous_agent AS agent_id, count(*) AS repeats_after FROM {repeats}
+        GROUP BY 1) p USING (agent_id)
+    WHERE t.customer_id IS NOT NULL AND t.resolved_at IS NOT NULL AND {shown}
+    GROUP BY t.agent_id, t.team"""
+    return q.select(sql).run(ds)
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ check that together they reach the parent's target.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
 import pandas as pd
@@ -91,21 +91,23 @@ def weekday_weights(ds: Dataset, before: date) -> list[float] | None:
 # Attainment
 
 
+# Where the KPI tables come from: (filter, grouping) → `metrics.kpi_table`'s table (the
+# dashboard passes its cached one, so that a team change asks none again).
+KpiTables = Callable[[Filters, tuple[str, ...]], pd.DataFrame]
+
+
 class _Values:
     """The KPI tables the objectives need, each asked once: per period (up to the as-of
     day) and owner level."""
 
-    def __init__(self, ds: Dataset, repeat_days: int):
-        self.ds, self.repeat_days = ds, repeat_days
+    def __init__(self, ds: Dataset, repeat_days: int, tables: KpiTables | None = None):
+        self.ask = tables or (lambda filters, by: kpi_table(ds, filters, by, repeat_days))
         self._tables: dict[tuple, pd.DataFrame] = {}
 
     def row(self, owner_type: str, owner_id: str, start: date, end: date) -> Mapping | None:
         key = (owner_type, start, end)
         if key not in self._tables:
-            by = LEVELS[owner_type]
-            self._tables[key] = kpi_table(
-                self.ds, Filters(start=start, end=end), by, self.repeat_days
-            )
+            self._tables[key] = self.ask(Filters(start=start, end=end), LEVELS[owner_type])
         table = self._tables[key]
         if owner_type != "department":
             table = table[table[by_column(owner_type)] == owner_id]
@@ -128,6 +130,7 @@ def attainment_table(
     as_of: date,
     pace: str = "seasonal",
     repeat_days: int = 30,
+    tables: KpiTables | None = None,
 ) -> pd.DataFrame:
     """Per objective (any owners): `RESULT_COLUMNS` — the KPI's value over the owner from
     the period's start to the as-of day (`actual`, of `cases`), its attainment, the share of
@@ -137,7 +140,7 @@ def attainment_table(
     (none for the department; an agent the dataset does not list: team "")."""
     if pace not in method.PACES:
         raise ValueError(f"pace must be one of {method.PACES}, got {pace!r}")
-    values, teams = _Values(ds, repeat_days), teams_of(ds)
+    values, teams = _Values(ds, repeat_days, tables), teams_of(ds)
     weights: dict[date, list[float] | None] = {}
     rows = []
     for objective in objectives.to_dict("records"):
@@ -195,11 +198,12 @@ def objective_rows(
     visible: Visible,
     pace: str = "seasonal",
     repeat_days: int = 30,
+    tables: KpiTables | None = None,
 ) -> pd.DataFrame:
     """`attainment_table` of the objectives this session may see (the department's are
     aggregates and shown to everyone on the page)."""
     return visible.keep(attainment_table(ds, _visible_objectives(ds, objectives, visible),
-                                         as_of, pace, repeat_days))  # fmt: skip
+                                         as_of, pace, repeat_days, tables))  # fmt: skip
 
 
 def _visible_objectives(ds: Dataset, objectives: pd.DataFrame, visible: Visible) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from scoring.analyses.effect import design as effect_design
 from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
 from scoring.cli.kano import add_kano_parser
@@ -61,6 +62,7 @@ def _build(args: argparse.Namespace) -> int:
     if ds.built is None or attach_cube(ds, repeat_days) is None:
         print(f"error: could not write a build under {builds}", file=sys.stderr)
         return EXIT_UNUSABLE
+    effect_design.attach_days(ds, repeat_days)
     seconds = time.perf_counter() - started
     tickets = ds.report.tables["tickets"].accepted
     print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")

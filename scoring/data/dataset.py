@@ -84,6 +84,9 @@ class Dataset:
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
     `halves`: its pre-aggregated halves of split-half reliability once attached
     (`scoring.measures.halves.attach`; None: they are computed from the tickets).
+    `stage_times`: its stage hours sorted per team (`scoring.measures.stage_times.attach`;
+    None: stage durations are computed from the tickets). `repeats`: its repeats for the
+    repeat chains (`scoring.measures.chains.attach`; None: chains read the tickets).
     `first_at` and `as_of`: the first and last ticket's creation time (None and now without
     tickets).
     """
@@ -104,6 +107,8 @@ class Dataset:
         self.cube = None
         self.ranked = None
         self.halves = None
+        self.stage_times = None
+        self.repeats = None
         self._missing_columns = {
             name: {*t.missing_columns, *t.empty_columns}
             for name, t in report.tables.items()

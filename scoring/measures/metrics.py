@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures import cube, halves, ranked
+from scoring.measures import chains, cube, halves, ranked, stage_times
 from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     TICKET_DIMENSIONS,
@@ -29,7 +29,6 @@ from scoring.measures.query import (
     Statement,
     moments,
 )
-from scoring.registry.contract import STAGE_INTERVALS
 from scoring.registry.kpis import KPI, KPIS
 from scoring.scope import for_statistics
 
@@ -56,8 +55,13 @@ def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
     """Give a built dataset its pre-aggregated KPI tables for the repeat window (written on
     first use; `scoring.measures.cube`): `kpi_table` and `ticket_counts` then read them
     where they can answer; with them, the quantile KPIs' values sorted per agent
-    (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read."""
+    (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read, and the
+    stage hours sorted per team (`scoring.measures.stage_times`, for `stage_durations`), the
+    repeats of the repeat chains (`scoring.measures.chains`) and the halves of split-half
+    reliability (`scoring.measures.halves`, for `kpi_halves`)."""
     ranked.attach(ds, available_kpis(ds))
+    stage_times.attach(ds)
+    chains.attach(ds, repeat_days)
     found = cube.attach(ds, available_kpis(ds), repeat_days)
     halves.attach(ds, available_kpis(ds), repeat_days)
     return found
@@ -319,18 +323,22 @@ def _with_values(ds: Dataset, result: pd.DataFrame) -> pd.DataFrame:
 def stage_durations(
     ds: Dataset, filters: Filters = Filters(), by: tuple[str, ...] = ("team",)
 ) -> pd.DataFrame:
-    """Hours spent in each workflow stage: median, P90 and ticket count per group and stage."""
-    present = [s for s in STAGE_INTERVALS if ds.has("tickets", s[1]) and ds.has("tickets", s[2])]
+    """Hours spent in each workflow stage: median, P90 and ticket count per group and stage
+    (from the stage hours sorted once where the build has them: `scoring.measures.
+    stage_times`)."""
+    present = stage_times.present_stages(ds)
     if not present:
-        return pd.DataFrame(columns=[*by, "stage", "median_hours", "p90_hours", "tickets"])
+        return pd.DataFrame(columns=[*by, *stage_times.COLUMNS])
+    if stage_times.answers(ds, filters, by):
+        return stage_times.durations(ds, filters, by)
     q = Query(ds, filters)
-    rows = q.ticket_rows()
+    rows = q.ticket_base()
     keys = "".join(ident(c) + ", " for c in by)
     stage_rows = q.define(
         "stage_rows",
         " UNION ALL ".join(
             f"SELECT {keys}{literal(stage)} AS stage, "
-            f"date_diff('second', {ident(start)}, {ident(end)}) / 3600.0 AS hours FROM {rows} "
+            f"{stage_times.hours_sql(start, end)} AS hours FROM {rows} "
             f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL"
             for stage, start, end in present
         ),
@@ -338,6 +346,17 @@ def stage_durations(
     measures = ("median(hours) AS median_hours", "quantile_cont(hours, 0.9) AS p90_hours")
     grouped = q.grouped(stage_rows, (*by, "stage"), (*measures, "count(*) AS tickets"))
     return q.select(f"{grouped} ORDER BY {keys}stage").run(ds)
+
+
+def has_stage_times(ds: Dataset) -> bool:
+    """Whether some ticket of a known agent has the times of some workflow stage (what
+    `stage_durations` over all the data would find), without reading every ticket."""
+    found = " UNION ALL ".join(
+        f"(SELECT 1 FROM tickets JOIN agents USING (agent_id) "
+        f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL LIMIT 1)"
+        for _, start, end in stage_times.present_stages(ds)
+    )
+    return bool(found) and not ds.query(found).empty
 
 
 @for_statistics

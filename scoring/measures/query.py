@@ -476,11 +476,14 @@ class Query:
 
     def surveyed_tickets(self, columns: Sequence[str]) -> str:
         """Subquery: the ticket rows, each with the survey `columns` of its first survey
-        (by submission; NULL for a ticket without one)."""
+        (by submission; NULL for a ticket without one). Only the rows' tickets' surveys are
+        grouped (a semi-join), not every survey of the dataset."""
         rows = self.ticket_rows()
         firsts = ", ".join(f"arg_min({ident(c)}, submitted_at) AS {ident(c)}" for c in columns)
         first_survey = self.define(
-            "first_survey", f"SELECT ticket_id, {firsts} FROM surveys GROUP BY ticket_id"
+            "first_survey",
+            f"SELECT ticket_id, {firsts} FROM surveys "
+            f"WHERE ticket_id IN (SELECT ticket_id FROM {rows}) GROUP BY ticket_id",
         )
         picked = "".join(f", s.{ident(c)}" for c in columns)
         return f"(SELECT r.*{picked} FROM {rows} r LEFT JOIN {first_survey} s USING (ticket_id))"

@@ -236,24 +236,26 @@ def attach(ds: Dataset, kpis: Sequence[KPI]) -> Ranked | None:
     folder = ds.build_folder / f"ranked-{fingerprint(ds, kept)}"
     if not (folder / INFO).is_file():
         try:
-            _write(ds, folder, kept)
+            write_once(folder, INFO, lambda partial: _write_arrays(ds, partial, kept))
         except (OSError, duckdb.IOException):  # a full or read-only disk
             return None
     ds.ranked = _read(folder)
     return ds.ranked
 
 
-def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI]) -> None:
+def write_once(folder: Path, info: str, write: Callable[[Path], dict]) -> None:
+    """Make `folder`: `write` fills a temporary folder beside it and returns what its file
+    `info` holds (JSON); the folder is then renamed into place (one another process
+    finished first is kept)."""
     partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
     try:
-        info = _write_arrays(ds, partial, kpis)
-        (partial / INFO).write_text(json.dumps(info))
+        (partial / info).write_text(json.dumps(write(partial)))
         try:
             partial.rename(folder)
         except OSError:  # another process finished first
-            if not (folder / INFO).is_file():
+            if not (folder / info).is_file():
                 raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -305,16 +307,11 @@ def _sorted_rows(
     """Every ticket's value of `expr` (tickets without one left out), its agent's position
     among the agents by id, its day from `first_day`, its dimension codes and `extra`
     columns, sorted by agent and value."""
-    codes = "".join(
-        f", coalesce(list_position({q.param(f'levels_{c}', list(values))}, "
-        f"CAST({ident(c)} AS VARCHAR)), 0) AS {ident(c)}"
-        for c, values in levels.items()
-    )
-    codes += "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
+    extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
-    day = f"date_diff('day', {q.param('first_day', first_day)}, CAST(created_at AS DATE))"
     sql = (
-        f"SELECT o.agent, ({expr}) AS value, {day} AS day{codes} "
+        f"SELECT o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
+        f"{codes_sql(q, levels)}{extras} "
         f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
         f"WHERE ({expr}) IS NOT NULL ORDER BY o.agent, value"
     )
@@ -322,21 +319,42 @@ def _sorted_rows(
     return {c: frame[c].to_numpy() for c in frame.columns}
 
 
+def day_sql(q: Query, first_day: date) -> str:
+    """SQL: a ticket row's day, counted from `first_day`."""
+    return f"date_diff('day', {q.param('first_day', first_day)}, CAST(created_at AS DATE))"
+
+
+def codes_sql(q: Query, levels: dict[str, Sequence[str]]) -> str:
+    """SQL: `, <code> AS <column>` per dimension column of `levels` — 0 for NULL, i + 1 for
+    the column's i-th level (`Sorted.codes`)."""
+    return "".join(
+        f", coalesce(list_position({q.param(f'levels_{c}', list(values))}, "
+        f"CAST({ident(c)} AS VARCHAR)), 0) AS {ident(c)}"
+        for c, values in levels.items()
+    )
+
+
+def sorted_arrays(folder: Path, n: int, columns: Sequence[str]) -> dict:
+    """The `Sorted` fields of the n-th arrays written in `folder`, memory-mapped (the starts
+    read whole)."""
+
+    def load(name: str) -> np.ndarray:
+        return np.load(folder / f"{n}.{name}.npy", mmap_mode="r")
+
+    return {
+        "starts": np.load(folder / f"{n}.starts.npy"),
+        "values": load("values"),
+        "days": load("days"),
+        "codes": {c: load(c) for c in columns},
+    }
+
+
 def _read(folder: Path) -> Ranked:
     info = json.loads((folder / INFO).read_text())
     columns = tuple(info["levels"])
 
-    def load(name: str) -> np.ndarray:
-        return np.load(folder / name, mmap_mode="r")
-
     exprs = {
-        expr: Sorted(
-            starts=np.load(folder / f"{n}.starts.npy"),
-            values=load(f"{n}.values.npy"),
-            days=load(f"{n}.days.npy"),
-            codes={c: load(f"{n}.{c}.npy") for c in columns},
-        )
-        for n, expr in enumerate(info["exprs"])
+        expr: Sorted(**sorted_arrays(folder, n, columns)) for n, expr in enumerate(info["exprs"])
     }
     return Ranked(
         folder=folder,

@@ -259,7 +259,8 @@ def test_tickets_with_their_first_survey(ds):
     assert flat(statement.sql).endswith(
         "FROM ticket_base)), "  # the ticket rows first, then the first surveys
         'first_survey AS (SELECT ticket_id, arg_min("csat", submitted_at) AS "csat" '
-        "FROM surveys GROUP BY ticket_id) "
+        "FROM surveys WHERE ticket_id IN (SELECT ticket_id FROM ticket_rows) "
+        "GROUP BY ticket_id) "  # only the rows' tickets' surveys
         "SELECT ticket_id, csat FROM "
         '(SELECT r.*, s."csat" FROM ticket_rows r LEFT JOIN first_survey s USING (ticket_id)) '
         "ORDER BY ticket_id"

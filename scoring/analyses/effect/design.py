@@ -17,16 +17,22 @@ is relative: e^δ − 1. Results are codes and numbers; the page and the CLI wor
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from scoring.data.dataset import Dataset
+from scoring.data.sql import literal
+from scoring.measures import ranked
 from scoring.measures.metrics import Filters, available_kpis, data_range
-from scoring.measures.query import Query, moments
+from scoring.measures.query import SEGMENT_RELATIVE, Query, Statement, moments
 from scoring.methods import evaluation, stats
 from scoring.registry.kpis import KPI, KPIS_BY_ID
 from scoring.scope import for_statistics
@@ -201,18 +207,88 @@ def daily_inputs(
 ) -> pd.DataFrame:
     """Per agent and day (of ticket creation) from `first` to `last` over the population:
     agent_id, team, day, num, den, sq of the case values (`_case_value`) and `nonpositive`,
-    the durations of 0 or less left out. The filter's ticket filters apply."""
+    the durations of 0 or less left out. The filter's ticket filters apply. Read from the
+    build's daily inputs where it has them (`attach_days`; a filter on ticket dimensions
+    reads the tickets)."""
+    built = _built_days(ds, k, repeat_days)
     window = filters.population().replace(start=first, end=last)
+    if built is not None and window == Filters(start=first, end=last):
+        q = Query(ds)
+        bounds = f"day >= {q.param('first', first)} AND day <= {q.param('last', last)}"
+        statement = q.select(f"SELECT * FROM read_parquet({literal(str(built))}) WHERE {bounds}")
+    else:
+        statement = _daily_statement(ds, window, k, repeat_days)
+    result = statement.run(ds)
+    for column in DAY_MEASURES:
+        result[column] = result[column].fillna(0).astype(float)
+    result["day"] = pd.to_datetime(result["day"])
+    return result
+
+
+def _daily_statement(ds: Dataset, window: Filters, k: KPI, repeat_days: int) -> Statement:
+    """The statement of `daily_inputs` over the tickets of `window` (the population)."""
     q = Query(ds, window, repeat_days)
     dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {q.grain_rows(k.grain)})"
     excluded = f"count(CASE WHEN ({k.expr}) <= 0 THEN 1 END)" if is_duration(k) else "0"
     excluded = f"{excluded} AS nonpositive"
     measures = [*moments(_case_value(k), "num", "den", "sq"), excluded]
-    result = q.select(q.grouped(dated, ("agent_id", "team", "day"), measures)).run(ds)
-    for column in DAY_MEASURES:
-        result[column] = result[column].fillna(0).astype(float)
-    result["day"] = pd.to_datetime(result["day"])
-    return result
+    return q.select(q.grouped(dated, ("agent_id", "team", "day"), measures))
+
+
+# --- the daily inputs found once per build -------------------------------------------------
+
+DAYS_FORMAT = 1
+DAYS_INFO = "days.json"
+
+
+def day_kpis(ds: Dataset) -> tuple[KPI, ...]:
+    """The KPIs whose daily inputs a build keeps: those `effect_kpis` offers but a KPI over
+    a segment-relative column (`SEGMENT_RELATIVE`), whose cases depend on every ticket of
+    the window read."""
+    return tuple(k for k in effect_kpis(ds) if k.expr not in SEGMENT_RELATIVE)
+
+
+def _days_folder(ds: Dataset, repeat_days: int) -> Path | None:
+    """Where a build keeps the daily inputs of every KPI a change is judged by, over all its
+    days (named by what they are made of: the statements, so a changed KPI is a new table)."""
+    if ds.build_folder is None:
+        return None
+    made_of = [DAYS_FORMAT, repeat_days]
+    made_of += [_daily_statement(ds, Filters(), k, repeat_days).sql for k in day_kpis(ds)]
+    digest = hashlib.sha256(json.dumps(made_of).encode()).hexdigest()[:16]
+    return ds.build_folder / f"effect-days-{digest}"
+
+
+def _built_days(ds: Dataset, k: KPI, repeat_days: int) -> Path | None:
+    """The build's daily inputs of `k` (`attach_days`), if written."""
+    folder = _days_folder(ds, repeat_days)
+    if folder is None or k not in day_kpis(ds) or not (folder / DAYS_INFO).is_file():
+        return None
+    return folder / f"{k.id}.parquet"
+
+
+def attach_days(ds: Dataset, repeat_days: int) -> Path | None:
+    """Write a built dataset's daily inputs (`daily_inputs` over all its days, unfiltered,
+    per KPI of `day_kpis`) once, beside its cube: a change judged over the population
+    then reads its window's days from them instead of grouping every ticket of the window
+    per agent and day. None without a build or where its folder cannot be written."""
+    folder = _days_folder(ds, repeat_days)
+    if folder is None:
+        return None
+    if not (folder / DAYS_INFO).is_file():
+
+        def write(partial: Path) -> dict:
+            for k in day_kpis(ds):
+                statement = _daily_statement(ds, Filters(), k, repeat_days)
+                target = literal(str(partial / f"{k.id}.parquet"))
+                ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)
+            return {"format": DAYS_FORMAT, "repeat_days": repeat_days}
+
+        try:
+            ranked.write_once(folder, DAYS_INFO, write)
+        except (OSError, duckdb.IOException):  # a full or read-only disk
+            return None
+    return folder
 
 
 @for_statistics

@@ -58,11 +58,19 @@ def window_attrition(
 ) -> tuple[int, float, float]:
     """(leavers, average daily headcount, monthly rate) of `staff` from `first` to the day
     before `after`, a window of `months` months."""
-    days = (after - first).days
-    headcount = float(_employed_days(staff, first, after).sum()) / days if days > 0 else 0.0
+    headcount = _headcount(float(_employed_days(staff, first, after).sum()), first, after)
     leavers = int(_left_within(staff, first, after).sum())
-    monthly = leavers / headcount / months if headcount > 0 else math.nan
-    return leavers, headcount, monthly
+    return leavers, headcount, _monthly(leavers, headcount, months)
+
+
+def _headcount(employed_days: float, first: date, after: date) -> float:
+    """The average daily headcount of a window from its agents' days on the headcount."""
+    days = (after - first).days
+    return employed_days / days if days > 0 else 0.0
+
+
+def _monthly(leavers: int, headcount: float, months: int) -> float:
+    return leavers / headcount / months if headcount > 0 else math.nan
 
 
 def annualised(monthly: float) -> float:
@@ -76,12 +84,20 @@ def attrition(ds: Dataset, visible: Visible, first: date, last: date) -> pd.Data
     if not has_dates(ds):
         return pd.DataFrame(columns=ATTRITION_COLUMNS)
     staff = visible.keep(_staff(ds))
+    codes, teams = pd.factorize(staff["team"], sort=True)  # each team's agents summed at once
+    known = codes >= 0
+
+    def per_team(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[known], weights=values[known], minlength=len(teams))
+
     rows = []
     for month in pd.period_range(first, last, freq="M"):
         start, after = month.start_time.date(), (month + 1).start_time.date()
-        for team, members in staff.groupby("team"):
-            leavers, headcount, rate = window_attrition(members, start, after)
-            rows.append([team, str(month), headcount, leavers, rate])
+        employed = per_team(_employed_days(staff, start, after).astype(float))
+        left = per_team(_left_within(staff, start, after).astype(float))
+        for team, days, count in zip(teams, employed, left.astype(int), strict=True):
+            leavers, headcount = int(count), _headcount(float(days), start, after)
+            rows.append([team, str(month), headcount, leavers, _monthly(leavers, headcount, 1)])
     return pd.DataFrame(rows, columns=ATTRITION_COLUMNS)
 
 
