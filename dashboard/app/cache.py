@@ -194,7 +194,9 @@ def reliability_halves(path: str, filters: Filters, repeat_days: int) -> tuple:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _reliability_halves(path: str, population: Filters, repeat_days: int) -> tuple:
     ds = dataset(path)
-    halves = metrics.kpi_halves(ds, population, reliability.DEFAULT_SPLITS, 0, repeat_days)
+    halves = metrics.kpi_halves(
+        ds, population, reliability.DEFAULT_SPLITS, reliability.DEFAULT_SEED, repeat_days
+    )
     agents = Query(ds, population).roster().run(ds)
     kpis = metrics.available_kpis(ds)
     pairs = reliability.half_matrices(halves, agents, kpis)

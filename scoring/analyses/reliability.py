@@ -23,17 +23,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import Policy
-from scoring.engine.scorecard import KpiMatrix, Scorecard, matrix_of, score
+from scoring.engine.scorecard import KpiMatrix, Scorecard, grades_of, matrix_of
+from scoring.measures import halves
 from scoring.measures.metrics import SPLIT_GRAINS, Filters, available_kpis, kpi_halves
 from scoring.measures.query import Query
 from scoring.methods import normalise
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
-DEFAULT_SPLITS = 20
+DEFAULT_SPLITS = halves.SPLITS  # what the pre-aggregated halves are made with
+DEFAULT_SEED = halves.SEED
 # Below this a KPI is "unreliable": the conventional minimum of a reliability coefficient
 # for comparing people (Nunnally 1978, Psychometric Theory, ch. 7: 0.7 for group comparisons;
 # decisions about individuals want 0.9).
@@ -59,8 +62,7 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
     both = ~np.isnan(a) & ~np.isnan(b)
     if both.sum() < MIN_AGENTS:
         return float("nan")
-    ranks_a = pd.Series(a[both]).rank().to_numpy()
-    ranks_b = pd.Series(b[both]).rank().to_numpy()
+    ranks_a, ranks_b = rankdata(a[both]), rankdata(b[both])  # ties: their mean rank
     if ranks_a.std() == 0 or ranks_b.std() == 0:
         return float("nan")
     return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
@@ -83,10 +85,18 @@ def _halves(table: pd.DataFrame, split: int) -> tuple[pd.DataFrame, pd.DataFrame
     return tuple(rows[rows["half"] == h].set_index("agent_id") for h in (0, 1))  # type: ignore[return-value]
 
 
-def _measured(half: pd.DataFrame, k: KPI, agents: pd.Index) -> np.ndarray:
-    """The KPI's raw value per agent of `agents` in one half; NaN below its minimum sample."""
-    values = half[k.id].reindex(agents).to_numpy(float)
-    den = half[f"{k.id}__den"].reindex(agents).to_numpy(float)
+# Decimals a KPI value is ranked at: values equal in exact arithmetic but summed in another
+# order (DuckDB adds in parallel, the halves' cells add months) differ in the last bits; at
+# full precision that broke their tie at random, and the reliability moved by up to 1e-4
+# from one run to the next.
+RANKED_DECIMALS = 9
+
+
+def _measured(half: pd.DataFrame, k: KPI) -> np.ndarray:
+    """The KPI's raw value per agent of one half (at `RANKED_DECIMALS`); NaN below its
+    minimum sample."""
+    values = np.round(half[k.id].to_numpy(float), RANKED_DECIMALS)
+    den = half[f"{k.id}__den"].to_numpy(float)
     return np.where(den >= k.min_sample, values, np.nan)
 
 
@@ -99,7 +109,10 @@ def kpi_reliability(halves: pd.DataFrame, kpis: tuple[KPI, ...]) -> pd.DataFrame
     `RELIABLE`), "not_split" (an agent-level KPI such as training hours: not measured per
     customer) or "too_few_agents"."""
     agents = pd.Index(sorted(halves["agent_id"].unique()))
-    splits = [_halves(halves, split) for split in sorted(halves["split"].unique())]
+    splits = [
+        tuple(h.reindex(agents) for h in _halves(halves, split))  # the agents aligned once
+        for split in sorted(halves["split"].unique())
+    ]
     records = []
     for k in kpis:
         if k.grain not in SPLIT_GRAINS:
@@ -107,7 +120,7 @@ def kpi_reliability(halves: pd.DataFrame, kpis: tuple[KPI, ...]) -> pd.DataFrame
             continue
         r_half, measured = [], []
         for first, second in splits:
-            a, b = _measured(first, k, agents), _measured(second, k, agents)
+            a, b = _measured(first, k), _measured(second, k)
             r_half.append(rank_correlation(a, b))
             measured.append(int((~np.isnan(a) & ~np.isnan(b)).sum()))
         full = spearman_brown(np.array(r_half, dtype=float))
@@ -140,11 +153,13 @@ def half_matrices(
     halves: pd.DataFrame, agents: pd.DataFrame, kpis: tuple[KPI, ...]
 ) -> list[tuple[KpiMatrix, KpiMatrix]]:
     """Per split of a `kpi_halves` table, the KPI matrices of its two halves over the roster
-    `agents` (shrinkage fitted within each half), for these KPIs."""
+    `agents` (shrinkage fitted within each half, without credible intervals: only grades
+    are read), for these KPIs."""
     pairs = []
     for split in sorted(halves["split"].unique()):
         first, second = (
-            matrix_of(agents, h.reset_index(), kpis, {}) for h in _halves(halves, split)
+            matrix_of(agents, h.reset_index(), kpis, {}, intervals=False)
+            for h in _halves(halves, split)
         )
         pairs.append((first, second))
     return pairs
@@ -162,7 +177,7 @@ def grade_stability(
     for name, policy in policies.items():
         same, kappa, agents = [], [], []
         for pair in pairs:
-            a, b = (score(m, policy).frame["grade"].to_numpy(object) for m in pair)
+            a, b = (grades_of(m, policy) for m in pair)
             both = pd.notna(a) & pd.notna(b)
             same.append(float(np.mean(a[both] == b[both])) if both.any() else np.nan)
             kappa.append(cohen_kappa(a[both], b[both]))
@@ -198,7 +213,7 @@ def reliability(
     filters: Filters,
     policies: Mapping[str, Policy],
     splits: int = DEFAULT_SPLITS,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     repeat_days: int = 30,
 ) -> Reliability:
     """Per KPI reliability and per policy grade stability over the filter's agents (pass

@@ -82,6 +82,8 @@ class Dataset:
     attached (`scoring.measures.cube.attach`; None: every query reads the tickets).
     `ranked`: its quantile KPIs' values sorted per agent once attached
     (`scoring.measures.ranked.attach`; None: quantiles are computed from the tickets).
+    `halves`: its pre-aggregated halves of split-half reliability once attached
+    (`scoring.measures.halves.attach`; None: they are computed from the tickets).
     `stage_times`: its stage hours sorted per team (`scoring.measures.stage_times.attach`;
     None: stage durations are computed from the tickets). `repeats`: its repeats for the
     repeat chains (`scoring.measures.chains.attach`; None: chains read the tickets).
@@ -106,6 +108,7 @@ class Dataset:
         self.build_folder = build_folder
         self.cube = None
         self.ranked = None
+        self.halves = None
         self.stage_times = None
         self.repeats = None
         self.weekly = None

@@ -121,9 +121,11 @@ def matrix_of(
     table: pd.DataFrame,
     kpis: tuple[KPI, ...],
     unavailable: dict[str, Unavailable],
+    intervals: bool = True,
 ) -> KpiMatrix:
     """The matrix of a roster (agent columns) and a per-agent KPI table (`kpi_table`'s
-    columns): every agent of the roster, shrunk values fitted over these agents."""
+    columns): every agent of the roster, shrunk values fitted over these agents (with their
+    credible intervals, unless not `intervals`: scoring never reads them)."""
     frame = agents.merge(table, on="agent_id", how="left")
     frame["tickets"] = frame["tickets"].fillna(0).astype("int64")
     if "surveys" in frame:
@@ -132,7 +134,7 @@ def matrix_of(
     parts = [frame]
     for k in kpis:
         if k.shrink:
-            shrunk = shrinkage.shrink(frame, k)
+            shrunk = shrinkage.shrink(frame, k, intervals)
             priors[k.id] = shrunk.attrs["prior"]
             parts.append(shrunk)
     # copied: one block per dtype instead of ~90, which every page's narrowing to its
@@ -331,20 +333,12 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
     grade (`must_be_gated`, the frame's `gated`); its `objective_share` blends in each agent's
     `objective_scores` (the frame's `objective_score` where the matrix carries objectives).
     """
-    normalised_scores = matrix.normalised(policy)
-    weights = linear_weights(policy, matrix.kpis)
-    measurable = ~np.isnan(normalised_scores)
-    composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
-    bonus = bonus_points(matrix, policy)
-    composite = np.minimum(composite + bonus.sum(axis=1), SCORE_RANGE[1])
-    objective = objective_scores(matrix, policy)
-    composite = blended(composite, objective, policy.objective_share)
-    gated = must_be_gated(matrix, policy)
+    c = _composite(matrix, policy)
+    normalised_scores, weights, measurable = c.normalised, c.weights, c.measurable
+    composite, coverage, objective, gated = c.composite, c.coverage, c.objective, c.gated
+    tickets, not_graded, bonus = c.tickets, c.not_graded, c.bonus
     with np.errstate(invalid="ignore", divide="ignore"):
         effective = measurable * weights_in_data(weights[None, :], measurable) / coverage[:, None]
-    tickets = matrix.frame["tickets"].to_numpy()
-    few_tickets, low_coverage = grading_gates(tickets, coverage, policy)
-    not_graded = few_tickets | low_coverage
     frame = pd.DataFrame(
         {
             **{c: matrix.frame[c].array for c in AGENT_COLUMNS},
@@ -363,6 +357,55 @@ def score(matrix: KpiMatrix, policy: Policy = DEFAULT_POLICY) -> Scorecard:
         frame, matrix, policy, normalised_scores, np.nan_to_num(effective), left_out, composite,
         unmeasured=unmeasured, bonus=bonus,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Composite:
+    """What a grade is made of (`score`): each agent's normalised scores and the policy's
+    weights, the composite with bonus points and objectives, its coverage, the must-be gate
+    and whether the agent is graded at all."""
+
+    normalised: np.ndarray
+    weights: np.ndarray
+    measurable: np.ndarray
+    composite: np.ndarray
+    coverage: np.ndarray
+    bonus: np.ndarray
+    objective: np.ndarray
+    gated: np.ndarray
+    tickets: np.ndarray
+    not_graded: np.ndarray
+
+
+def _composite(matrix: KpiMatrix, policy: Policy) -> _Composite:
+    normalised_scores = matrix.normalised(policy)
+    weights = linear_weights(policy, matrix.kpis)
+    composite, coverage = (row[0] for row in composites(normalised_scores, weights[None, :]))
+    bonus = bonus_points(matrix, policy)
+    composite = np.minimum(composite + bonus.sum(axis=1), SCORE_RANGE[1])
+    objective = objective_scores(matrix, policy)
+    composite = blended(composite, objective, policy.objective_share)
+    tickets = matrix.frame["tickets"].to_numpy()
+    few_tickets, low_coverage = grading_gates(tickets, coverage, policy)
+    return _Composite(
+        normalised_scores, weights, ~np.isnan(normalised_scores), composite, coverage, bonus,
+        objective, must_be_gated(matrix, policy), tickets, few_tickets | low_coverage,
+    )  # fmt: skip
+
+
+def grades_of(matrix: KpiMatrix, policy: Policy) -> np.ndarray:
+    """The `grade` column of `score(matrix, policy)` alone (no ranks, no frame): what grade
+    stability compares, 40 scorings per weight scheme."""
+    c = _composite(matrix, policy)
+    return grade_column(c.composite, c.not_graded, policy, c.gated)
+
+
+def grade_column(
+    composite: np.ndarray, insufficient: np.ndarray, policy: Policy, gated: np.ndarray
+) -> np.ndarray:
+    """Grades of the shown composite (None where not graded), at most `GATE_GRADE` where
+    `gated`."""
+    return capped(grades(np.where(insufficient, np.nan, composite), policy), gated)
 
 
 def grading_gates(tickets, coverage, policy: Policy) -> tuple:
@@ -390,7 +433,7 @@ def graded_columns(
     graded = np.where(insufficient, np.nan, composite)
     return {
         "composite": shown(graded),
-        "grade": capped(grades(graded, policy), gated),
+        "grade": grade_column(composite, insufficient, policy, gated),
         "dept_rank": rank(graded),
         "team_rank": rank(graded, teams),
     }
@@ -438,6 +481,8 @@ def grades(composite: np.ndarray, policy: Policy) -> np.ndarray:
 
 def capped(grade: np.ndarray, gated: np.ndarray) -> np.ndarray:
     """The grades with every gated agent's better than `GATE_GRADE` brought down to it."""
+    if not gated.any():  # no must-be KPI, or nobody beyond its floor
+        return np.asarray(grade, dtype=object)
     above = set(grading.GRADES[: grading.GRADES.index(GATE_GRADE)])
     return np.array(
         [GATE_GRADE if g in above and gate else g for g, gate in zip(grade, gated, strict=True)],

@@ -20,7 +20,7 @@ import pandas as pd
 
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident, literal
-from scoring.measures import chains, cube, ranked, stage_times, weekly
+from scoring.measures import chains, cube, halves, ranked, stage_times, weekly
 from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     TICKET_DIMENSIONS,
@@ -57,13 +57,16 @@ def attach_cube(ds: Dataset, repeat_days: int) -> cube.Cube | None:
     where they can answer; with them, the quantile KPIs' values sorted per agent
     (`scoring.measures.ranked`), from which the KPI matrix's quantiles are read, and the
     stage hours sorted per team (`scoring.measures.stage_times`, for `stage_durations`),
-    the repeats of the repeat chains (`scoring.measures.chains`) and the KPI inputs per
-    agent, week and skill (`scoring.measures.weekly`)."""
+    the repeats of the repeat chains (`scoring.measures.chains`), the KPI inputs per agent,
+    week and skill (`scoring.measures.weekly`) and the halves of split-half reliability
+    (`scoring.measures.halves`, for `kpi_halves`)."""
     ranked.attach(ds, available_kpis(ds))
     stage_times.attach(ds)
     chains.attach(ds, repeat_days)
     weekly.attach(ds, available_kpis(ds), repeat_days)
-    return cube.attach(ds, available_kpis(ds), repeat_days)
+    found = cube.attach(ds, available_kpis(ds), repeat_days)
+    halves.attach(ds, available_kpis(ds), repeat_days)
+    return found
 
 
 @dataclass(frozen=True)
@@ -179,37 +182,52 @@ HALF_KEYS = ("split", "half", "agent_id")
 
 
 def _halves_query(
-    ds: Dataset, filters: Filters, splits: int, seed: int, repeat_days: int
+    ds: Dataset,
+    filters: Filters,
+    splits: int,
+    seed: int,
+    repeat_days: int,
+    leave_out: tuple[KPI, ...] = (),
 ) -> Statement:
-    """One statement: per random split, half (0 or 1) and agent, every KPI's inputs.
+    """One statement: per random split, half (0 or 1) and agent, every KPI's inputs
+    (without the KPIs `leave_out`).
 
     Each split deals the customers into two halves by a hash of the customer, the split and
-    the seed (a ticket without a customer goes alone), so a customer's tickets, surveys and
-    repeat chains stay in one half. Agent-level grains (training, 360) belong to no
-    customer: their values are the same in both halves."""
-    grains = _grains(ds, ("agent_id",))
+    the seed (a ticket without a customer goes alone; `halves.split_rows`), so a customer's
+    tickets, surveys and repeat chains stay in one half. Agent-level grains (training, 360)
+    belong to no customer: their values are the same in both halves. The pre-aggregated
+    halves (`scoring.measures.halves`) answer the split grains where they can."""
+    if not 0 < splits <= halves.MAX_SPLITS:
+        raise ValueError(f"splits must be 1 … {halves.MAX_SPLITS}")
+    grains = {
+        g: [k for k in ks if k not in leave_out] for g, ks in _grains(ds, ("agent_id",)).items()
+    }
     q = Query(ds, filters, repeat_days)
-    q.ticket_rows()
-    count, salt = q.param("splits", int(splits)), q.param("split_seed", int(seed))
+    split = {g: ks for g, ks in grains.items() if g in SPLIT_GRAINS}
+    answered = (
+        halves.answer(q, split) if _halves_answer(ds, filters, splits, seed, repeat_days) else {}
+    )
+    if not answered:
+        q.ticket_rows()
     for grain, kpis in grains.items():
-        rows = _grain_rows(q, grain, kpis)
-        by: tuple[str, ...] = ("agent_id",)
-        if grain in SPLIT_GRAINS:
-            # one text hashed: hash(a, b, c) of DuckDB combines its arguments so that the
-            # split only flipped every customer's half together
-            customer = "coalesce(CAST(r.customer_id AS VARCHAR), 't' || r.ticket_id)"
-            key = f"concat({customer}, '#', s.split, '#', {salt})"
-            rows = (
-                f"(SELECT r.*, s.split, CAST(hash({key}) % 2 AS INTEGER) AS half "
-                f"FROM {rows} r CROSS JOIN range({count}) s(split))"
-            )
-            by = HALF_KEYS
-        q.define(f"grain_{grain}", q.grouped(rows, by, _grain_measures(grain, kpis)))
-    split = [g for g in grains if g in SPLIT_GRAINS]
-    joins = _joined(split, HALF_KEYS)
+        body = answered.get(grain)
+        if body is None:
+            rows, by = _grain_rows(q, grain, kpis), ("agent_id",)
+            if grain in SPLIT_GRAINS:
+                count, salt = q.param("splits", int(splits)), q.param("split_seed", int(seed))
+                rows, by = halves.split_rows(rows, count, salt), HALF_KEYS
+            body = q.grouped(rows, by, _grain_measures(grain, kpis))
+        q.define(f"grain_{grain}", body)
+    joins = _joined(list(split), HALF_KEYS)
     for grain in (g for g in grains if g not in SPLIT_GRAINS):
         joins += f" LEFT JOIN grain_{grain} USING (agent_id)"
     return q.select(f"SELECT * FROM {joins} ORDER BY {', '.join(HALF_KEYS)}")
+
+
+def _halves_answer(ds: Dataset, filters: Filters, splits: int, seed: int, repeat_days: int) -> bool:
+    """Whether the pre-aggregated halves answer `kpi_halves` for this filter."""
+    kpis = [k for g, ks in _grains(ds, ("agent_id",)).items() if g in SPLIT_GRAINS for k in ks]
+    return halves.answers(ds, filters, (splits, seed, repeat_days), kpis)
 
 
 def explain_sql(
@@ -249,11 +267,15 @@ def kpi_table(
     return _with_values(ds, table)
 
 
-def _with_quantiles(table: pd.DataFrame, quantiles: pd.DataFrame) -> pd.DataFrame:
-    """The per-agent `table` with the sorted values' quantile columns, on the agents with
-    tickets (an agent with surveys alone has none, as in the statement's outer join); the
-    counts typed as DuckDB gives a count (nullable where some agent has none)."""
-    found = quantiles.set_index("agent_id").reindex(table["agent_id"].to_numpy())
+def _with_quantiles(
+    table: pd.DataFrame, quantiles: pd.DataFrame, keys: tuple[str, ...] = ("agent_id",)
+) -> pd.DataFrame:
+    """The per-agent (per `keys`) `table` with the sorted values' quantile columns, on the
+    rows with tickets (an agent with surveys alone has none, as in the statement's outer
+    join); the counts typed as DuckDB gives a count (nullable where some row has none)."""
+    keys = list(keys)
+    rows = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else table[keys[0]].to_numpy()
+    found = quantiles.set_index(keys).reindex(rows)
     found = found[table["_rows_ticket"].notna().to_numpy()].reindex(found.index)
     for count in (c for c in found if c.endswith("__den")):
         found[count] = found[count].astype("Int64" if found[count].isna().any() else "int64")
@@ -271,7 +293,14 @@ def kpi_halves(
     """Per random split of the customers into two halves (`split` 0 … splits − 1, `half` 0
     or 1) and agent: the columns of `kpi_table` by agent, in one SQL pass (the input of
     split-half reliability, `scoring.analyses.reliability`)."""
-    return _with_values(ds, _halves_query(ds, filters, splits, seed, repeat_days).run(ds))
+    sorted_kpis = ()
+    if _halves_answer(ds, filters, splits, seed, repeat_days):
+        sorted_kpis = ranked.quantile_kpis(_grains(ds, ("agent_id",))["ticket"])
+    table = _halves_query(ds, filters, splits, seed, repeat_days, sorted_kpis).run(ds)
+    if sorted_kpis:
+        found = halves.quantiles(ds, filters, sorted_kpis)
+        table = _with_quantiles(table, found, HALF_KEYS)
+    return _with_values(ds, table)
 
 
 def _with_values(ds: Dataset, result: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -261,8 +261,16 @@ def write_once(folder: Path, info: str, write: Callable[[Path], dict]) -> None:
         shutil.rmtree(partial, ignore_errors=True)
 
 
-def _write_arrays(ds: Dataset, folder: Path, kpis: Sequence[KPI]) -> dict:
-    """Write each expression's arrays into `folder`; return what `_read` needs besides."""
+# Extra per-ticket columns an array file may carry: name → the SQL of an integer over the
+# ticket rows, made with the query (for its parameters).
+Extra = Mapping[str, Callable[[Query], str]]
+
+
+def _write_arrays(
+    ds: Dataset, folder: Path, kpis: Sequence[KPI], extra: Extra | None = None
+) -> dict:
+    """Write each expression's arrays (and each `extra` column's, `<n>.<name>.npy`, in the
+    same order) into `folder`; return what `_read` needs besides."""
     columns = _columns(ds)
     agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
     levels = {c: tuple(_levels(ds, c)) for c in columns}
@@ -270,13 +278,15 @@ def _write_arrays(ds: Dataset, folder: Path, kpis: Sequence[KPI]) -> dict:
     first_day = q.first_data_day()
     exprs = list(dict.fromkeys(k.expr for k in kpis))
     for n, expr in enumerate(exprs):
-        rows = _sorted_rows(q, expr, levels, first_day)
+        rows = _sorted_rows(q, expr, levels, first_day, extra or {})
         starts = np.searchsorted(rows["agent"], np.arange(len(agents) + 1)).astype(np.int64)
         np.save(folder / f"{n}.starts.npy", starts)
         np.save(folder / f"{n}.values.npy", rows["value"].astype(np.float64))
         np.save(folder / f"{n}.days.npy", rows["day"].astype(np.int32))
         for c in columns:
             np.save(folder / f"{n}.{c}.npy", rows[c].astype(np.int16))
+        for name in extra or {}:
+            np.save(folder / f"{n}.{name}.npy", rows[name].astype(np.int64))
     return {
         "format": FORMAT,
         "agents": agents,
@@ -291,13 +301,17 @@ def _levels(ds: Dataset, column: str) -> list[str]:
     return [str(v) for v in ds.query(sql)["v"]]
 
 
-def _sorted_rows(q: Query, expr: str, levels, first_day: date) -> dict[str, np.ndarray]:
+def _sorted_rows(
+    q: Query, expr: str, levels, first_day: date, extra: Extra | None = None
+) -> dict[str, np.ndarray]:
     """Every ticket's value of `expr` (tickets without one left out), its agent's position
-    among the agents by id, its day from `first_day` and its dimension codes, sorted by agent and
-    value."""
+    among the agents by id, its day from `first_day`, its dimension codes and `extra`
+    columns, sorted by agent and value."""
+    extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     sql = (
-        f"SELECT o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day{codes_sql(q, levels)} "
+        f"SELECT o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
+        f"{codes_sql(q, levels)}{extras} "
         f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
         f"WHERE ({expr}) IS NOT NULL ORDER BY o.agent, value"
     )

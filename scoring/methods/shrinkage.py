@@ -44,8 +44,10 @@ def mean_prior_weight(total: np.ndarray, sum_squares: np.ndarray, count: np.ndar
 
 
 @for_statistics
-def shrink(frame: pd.DataFrame, kpi: KPI) -> pd.DataFrame:
-    """Columns `<id>_shrunk`, `<id>_lo`, `<id>_hi` for one KPI of a per-agent table.
+def shrink(frame: pd.DataFrame, kpi: KPI, intervals: bool = True) -> pd.DataFrame:
+    """Columns `<id>_shrunk`, `<id>_lo`, `<id>_hi` for one KPI of a per-agent table
+    (`<id>_shrunk` alone without `intervals`: scoring does not read them, and the rates'
+    beta quantiles are most of the time).
 
     The interval is the credible interval of the shrunk value (rates: beta posterior;
     ratings: normal approximation). The fitted prior is kept in the result's `attrs`.
@@ -53,23 +55,40 @@ def shrink(frame: pd.DataFrame, kpi: KPI) -> pd.DataFrame:
     num = frame[f"{kpi.id}__num"].to_numpy(float)
     den = frame[f"{kpi.id}__den"].to_numpy(float)
     has_data = den > 0
-    out = pd.DataFrame(index=frame.index)
     if kpi.shrink == "beta":
         alpha, beta = stats.fit_beta_prior(num[has_data], den[has_data])
         shrunk = np.asarray(stats.shrink_rate(num, den, alpha, beta), dtype=float)
-        lo, hi = stats.beta_credible_interval(num, den, alpha, beta)
-        out.attrs["prior"] = {"alpha": alpha, "beta": beta}
+        prior = {"alpha": alpha, "beta": beta}
     elif kpi.shrink == "mean":
         sq = frame[f"{kpi.id}__sq"].to_numpy(float)
         prior_mean = float(num[has_data].sum() / den[has_data].sum()) if has_data.any() else 0
         weight = mean_prior_weight(num[has_data], sq[has_data], den[has_data])
         shrunk = np.asarray(stats.bayesian_average(num, den, prior_mean, weight), dtype=float)
-        lo, hi = stats.bayesian_average_interval(num, sq, den, prior_mean, weight)
-        out.attrs["prior"] = {"mean": prior_mean, "weight": weight}
+        prior = {"mean": prior_mean, "weight": weight}
     else:
         raise ValueError(f"KPI {kpi.id} has no shrinkage")
     nothing = ~has_data
-    out[f"{kpi.id}_shrunk"] = np.where(nothing, np.nan, shrunk)
-    out[f"{kpi.id}_lo"] = np.where(nothing, np.nan, np.asarray(lo, dtype=float))
-    out[f"{kpi.id}_hi"] = np.where(nothing, np.nan, np.asarray(hi, dtype=float))
+    columns = {"shrunk": shrunk}
+    if intervals:
+        columns["lo"], columns["hi"] = _interval(frame, kpi, prior)
+    # one frame made at once: inserting columns one by one costs more than the arithmetic
+    # (the half matrices of split-half reliability make 40 matrices of 2,000 agents)
+    out = pd.DataFrame(
+        {
+            f"{kpi.id}_{name}": np.where(nothing, np.nan, np.asarray(v, dtype=float))
+            for name, v in columns.items()
+        },
+        index=frame.index,
+    )
+    out.attrs["prior"] = prior
     return out
+
+
+def _interval(frame: pd.DataFrame, kpi: KPI, prior: dict) -> tuple:
+    """The credible interval of each agent's shrunk value under the fitted `prior`."""
+    num = frame[f"{kpi.id}__num"].to_numpy(float)
+    den = frame[f"{kpi.id}__den"].to_numpy(float)
+    if kpi.shrink == "beta":
+        return stats.beta_credible_interval(num, den, prior["alpha"], prior["beta"])
+    sq = frame[f"{kpi.id}__sq"].to_numpy(float)
+    return stats.bayesian_average_interval(num, sq, den, prior["mean"], prior["weight"])

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from scoring.analyses import reliability as rel
 from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
-from scoring.engine.scorecard import score
-from scoring.measures.metrics import Filters, kpi_halves
+from scoring.engine.scorecard import matrix_of, score
+from scoring.measures.metrics import Filters, available_kpis, kpi_halves
+from scoring.measures.query import Query
 from scoring.registry.kpis import kpi
 from tests.builders import agent, ticket, write_dataset
 from tests.scoring.test_scorecard import make_matrix
@@ -153,6 +154,26 @@ def test_grade_stability_on_generated_data(small_dataset):
     statuses = set(result.kpis["status"])
     assert statuses <= {"reliable", "unreliable", "not_split", "too_few_agents"}
     assert result.splits == 4
+
+
+def test_half_matrices_without_intervals_grade_as_with_them(small_dataset):
+    # the half matrices leave out the credible intervals (scoring never reads them): the
+    # grades are those of matrices made with them
+    ds = open_dataset(small_dataset)
+    halves = kpi_halves(ds, Filters(), splits=3)
+    agents = Query(ds, Filters()).roster().run(ds)
+    kpis = available_kpis(ds)
+    pairs = rel.half_matrices(halves, agents, kpis)
+    with_intervals = [
+        tuple(matrix_of(agents, h.reset_index(), kpis, {}) for h in rel._halves(halves, s))
+        for s in range(3)
+    ]
+    assert not any(c.endswith("_lo") for c in pairs[0][0].frame)
+    assert any(c.endswith("_lo") for c in with_intervals[0][0].frame)
+    policies = {"default": Policy(), "csat only": Policy(weights={"csat": 1})}
+    pd.testing.assert_frame_equal(
+        rel.grade_stability(pairs, policies), rel.grade_stability(with_intervals, policies)
+    )
 
 
 def test_identical_halves_keep_every_grade():

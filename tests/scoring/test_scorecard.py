@@ -27,6 +27,7 @@ from scoring.engine.scorecard import (
     build_matrix,
     explain,
     grade_counts,
+    grades_of,
     normalised_weights,
     rank,
     score,
@@ -697,3 +698,46 @@ def test_ranks_match_pandas_min_method_within_groups(rows):
     assert rank(values, codes).astype(float).tolist() == pytest.approx(
         expected_team.reindex(series.index).tolist(), nan_ok=True
     )
+
+
+def test_shrinkage_without_intervals_shrinks_alike():
+    # the intervals are left out, the shrunk values and the fitted prior are the same
+    table = pd.DataFrame(
+        {
+            "resolution_rate__num": [18.0, 45.0, 0.0],
+            "resolution_rate__den": [20.0, 50.0, 0.0],
+            "csat__num": [40.0, 9.0, 0.0],
+            "csat__sq": [170.0, 41.0, 0.0],
+            "csat__den": [10.0, 2.0, 0.0],
+        }
+    )
+    for k in (kpi("resolution_rate"), kpi("csat")):
+        full, lean = shrinkage.shrink(table, k), shrinkage.shrink(table, k, intervals=False)
+        assert list(lean.columns) == [f"{k.id}_shrunk"]
+        pd.testing.assert_series_equal(full[f"{k.id}_shrunk"], lean[f"{k.id}_shrunk"])
+        assert full.attrs["prior"] == lean.attrs["prior"]
+        assert np.isnan(lean[f"{k.id}_shrunk"].iloc[2])  # no data: no value
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        Policy(),
+        Policy(grading="forced"),
+        Policy(must_be=("resolution_rate",)),  # a must-be KPI gates the grade
+        Policy(min_tickets=90),  # some agents not graded
+    ],
+)
+def test_grades_of_gives_the_scorecards_grades(policy):
+    # grade stability's lean scoring: the grade column of the full scorecard, nothing else
+    rows = [
+        {"agent_id": f"A{i}", "tickets": 80 + 5 * i, "csat": 3.4 + 0.15 * i,
+         "first_response_median": 250 - 20 * i, "resolution_rate": 0.7 + 0.03 * i}
+        for i in range(10)
+    ]  # fmt: skip
+    matrix = make_matrix(rows)
+    column = score(matrix, policy).frame["grade"]  # the frame holds "not graded" as NaN
+    expected = [None if pd.isna(g) else g for g in column]
+    got = grades_of(matrix, policy)
+    assert len(set(expected) - {None}) > 1  # the agents are graded apart
+    assert list(got) == expected
