@@ -122,6 +122,17 @@ def bounded_memory(builds: Path) -> Iterator[dict]:
                 builds.rmdir()
 
 
+@contextlib.contextmanager
+def limited_memory(ds) -> Iterator[None]:
+    """DuckDB's memory bounded by `MEMORY_LIMIT` while `ds` (a `Dataset`) writes one of its
+    build's tables, spilling beyond it; unbounded again after."""
+    ds.row(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
+    try:
+        yield
+    finally:
+        ds.row("RESET memory_limit")
+
+
 def find(builds: Path, name: str) -> Path | None:
     """The complete build of that name, if there is one."""
     folder = builds / name

@@ -153,12 +153,26 @@ class Dataset:
         with self._cursor() as cursor:
             return cursor.execute(sql, params or []).df()
 
+    def batches(
+        self, sql: str, params: list | dict | None = None, rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatch]:
+        """The result of `sql` in its order, `rows` at a time (never whole in memory: a
+        relation's reader streams, an executed result's is copied whole first)."""
+        with (
+            self._cursor() as cursor,
+            cursor.sql(sql, params=params).to_arrow_reader(batch_size=rows) as reader,
+        ):
+            yield from reader
+
     def scalar(self, sql: str, params: list | dict | None = None):
         return self.row(sql, params)[0]
 
-    def row(self, sql: str, params: list | dict | None = None) -> tuple:
+    def row(self, sql: str, params: list | dict | None = None) -> tuple | None:
+        """The first row of `sql` (None: none); the result is read to its end, so that the
+        pooled cursor is free for a relation (`batches`)."""
         with self._cursor() as cursor:
-            return cursor.execute(sql, params or []).fetchone()
+            rows = cursor.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
 
 def open_dataset(

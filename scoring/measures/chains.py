@@ -154,11 +154,8 @@ def attach(ds: Dataset, repeat_days: int) -> Repeats | None:
 def _write(ds: Dataset, folder: Path, repeat_days: int) -> dict:
     """Write the repeats (see the module) sorted by creation time, in the build's bounded
     memory (`build.MEMORY_LIMIT`)."""
-    ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
-    try:
+    with build.limited_memory(ds):
         return _write_repeats(ds, folder, repeat_days)
-    finally:
-        ds.row("RESET memory_limit")
 
 
 def _write_repeats(ds: Dataset, folder: Path, repeat_days: int) -> dict:

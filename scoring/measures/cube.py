@@ -213,11 +213,8 @@ def _write(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:
     it) under a temporary name, then rename it into place, in the build's bounded memory
     (`build.MEMORY_LIMIT`: at 10M tickets 1.2 GiB peak instead of 5.1 GiB, 27 s instead of
     19 s; bench/RESULTS.md)."""
-    ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
-    try:
+    with build.limited_memory(ds):
         _write_tables(ds, cube, kpis)
-    finally:
-        ds.row("RESET memory_limit")
 
 
 def _write_tables(ds: Dataset, cube: Cube, kpis: Sequence[KPI]) -> None:

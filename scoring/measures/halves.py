@@ -272,15 +272,14 @@ def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI], repeat_days: int) -> 
     place, in the build's bounded memory (`build.MEMORY_LIMIT`)."""
     partial = cube.started(cube.Cube(folder, (), repeat_days, ()))
     try:
-        ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
-        ds.row("SET preserve_insertion_order = false")  # no order needed: cells are summed
-        try:
-            _write_cells(ds, partial, cube.held(kpis), repeat_days)
-            masks = {"halves": lambda q: customer_halves(*_split_params(q, SPLITS, SEED))}
-            arrays = ranked._write_arrays(ds, partial, ranked.quantile_kpis(kpis), masks)
-        finally:
-            ds.row("RESET memory_limit")
-            ds.row("RESET preserve_insertion_order")
+        with build.limited_memory(ds):
+            ds.row("SET preserve_insertion_order = false")  # no order needed: cells are summed
+            try:
+                _write_cells(ds, partial, cube.held(kpis), repeat_days)
+                masks = {"halves": lambda q: customer_halves(*_split_params(q, SPLITS, SEED))}
+                arrays = ranked._write_arrays(ds, partial, ranked.quantile_kpis(kpis), masks)
+            finally:
+                ds.row("RESET preserve_insertion_order")
         (partial / ranked.INFO).write_text(json.dumps(arrays))
         held = tuple(k.id for k in cube.held(kpis))
         cube.finish(partial, cube.Cube(folder, (), repeat_days, held))

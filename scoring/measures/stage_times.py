@@ -37,6 +37,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from scoring.data import build
 from scoring.data.dataset import Dataset
 from scoring.data.sql import ident
 from scoring.measures import ranked
@@ -214,7 +215,8 @@ def attach(ds: Dataset) -> StageTimes | None:
     folder = ds.build_folder / f"stages-{fingerprint(ds)}"
     if not (folder / INFO).is_file():
         try:
-            ranked.write_once(folder, INFO, lambda partial: _write_arrays(ds, partial))
+            with build.limited_memory(ds):
+                ranked.write_once(folder, INFO, lambda partial: _write_arrays(ds, partial))
         except (OSError, duckdb.IOException):  # a full or read-only disk
             return None
     ds.stage_times = _read(folder)
@@ -230,15 +232,10 @@ def _write_arrays(ds: Dataset, folder: Path) -> dict:
     teams = tuple(ds.query("SELECT DISTINCT team FROM agents ORDER BY team NULLS LAST")["team"])
     agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
     stages = []
+    files = {**ranked.sorted_files(columns), "agent": ("agents", np.int32)}
     for n, (stage, start, end) in enumerate(present_stages(ds)):
-        rows = _sorted_rows(q, start, end, levels, first_day)
-        starts = np.searchsorted(rows["team"], np.arange(len(teams) + 1)).astype(np.int64)
-        np.save(folder / f"{n}.starts.npy", starts)
-        np.save(folder / f"{n}.values.npy", rows["value"].astype(np.float64))
-        np.save(folder / f"{n}.days.npy", rows["day"].astype(np.int32))
-        np.save(folder / f"{n}.agents.npy", rows["agent"].astype(np.int32))
-        for c in columns:
-            np.save(folder / f"{n}.{c}.npy", rows[c].astype(np.int16))
+        sql = _sorted_sql(q, start, end, levels, first_day)
+        ranked.write_sorted(q, sql, folder / str(n), files, ("team", len(teams)))
         stages.append(stage)
     teams = [None if pd.isna(t) else str(t) for t in teams]
     return {
@@ -251,21 +248,20 @@ def _write_arrays(ds: Dataset, folder: Path) -> dict:
     }
 
 
-def _sorted_rows(q: Query, start: str, end: str, levels, first_day: date) -> dict:
-    """Every ticket's hours between `start` and `end` (tickets without both left out), its
-    team's and agent's positions, its day and dimension codes, sorted by team and hours."""
+def _sorted_sql(q: Query, start: str, end: str, levels, first_day: date) -> str:
+    """SELECT of every ticket's hours between `start` and `end` (tickets without both left
+    out), its team's and agent's positions, its day and dimension codes, sorted by team and
+    hours."""
     order = (
         "SELECT agent_id, dense_rank() OVER (ORDER BY team NULLS LAST) - 1 AS team_no, "
         "row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     )
-    sql = (
+    return (
         f"SELECT o.team_no AS team, o.agent, {hours_sql(start, end)} AS value, "
         f"{ranked.day_sql(q, first_day)} AS day{ranked.codes_sql(q, levels)} "
         f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
         f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL ORDER BY o.team_no, value"
     )
-    frame = q.select(sql).run(q.ds)
-    return {c: frame[c].to_numpy() for c in frame.columns}
 
 
 def _read(folder: Path) -> StageTimes:

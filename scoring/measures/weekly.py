@@ -112,17 +112,16 @@ def _write(ds: Dataset, tables: Weekly, kpis: Sequence[KPI]) -> None:
     """Each table from the tickets under a temporary folder, renamed into place, in the
     build's bounded memory (`build.MEMORY_LIMIT`)."""
     partial = cube.started(tables)
-    ds.row(f"SET memory_limit = {literal(build.MEMORY_LIMIT)}")
     try:
         written = Weekly(partial, tables.key_sets, tables.repeat_days, tables.kpis)
-        for keys in tables.key_sets:
-            q = Query(ds, Filters(), tables.repeat_days)
-            statement = q.select(_cells_sql(q, keys, kpis))
-            target = literal(str(written.path(keys)))
-            ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)
+        with build.limited_memory(ds):
+            for keys in tables.key_sets:
+                q = Query(ds, Filters(), tables.repeat_days)
+                statement = q.select(_cells_sql(q, keys, kpis))
+                target = literal(str(written.path(keys)))
+                ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)
         cube.finish(partial, tables)
     finally:
-        ds.row("RESET memory_limit")
         shutil.rmtree(partial, ignore_errors=True)
 
 
