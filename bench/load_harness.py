@@ -8,8 +8,8 @@ from sending the BackMsg to that message (a run that ends early for a rerun — 
 a team in the sidebar filter, open the Scorecard, Diagnostics and What-if pages, move a
 What-if weight slider (a fragment rerun, as the browser sends it), for `--rounds` rounds.
 With `--pages`, instead: open the Overview, then for each page of the list open it (its first
-open in the first round) and pick a team in the sidebar (a filter change), for `--rounds`
-rounds.
+open in the first round), pick a team in the sidebar and change the period (two filter
+changes), for `--rounds` rounds.
 
 Reported: p50 / p95 / max latency per action, errors (exception elements, error alerts,
 disconnects, timeouts), the server's CPU time and peak RSS (from /proc of its pid) and the
@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 50
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 TEAM_KEY = "w_teams"  # the sidebar's team multiselect (dashboard/app/shell.py)
+PERIOD_KEY = "w_preset"  # the sidebar's period selectbox (dashboard/app/shell.py)
 WEIGHT_KEY = "whatif_w_"  # a What-if weight slider (dashboard/whatif/lab.py slider_key)
 PAGES = ("overview", "scorecard", "diagnostics", "whatif")
 FINISHED_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
@@ -141,7 +142,7 @@ class Session:
             return 0, 0
         element = delta.new_element
         kind = element.WhichOneof("type")
-        if kind in ("multiselect", "slider"):
+        if kind in ("multiselect", "slider", "selectbox"):
             proto = getattr(element, kind)
             self.widgets[proto.id] = Widget(kind, proto, delta.fragment_id)
         return int(kind == "exception"), int(
@@ -182,6 +183,20 @@ class Session:
             raise ActionFailed("the team filter did not apply")
         return result
 
+    async def pick_period(self, turn: int) -> RunResult:
+        """The sidebar's period: the last year on odd turns, the last month on even ones (the
+        default is the last quarter, so each pick changes it). The browser sends a
+        selectbox's shown label as its value."""
+        wid, widget = self.widget("selectbox", f"-{PERIOD_KEY}")
+        options = list(widget.proto.options)  # month, quarter, year, … as shown
+        state = WidgetState(id=wid)
+        state.string_value = options[2] if turn % 2 else options[0]
+        self.states[wid] = state
+        result = await self.run(page_hash=self.page_hash)
+        if "preset=" not in self.query:  # the sidebar writes a period other than the default
+            raise ActionFailed("the period did not apply")
+        return result
+
     async def move_weight(self, round_number: int) -> RunResult:
         wid, widget = self.widget("slider", WEIGHT_KEY)
         current = widget.proto.value[0] if widget.proto.value else widget.proto.default[0]
@@ -193,8 +208,9 @@ class Session:
 
 def script(session: Session, rounds: int, pages: tuple[str, ...] | None = None):
     """The actions of one session, in order: (name, coroutine factory). With `pages`, after
-    the first load each round opens every page of the list and picks a team on it (another
-    team on each page, so that no page finds the team's results cached by the one before)."""
+    the first load each round opens every page of the list, picks a team on it (another
+    team on each page, so that no page finds the team's results cached by the one before)
+    and changes the period (a year and a month by turns)."""
     yield "first_load", session.first_load
     if pages:
         for r in range(rounds):
@@ -202,6 +218,7 @@ def script(session: Session, rounds: int, pages: tuple[str, ...] | None = None):
                 yield f"open_{page}", lambda page=page: session.open_page(page)
                 turn = r * len(pages) + i + 1
                 yield f"team_{page}", lambda turn=turn: session.pick_team(turn)
+                yield f"period_{page}", lambda turn=turn: session.pick_period(turn)
         return
     for r in range(rounds):
         if r:
@@ -456,8 +473,8 @@ def main(argv: list[str] | None = None) -> None:
         "--pages",
         nargs="+",
         metavar="PAGE",
-        help="open each of these pages (url paths: overview, kano, ...) and pick a team on "
-        "it, every round, instead of the default script",
+        help="open each of these pages (url paths: overview, kano, ...), pick a team and "
+        "change the period on it, every round, instead of the default script",
     )
     args = parser.parse_args(argv)
     for sessions in args.sessions:

@@ -84,10 +84,10 @@ def test_exceptions_error_alerts_and_widgets_are_read_from_deltas():
     assert (wid, drawn.fragment_id) == ("$$ID-abc-w_teams", "lab")
 
 
-def test_the_pages_script_opens_each_page_and_picks_a_team_on_it_every_round():
+def test_the_pages_script_opens_each_page_and_picks_a_team_and_a_period_every_round():
     session = harness.Session(0, websocket=None, timeout=1)
     names = [name for name, _ in harness.script(session, 2, ("kano", "data"))]
-    once = ["open_kano", "team_kano", "open_data", "team_data"]
+    once = ["open_kano", "team_kano", "period_kano", "open_data", "team_data", "period_data"]
     assert names == ["first_load", *once, *once]
     default = [name for name, _ in harness.script(session, 1)]
     assert default == [
