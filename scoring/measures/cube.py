@@ -77,9 +77,9 @@ GRAINS = ("ticket", "survey")
 
 
 @dataclass(frozen=True)
-class Cube:
-    """The pre-aggregated tables of one build: where they lie, their key sets (smallest
-    first), the repeat window they were made with and the KPIs they hold."""
+class CellTables:
+    """Pre-aggregated tables of one build, one Parquet file per key set: where they lie,
+    their key sets, the repeat window they were made with and the KPIs they hold."""
 
     folder: Path
     key_sets: tuple[tuple[str, ...], ...]
@@ -87,14 +87,23 @@ class Cube:
     kpis: tuple[str, ...]
 
     def path(self, keys: tuple[str, ...]) -> Path:
-        """The file of the cell table at `keys` (a key set, or the day cells' keys)."""
-        if keys == self.day_keys:
-            return self.folder / DAYS
+        """The file of the cell table at `keys`."""
         return self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
 
     def cells(self, keys: tuple[str, ...]) -> str:
         """The relation of the cell table at `keys`."""
         return f"read_parquet({literal(str(self.path(keys)))})"
+
+
+@dataclass(frozen=True)
+class Cube(CellTables):
+    """The cells of one build (key sets smallest first) and their day cells."""
+
+    def path(self, keys: tuple[str, ...]) -> Path:
+        """The file of the cell table at `keys` (a key set, or the day cells' keys)."""
+        if keys == self.day_keys:
+            return self.folder / DAYS
+        return super().path(keys)
 
     @property
     def day_keys(self) -> tuple[str, ...]:

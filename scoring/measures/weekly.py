@@ -25,7 +25,6 @@ import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -49,22 +48,8 @@ KPI_IDS = ("fcr", "csat", "handle_minutes", "repeat_rate")
 
 
 @dataclass(frozen=True)
-class Weekly:
-    """The weekly tables of one build: where they lie, their key sets (one per skill
-    dimension), the repeat window they were made with and the KPIs they hold."""
-
-    folder: Path
-    key_sets: tuple[tuple[str, ...], ...]
-    repeat_days: int
-    kpis: tuple[str, ...]
-
-    def path(self, keys: tuple[str, ...]) -> Path:
-        """The file of the table at `keys`."""
-        return self.folder / f"cells_{self.key_sets.index(keys)}.parquet"
-
-    def cells(self, keys: tuple[str, ...]) -> str:
-        """The relation of the table at `keys`."""
-        return f"read_parquet({literal(str(self.path(keys)))})"
+class Weekly(cube.CellTables):
+    """The weekly tables of one build: one key set per skill dimension."""
 
 
 def key_sets(ds: Dataset) -> tuple[tuple[str, ...], ...]:
