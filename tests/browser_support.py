@@ -8,6 +8,7 @@ missing: skipped, unless SPD_REQUIRE_BROWSER=1 (CI), then a failure.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -149,26 +150,32 @@ def open_page(page: Page, server: str, path: str, heading: str) -> None:
 
 # Per Plotly chart, its marks drawn with a visible size: bars, lines and dots, heatmap images,
 # polar (radar) traces.
-MARKS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot =>
+MARKS = """(root) => [...document.querySelectorAll(root + ' .js-plotly-plot')].map(plot =>
     [...plot.querySelectorAll('.bars path, .scatterlayer .trace path, .heatmaplayer image,'
         + ' .polarlayer .trace path')]
         .filter(mark => { const box = mark.getBBox(); return box.width + box.height > 0; })
         .length)"""
 
 
-def drawn_marks(page: Page, charts: int | None = None) -> list[int]:
-    """Per Plotly chart, the marks drawn with a visible size (see `MARKS`).
+def drawn_marks(page: Page, charts: int | None = None, within: str = "") -> list[int]:
+    """Per Plotly chart (inside the elements matching the CSS selector `within`, when
+    given), the marks drawn with a visible size (see `MARKS`).
 
-    Waits until `charts` charts are on the page (any number when None), each with at least
-    one mark (or times out and returns what there is, for the assertion to report).
+    Waits until no run is in progress and `charts` charts are there (any number when None),
+    each with at least one mark (or times out and returns what there is, for the caller's
+    assertion to report): during a rerun the previous run's chart may still be on the page.
     """
+    idle = page.locator('[data-testid="stApp"]')
+    expect(idle).to_have_attribute("data-test-script-state", "notRunning")
     count = "true" if charts is None else f"marks.length === {charts}"
+    root = json.dumps(within)
     with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion reports
         page.wait_for_function(
-            f"() => {{ const marks = ({MARKS})(); return {count} && marks.every(n => n > 0); }}",
+            f"() => {{ const marks = ({MARKS})({root}); "
+            f"return {count} && marks.every(n => n > 0); }}",
             timeout=TIMEOUT_MS,
         )
-    return page.evaluate(MARKS)
+    return page.evaluate(f"({MARKS})({root})")
 
 
 def download(page: Page, button: Locator) -> Download:
