@@ -157,12 +157,18 @@ class Dataset:
         self, sql: str, params: list | dict | None = None, rows: int = 1 << 20
     ) -> Iterator[pa.RecordBatch]:
         """The result of `sql` in its order, `rows` at a time (never whole in memory: a
-        relation's reader streams, an executed result's is copied whole first)."""
+        relation's reader streams, an executed result's is copied whole first); one empty
+        batch, with the result's columns, when it has no rows."""
         with (
             self._cursor() as cursor,
             cursor.sql(sql, params=params).to_arrow_reader(batch_size=rows) as reader,
         ):
-            yield from reader
+            empty = True
+            for batch in reader:
+                empty = False
+                yield batch
+            if empty:
+                yield pa.RecordBatch.from_pylist([], schema=reader.schema)
 
     def scalar(self, sql: str, params: list | dict | None = None):
         return self.row(sql, params)[0]

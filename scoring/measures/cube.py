@@ -57,9 +57,10 @@ from scoring.measures.query import (
     GROUP_WORKING_DAYS,
     SEGMENT_RELATIVE,
     Filters,
+    Part,
     Query,
     Statement,
-    moments,
+    moment_parts,
     where,
 )
 from scoring.registry.kpis import KPI
@@ -140,19 +141,23 @@ def held(kpis: Sequence[KPI]) -> tuple[KPI, ...]:
 # --- the parts of each KPI in a cell ------------------------------------------------------
 
 
-def cell_parts(k: KPI) -> list[str]:
-    """The aggregates of one KPI per cell, over the rows of its grain."""
+def cell_terms(k: KPI) -> list[Part]:
+    """The parts of one KPI per cell, over the rows of its grain."""
     if k.kind == "per_day":
-        return [f"sum(CAST(({k.expr}) AS DOUBLE)) AS {ident(k.id + '__num')}"]
+        return [Part("sum", f"CAST(({k.expr}) AS DOUBLE)", k.id + "__num")]
     if k.expr in SEGMENT_RELATIVE:
-        return moments(SEGMENT_RELATIVE[k.expr], f"{k.id}__base_num", f"{k.id}__base_den")
-    return moments(k.expr, k.id + "__num", k.id + "__den", k.id + "__sq")
+        return moment_parts(SEGMENT_RELATIVE[k.expr], f"{k.id}__base_num", f"{k.id}__base_den")
+    return moment_parts(k.expr, k.id + "__num", k.id + "__den", k.id + "__sq")
+
+
+def cell_parts(k: KPI) -> list[str]:
+    """The aggregates of `cell_terms`, as SQL."""
+    return [part.sql() for part in cell_terms(k)]
 
 
 def part_names(kpis: Sequence[KPI], grain: str) -> list[str]:
     """The cell columns of a grain's KPIs (each summed when cells merge)."""
-    parts = [part for k in kpis if k.grain == grain for part in cell_parts(k)]
-    return [f"_rows_{grain}", *(part.rsplit(" AS ", 1)[1].strip('"') for part in parts)]
+    return [f"_rows_{grain}", *(p.name for k in kpis if k.grain == grain for p in cell_terms(k))]
 
 
 def _cells_sql(q: Query, tickets: str, keys: tuple[str, ...], kpis: Sequence[KPI]) -> str:

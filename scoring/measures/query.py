@@ -155,14 +155,35 @@ def words(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def moments(expr: str, num: str, den: str, sq: str | None = None) -> list[str]:
-    """The aggregates of a rate or mean: sum, count and (optionally) sum of squares of a
+@dataclass(frozen=True)
+class Part:
+    """One aggregate over rows: `how` ("sum" or "count") of the per-row SQL `value` (or of
+    its square), named `name`. As in SQL, a sum over rows without a value is NULL and a
+    count 0."""
+
+    how: str
+    value: str
+    name: str
+    squared: bool = False  # of the value's square (NULL where the value is)
+
+    def sql(self) -> str:
+        value = f"{self.value} * {self.value}" if self.squared else self.value
+        return f"{self.how}({value}) AS {ident(self.name)}"
+
+
+def moment_parts(expr: str, num: str, den: str, sq: str | None = None) -> list[Part]:
+    """The parts of a rate or mean: sum, count and (optionally) sum of squares of a
     per-row expression, as DOUBLE, named `num`, `den`, `sq`."""
     value = f"CAST(({expr}) AS DOUBLE)"
-    parts = [f"sum({value}) AS {ident(num)}", f"count({value}) AS {ident(den)}"]
+    parts = [Part("sum", value, num), Part("count", value, den)]
     if sq is not None:
-        parts.append(f"sum({value} * {value}) AS {ident(sq)}")
+        parts.append(Part("sum", value, sq, squared=True))
     return parts
+
+
+def moments(expr: str, num: str, den: str, sq: str | None = None) -> list[str]:
+    """The aggregates of `moment_parts`, as SQL."""
+    return [part.sql() for part in moment_parts(expr, num, den, sq)]
 
 
 def _met_in_time(done: str, limit: str, seconds: int, as_of: str) -> str:

@@ -269,10 +269,15 @@ Extra = Mapping[str, Callable[[Query], str]]
 
 
 def _write_arrays(
-    ds: Dataset, folder: Path, kpis: Sequence[KPI], extra: Extra | None = None
+    ds: Dataset,
+    folder: Path,
+    kpis: Sequence[KPI],
+    extra: Extra | None = None,
+    rows: Callable[[Query], str] = Query.ticket_base,
 ) -> dict:
     """Write each expression's arrays (and each `extra` column's, `<n>.<name>.npy`, in the
-    same order) into `folder`; return what `_read` needs besides."""
+    same order) into `folder`, over the ticket rows `rows` makes with the query (a
+    `ticket_base`, with the columns `extra` reads); return what `_read` needs besides."""
     columns = _columns(ds)
     agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
     levels = {c: tuple(_levels(ds, c)) for c in columns}
@@ -281,7 +286,7 @@ def _write_arrays(
     exprs = list(dict.fromkeys(k.expr for k in kpis))
     files = {**sorted_files(columns), **{name: (name, np.int64) for name in extra or {}}}
     for n, expr in enumerate(exprs):
-        sql = _sorted_sql(q, expr, levels, first_day, extra or {})
+        sql = _sorted_sql(q, expr, levels, first_day, extra or {}, rows(q))
         write_sorted(q, sql, folder / str(n), files, ("agent", len(agents)))
     return {
         "format": FORMAT,
@@ -338,16 +343,16 @@ def _levels(ds: Dataset, column: str) -> list[str]:
     return [str(v) for v in ds.query(sql)["v"]]
 
 
-def _sorted_sql(q: Query, expr: str, levels, first_day: date, extra: Extra | None = None) -> str:
-    """SELECT of every ticket's value of `expr` (tickets without one left out), its
-    agent's position among the agents by id, its day from `first_day`, its dimension codes
-    and `extra` columns, sorted by agent and value."""
+def _sorted_sql(q: Query, expr: str, levels, first_day: date, extra: Extra, rows: str) -> str:
+    """SELECT of every ticket's value of `expr` in the ticket rows `rows` (tickets without
+    one left out), its agent's position among the agents by id, its day from `first_day`,
+    its dimension codes and `extra` columns, sorted by agent and value."""
     extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     return (
         f"SELECT o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
         f"{codes_sql(q, levels)}{extras} "
-        f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
+        f"FROM {rows} JOIN ({order}) o USING (agent_id) "
         f"WHERE ({expr}) IS NOT NULL ORDER BY o.agent, value"
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,21 @@ def test_the_lab_reads_the_same_reliability_from_the_halves(readings, chosen):
     assert kpis_t["reliability"].notna().sum() > 10
     pd.testing.assert_frame_equal(kpis_t, kpis_h)
     pd.testing.assert_frame_equal(schemes_t, schemes_h)
+
+
+def test_the_split_sums_add_each_run_s_rows_in_each_half_of_each_split():
+    """`_split_sums` against sums added one row at a time: row (run · SPLITS + split) · 2 +
+    half holds the sums over the run's rows whose bit `split` of their halves is `half`."""
+    rng = np.random.default_rng(5)
+    starts = np.array([0, 3, 4, 9])  # runs of 3, 1, 5 and 2 rows
+    halves_bits = rng.integers(0, 1 << halves.SPLITS, 11)
+    values = rng.normal(size=(11, 3))
+    got = halves._split_sums(starts, halves_bits, np.asfortranarray(values))
+    expected = np.zeros((4 * halves.SPLITS * 2, 3))
+    ends = [3, 4, 9, 11]
+    for run, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        for row in range(start, end):
+            for split in range(halves.SPLITS):
+                half = (int(halves_bits[row]) >> split) & 1
+                expected[(run * halves.SPLITS + split) * 2 + half] += values[row]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
