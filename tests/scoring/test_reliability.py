@@ -165,8 +165,8 @@ def test_half_matrices_without_intervals_grade_as_with_them(small_dataset):
     kpis = available_kpis(ds)
     pairs = rel.half_matrices(halves, agents, kpis)
     with_intervals = [
-        tuple(matrix_of(agents, h.reset_index(), kpis, {}) for h in rel._halves(halves, s))
-        for s in range(3)
+        tuple(matrix_of(agents, h.reset_index(), kpis, {}) for h in pair)
+        for pair in rel._splits(halves)
     ]
     assert not any(c.endswith("_lo") for c in pairs[0][0].frame)
     assert any(c.endswith("_lo") for c in with_intervals[0][0].frame)
