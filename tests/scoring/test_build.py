@@ -99,6 +99,19 @@ def test_the_next_same_issue_is_stored_with_each_ticket_in_time_order(tmp_path):
     assert stored[build.NEXT_SAME_ISSUE].iloc[1:].isna().all()
 
 
+def test_issues_hashing_alike_are_numbered_one_by_one(tmp_path, monkeypatch):
+    # every issue hashing to one number: taken as it is, C2's t3 would be the next same
+    # issue of C1's t2; the build sees fewer numbers than issues and numbers them instead
+    monkeypatch.setattr(build, "issue_hash", lambda columns: "0")
+    root, builds = _dataset(tmp_path), tmp_path / "builds"
+    open_dataset(root, builds=builds)
+    (folder,) = builds.iterdir()
+    stored = pq.read_table(folder / "tickets.parquet").to_pandas()
+    assert stored["ticket_id"].tolist() == ["t1", "t2", "t3"]
+    assert stored[build.NEXT_SAME_ISSUE].iloc[0] == stored["created_at"].iloc[1]
+    assert stored[build.NEXT_SAME_ISSUE].iloc[1:].isna().all()
+
+
 def test_a_changed_file_is_a_new_build(tmp_path):
     root, builds = _dataset(tmp_path), tmp_path / "builds"
     assert open_dataset(root, builds=builds).report.tables["tickets"].accepted == 3
