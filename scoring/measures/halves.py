@@ -372,7 +372,7 @@ def _write_cells(
         pq.write_table(cells, path, use_dictionary=False)  # sums: few repeat; 1.5 times faster
 
 
-BATCH_ROWS = 1 << 18  # rows summed at a time (about 50 MB of values)
+BATCH_ROWS = 1 << 17  # rows summed at a time (about 25 MB of values, 40 MB of halves)
 
 
 def _grain_cells(
