@@ -10,11 +10,14 @@ sorted values) to 1e-12 too — they are the same tickets' values, interpolated 
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from scoring.analyses import reliability
@@ -148,3 +151,21 @@ def test_the_split_sums_add_each_run_s_rows_in_each_half_of_each_split():
                 half = (int(halves_bits[row]) >> split) & 1
                 expected[(run * halves.SPLITS + split) * 2 + half] += values[row]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_cells_of_a_missing_segment_keep_their_surveys(tmp_path):
+    # a tenth of the tickets without a customer segment: their cells' survey parts are those
+    # the tickets give (a join on the segment would not match a missing one)
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    for path in (data / "tickets").rglob("*.parquet"):
+        tickets = pq.read_table(path).to_pandas()
+        tickets.loc[tickets.index % 10 == 0, "customer_segment"] = None
+        pq.write_table(pa.Table.from_pandas(tickets, preserve_index=False), path)
+    builds = tmp_path / "builds"
+    from_tickets, halved = open_dataset(data, builds=builds), open_dataset(data, builds=builds)
+    attach_cube(halved, 30)
+    assert answered(halved, Filters()) and not answered(from_tickets, Filters())
+    expected, got = kpi_halves(from_tickets, Filters()), kpi_halves(halved, Filters())
+    assert expected["surveys"].sum() > 0
+    assert_same_tables(expected, got, KEYS)
