@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.app.app_settings import app_setting
 from dashboard.app.waiting import spinner
 from scoring import export
-from scoring.analyses import capability, diagnostics, reliability
+from scoring.analyses import capability, diagnostics, reliability, reliability_store
 from scoring.analyses.effect import design as effect_design
 from scoring.data import build
 from scoring.data.dataset import Dataset, open_dataset
@@ -22,7 +22,6 @@ from scoring.engine import schemes, scorecard
 from scoring.engine.policy import Policy
 from scoring.measures import metrics
 from scoring.measures.metrics import Filters
-from scoring.measures.query import Query
 from scoring.scope import Visible
 from scoring.stores import objectives as objective_store
 from scoring.stores import periods as period_store
@@ -41,6 +40,7 @@ def dataset(path: str) -> Dataset:
     repeat_days = int(app_setting("repeat_window_days"))
     metrics.attach_cube(ds, repeat_days)
     effect_design.attach_days(ds, repeat_days)  # "Did it work?"'s daily inputs, once
+    reliability_store.attach_presets(ds, repeat_days)  # the lab's preset periods, once
     return ds
 
 
@@ -193,14 +193,8 @@ def reliability_halves(path: str, filters: Filters, repeat_days: int) -> tuple:
 @spinner("spinner_halves")
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _reliability_halves(path: str, population: Filters, repeat_days: int) -> tuple:
-    ds = dataset(path)
-    halves = metrics.kpi_halves(
-        ds, population, reliability.DEFAULT_SPLITS, reliability.DEFAULT_SEED, repeat_days
-    )
-    agents = Query(ds, population).roster().run(ds)
-    kpis = metrics.available_kpis(ds)
-    pairs = reliability.half_matrices(halves, agents, kpis)
-    return reliability.kpi_reliability(halves, kpis), pairs
+    found = reliability_store.of_population(dataset(path), population, repeat_days)
+    return found.kpis, found.pairs
 
 
 def grade_stability_for(path: str, filters: Filters, repeat_days: int, policy: dict) -> pd.Series:

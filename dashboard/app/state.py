@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from scoring.engine.policy import GRADINGS, Policy
 from scoring.engine.schemes import DEFAULT_SCHEME
 from scoring.measures.metrics import Filters
+from scoring.measures.periods import DEFAULT_PRESET, PRESETS, preset_range
 from scoring.methods import incentives, normalise
 from scoring.methods.grading import quota_problem, threshold_problem
 from scoring.registry.kpis import KPIS_BY_ID
 
-PRESETS = ("month", "quarter", "year", "all", "custom")
-DEFAULT_PRESET = "quarter"
 LIST_KEYS = {
     "team": "teams",
     "channel": "channels",
@@ -263,14 +262,6 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def preset_range(preset: str, data_end: date) -> tuple[date | None, date | None]:
-    """The date range of a preset, ending with the last day that has data."""
-    days = {"month": 30, "quarter": 91, "year": 365}.get(preset)
-    if days is None:
-        return None, None
-    return data_end - timedelta(days=days - 1), data_end
 
 
 def from_query(params: dict[str, list[str]], data_end: date) -> ViewState:

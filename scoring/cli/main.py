@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from scoring.analyses import reliability_store
 from scoring.analyses.effect import design as effect_design
 from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
@@ -63,6 +64,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"error: could not write a build under {builds}", file=sys.stderr)
         return EXIT_UNUSABLE
     effect_design.attach_days(ds, repeat_days)
+    reliability_store.attach_presets(ds, repeat_days)
     seconds = time.perf_counter() - started
     tickets = ds.report.tables["tickets"].accepted
     print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")

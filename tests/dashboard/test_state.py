@@ -3,6 +3,7 @@
 from datetime import date
 
 from dashboard.app.state import DEFAULT_PRESET, ViewState, from_query, page_keys, to_query
+from scoring.measures.periods import preset_populations
 
 LAST_DAY = date(2026, 11, 30)
 
@@ -34,6 +35,16 @@ def test_presets_end_on_the_last_day_with_data():
     state = from_query({"preset": ["month"]}, LAST_DAY)
     # 30 days ending 2026-11-30 inclusive start on 2026-11-01.
     assert (state.start, state.end) == (date(2026, 11, 1), LAST_DAY)
+
+
+def test_each_preset_s_population_is_the_one_the_build_keeps():
+    """The build keeps each preset period's reliability under its population's filter
+    (scoring.measures.periods): the pages must ask for exactly that filter."""
+    kept = preset_populations(LAST_DAY)
+    for preset, population in kept.items():
+        view = from_query({"preset": [preset], "team": ["Team North"]}, LAST_DAY)
+        assert view.filters().population() == population
+    assert kept[DEFAULT_PRESET] == from_query({}, LAST_DAY).filters().population()
 
 
 def test_unknown_keys_and_bad_values_fall_back():
