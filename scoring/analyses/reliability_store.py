@@ -71,8 +71,11 @@ def attach_presets(ds: Dataset, repeat_days: int) -> None:
     where the dataset has a build's halves and the data has days."""
     if ds.halves is None or ds.first_at is None:
         return
+    kpis = metrics.available_kpis(ds)
     for population in preset_populations(ds.as_of.date()).values():
-        of_population(ds, population, repeat_days)
+        folder = _folder(ds, population, repeat_days)
+        if folder is not None and not folder.is_dir():  # one kept already is not even read
+            _write(_computed(ds, population, repeat_days, kpis), folder)
 
 
 def _computed(

@@ -116,3 +116,14 @@ def test_the_build_keeps_every_preset_period(built):
     assert set(populations) == set(PRESETS) - {"custom"}
     expected = sorted(reliability_store._folder(built, p, 30).name for p in populations.values())
     assert kept_folders(built) == expected
+
+
+def test_opening_a_build_whose_presets_are_kept_computes_and_reads_nothing(built, monkeypatch):
+    reliability_store.attach_presets(built, 30)
+
+    def nothing(*args):
+        raise AssertionError("computed or read on opening")
+
+    monkeypatch.setattr(reliability_store, "_computed", nothing)
+    monkeypatch.setattr(reliability_store, "_read", nothing)
+    reliability_store.attach_presets(built, 30)
