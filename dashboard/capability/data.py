@@ -13,9 +13,10 @@ import streamlit as st
 from dashboard.app.cache import dataset
 from dashboard.app.waiting import spinner
 from scoring.analyses import capability
+from scoring.analyses.capability import kept
 from scoring.data.dataset import Dataset
 from scoring.measures.metrics import Filters
-from scoring.scope import EVERYTHING, Visible, shows_rows
+from scoring.scope import Visible, shows_rows
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
@@ -35,9 +36,17 @@ def _skill_matrix(
     config: capability.CapabilityConfig,
     baseline: str,
 ) -> pd.DataFrame:
-    ds = dataset(path)
-    cells = _ticket_cells(path, population, kpi_id, repeat_days) if _has_cells(ds, kpi_id) else None
-    return capability.skill_matrix(ds, population, kpi_id, repeat_days, config, baseline, cells)
+    cells = _cells_of(path, population, kpi_id, repeat_days)
+    return kept.skill_matrix(
+        dataset(path), population, kpi_id, repeat_days, config, baseline, cells
+    )
+
+
+def _cells_of(path: str, population: Filters, kpi_id: str, repeat_days: int) -> kept.Cells:
+    """The fine cells, read when a result not kept needs them (a KPI without them: None)."""
+    if not _has_cells(dataset(path), kpi_id):
+        return lambda: None
+    return lambda: _ticket_cells(path, population, kpi_id, repeat_days)
 
 
 def _has_cells(ds: Dataset, kpi_id: str) -> bool:
@@ -77,9 +86,8 @@ def training_needs(
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _case_mix(path: str, population: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
-    ds = dataset(path)
-    cells = _ticket_cells(path, population, kpi_id, repeat_days) if _has_cells(ds, kpi_id) else None
-    return capability.case_mix(ds, population, kpi_id, repeat_days, cells)
+    cells = _cells_of(path, population, kpi_id, repeat_days)
+    return kept.case_mix(dataset(path), population, kpi_id, repeat_days, cells)
 
 
 @shows_rows
@@ -93,7 +101,7 @@ def case_mix(
 @spinner("spinner_training")
 @st.cache_data(max_entries=16, show_spinner=False)
 def _training_effects(path: str, undated: Filters, kpi_id: str, repeat_days: int) -> pd.DataFrame:
-    return capability.training_effects(dataset(path), undated, EVERYTHING, kpi_id, repeat_days)
+    return kept.training_effects(dataset(path), undated, kpi_id, repeat_days)
 
 
 @shows_rows

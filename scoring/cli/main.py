@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from scoring.analyses import reliability_store
+from scoring.analyses.capability import kept as capability_kept
 from scoring.analyses.effect import design as effect_design
 from scoring.cli.effect import add_effect_parser
 from scoring.cli.importer import add_import_parser
@@ -65,6 +66,7 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     effect_design.attach_days(ds, repeat_days)
     reliability_store.attach_presets(ds, repeat_days)
+    capability_kept.attach_presets(ds, repeat_days)
     seconds = time.perf_counter() - started
     tickets = ds.report.tables["tickets"].accepted
     print(f"{args.dir}: built ({tickets:,} tickets) in {seconds:.1f} s, under {builds}")

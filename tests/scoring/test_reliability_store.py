@@ -1,7 +1,8 @@
-"""A population's split-half reliability kept beside the build's halves
-(scoring/analyses/reliability_store.py): read back, it is the result computed afresh — the
-per-KPI table, every half matrix and its priors, and so every grade stability; a result
-that cannot be read or kept is computed again, never shown wrong."""
+"""A population's split-half reliability kept with the build
+(scoring/analyses/reliability_store.py, on scoring/data/kept.py): read back, it is the result
+computed afresh — the per-KPI table, every half matrix and its priors, and so every grade
+stability; the build keeps each preset period's, and opening a build that has them reads
+none."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import pandas as pd
 import pytest
 
 from scoring.analyses import reliability, reliability_store
+from scoring.data import kept
 from scoring.data.dataset import open_dataset
 from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters, attach_cube, available_kpis
 from scoring.measures.periods import PRESETS, preset_populations
 from tests.scoring.test_cube import SAMPLE
+from tests.scoring.test_kept import is_kept
 
 QUARTER = Filters(start=date(2026, 9, 2), end=date(2026, 11, 30))
 POLICIES = {"default": Policy(), "service": Policy(weights={"csat": 0.6, "fcr": 0.4})}
@@ -33,10 +36,9 @@ def build(tmp_path_factory):
 @pytest.fixture
 def built(build):
     """The sample's build with its halves, keeping nothing yet."""
-    kept = build.halves.folder / "reliability"
-    if kept.is_dir():
-        shutil.rmtree(kept)
-    kept.unlink(missing_ok=True)
+    folder = build.build_folder / "kept"
+    if folder.is_dir():
+        shutil.rmtree(folder)
     return build
 
 
@@ -50,7 +52,7 @@ def computed(tmp_path_factory):
 
 
 def kept_folders(ds) -> list:
-    folder = ds.halves.folder / "reliability"
+    folder = ds.build_folder / "kept" / reliability_store.NAME
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
@@ -80,42 +82,23 @@ def test_a_kept_result_reads_back_as_the_computed_one(built, computed, monkeypat
     assert_same(reliability_store.of_population(built, QUARTER, 30), computed)
 
 
-def test_another_population_or_repeat_window_is_not_read_from_a_kept_one(built):
+def test_another_population_or_repeat_window_is_another_result(built):
     reliability_store.of_population(built, QUARTER, 30)
     other = reliability_store.of_population(built, Filters(segments=("enterprise",)), 30)
     assert len(kept_folders(built)) == 2
     assert not other.kpis.equals(reliability_store.of_population(built, QUARTER, 30).kpis)
-    assert reliability_store._folder(built, QUARTER, 7) is None  # the halves are for 30 days
-
-
-def test_an_unreadable_kept_result_is_computed_again(built, computed):
-    reliability_store.of_population(built, QUARTER, 30)
-    (folder,) = (built.halves.folder / "reliability").iterdir()
-    (folder / "halves.parquet").write_bytes(b"not parquet")
-    assert_same(reliability_store.of_population(built, QUARTER, 30), computed)
-
-
-def test_a_result_that_cannot_be_kept_is_still_given(built, computed):
-    (built.halves.folder / "reliability").write_text("a file where the folder would be")
-    assert_same(reliability_store.of_population(built, QUARTER, 30), computed)
-
-
-def test_only_the_newest_populations_are_kept(built, monkeypatch):
-    monkeypatch.setattr(reliability_store, "KEPT", 2)
-    months = [Filters(start=date(2026, m, 1), end=date(2026, m, 28)) for m in (3, 4, 5)]
-    folders = []
-    for month in months:
-        reliability_store.of_population(built, month, 30)
-        folders.append(reliability_store._folder(built, month, 30).name)
-    assert kept_folders(built) == sorted(folders[1:])
+    reliability_store.of_population(built, QUARTER, 7)
+    assert len(kept_folders(built)) == 3
 
 
 def test_the_build_keeps_every_preset_period(built):
     reliability_store.attach_presets(built, 30)
     populations = preset_populations(built.as_of.date())
     assert set(populations) == set(PRESETS) - {"custom"}
-    expected = sorted(reliability_store._folder(built, p, 30).name for p in populations.values())
-    assert kept_folders(built) == expected
+    assert len(kept_folders(built)) == len(populations)
+    for population in populations.values():
+        made_of = reliability_store._made_of(population, 30, available_kpis(built))
+        assert is_kept(built, reliability_store.NAME, made_of)
 
 
 def test_opening_a_build_whose_presets_are_kept_computes_and_reads_nothing(built, monkeypatch):
@@ -125,5 +108,5 @@ def test_opening_a_build_whose_presets_are_kept_computes_and_reads_nothing(built
         raise AssertionError("computed or read on opening")
 
     monkeypatch.setattr(reliability_store, "_computed", nothing)
-    monkeypatch.setattr(reliability_store, "_read", nothing)
+    monkeypatch.setattr(kept, "_read", nothing)
     reliability_store.attach_presets(built, 30)
