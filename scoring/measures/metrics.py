@@ -241,9 +241,10 @@ def explain_sql(
     sorted values instead (`scoring.measures.ranked`)."""
     sorted_kpis = _ranked_kpis(ds, filters, by)
     sql = _query(ds, filters, by, repeat_days, sorted_kpis).sql
+    per = ", ".join(by) or "the filter"
     for k in sorted_kpis:
         sql += (
-            f"\n-- {k.id}: quantile_cont({k.expr}, {k.quantile}) per agent_id over the same "
+            f"\n-- {k.id}: quantile_cont({k.expr}, {k.quantile}) per {per} over the same "
             "tickets, read from the sorted values (scoring/measures/ranked.py)"
         )
     return sql
@@ -263,7 +264,7 @@ def kpi_table(
     sorted_kpis = _ranked_kpis(ds, filters, by)
     table = _query(ds, filters, by, repeat_days, sorted_kpis).run(ds)
     if sorted_kpis:
-        table = _with_quantiles(table, ranked.answer(ds, filters, by, sorted_kpis))
+        table = _with_quantiles(table, ranked.answer(ds, filters, by, sorted_kpis), by)
     return _with_values(ds, table)
 
 
@@ -274,12 +275,20 @@ def _with_quantiles(
     rows with tickets (an agent with surveys alone has none, as in the statement's outer
     join); the counts typed as DuckDB gives a count (nullable where some row has none)."""
     keys = list(keys)
-    rows = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else table[keys[0]].to_numpy()
-    found = quantiles.set_index(keys).reindex(rows)
-    found = found[table["_rows_ticket"].notna().to_numpy()].reindex(found.index)
+    if not keys:  # the whole filter: one row, or none without a value
+        found = quantiles.reindex(range(len(table)))
+    else:
+        rows = pd.MultiIndex.from_frame(table[keys]) if len(keys) > 1 else table[keys[0]].to_numpy()
+        found = quantiles.set_index(keys).reindex(rows)
+    # by position: a survey-only row may share its group (a NULL) with a ticket row
+    found = found.reset_index(drop=True)
+    has_tickets = table["_rows_ticket"].notna().to_numpy()
+    found.loc[~has_tickets] = np.nan
     for count in (c for c in found if c.endswith("__den")):
+        # a group with tickets but no value of the expression has a count of 0
+        found.loc[has_tickets & found[count].isna().to_numpy(), count] = 0
         found[count] = found[count].astype("Int64" if found[count].isna().any() else "int64")
-    return pd.concat([table, found.reset_index(drop=True).set_axis(table.index)], axis=1)
+    return pd.concat([table, found.set_axis(table.index)], axis=1)
 
 
 @for_statistics

@@ -47,11 +47,14 @@ from scoring.measures.query import Filters, Query
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
-FORMAT = 1
+FORMAT = 2
 INFO = "ranked.json"
 # Filter field → the ticket column it restricts, for the dimensions the arrays carry.
 DIMENSIONS = {"channels": "channel", "categories": "category", "segments": "customer_segment"}
 UNANSWERED = ("products", "priorities", "exclude_tickets")  # read the tickets for these
+# Groupings the values sorted by value answer besides the agent's: any of these columns.
+DAY_GROUPINGS = ("month", "quarter", "week", "weekday")  # derived from the day
+GROUPINGS = ("team", *DAY_GROUPINGS, *DIMENSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -74,15 +77,25 @@ class Sorted:
 
 
 @dataclass(frozen=True)
+class WithAgents(Sorted):
+    """Sorted values with each value's agent (`agents`, a position among the build's agents
+    by id)."""
+
+    agents: np.ndarray
+
+
+@dataclass(frozen=True)
 class Ranked:
     """The sorted values of one build: its agents, first day, dimension levels and, per
-    quantile KPI expression, its `Sorted` arrays."""
+    quantile KPI expression, its `Sorted` arrays and the same values sorted by value alone
+    (`by_value`: one run, for groupings other than the agent)."""
 
     folder: Path
     agents: tuple[str, ...]
     first_day: date
     levels: dict[str, tuple[str, ...]]
     exprs: dict[str, Sorted]
+    by_value: dict[str, WithAgents]
 
 
 def quantile_kpis(kpis: Sequence[KPI]) -> tuple[KPI, ...]:
@@ -107,10 +120,10 @@ def answers(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[K
     ranked = ds.ranked
     return (
         isinstance(ranked, Ranked)
-        and by == ("agent_id",)
+        and (by == ("agent_id",) or all(c in GROUPINGS for c in by))
         and bool(kpis)
         and not any(getattr(filters, name) for name in UNANSWERED)
-        and all(k.expr in ranked.exprs for k in kpis)
+        and all(k.expr in (ranked.exprs if by == ("agent_id",) else ranked.by_value) for k in kpis)
     )
 
 
@@ -121,6 +134,8 @@ def answer(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KP
     says the sorted values answer (see the module)."""
     if not answers(ds, filters, by, kpis):
         raise ValueError("the sorted values do not answer this filter and grouping")
+    if by != ("agent_id",):
+        return _grouped_answer(ds, filters, by, kpis)
     ranked = ds.ranked
     agents = _agents_in_scope(ds, ranked, filters)
     columns: dict[str, np.ndarray] = {"agent_id": np.asarray(ranked.agents, object)[agents]}
@@ -131,6 +146,114 @@ def answer(ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KP
             columns[k.id] = _quantiles(values, counts, k.quantile, take)
             columns[f"{k.id}__den"] = counts
     return pd.DataFrame(columns)
+
+
+def _grouped_answer(
+    ds: Dataset, filters: Filters, by: tuple[str, ...], kpis: Sequence[KPI]
+) -> pd.DataFrame:
+    """Per group of `by` (columns of `GROUPINGS`, or none: the whole filter), each KPI's
+    exact quantile over the filter's tickets and its count, from the values sorted by value
+    alone (a group without a value of the expression has no row)."""
+    frames = [
+        _expr_quantiles(ds, filters, by, expr, [k for k in kpis if k.expr == expr])
+        for expr in dict.fromkeys(k.expr for k in kpis)
+    ]
+    if not by:
+        return pd.concat(frames, axis=1)
+    return functools.reduce(lambda a, b: a.merge(b, on=list(by), how="outer"), frames)
+
+
+def _expr_quantiles(
+    ds: Dataset, filters: Filters, by: tuple[str, ...], expr: str, kpis: list[KPI]
+) -> pd.DataFrame:
+    """One expression's KPIs per group: the filter's mask keeps the values sorted, a stable
+    sort by group code keeps each group's run sorted, and the quantile is a position in it."""
+    ranked = ds.ranked
+    v = ranked.by_value[expr]
+    take = _kept_by_value(ds, ranked, v, filters)
+    groups = _GroupCodes(ds, ranked, v, by)
+    codes = groups.codes(take)
+    order = np.argsort(codes, kind="stable")  # a radix sort of small integers
+    take, codes = take[order], codes[order]
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    counts = np.diff(np.append(starts, len(codes)))
+    found: dict[str, np.ndarray] = groups.labels(codes[starts])
+    for k in kpis:
+        found[k.id] = _quantiles(v.values, counts, k.quantile, take)
+        found[f"{k.id}__den"] = counts
+    return pd.DataFrame(found)
+
+
+def _kept_by_value(ds: Dataset, ranked: Ranked, v: WithAgents, filters: Filters) -> np.ndarray:
+    """Positions in `v` of the filter's values (ascending: still sorted by value)."""
+    keep = _mask(ranked, v, filters, slice(None))
+    if filters.teams or filters.agents:
+        in_scope = np.zeros(len(ranked.agents), bool)
+        in_scope[_agents_in_scope(ds, ranked, filters)] = True
+        keep = _and(keep, in_scope[v.agents])
+    return np.arange(len(v.values)) if keep is None else np.flatnonzero(keep)
+
+
+class _GroupCodes:
+    """Each value's group of `by` as one integer (a mixed-radix number of the columns'
+    codes), and the groups' column values back from it."""
+
+    def __init__(self, ds: Dataset, ranked: Ranked, v: WithAgents, by: tuple[str, ...]):
+        self.v, self.by = v, by
+        self.parts = [self._part(ds, ranked, c) for c in by]
+
+    def _part(self, ds: Dataset, ranked: Ranked, column: str) -> tuple[Callable, np.ndarray]:
+        """(positions → the column's code of each value, the column's value of each code)."""
+        v = self.v
+        if column == "team":
+            teams, labels = _agent_teams(ds, ranked)
+            return (lambda take: teams[v.agents[take]]), labels
+        if column in DAY_GROUPINGS:
+            of_day, labels = _day_groups(ranked.first_day, v.last_day, column)
+            return (lambda take: of_day[v.days[take]]), labels
+        labels = np.array([None, *ranked.levels[column]], dtype=object)  # code 0: NULL
+        return (lambda take: v.codes[column][take]), labels
+
+    def codes(self, take: np.ndarray) -> np.ndarray:
+        codes = np.zeros(len(take), np.int64)
+        for code_of, labels in self.parts:
+            codes = codes * len(labels) + code_of(take)
+        return codes
+
+    def labels(self, codes: np.ndarray) -> dict[str, np.ndarray]:
+        found = {}
+        for column, (_, labels) in reversed(list(zip(self.by, self.parts, strict=True))):
+            found[column] = labels[codes % len(labels)]
+            codes = codes // len(labels)
+        return {column: found[column] for column in self.by}
+
+
+def _agent_teams(ds: Dataset, ranked: Ranked) -> tuple[np.ndarray, np.ndarray]:
+    """Each agent's team code (0: no team) and the team of each code."""
+    teams = ds.query("SELECT agent_id, team FROM agents").set_index("agent_id")["team"]
+    named = teams.reindex(list(ranked.agents)).astype(object)
+    codes, names = pd.factorize(named.to_numpy(), use_na_sentinel=True)
+    return (codes + 1).astype(np.int64), np.array([None, *names], dtype=object)
+
+
+def _day_groups(first_day: date, last_day: int, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's code (days from `first_day` up to `last_day`) in the grouping `column`,
+    and its value: the first moment of its month, quarter or week (Monday) as DuckDB's
+    `date_trunc` gives them, or the ISO weekday (1 = Monday)."""
+    days = np.datetime64(first_day, "D") + np.arange(last_day + 1)
+    since_epoch = days.astype(np.int64)
+    weekday = (since_epoch + 3) % 7  # 1970-01-01 was a Thursday: Monday is 0
+    if column == "weekday":
+        return weekday, np.arange(1, 8)
+    if column == "week":
+        starts = days - weekday
+    else:
+        months = days.astype("datetime64[M]").astype(np.int64)
+        if column == "quarter":
+            months -= months % 3
+        starts = months.astype("datetime64[M]").astype("datetime64[D]")
+    values, codes = np.unique(starts, return_inverse=True)
+    return codes.astype(np.int64), values.astype("datetime64[us]")
 
 
 def _agents_in_scope(ds: Dataset, ranked: Ranked, filters: Filters) -> np.ndarray:
@@ -240,7 +363,9 @@ def attach(ds: Dataset, kpis: Sequence[KPI]) -> Ranked | None:
     if not (folder / INFO).is_file():
         try:
             with build.limited_memory(ds):
-                write_once(folder, INFO, lambda partial: _write_arrays(ds, partial, kept))
+                write_once(
+                    folder, INFO, lambda partial: _write_arrays(ds, partial, kept, by_value=True)
+                )
         except (OSError, duckdb.IOException):  # a full or read-only disk
             return None
     ds.ranked = _read(folder)
@@ -276,10 +401,13 @@ def _write_arrays(
     kpis: Sequence[KPI],
     extra: Extra | None = None,
     rows: Callable[[Query], str] = Query.ticket_base,
+    by_value: bool = False,
 ) -> dict:
     """Write each expression's arrays (and each `extra` column's, `<n>.<name>.npy`, in the
     same order) into `folder`, over the ticket rows `rows` makes with the query (a
-    `ticket_base`, with the columns `extra` reads); return what `_read` needs besides."""
+    `ticket_base`, with the columns `extra` reads), and where `by_value`, the same values
+    sorted by value alone with their agents (`v<n>.<name>.npy`, one run); return what
+    `_read` needs besides."""
     columns = _columns(ds)
     agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
     levels = {c: tuple(_levels(ds, c)) for c in columns}
@@ -290,12 +418,17 @@ def _write_arrays(
     for n, expr in enumerate(exprs):
         sql = _sorted_sql(q, expr, levels, first_day, extra or {}, rows(q))
         write_sorted(q, sql, folder / str(n), files, ("agent", len(agents)))
+        if by_value:
+            sql = _sorted_sql(q, expr, levels, first_day, {}, rows(q), by_value=True)
+            with_agents = {**sorted_files(columns), "agent": ("agents", np.int32)}
+            write_sorted(q, sql, folder / f"v{n}", with_agents, ("whole", 1))
     return {
         "format": FORMAT,
         "agents": agents,
         "first_day": first_day.isoformat(),
         "levels": levels,
         "exprs": exprs,
+        "by_value": by_value,
     }
 
 
@@ -345,17 +478,26 @@ def _levels(ds: Dataset, column: str) -> list[str]:
     return [str(v) for v in ds.query(sql)["v"]]
 
 
-def _sorted_sql(q: Query, expr: str, levels, first_day: date, extra: Extra, rows: str) -> str:
+def _sorted_sql(
+    q: Query,
+    expr: str,
+    levels,
+    first_day: date,
+    extra: Extra,
+    rows: str,
+    by_value: bool = False,
+) -> str:
     """SELECT of every ticket's value of `expr` in the ticket rows `rows` (tickets without
     one left out), its agent's position among the agents by id, its day from `first_day`,
-    its dimension codes and `extra` columns, sorted by agent and value."""
+    its dimension codes and `extra` columns, sorted by agent and value (`by_value`: by
+    value alone, as one run `whole`)."""
     extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     return (
-        f"SELECT o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
+        f"SELECT 0 AS whole, o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
         f"{codes_sql(q, levels)}{extras} "
         f"FROM {rows} JOIN ({order}) o USING (agent_id) "
-        f"WHERE ({expr}) IS NOT NULL ORDER BY o.agent, value"
+        f"WHERE ({expr}) IS NOT NULL ORDER BY {'value' if by_value else 'o.agent, value'}"
     )
 
 
@@ -374,7 +516,7 @@ def codes_sql(q: Query, levels: dict[str, Sequence[str]]) -> str:
     )
 
 
-def sorted_arrays(folder: Path, n: int, columns: Sequence[str]) -> dict:
+def sorted_arrays(folder: Path, n: int | str, columns: Sequence[str]) -> dict:
     """The `Sorted` fields of the n-th arrays written in `folder`, memory-mapped (the starts
     read whole)."""
 
@@ -396,10 +538,19 @@ def _read(folder: Path) -> Ranked:
     exprs = {
         expr: Sorted(**sorted_arrays(folder, n, columns)) for n, expr in enumerate(info["exprs"])
     }
+    by_value = {
+        expr: WithAgents(
+            **sorted_arrays(folder, f"v{n}", columns),
+            agents=np.load(folder / f"v{n}.agents.npy", mmap_mode="r"),
+        )
+        for n, expr in enumerate(info["exprs"])
+        if info.get("by_value")
+    }
     return Ranked(
         folder=folder,
         agents=tuple(info["agents"]),
         first_day=date.fromisoformat(info["first_day"]),
         levels={c: tuple(v) for c, v in info["levels"].items()},
         exprs=exprs,
+        by_value=by_value,
     )

@@ -53,11 +53,9 @@ COLUMNS = ("stage", "median_hours", "p90_hours", "tickets")
 
 
 @dataclass(frozen=True)
-class StageRuns(ranked.Sorted):
+class StageRuns(ranked.WithAgents):
     """One stage's hours sorted by team then value: `starts[i]:starts[i + 1]` is team i's run
     (`StageTimes.teams[i]`); `agents` each row's agent (a position in `StageTimes.agents`)."""
-
-    agents: np.ndarray
 
 
 @dataclass(frozen=True)

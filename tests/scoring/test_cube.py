@@ -41,6 +41,7 @@ GROUPINGS = (
     ("customer_segment",),
     ("agent_id", "category"),
     ("team", "month"),
+    ("category", "channel"),
 )
 
 

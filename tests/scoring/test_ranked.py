@@ -9,14 +9,19 @@ by hand, the arrays' shape, and which filters fall back to the tickets.
 from __future__ import annotations
 
 import math
+import shutil
+from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from scoring.data.dataset import open_dataset
 from scoring.measures import ranked
-from scoring.measures.metrics import Filters, attach_cube, available_kpis, explain_sql
+from scoring.measures.metrics import Filters, attach_cube, available_kpis, explain_sql, kpi_table
+from tests.scoring.test_cube import assert_same_tables
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -71,11 +76,53 @@ def test_the_matrix_reads_quantiles_from_the_sorted_values(sorted_sample):
 
 @pytest.mark.parametrize(
     "filters, by",
-    [(Filters(products=("Smart home",)), ("agent_id",)), (Filters(), ("team",))],
+    [
+        (Filters(products=("Smart home",)), ("agent_id",)),
+        (Filters(products=("Smart home",)), ("team",)),
+        (Filters(), ("hour",)),  # no hour beside the values
+        (Filters(), ("agent_id", "category")),
+        (Filters(), ("product",)),
+    ],
 )
 def test_other_filters_and_groupings_read_the_tickets(sorted_sample, filters, by):
     sql = explain_sql(sorted_sample, filters, by)
     assert "quantile_cont(frt_minutes" in sql and "ranked.py" not in sql
+
+
+# The groupings the values sorted by value answer (tests/scoring/test_cube.py draws random
+# filters for those the cube holds too); the oracle is the same build read from its tickets.
+GROUPED = [
+    ((), Filters()),
+    ((), Filters(start=date(2027, 1, 1), end=date(2027, 1, 2))),  # no ticket
+    (("week",), Filters(start=date(2026, 2, 3), end=date(2026, 4, 20))),
+    (("weekday",), Filters(teams=("Team East",), channels=("phone", "chat"))),
+    (("weekday", "customer_segment"), Filters(categories=("repair",))),
+    (("team", "week"), Filters(start=date(2026, 10, 15), segments=("enterprise",))),
+    (("quarter", "category"), Filters(agents=("A001", "A002", "A003"))),
+    (("month", "channel", "team"), Filters(start=date(2026, 6, 1), end=date(2026, 6, 30))),
+]
+
+
+@pytest.mark.parametrize("by, filters", GROUPED)
+def test_grouped_quantiles_are_the_tickets_quantiles(sorted_sample, by, filters):
+    tickets = open_dataset(SAMPLE, builds=sorted_sample.build_folder.parent)
+    assert tickets.ranked is None
+    assert "ranked.py" in explain_sql(sorted_sample, filters, by)
+    assert "ranked.py" not in explain_sql(tickets, filters, by)
+    expected, got = kpi_table(tickets, filters, by), kpi_table(sorted_sample, filters, by)
+    assert_same_tables(expected, got, by)
+
+
+def test_each_group_s_values_are_sorted_by_value_alone(sorted_sample):
+    arrays = sorted_sample.ranked.by_value["frt_minutes"]
+    assert arrays.starts.tolist() == [0, len(arrays.values)]
+    assert (np.diff(arrays.values) >= 0).all()
+    by_agent = sorted_sample.ranked.exprs["frt_minutes"]
+    assert np.array_equal(np.sort(by_agent.values), arrays.values)
+    assert (
+        np.bincount(arrays.agents, minlength=len(by_agent.starts) - 1).tolist()
+        == np.diff(by_agent.starts).tolist()
+    )
 
 
 def test_the_arrays_are_written_once_per_build(sorted_sample):
@@ -89,3 +136,25 @@ def test_the_arrays_are_written_once_per_build(sorted_sample):
 def test_a_dataset_without_a_build_has_no_sorted_values():
     ds = open_dataset(SAMPLE)
     assert ranked.attach(ds, available_kpis(ds)) is None and ds.ranked is None
+
+
+def test_groups_of_a_missing_segment_or_team_are_groups_of_their_own(tmp_path):
+    # a tenth of the tickets without a segment, an agent without a team: DuckDB groups NULL
+    # as one group, and so do the sorted values
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    for path in (data / "tickets").rglob("*.parquet"):
+        tickets = pq.read_table(path).to_pandas()
+        tickets.loc[tickets.index % 10 == 0, "customer_segment"] = None
+        pq.write_table(pa.Table.from_pandas(tickets, preserve_index=False), path)
+    for path in (data / "agents").rglob("*.parquet"):
+        agents = pq.read_table(path).to_pandas()
+        agents.loc[agents["agent_id"] == "A001", "team"] = None
+        pq.write_table(pa.Table.from_pandas(agents, preserve_index=False), path)
+    builds = tmp_path / "builds"
+    tickets, sorted_values = open_dataset(data, builds=builds), open_dataset(data, builds=builds)
+    attach_cube(sorted_values, 30)
+    for by in (("customer_segment",), ("team", "customer_segment")):
+        expected, got = kpi_table(tickets, Filters(), by), kpi_table(sorted_values, Filters(), by)
+        assert expected[list(by)].isna().any(axis=None)
+        assert_same_tables(expected, got, by)
