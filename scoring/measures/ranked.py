@@ -28,6 +28,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -173,14 +174,13 @@ def _expr_quantiles(
     take = _kept_by_value(ds, ranked, v, filters)
     groups = _GroupCodes(ds, ranked, v, by)
     codes = groups.codes(take)
-    order = np.argsort(codes, kind="stable")  # a radix sort of small integers
-    take, codes = take[order], codes[order]
-    starts = np.flatnonzero(np.diff(codes, prepend=-1))
-    counts = np.diff(np.append(starts, len(codes)))
-    found: dict[str, np.ndarray] = groups.labels(codes[starts])
+    order = np.argsort(codes, kind="stable")  # each group's run, still sorted by value
+    counts = np.bincount(codes, minlength=groups.size)
+    present = np.flatnonzero(counts)
+    found: dict[str, np.ndarray] = groups.labels(present)
     for k in kpis:
-        found[k.id] = _quantiles(v.values, counts, k.quantile, take)
-        found[f"{k.id}__den"] = counts
+        found[k.id] = _quantiles(v.values, counts[present], k.quantile, take, order)
+        found[f"{k.id}__den"] = counts[present]
     return pd.DataFrame(found)
 
 
@@ -214,10 +214,18 @@ class _GroupCodes:
         labels = np.array([None, *ranked.levels[column]], dtype=object)  # code 0: NULL
         return (lambda take: v.codes[column][take]), labels
 
+    @property
+    def size(self) -> int:
+        """How many codes there can be."""
+        return math.prod(len(labels) for _, labels in self.parts)
+
     def codes(self, take: np.ndarray) -> np.ndarray:
-        codes = np.zeros(len(take), np.int64)
+        """The values' group codes, in the narrowest type that holds them: NumPy's stable
+        sort is a radix sort for 16-bit integers (8 times faster than for 64-bit ones at
+        5M values)."""
+        codes = np.zeros(len(take), np.uint16 if self.size <= 1 << 16 else np.int64)
         for code_of, labels in self.parts:
-            codes = codes * len(labels) + code_of(take)
+            codes = codes * codes.dtype.type(len(labels)) + code_of(take).astype(codes.dtype)
         return codes
 
     def labels(self, codes: np.ndarray) -> dict[str, np.ndarray]:
@@ -330,11 +338,16 @@ def _day_bounds(ranked: Ranked, s: Sorted, filters: Filters) -> tuple[int | None
 
 
 def _quantiles(
-    values: np.ndarray, counts: np.ndarray, q: float, take: np.ndarray | None = None
+    values: np.ndarray,
+    counts: np.ndarray,
+    q: float,
+    take: np.ndarray | None = None,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per run of `values` (lengths `counts`, each sorted), the q-quantile as DuckDB's
     `quantile_cont`: linear between the values at floor and ceil of q·(n − 1); NaN for an
-    empty run. With `take`, the runs are of `values[take]` (read only where needed)."""
+    empty run. With `take`, the runs are of `values[take]`, with `order` too of
+    `values[take[order]]` (read only where needed)."""
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     position = q * np.maximum(counts - 1, 0)
     low = np.floor(position).astype(np.int64)
@@ -342,6 +355,8 @@ def _quantiles(
     present = counts > 0
     result = np.full(len(counts), np.nan)
     at_low, at_high = (offsets + low)[present], (offsets + high)[present]
+    if order is not None:
+        at_low, at_high = order[at_low], order[at_high]
     if take is not None:
         at_low, at_high = take[at_low], take[at_high]
     lo, hi = values[at_low], values[at_high]
