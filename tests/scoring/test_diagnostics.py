@@ -157,6 +157,36 @@ def test_a_stage_barely_slower_than_its_peers_is_no_bottleneck():
     assert d.bottleneck(d.stage_excess(alike, "team", "X")) is None
 
 
+def test_every_team_s_excess_at_once_by_hand():
+    # processing medians X 12, Y 10, Z 8, no team 30 (an agent without a team), W unknown:
+    # each team's peers are the other rows' known medians — X: median(10, 8, 30) = 10,
+    # Y: median(12, 8, 30) = 12, Z: median(12, 10, 30) = 12, W: median(12, 10, 8, 30) = 11
+    durations = durations_of(
+        {"X": [0.1, 12.0, 20.0], "Y": [0.1, 10.0, 20.0], "Z": [0.1, 8.0, 20.0]}
+    )
+    extra = pd.DataFrame(
+        {
+            "team": [None, "W"],
+            "stage": ["processing"] * 2,
+            "median_hours": [30.0, np.nan],
+            "p90_hours": [1.0, 1.0],
+            "tickets": [40, 0],
+        }
+    )
+    durations = pd.concat([durations, extra], ignore_index=True)
+    excess = d.excess_by_group(durations, "team")
+    processing = excess[excess["stage"] == "processing"].set_index("team", drop=False)
+    assert processing.loc["X", "peer_hours"] == pytest.approx(10.0)
+    assert processing.loc["Y", "peer_hours"] == pytest.approx(12.0)
+    assert processing.loc["Z", "peer_hours"] == pytest.approx(12.0)
+    assert processing.loc["W", "peer_hours"] == pytest.approx(11.0)
+    assert excess["stage"].tolist()[:4] == ["received"] * 3 + ["processing"]  # stage order
+    # one team's rows are its stage_excess
+    x = d.stage_excess(durations, "team", "X")
+    assert x["stage"].tolist() == ["received", "processing", "resolved"]
+    assert x["excess_hours"].tolist() == pytest.approx([0.0, 2.0, 0.0])
+
+
 @pytest.mark.parametrize(
     ("hours", "peer", "tickets", "named"),
     [
