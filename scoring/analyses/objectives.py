@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from scoring.data.dataset import Dataset
@@ -69,22 +70,31 @@ def teams_of(ds: Dataset) -> dict[str, str]:
     return dict(zip(rows["agent_id"], rows["team"], strict=True))
 
 
-def weekday_weights(ds: Dataset, before: date) -> list[float] | None:
-    """The average tickets of each weekday (Monday first) over the data before `before`:
-    how much of a period's volume each of its days brings (None without history)."""
-    rows = ds.query(
-        "SELECT isodow(created_at) - 1 AS weekday, count(*) AS tickets, "
-        "min(CAST(created_at AS DATE)) AS first FROM tickets "
-        "WHERE created_at < $before GROUP BY ALL",
-        {"before": before},
+def weekday_weights(ds: Dataset, starts: Iterable[date]) -> dict[date, list[float] | None]:
+    """Per period start: the average tickets of each weekday (Monday first) over the data
+    before it — how much of a period's volume each of its days brings (None without
+    history). The tickets are counted per day once for every start (a scan per start cost
+    0.06–0.08 s at 10M tickets, a year of monthly objectives 1 s)."""
+    daily = ds.query(
+        "SELECT CAST(created_at AS DATE) AS day, count(*) AS tickets FROM tickets "
+        "WHERE created_at < $before GROUP BY ALL ORDER BY day",
+        {"before": max(starts, default=date.min)},
     )
-    if rows.empty:
+    days = pd.to_datetime(daily["day"]).dt.date.to_numpy()
+    return {start: _weights_before(days, daily["tickets"].to_numpy(), start) for start in starts}
+
+
+def _weights_before(days: np.ndarray, tickets: np.ndarray, before: date) -> list[float] | None:
+    earlier = days < before
+    if not earlier.any():
         return None
-    first = pd.to_datetime(rows["first"]).dt.date.min()
-    days = [first + timedelta(days=i) for i in range((before - first).days)]
-    seen = [sum(d.weekday() == w for d in days) for w in range(7)]
-    tickets = dict(zip(rows["weekday"], rows["tickets"], strict=True))
-    return [tickets.get(w, 0) / seen[w] if seen[w] else 0.0 for w in range(7)]
+    first = days[earlier][0]
+    calendar = [first + timedelta(days=i) for i in range((before - first).days)]
+    seen = [sum(d.weekday() == w for d in calendar) for w in range(7)]
+    per_weekday = [0] * 7
+    for day, count in zip(days[earlier], tickets[earlier], strict=True):
+        per_weekday[day.weekday()] += int(count)
+    return [per_weekday[w] / seen[w] if seen[w] else 0.0 for w in range(7)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -141,13 +151,12 @@ def attainment_table(
     if pace not in method.PACES:
         raise ValueError(f"pace must be one of {method.PACES}, got {pace!r}")
     values, teams = _Values(ds, repeat_days, tables), teams_of(ds)
-    weights: dict[date, list[float] | None] = {}
+    records = objectives.to_dict("records")
+    starts = {objective["period_start"] for objective in records}
+    weights = weekday_weights(ds, starts) if pace == "seasonal" else {}
     rows = []
-    for objective in objectives.to_dict("records"):
-        start = objective["period_start"]
-        if pace == "seasonal" and start not in weights:
-            weights[start] = weekday_weights(ds, start)
-        profile = weights.get(start)
+    for objective in records:
+        profile = weights.get(objective["period_start"])
         rows.append({**_owner(objective, teams), **_tracked(values, objective, as_of, profile)})
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 

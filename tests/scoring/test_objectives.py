@@ -283,3 +283,19 @@ def test_a_damaged_version_is_skipped_and_named(tiny, tmp_path):
     stored = store.save(from_frame(analysis.dataset_objectives(tiny)), OPEN, {})
     assert stored.version == 2
     assert to_frame(objectives)["weight"].isna().sum() == 5
+
+
+def test_weekday_weights_count_each_weekday_s_tickets_before_each_start(tmp_path):
+    # T0's Monday first: tickets on Mon 2, Mon 2, Tue 3 and Mon 9 March 2026. Before Mon 9:
+    # one of each weekday in 2…8 March, so Mon 2, Tue 1, the rest 0; before Tue 10: two
+    # Mondays (2 and 9) with 3 tickets, one Tuesday with 1 → Mon 1.5, Tue 1; before 2 March:
+    # no history
+    day = 24 * 60
+    tickets = [ticket("t1", "A1", 0), ticket("t2", "A1", 60), ticket("t3", "A1", day)]
+    tickets.append(ticket("t4", "A1", 7 * day))
+    ds = open_dataset(write_dataset(tmp_path, agents=[agent("A1")], tickets=tickets))
+    assert ds.first_at.date() == date(2026, 3, 2)
+    weights = analysis.weekday_weights(ds, [date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 2)])
+    assert weights[date(2026, 3, 9)] == [2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert weights[date(2026, 3, 10)] == [1.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert weights[date(2026, 3, 2)] is None
