@@ -24,7 +24,10 @@ day = data.as_of(ctx)
 frame = data.in_period(everything, ctx.view.filters())
 st.caption(ctx.t("objectives_as_of", day=day.isoformat()))
 pace = sections.pace_control(ctx)
-rows = data.tracked(ctx.path, frame, day, pace, ctx.visible, ctx.repeat_days)
+# every objective in force is tracked once (its figures do not depend on the sidebar's
+# period), then those of the period are shown: a period change reads nothing
+tracked = data.tracked(ctx.path, everything, day, pace, ctx.visible, ctx.repeat_days)
+rows = data.in_period(tracked, ctx.view.filters())
 
 if rows.empty:
     st.info(ctx.t("objectives_none"))
