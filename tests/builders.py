@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,19 @@ from scoring.registry.contract import ARROW_TYPE, TABLES_BY_NAME
 from scoring.synthetic import bad_rows
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def sample_missing_segments(root: Path, every: int = 10) -> Path:
+    """A copy of the bundled sample under `root` in which every `every`-th ticket of each
+    file has no customer segment."""
+    data = root / "data"
+    shutil.copytree(SAMPLE, data)
+    for path in (data / "tickets").rglob("*.parquet"):
+        tickets = pq.read_table(path).to_pandas()
+        tickets.loc[tickets.index % every == 0, "customer_segment"] = None
+        pq.write_table(pa.Table.from_pandas(tickets, preserve_index=False), path)
+    return data
 
 
 def table_of(name: str, rows: list[dict], columns: list[str] | None = None) -> pa.Table:

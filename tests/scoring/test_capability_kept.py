@@ -5,7 +5,6 @@ period."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pandas as pd
@@ -19,6 +18,7 @@ from scoring.measures.metrics import Filters, attach_cube
 from scoring.measures.periods import preset_populations
 from scoring.scope import EVERYTHING
 from tests.scoring.test_cube import SAMPLE
+from tests.scoring.test_kept import keeping_nothing
 
 QUARTER = Filters(start=date(2026, 9, 2), end=date(2026, 11, 30))
 CONFIG = capability.CapabilityConfig(min_cases=10)
@@ -33,10 +33,7 @@ def build(tmp_path_factory):
 
 @pytest.fixture
 def built(build):
-    """The sample's build, keeping nothing yet."""
-    if (build.build_folder / "kept").is_dir():
-        shutil.rmtree(build.build_folder / "kept")
-    return build
+    return keeping_nothing(build)
 
 
 def kept_names(ds) -> dict[str, int]:

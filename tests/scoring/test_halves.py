@@ -10,14 +10,11 @@ sorted values) to 1e-12 too — they are the same tickets' values, interpolated 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from scoring.analyses import reliability
@@ -26,6 +23,7 @@ from scoring.engine.policy import Policy
 from scoring.measures import halves, metrics
 from scoring.measures.metrics import Filters, attach_cube, kpi_halves
 from scoring.measures.query import Query
+from tests.builders import sample_missing_segments
 from tests.scoring.test_cube import SAMPLE, assert_same_tables
 
 KEYS = ("split", "half", "agent_id")
@@ -156,12 +154,7 @@ def test_the_split_sums_add_each_run_s_rows_in_each_half_of_each_split():
 def test_cells_of_a_missing_segment_keep_their_surveys(tmp_path):
     # a tenth of the tickets without a customer segment: their cells' survey parts are those
     # the tickets give (a join on the segment would not match a missing one)
-    data = tmp_path / "data"
-    shutil.copytree(SAMPLE, data)
-    for path in (data / "tickets").rglob("*.parquet"):
-        tickets = pq.read_table(path).to_pandas()
-        tickets.loc[tickets.index % 10 == 0, "customer_segment"] = None
-        pq.write_table(pa.Table.from_pandas(tickets, preserve_index=False), path)
+    data = sample_missing_segments(tmp_path)
     builds = tmp_path / "builds"
     from_tickets, halved = open_dataset(data, builds=builds), open_dataset(data, builds=builds)
     attach_cube(halved, 30)

@@ -23,13 +23,15 @@ def build(tmp_path_factory):
     return open_dataset(SAMPLE, builds=tmp_path_factory.mktemp("kept_build"))
 
 
+def keeping_nothing(ds):
+    """The build `ds` with every kept result removed (a module's build serves each test)."""
+    shutil.rmtree(ds.build_folder / "kept", ignore_errors=True)
+    return ds
+
+
 @pytest.fixture
 def built(build):
-    """The sample's build, keeping nothing yet."""
-    folder = build.build_folder / "kept"
-    if folder.exists():
-        shutil.rmtree(folder)
-    return build
+    return keeping_nothing(build)
 
 
 def a_result(seed: int = 0) -> kept.Kept:

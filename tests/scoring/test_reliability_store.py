@@ -6,7 +6,6 @@ none."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pandas as pd
@@ -19,7 +18,7 @@ from scoring.engine.policy import Policy
 from scoring.measures.metrics import Filters, attach_cube, available_kpis
 from scoring.measures.periods import PRESETS, preset_populations
 from tests.scoring.test_cube import SAMPLE
-from tests.scoring.test_kept import is_kept
+from tests.scoring.test_kept import is_kept, keeping_nothing
 
 QUARTER = Filters(start=date(2026, 9, 2), end=date(2026, 11, 30))
 POLICIES = {"default": Policy(), "service": Policy(weights={"csat": 0.6, "fcr": 0.4})}
@@ -35,11 +34,7 @@ def build(tmp_path_factory):
 
 @pytest.fixture
 def built(build):
-    """The sample's build with its halves, keeping nothing yet."""
-    folder = build.build_folder / "kept"
-    if folder.is_dir():
-        shutil.rmtree(folder)
-    return build
+    return keeping_nothing(build)
 
 
 @pytest.fixture(scope="module")
