@@ -15,7 +15,6 @@ from dashboard.app.app_settings import app_setting
 from dashboard.app.waiting import spinner
 from scoring import export
 from scoring.analyses import capability, diagnostics, reliability, reliability_store
-from scoring.analyses.capability import kept as capability_kept
 from scoring.analyses.effect import design as effect_design
 from scoring.data import build
 from scoring.data.dataset import Dataset, open_dataset
@@ -41,8 +40,6 @@ def dataset(path: str) -> Dataset:
     repeat_days = int(app_setting("repeat_window_days"))
     metrics.attach_cube(ds, repeat_days)
     effect_design.attach_days(ds, repeat_days)  # "Did it work?"'s daily inputs, once
-    reliability_store.attach_presets(ds, repeat_days)  # the lab's preset periods, once
-    capability_kept.attach_presets(ds, repeat_days)  # and Capability's
     return ds
 
 
