@@ -9,6 +9,10 @@ Capability's skill matrix, case mix and training effects (2–5 s,
 document under `<build>/kept/<name>/<key>/`, the key a hash of `made_of`; the newest `KEPT`
 of each name stay. A dataset without a build keeps nothing (each result is computed every
 time); a result that cannot be written or read is computed again, never shown half-read.
+
+A build's folder is keyed by its data and settings, not by this code: a caller puts its own
+`FORMAT` in `made_of` and bumps it whenever what it computes changes, as the build's tables
+do; otherwise results of the old code are read back.
 """
 
 from __future__ import annotations
