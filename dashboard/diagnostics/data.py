@@ -97,14 +97,24 @@ def trend(path: str, filters: Filters, repeat_days: int) -> pd.DataFrame:
     return data.kpi_table(path, filters, ("month",), repeat_days).sort_values("month")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def stages(path: str, filters: Filters, scope: Scope) -> pd.DataFrame:
+    """Cached by what the scope's stage excess reads (a sidebar team change finds it)."""
+    return _stages(path, diagnostics.stage_filters(filters, scope), scope)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stages(path: str, filters: Filters, scope: Scope) -> pd.DataFrame:
     return diagnostics.scope_stages(data.dataset(path), filters, scope)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def team_bottlenecks(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
-    return diagnostics.team_bottlenecks(data.dataset(path), filters, visible)
+    """Cached per population (every team is compared with every other)."""
+    return _team_bottlenecks(path, filters.population(), visible)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _team_bottlenecks(path: str, population: Filters, visible: Visible) -> pd.DataFrame:
+    return diagnostics.team_bottlenecks(data.dataset(path), population, visible)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

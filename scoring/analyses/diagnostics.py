@@ -377,17 +377,25 @@ def team_bottlenecks(ds: Dataset, filters: Filters, visible: Visible) -> pd.Data
     return out.sort_values("ratio", ascending=False).reset_index(drop=True)
 
 
+def stage_filters(base: Filters, scope: Scope) -> Filters:
+    """What of `base` a scope's stage excess reads (`scope_stages`): for a team or an agent
+    its population (every team: the peers), for the department the filter's teams. A team
+    picked in the sidebar leaves a team's or agent's stage excess as it was."""
+    return base.population() if scope.level in ("team", "agent") else base.replace(agents=())
+
+
 @for_statistics
 def scope_stages(ds: Dataset, base: Filters, scope: Scope) -> pd.DataFrame:
     """Stage excess of a team (peers: the other teams) or an agent (peers: team-mates)."""
+    base = stage_filters(base, scope)
     if scope.level == "agent":
         team = agent_team(ds, scope.agent)
-        durations = stage_durations(ds, base.replace(teams=(team,), agents=()), ("agent_id",))
+        durations = stage_durations(ds, base.replace(teams=(team,)), ("agent_id",))
         return stage_excess(durations, "agent_id", scope.agent)
     if scope.level == "team":
-        durations = stage_durations(ds, base.population(), ("team",))
+        durations = stage_durations(ds, base, ("team",))
         return stage_excess(durations, "team", scope.team)
-    overall = stage_durations(ds, base.replace(agents=()), ())
+    overall = stage_durations(ds, base, ())
     out = overall.rename(columns={"median_hours": "hours"})[["stage", "hours", "tickets"]]
     out["peer_hours"] = np.nan
     out["excess_hours"] = np.nan

@@ -276,6 +276,24 @@ def test_a_planted_slow_stage_is_named_for_its_team_and_at_the_department(plante
     assert d.bottleneck(d.scope_stages(ds, Filters(), d.Scope("team", "T2"))) is None
 
 
+def test_a_team_picked_in_the_sidebar_leaves_a_team_s_stage_excess_as_it_was(planted_stage):
+    # a team's peers are every other team, an agent's its team-mates: the sidebar's teams and
+    # agents do not enter (the dashboard caches them by `stage_filters`); the department's
+    # stages are those of the sidebar's teams
+    ds = open_dataset(planted_stage)
+    picked = Filters(teams=("T2",), agents=("T2a",))
+    for scope in (d.Scope("team", "T1"), d.Scope("agent", "T1", "T1a")):
+        assert d.stage_filters(picked, scope) == Filters()
+        pd.testing.assert_frame_equal(
+            d.scope_stages(ds, picked, scope), d.scope_stages(ds, Filters(), scope)
+        )
+    assert d.stage_filters(picked, d.Scope()) == Filters(teams=("T2",))
+    department, t2 = (d.scope_stages(ds, f, d.Scope()) for f in (Filters(), picked))
+    assert department.loc[department["stage"] == "processing", "hours"].item() > (
+        t2.loc[t2["stage"] == "processing", "hours"].item()
+    )  # T1's slow processing is the department's, not T2's
+
+
 def test_without_a_slow_stage_no_team_or_stage_is_named(no_slow_stage):
     ds = open_dataset(no_slow_stage)
     assert d.team_bottlenecks(ds, Filters(), EVERYTHING).empty
