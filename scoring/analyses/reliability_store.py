@@ -11,7 +11,7 @@ another, their priors in the document); the build keeps the preset periods' in a
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -46,12 +46,8 @@ def of_population(ds: Dataset, population: Filters, repeat_days: int) -> Populat
     """The population's split-half reliability: read back where it was kept, else computed
     (and kept, where the dataset has a build)."""
     kpis = metrics.available_kpis(ds)
-
-    def computed() -> kept.Kept:
-        return _as_kept(_computed(ds, population, repeat_days, kpis))
-
-    found = kept.kept(ds, NAME, _made_of(population, repeat_days, kpis), computed)
-    return _from_kept(found, kpis)
+    made_of, compute = _plan(ds, population, repeat_days, kpis)
+    return _from_kept(kept.kept(ds, NAME, made_of, compute), kpis)
 
 
 def attach_presets(ds: Dataset, repeat_days: int) -> None:
@@ -61,21 +57,16 @@ def attach_presets(ds: Dataset, repeat_days: int) -> None:
         return
     kpis = metrics.available_kpis(ds)
     for population in preset_populations(ds.as_of.date()).values():
-        made_of = _made_of(population, repeat_days, kpis)
-        kept.keep(
-            ds, NAME, made_of, lambda p=population: _as_kept(_computed(ds, p, repeat_days, kpis))
-        )
+        kept.keep(ds, NAME, *_plan(ds, population, repeat_days, kpis))
 
 
-def _made_of(population: Filters, repeat_days: int, kpis: tuple[KPI, ...]) -> dict:
-    return {
-        "format": FORMAT,
-        "filters": dataclasses.asdict(population),
-        "repeat_days": repeat_days,
-        "splits": reliability.DEFAULT_SPLITS,
-        "seed": reliability.DEFAULT_SEED,
-        "kpis": kept.declared(kpis),
-    }
+def _plan(
+    ds: Dataset, population: Filters, repeat_days: int, kpis: tuple[KPI, ...]
+) -> tuple[dict, Callable[[], kept.Kept]]:
+    """What makes the population's result, and how it is computed."""
+    splits = {"splits": reliability.DEFAULT_SPLITS, "seed": reliability.DEFAULT_SEED}
+    made_of = kept.of_population(FORMAT, population, repeat_days, kpis, **splits)
+    return made_of, lambda: _as_kept(_computed(ds, population, repeat_days, kpis))
 
 
 def _computed(

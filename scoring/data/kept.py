@@ -17,6 +17,7 @@ do; otherwise results of the old code are read back.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -49,6 +50,18 @@ def declared(items: Iterable) -> list[str]:
     """What declarations (KPIs, configurations: frozen dataclasses) say, for `made_of`: a
     changed field makes another key."""
     return [repr(item) for item in items]
+
+
+def of_population(format_: int, population: Any, repeat_days: int, kpis: Iterable, **more) -> dict:
+    """The `made_of` of a population's result: the caller's FORMAT, the population's filter
+    (a `Filters`), the repeat window, the KPI declarations and what else shapes it (`more`)."""
+    return {
+        "format": format_,
+        "filters": dataclasses.asdict(population),
+        "repeat_days": repeat_days,
+        "kpis": declared(kpis),
+        **more,
+    }
 
 
 def kept(ds: Dataset, name: str, made_of: dict, compute: Callable[[], Kept]) -> Kept:

@@ -513,7 +513,8 @@ def _sorted_sql(
     extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     return (
-        f"SELECT 0 AS whole, o.agent, ({expr}) AS value, {day_sql(q, first_day)} AS day"
+        f"SELECT {'0 AS whole, ' if by_value else ''}o.agent, ({expr}) AS value, "
+        f"{day_sql(q, first_day)} AS day"
         f"{codes_sql(q, levels)}{extras} "
         f"FROM {rows} JOIN ({order}) o USING (agent_id) "
         f"WHERE ({expr}) IS NOT NULL ORDER BY {'value' if by_value else 'o.agent, value'}"

@@ -92,7 +92,7 @@ def test_the_build_keeps_every_preset_period(built):
     assert set(populations) == set(PRESETS) - {"custom"}
     assert len(kept_folders(built)) == len(populations)
     for population in populations.values():
-        made_of = reliability_store._made_of(population, 30, available_kpis(built))
+        made_of, _ = reliability_store._plan(built, population, 30, available_kpis(built))
         assert is_kept(built, reliability_store.NAME, made_of)
 
 

@@ -10,7 +10,7 @@ baseline (`attach_presets`), which is what the page opens with.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -40,7 +40,7 @@ class Plan(NamedTuple):
     made_of: dict
     compute: Callable[[], pd.DataFrame]
 
-    def kept(self) -> kept.Kept:
+    def computed(self) -> kept.Kept:
         return kept.Kept({"result": self.compute()})
 
 
@@ -83,28 +83,24 @@ def attach_presets(ds: Dataset, repeat_days: int) -> None:
     kpi_id = kpis[0].id
     plans = [_effects_plan(ds, Filters(), kpi_id, repeat_days)]
     for population in preset_populations(ds.as_of.date()).values():
-        cells = _once(lambda p=population: ticket_cells(ds, p, kpi_id, repeat_days))
+        # read once, shared by the skill matrix and the case mix
+        cells = functools.cache(lambda p=population: ticket_cells(ds, p, kpi_id, repeat_days))
         plans.append(
             _matrix_plan(ds, population, kpi_id, repeat_days, DEFAULT_CONFIG, BASELINES[0], cells)
         )
         plans.append(_mix_plan(ds, population, kpi_id, repeat_days, cells))
     for plan in plans:
-        kept.keep(ds, plan.name, plan.made_of, plan.kept)
+        kept.keep(ds, plan.name, plan.made_of, plan.computed)
 
 
 def _read(ds: Dataset, plan: Plan) -> pd.DataFrame:
-    return kept.kept(ds, plan.name, plan.made_of, plan.kept).frames["result"]
+    return kept.kept(ds, plan.name, plan.made_of, plan.computed).frames["result"]
 
 
 def _made_of(ds: Dataset, population: Filters, kpi_id: str, repeat_days: int, **more) -> dict:
-    return {
-        "format": FORMAT,
-        "filters": dataclasses.asdict(population),
-        "kpi": kpi_id,
-        "repeat_days": repeat_days,
-        "kpis": kept.declared(available_kpis(ds)),
-        **more,
-    }
+    return kept.of_population(
+        FORMAT, population, repeat_days, available_kpis(ds), kpi=kpi_id, **more
+    )
 
 
 def _matrix_plan(ds, population, kpi_id, repeat_days, config, baseline, cells: Cells) -> Plan:
@@ -130,15 +126,3 @@ def _effects_plan(ds, undated, kpi_id, repeat_days) -> Plan:
         _made_of(ds, undated, kpi_id, repeat_days),
         lambda: computed_effects(ds, undated, EVERYTHING, kpi_id, repeat_days),
     )
-
-
-def _once(read: Callable[[], pd.DataFrame]) -> Cells:
-    """`read`, called at most once (the skill matrix and the case mix share the cells)."""
-    found: list[pd.DataFrame] = []
-
-    def cells() -> pd.DataFrame:
-        if not found:
-            found.append(read())
-        return found[0]
-
-    return cells
