@@ -519,37 +519,118 @@ def repeat_chains(
     within `visible`: a step handled outside it is an anonymous step, its position, timing
     and category kept, its ticket, agent and team null (`visible_step` false).
 
-    One row per ticket: chain (customer · category · number, and its three parts), position,
-    ticket, agent, team, created and resolved time.
+    One row per ticket: chain (customer · category · number: the chain's place among the
+    period's chains of that customer and category, first 1), its three parts as
+    customer_id, category and chain_no, length, position, ticket, agent, team, created and
+    resolved time.
     """
     population = base.population()
-    customers = None
     if chains.answers(ds, population, repeat_days):
-        customers = _longest_chains_customers(ds, population, scope, visible, repeat_days, limit)
-    q = chains.chained(ds, population, repeat_days, customers)
+        q = _steps_from_repeats(ds, population, scope, visible, repeat_days, limit)
+    else:
+        q = _steps_from_tickets(ds, population, scope, visible, repeat_days, limit)
+    shown = q.visible(visible, "s.")
+    sql = f"""
+    SELECT s.customer_id || ' · ' || s.category || ' · ' || s.number AS chain,
+        s.customer_id, s.category, s.number AS chain_no, s.length,
+        row_number() OVER (PARTITION BY s.customer_id, s.category, s.number
+            ORDER BY s.created_at, s.ticket_id) AS position,
+        CASE WHEN {shown} THEN s.ticket_id END AS ticket_id,
+        CASE WHEN {shown} THEN s.agent_id END AS agent_id,
+        CASE WHEN {shown} THEN s.team END AS team,
+        s.created_at, s.resolved_at, s.is_repeat, {shown} AS visible_step
+    FROM steps s
+    ORDER BY s.length DESC, s.last_at DESC, chain, position"""
+    return q.select(sql).run(ds)
+
+
+def _longest_first(q: Query, limit: int) -> str:
+    return (
+        f"ORDER BY length DESC, last_at DESC, customer_id, category LIMIT {q.param('limit', limit)}"
+    )
+
+
+def _steps_from_tickets(
+    ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
+) -> Query:
+    """CTE `steps` of `repeat_chains` from a window over the period's tickets: each ticket of
+    the `limit` longest chains that touch the scope and `visible`, with the chain's `number`
+    (its place among the customer and category's chains of ≥ 2), length and last time."""
+    q = chains.chained(ds, population, repeat_days)
     touches = f"({_scope_clause(scope, q)}) AND ({q.visible(visible)})"
-    shown = q.visible(visible, "n.")
+    q.define(
+        "pieces",
+        f"""
+        SELECT customer_id, category, chain_no, count(*) AS length, max(created_at) AS last_at,
+            bool_or({touches}) AS touching,
+            row_number() OVER (PARTITION BY customer_id, category ORDER BY chain_no) AS number
+        FROM numbered GROUP BY customer_id, category, chain_no HAVING count(*) >= 2""",
+    )
+    q.define("chains", f"SELECT * FROM pieces WHERE touching {_longest_first(q, limit)}")
+    q.define(
+        "steps",
+        """
+        SELECT c.number, c.length, c.last_at, n.customer_id, n.category, n.ticket_id,
+            n.agent_id, n.team, n.created_at, n.resolved_at, n.is_repeat
+        FROM numbered n JOIN chains c USING (customer_id, category, chain_no)""",
+    )
+    return q
+
+
+def _steps_from_repeats(
+    ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
+) -> Query:
+    """CTE `steps` of `repeat_chains` from the table of repeats (`chains.answers` holds), no
+    ticket read: a chain of the period is its repeats and the ticket before the first, so
+    its length is its repeats + 1 and it touches the scope where a repeat or the ticket
+    before one does; its number counts the chains of its customer and category in the
+    period that have a repeat, as the window does."""
+    q = Query(ds, population, repeat_days)
+    repeats = chains.period_repeats(q)
+    member, before = (
+        f"({_scope_clause(scope, q, alias)}) AND ({q.visible(visible, alias)})"
+        for alias in ("", "previous_")
+    )
+    key = "customer_id, category, chain_no"
+    q.define("touched", f"SELECT DISTINCT {key} FROM {repeats} WHERE ({member}) OR ({before})")
     q.define(
         "chains",
         f"""
-        SELECT customer_id, category, chain_no, count(*) AS length, max(created_at) AS last_at
-        FROM numbered GROUP BY ALL
-        HAVING count(*) >= 2 AND bool_or({touches})
-        ORDER BY length DESC, last_at DESC, customer_id, category
-        LIMIT {q.param("limit", limit)}""",
+        SELECT {key}, count(*) + 1 AS length, max(created_at) AS last_at
+        FROM {repeats} JOIN touched USING ({key}) GROUP BY ALL {_longest_first(q, limit)}""",
     )
-    sql = f"""
-    SELECT n.customer_id || ' · ' || n.category || ' · ' || n.chain_no AS chain,
-        n.customer_id, n.category, n.chain_no, c.length,
-        row_number() OVER (PARTITION BY n.customer_id, n.category, n.chain_no
-            ORDER BY n.created_at, n.ticket_id) AS position,
-        CASE WHEN {shown} THEN n.ticket_id END AS ticket_id,
-        CASE WHEN {shown} THEN n.agent_id END AS agent_id,
-        CASE WHEN {shown} THEN n.team END AS team,
-        n.created_at, n.resolved_at, n.is_repeat, {shown} AS visible_step
-    FROM numbered n JOIN chains c USING (customer_id, category, chain_no)
-    ORDER BY c.length DESC, c.last_at DESC, chain, position"""
-    return q.select(sql).run(ds)
+    q.define(
+        "numbers",
+        f"""
+        SELECT {key}, row_number() OVER (PARTITION BY customer_id, category ORDER BY chain_no)
+            AS number
+        FROM (SELECT DISTINCT {key} FROM {repeats} JOIN (
+            SELECT DISTINCT customer_id, category FROM chains) USING (customer_id, category))""",
+    )
+    q.define("chain_repeats", f"SELECT r.* FROM {repeats} r JOIN chains USING ({key})")
+    q.define(
+        "firsts",
+        """
+        SELECT * FROM chain_repeats QUALIFY row_number() OVER (
+            PARTITION BY customer_id, category, chain_no ORDER BY created_at, ticket_id) = 1""",
+    )
+    q.define(
+        "chain_steps",
+        f"""
+        SELECT {key}, ticket_id, agent_id, team, created_at, resolved_at, true AS is_repeat
+        FROM chain_repeats
+        UNION ALL
+        SELECT {key}, previous_ticket, previous_agent_id, previous_team, previous_created_at,
+            previous_resolved, false FROM firsts""",
+    )
+    q.define(
+        "steps",
+        f"""
+        SELECT n.number, c.length, c.last_at, s.customer_id, s.category, s.ticket_id,
+            s.agent_id, s.team, s.created_at, s.resolved_at, s.is_repeat
+        FROM chain_steps s JOIN chains c USING ({key}) JOIN numbers n USING ({key})""",
+    )
+    return q
 
 
 @shows_rows
@@ -582,27 +663,6 @@ def repeat_sources(
     return out.sort_values(["repeats_after", "agent_id"], ascending=[False, True]).reset_index(
         drop=True
     )
-
-
-def _longest_chains_customers(
-    ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
-) -> list[str]:
-    """The customers of the `limit` longest chains of the period that touch the scope and
-    `visible`, from the table of repeats (`chains.answers` holds): a chain of the period is
-    its repeats and the ticket before the first, so its length is its repeats + 1 and it
-    touches the scope where a repeat or the ticket before one does."""
-    q = Query(ds, population, repeat_days)
-    repeats = chains.period_repeats(q)
-    member, before = (
-        f"({_scope_clause(scope, q, alias)}) AND ({q.visible(visible, alias)})"
-        for alias in ("", "previous_")
-    )
-    sql = f"""
-    SELECT customer_id, category, chain_no, count(*) + 1 AS length, max(created_at) AS last_at
-    FROM {repeats} GROUP BY ALL HAVING bool_or(({member}) OR ({before}))
-    ORDER BY length DESC, last_at DESC, customer_id, category
-    LIMIT {q.param("limit", limit)}"""
-    return sorted(set(q.select(sql).run(ds)["customer_id"]))
 
 
 def _sources_from_repeats(

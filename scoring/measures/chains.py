@@ -9,9 +9,10 @@ repeat). Diagnostics (`scoring.analyses.diagnostics`) lists the longest chains a
 resolved the tickets that came back; both are a window over every ticket of the period.
 
 **The repeats, found once** (`attach`): the same CTEs over all the data, kept for the repeats
-alone (a quarter of the tickets at 10M), each with its chain number over all the data, the
-previous ticket's agent and creation time. For a filter of dates (and categories) they answer
-both questions without the window: the tickets of a period run contiguously in each customer
+alone (a quarter of the tickets at 10M), each with its chain number over all the data, its
+resolution time and the previous ticket's id, agent, creation and resolution time. For a
+filter of dates (and categories) they answer both questions without the window or a read of
+the tickets: the tickets of a period run contiguously in each customer
 and category's order, so a ticket's previous ticket in the period is its previous ticket in
 all the data when that one was created in the period, and the period's chains are all the
 data's chains cut to the period. `answers` says when (no filter on channel, product,
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from scoring.data.sql import literal
 from scoring.measures import ranked
 from scoring.measures.query import Filters, Query
 
-FORMAT = 1
+FORMAT = 2  # 2: resolution times and the previous ticket's id
 INFO = "chains.json"
 REPEATS = "repeats.parquet"
 # Filter fields that cut a customer and category's tickets apart (the table cannot answer).
@@ -53,21 +53,13 @@ class Repeats:
         return f"read_parquet({literal(str(self.folder / REPEATS))})"
 
 
-def chained(
-    ds: Dataset, filters: Filters, repeat_days: int, customers: Sequence[str] | None = None
-) -> Query:
+def chained(ds: Dataset, filters: Filters, repeat_days: int) -> Query:
     """A query over the filter's ticket rows with the CTEs `ordered`, `marked` and `numbered`
     (see the module): each ticket with customer, category, agent, team, created and resolved
     time, the previous ticket's id, agent, creation and resolution time, `is_repeat` and
-    `chain_no`; with `customers`, those customers' tickets alone (their chains are the same:
-    a chain never leaves its customer)."""
+    `chain_no`."""
     q = Query(ds, filters, repeat_days)
     rows = q.ticket_base()
-    among = (
-        f" AND list_contains({q.param('chain_customers', list(customers))}, customer_id)"
-        if customers is not None
-        else ""
-    )
     q.define(
         "ordered",
         f"""
@@ -76,7 +68,7 @@ def chained(
             lag(agent_id) OVER w AS previous_agent,
             lag(ticket_id) OVER w AS previous_ticket,
             lag(created_at) OVER w AS previous_created_at
-        FROM {rows} WHERE customer_id IS NOT NULL{among}
+        FROM {rows} WHERE customer_id IS NOT NULL
         WINDOW w AS (PARTITION BY customer_id, category ORDER BY created_at, ticket_id)""",
     )
     window = q.param("repeat_seconds", repeat_days * 86400)
@@ -161,8 +153,9 @@ def _write(ds: Dataset, folder: Path, repeat_days: int) -> dict:
 def _write_repeats(ds: Dataset, folder: Path, repeat_days: int) -> dict:
     q = chained(ds, Filters(), repeat_days)
     statement = q.select(
-        "SELECT customer_id, category, chain_no, ticket_id, agent_id, created_at, "
-        "previous_agent, previous_created_at FROM numbered WHERE is_repeat ORDER BY created_at"
+        "SELECT customer_id, category, chain_no, ticket_id, agent_id, created_at, resolved_at, "
+        "previous_ticket, previous_agent, previous_created_at, previous_resolved "
+        "FROM numbered WHERE is_repeat ORDER BY created_at"
     )
     target = literal(str(folder / REPEATS))
     ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)

@@ -9,7 +9,7 @@ scopes (department, a team, an agent) and visible scopes must give equal frames.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -21,6 +21,7 @@ from scoring.data.dataset import open_dataset
 from scoring.measures import chains
 from scoring.measures.metrics import Filters
 from scoring.scope import EVERYTHING, Visible
+from tests.builders import T0, agent, ticket, write_dataset
 from tests.scoring.conftest import SAMPLE
 from tests.scoring.test_cube import dates  # random days of the sample (hypothesis)
 
@@ -124,3 +125,32 @@ def test_a_dataset_without_a_build_has_no_table_of_repeats():
     ds = open_dataset(SAMPLE)
     assert chains.attach(ds, 30) is None and ds.repeats is None
     assert not chains.answers(ds, Filters(), 30)
+
+
+def test_a_chain_is_numbered_among_its_customers_chains_of_the_period(tmp_path):
+    """Customer C9, repair: u1 alone; u2 → u3; u4 → u5 → u6 (each 5 days after the one
+    before was resolved). Over all the data the chains with a repeat are u2–u3 (1) and
+    u4–u6 (2), u1 not counted; from day 42 u3 stands alone, u4–u6 is the period's first."""
+    day = 24 * 60
+    resolved = {"resolved_at": 60, "customer_id": "C9"}
+    opened = {"u1": 0, "u2": 40, "u3": 45, "u4": 90, "u5": 95, "u6": 100}
+    rows = [
+        ticket(t, "A" if t in ("u2", "u5") else "B", d * day, **resolved) for t, d in opened.items()
+    ]
+    root = write_dataset(
+        tmp_path / "data", agents=[agent("A", "T1"), agent("B", "T2")], tickets=rows
+    )
+    builds = tmp_path / "builds"
+    tickets, with_repeats = open_dataset(root, builds=builds), open_dataset(root, builds=builds)
+    assert chains.attach(with_repeats, 30) is not None
+    for ds in (tickets, with_repeats):
+        whole = d.repeat_chains(ds, Filters(), d.Scope("department"), EVERYTHING, 30)
+        assert whole["chain"].tolist() == ["C9 · repair · 2"] * 3 + ["C9 · repair · 1"] * 2
+        assert whole["ticket_id"].tolist() == ["u4", "u5", "u6", "u2", "u3"]
+        assert whole["is_repeat"].tolist() == [False, True, True, False, True]
+        assert whole["resolved_at"].notna().all()
+        late = Filters(start=T0.date() + timedelta(days=42))
+        assert chains.answers(with_repeats, late, 30)
+        cut = d.repeat_chains(ds, late, d.Scope("team", "T1"), EVERYTHING, 30)
+        assert cut["chain"].tolist() == ["C9 · repair · 1"] * 3  # u5 is T1's
+        assert cut["agent_id"].tolist() == ["B", "A", "B"]

@@ -98,11 +98,17 @@ GROUPED = [
     (("team", "week"), Filters(start=date(2026, 10, 15), segments=("enterprise",))),
     (("quarter", "category"), Filters(agents=("A001", "A002", "A003"))),
     (("month", "channel", "team"), Filters(start=date(2026, 6, 1), end=date(2026, 6, 30))),
+    (("team", "category"), Filters(agents=("A002",), start=date(2026, 9, 1))),
+    (("channel",), Filters(teams=("Team North",), start=date(2027, 1, 1))),  # no ticket
 ]
 
 
+@pytest.mark.parametrize("small_scope_share", [0.0, 1.0])  # by value; a scope's runs
 @pytest.mark.parametrize("by, filters", GROUPED)
-def test_grouped_quantiles_are_the_tickets_quantiles(sorted_sample, by, filters):
+def test_grouped_quantiles_are_the_tickets_quantiles(
+    sorted_sample, by, filters, small_scope_share, monkeypatch
+):
+    monkeypatch.setattr(ranked, "SMALL_SCOPE_SHARE", small_scope_share)
     tickets = open_dataset(SAMPLE, builds=sorted_sample.build_folder.parent)
     assert tickets.ranked is None
     assert "ranked.py" in explain_sql(sorted_sample, filters, by)
