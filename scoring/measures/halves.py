@@ -56,7 +56,7 @@ from scoring.measures.query import Filters, Part, Query, where
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
-FORMAT = 1
+FORMAT = 2  # 2: narrower arrays (`ranked.sorted_files`)
 INFO = cube.INFO  # what `cube.finish` writes: the KPIs held
 CELLS = "cells-*.parquet"  # one file per month
 SPLITS = 20  # the splits and seed the lab asks for (scoring.analyses.reliability)
@@ -290,7 +290,7 @@ def _write(ds: Dataset, folder: Path, kpis: Sequence[KPI], repeat_days: int) -> 
                     ds,
                     partial,
                     ranked.quantile_kpis(kpis),
-                    {"halves": lambda q: "_halves"},
+                    {"halves": (lambda q: "_halves", ranked.narrowest(2**SPLITS - 1))},
                     lambda q: _with_halves(q.ticket_base(), customers),
                 )
             finally:

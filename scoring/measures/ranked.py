@@ -48,7 +48,7 @@ from scoring.measures.query import Filters, Query
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
-FORMAT = 2
+FORMAT = 3  # 3: codes, days and agents in the narrowest integer type
 INFO = "ranked.json"
 # Filter field → the ticket column it restricts, for the dimensions the arrays carry.
 DIMENSIONS = {"channels": "channel", "categories": "category", "segments": "customer_segment"}
@@ -441,8 +441,8 @@ def write_once(folder: Path, info: str, write: Callable[[Path], dict]) -> None:
 
 
 # Extra per-ticket columns an array file may carry: name → the SQL of an integer over the
-# ticket rows, made with the query (for its parameters).
-Extra = Mapping[str, Callable[[Query], str]]
+# ticket rows, made with the query (for its parameters), and the integer type of its array.
+Extra = Mapping[str, tuple[Callable[[Query], str], type]]
 
 
 def _write_arrays(
@@ -464,13 +464,14 @@ def _write_arrays(
     q = Query(ds)
     first_day = q.first_data_day()
     exprs = list(dict.fromkeys(k.expr for k in kpis))
-    files = {**sorted_files(columns), **{name: (name, np.int64) for name in extra or {}}}
+    plain = sorted_files(levels, last_day(q, first_day))
+    files = {**plain, **{name: (name, dtype) for name, (_, dtype) in (extra or {}).items()}}
     for n, expr in enumerate(exprs):
         sql = _sorted_sql(q, expr, levels, first_day, extra or {}, rows(q))
         write_sorted(q, sql, folder / str(n), files, ("agent", len(agents)))
         if by_value:
             sql = _sorted_sql(q, expr, levels, first_day, {}, rows(q), by_value=True)
-            with_agents = {**sorted_files(columns), "agent": ("agents", np.int32)}
+            with_agents = {**plain, "agent": ("agents", narrowest(len(agents)))}
             write_sorted(q, sql, folder / f"v{n}", with_agents, ("whole", 1))
     return {
         "format": FORMAT,
@@ -482,10 +483,23 @@ def _write_arrays(
     }
 
 
-def sorted_files(columns: Sequence[str]) -> dict[str, tuple[str, type]]:
-    """Column of the sorted rows → the file name and type of its array (`sorted_arrays`)."""
-    codes = {c: (c, np.int16) for c in columns}
-    return {"value": ("values", np.float64), "day": ("days", np.int32), **codes}
+def sorted_files(levels: Mapping[str, Sequence[str]], last: int) -> dict[str, tuple[str, type]]:
+    """Column of the sorted rows → the file name and type of its array (`sorted_arrays`):
+    each dimension's codes (`levels`) and the days (up to `last`) in the narrowest integer
+    type that holds them — the arrays are most of a server's memory once touched."""
+    codes = {c: (c, narrowest(len(values))) for c, values in levels.items()}
+    return {"value": ("values", np.float64), "day": ("days", narrowest(last)), **codes}
+
+
+def narrowest(largest: int) -> type:
+    """The narrowest signed integer type holding 0 … `largest`."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if largest <= np.iinfo(t).max)
+
+
+def last_day(q: Query, first_day: date) -> int:
+    """The last ticket's day, counted from `first_day` (what a day array must hold)."""
+    statement = q.select(f"SELECT coalesce(max({day_sql(q, first_day)}), 0) FROM tickets")
+    return int(q.ds.scalar(statement.sql, statement.params))
 
 
 def write_sorted(
@@ -541,7 +555,7 @@ def _sorted_sql(
     one left out), its agent's position among the agents by id, its day from `first_day`,
     its dimension codes and `extra` columns, sorted by agent and value (`by_value`: by
     value alone, as one run `whole`)."""
-    extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, sql in (extra or {}).items())
+    extras = "".join(f", ({sql(q)}) AS {ident(name)}" for name, (sql, _) in extra.items())
     order = "SELECT agent_id, row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     return (
         f"SELECT {'0 AS whole, ' if by_value else ''}o.agent, ({expr}) AS value, "

@@ -45,7 +45,7 @@ from scoring.measures.query import Filters, Query
 from scoring.registry.contract import STAGE_INTERVALS
 from scoring.scope import for_statistics
 
-FORMAT = 1
+FORMAT = 2  # 2: codes, days and agents in the narrowest integer type
 INFO = "stages.json"
 GROUPINGS = ((), ("team",), ("agent_id",))
 QUANTILES = (("median_hours", 0.5), ("p90_hours", 0.9))
@@ -230,7 +230,10 @@ def _write_arrays(ds: Dataset, folder: Path) -> dict:
     teams = tuple(ds.query("SELECT DISTINCT team FROM agents ORDER BY team NULLS LAST")["team"])
     agents = tuple(ds.query("SELECT agent_id FROM agents ORDER BY agent_id")["agent_id"])
     stages = []
-    files = {**ranked.sorted_files(columns), "agent": ("agents", np.int32)}
+    files = {
+        **ranked.sorted_files(levels, ranked.last_day(q, first_day)),
+        "agent": ("agents", ranked.narrowest(len(agents))),
+    }
     for n, (stage, start, end) in enumerate(present_stages(ds)):
         sql = _sorted_sql(q, start, end, levels, first_day)
         ranked.write_sorted(q, sql, folder / str(n), files, ("team", len(teams)))

@@ -153,3 +153,24 @@ def test_the_group_of_a_missing_segment_is_a_group_of_its_own(tmp_path):
         expected, got = kpi_table(tickets, Filters(), by), kpi_table(sorted_values, Filters(), by)
         assert expected["customer_segment"].isna().any()
         assert_same_tables(expected, got, by)
+
+
+@pytest.mark.parametrize(
+    ("largest", "expected"),
+    [(0, np.int8), (127, np.int8), (128, np.int16), (32_767, np.int16), (32_768, np.int32)],
+)
+def test_the_narrowest_type_holds_its_largest_value(largest, expected):
+    assert ranked.narrowest(largest) is expected
+
+
+def test_the_arrays_are_narrow_and_hold_the_last_day(sorted_sample):
+    """The sample spans over a year and has a handful of levels and 60 agents: days in 16
+    bits, codes and agents in 8; the last ticket's day is held, not wrapped around."""
+    arrays = sorted_sample.ranked.by_value["frt_minutes"]
+    assert len(sorted_sample.ranked.agents) == 60
+    assert arrays.days.dtype == np.int16 and arrays.agents.dtype == np.int8
+    assert {codes.dtype for codes in arrays.codes.values()} == {np.dtype(np.int8)}
+    last = sorted_sample.scalar(
+        "SELECT max(CAST(created_at AS DATE)) FROM tickets WHERE first_response_at IS NOT NULL"
+    )
+    assert int(arrays.days.max()) == (last - sorted_sample.ranked.first_day).days > 300
