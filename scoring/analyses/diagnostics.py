@@ -583,16 +583,24 @@ def _steps_from_repeats(
     """CTE `steps` of `repeat_chains` from the table of repeats (`chains.answers` holds), no
     ticket read: a chain of the period is its repeats and the ticket before the first, so
     its length is its repeats + 1 and it touches the scope where a repeat or the ticket
-    before one does; its number counts the chains of its customer and category in the
-    period that have a repeat, as the window does."""
+    before one was handled by an agent of the scope and `visible`; its number counts the
+    chains of its customer and category in the period, as the window does. Agents' teams
+    are joined to the listed steps alone."""
     q = Query(ds, population, repeat_days)
     repeats = chains.period_repeats(q)
-    member, before = (
-        f"({_scope_clause(scope, q, alias)}) AND ({q.visible(visible, alias)})"
-        for alias in ("", "previous_")
+    q.define(
+        "touching_agents",
+        f"SELECT agent_id FROM agents a WHERE ({_scope_clause(scope, q, 'a.')}) "
+        f"AND ({q.visible(visible, 'a.')})",
     )
     key = "customer_id, category, chain_no"
-    q.define("touched", f"SELECT DISTINCT {key} FROM {repeats} WHERE ({member}) OR ({before})")
+    q.define(
+        "touched",
+        f"""
+        SELECT DISTINCT {key} FROM {repeats}
+        WHERE agent_id IN (SELECT agent_id FROM touching_agents)
+            OR previous_agent IN (SELECT agent_id FROM touching_agents)""",
+    )
     q.define(
         "chains",
         f"""
@@ -617,18 +625,19 @@ def _steps_from_repeats(
     q.define(
         "chain_steps",
         f"""
-        SELECT {key}, ticket_id, agent_id, team, created_at, resolved_at, true AS is_repeat
+        SELECT {key}, ticket_id, agent_id, created_at, resolved_at, true AS is_repeat
         FROM chain_repeats
         UNION ALL
-        SELECT {key}, previous_ticket, previous_agent_id, previous_team, previous_created_at,
-            previous_resolved, false FROM firsts""",
+        SELECT {key}, previous_ticket, previous_agent, previous_created_at, previous_resolved,
+            false FROM firsts""",
     )
     q.define(
         "steps",
         f"""
         SELECT n.number, c.length, c.last_at, s.customer_id, s.category, s.ticket_id,
-            s.agent_id, s.team, s.created_at, s.resolved_at, s.is_repeat
-        FROM chain_steps s JOIN chains c USING ({key}) JOIN numbers n USING ({key})""",
+            s.agent_id, a.team, s.created_at, s.resolved_at, s.is_repeat
+        FROM chain_steps s JOIN chains c USING ({key}) JOIN numbers n USING ({key})
+        JOIN agents a USING (agent_id)""",
     )
     return q
 
@@ -674,12 +683,14 @@ def _sources_from_repeats(
     q = Query(ds, scope.filters(population), repeat_days)
     repeats = chains.period_repeats(q)
     shown = f"({_scope_clause(scope, q, 't.')}) AND ({q.visible(visible, 't.')})"
+    tickets = q.ticket_base()
     sql = f"""
     SELECT t.agent_id, t.team, count(t.resolved_at) AS resolutions,
         coalesce(any_value(p.repeats_after), 0) AS repeats_after
-    FROM {q.ticket_base()} t
+    FROM {tickets} t
     LEFT JOIN (SELECT previous_agent AS agent_id, count(*) AS repeats_after FROM {repeats}
-        GROUP BY 1) p USING (agent_id)
+        WHERE previous_agent IN (SELECT agent_id FROM {q.agents()}) GROUP BY 1) p
+        USING (agent_id)
     WHERE t.customer_id IS NOT NULL AND t.resolved_at IS NOT NULL AND {shown}
     GROUP BY t.agent_id, t.team"""
     return q.select(sql).run(ds)

@@ -101,10 +101,8 @@ def answers(ds: Dataset, filters: Filters, repeat_days: int) -> bool:
 
 def period_repeats(q: Query) -> str:
     """CTE `period_repeats`: the repeats of the table (`answers` must hold for `q`) whose
-    ticket and previous ticket were both created in the filter's dates and categories, with
-    the team of the ticket's agent, and the previous ticket's agent and team as
-    `previous_agent_id` and `previous_team` (a scope's condition with the alias
-    "previous_")."""
+    ticket and previous ticket were both created in the filter's dates and categories. Read
+    where it is used rather than kept whole: each reader takes a few columns or rows of it."""
     in_period = q.created_in_period("r.") + q.created_in_period("r.previous_")
     if q.filters.categories:
         chosen = q.param("categories", list(q.filters.categories))
@@ -112,10 +110,8 @@ def period_repeats(q: Query) -> str:
     where = f"WHERE {' AND '.join(in_period)}" if in_period else ""
     return q.define(
         "period_repeats",
-        f"SELECT r.*, a.team, r.previous_agent AS previous_agent_id, p.team AS previous_team "
-        f"FROM {q.ds.repeats.relation()} r "
-        "JOIN agents a USING (agent_id) JOIN agents p ON p.agent_id = r.previous_agent "
-        f"{where}",
+        f"SELECT r.* FROM {q.ds.repeats.relation()} r {where}",
+        materialized=False,
     )
 
 

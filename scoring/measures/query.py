@@ -268,11 +268,14 @@ class Query:
         self.params[name] = value
         return f"${name}"
 
-    def define(self, name: str, body: str, materialized: bool = False) -> str:
-        """Add the CTE `name AS (body)` (once: a second definition must be the same)."""
+    def define(self, name: str, body: str, materialized: bool | None = None) -> str:
+        """Add the CTE `name AS (body)` (once: a second definition must be the same);
+        `materialized` True or False tells DuckDB to compute it once or where it is read
+        (None: DuckDB chooses)."""
         if not name.isidentifier():
             raise ValueError(f"not a CTE name: {name!r}")
-        text = f"{name} AS {'MATERIALIZED ' if materialized else ''}({dedent(body).strip()})"
+        how = {None: "", True: "MATERIALIZED ", False: "NOT MATERIALIZED "}[materialized]
+        text = f"{name} AS {how}({dedent(body).strip()})"
         if self._ctes.setdefault(name, text) != text:
             raise ValueError(f"CTE {name} is already defined differently")
         return name
