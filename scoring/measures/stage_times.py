@@ -5,8 +5,10 @@
 ticket spent in the stage. Quantiles are not mergeable, so the pre-aggregated cells cannot
 hold them, and computing them from the tickets sorted 10M values per stage on every
 Diagnostics view. As the response-time quantiles of `scoring.measures.ranked`, the sort is
-done once per build: per stage (`STAGE_INTERVALS`) every ticket's hours **sorted by team,
-then hours**, with its agent, its day and the codes of the sidebar's ticket dimensions. A
+done once per build: per stage (`STAGE_INTERVALS`) every ticket's duration **sorted by team,
+then duration**, with its agent, its day and the codes of the sidebar's ticket dimensions —
+kept as whole seconds in the narrowest integer type (half the memory of hours as doubles),
+divided into hours as the tickets' statement divides them when they are read. A
 filter's stage durations are then a mask of its days, dimensions and agents over the runs
 of its teams (a compress keeps each run sorted) and
 
@@ -45,16 +47,18 @@ from scoring.measures.query import Filters, Query
 from scoring.registry.contract import STAGE_INTERVALS
 from scoring.scope import for_statistics
 
-FORMAT = 2  # 2: codes, days and agents in the narrowest integer type
+FORMAT = 3  # 2: codes, days and agents in the narrowest integer type; 3: seconds
 INFO = "stages.json"
 GROUPINGS = ((), ("team",), ("agent_id",))
 QUANTILES = (("median_hours", 0.5), ("p90_hours", 0.9))
+SECONDS_PER_HOUR = 3600.0
 COLUMNS = ("stage", "median_hours", "p90_hours", "tickets")
 
 
 @dataclass(frozen=True)
 class StageRuns(ranked.WithAgents):
-    """One stage's hours sorted by team then value: `starts[i]:starts[i + 1]` is team i's run
+    """One stage's durations (whole seconds) sorted by team then duration:
+    `starts[i]:starts[i + 1]` is team i's run
     (`StageTimes.teams[i]`); `agents` each row's agent (a position in `StageTimes.agents`)."""
 
 
@@ -76,9 +80,14 @@ def present_stages(ds: Dataset) -> tuple[tuple[str, str, str], ...]:
     return tuple(s for s in STAGE_INTERVALS if ds.has("tickets", s[1]) and ds.has("tickets", s[2]))
 
 
+def seconds_sql(start: str, end: str) -> str:
+    """SQL: the whole seconds a ticket spent between the columns `start` and `end`."""
+    return f"date_diff('second', {ident(start)}, {ident(end)})"
+
+
 def hours_sql(start: str, end: str) -> str:
     """SQL: the hours a ticket spent between the columns `start` and `end`."""
-    return f"date_diff('second', {ident(start)}, {ident(end)}) / 3600.0"
+    return f"{seconds_sql(start, end)} / {SECONDS_PER_HOUR}"
 
 
 def fingerprint(ds: Dataset) -> str:
@@ -157,7 +166,7 @@ def _grouped(
         kept = np.flatnonzero(keep)
         lengths = np.diff(np.searchsorted(kept, np.cumsum(lengths)), prepend=0)
         rows = kept if isinstance(rows, slice) else rows[kept]
-    values = runs.values[rows]
+    values = runs.values[rows] / SECONDS_PER_HOUR
     if by == ("team",):
         return _per_run(values, lengths, teams, "team", times.teams)
     if by == ("agent_id",):
@@ -236,7 +245,10 @@ def _write_arrays(ds: Dataset, folder: Path) -> dict:
     }
     for n, (stage, start, end) in enumerate(present_stages(ds)):
         sql = _sorted_sql(q, start, end, levels, first_day)
-        ranked.write_sorted(q, sql, folder / str(n), files, ("team", len(teams)))
+        seconds = ("values", ranked.narrowest(_longest(ds, start, end)))
+        ranked.write_sorted(
+            q, sql, folder / str(n), {**files, "value": seconds}, ("team", len(teams))
+        )
         stages.append(stage)
     teams = [None if pd.isna(t) else str(t) for t in teams]
     return {
@@ -249,16 +261,22 @@ def _write_arrays(ds: Dataset, folder: Path) -> dict:
     }
 
 
+def _longest(ds: Dataset, start: str, end: str) -> int:
+    """The most seconds, either way, a ticket spent between `start` and `end`."""
+    seconds = seconds_sql(start, end)
+    return int(ds.scalar(f"SELECT coalesce(max(abs({seconds})), 0) FROM tickets"))
+
+
 def _sorted_sql(q: Query, start: str, end: str, levels, first_day: date) -> str:
-    """SELECT of every ticket's hours between `start` and `end` (tickets without both left
+    """SELECT of every ticket's seconds between `start` and `end` (tickets without both left
     out), its team's and agent's positions, its day and dimension codes, sorted by team and
-    hours."""
+    seconds."""
     order = (
         "SELECT agent_id, dense_rank() OVER (ORDER BY team NULLS LAST) - 1 AS team_no, "
         "row_number() OVER (ORDER BY agent_id) - 1 AS agent FROM agents"
     )
     return (
-        f"SELECT o.team_no AS team, o.agent, {hours_sql(start, end)} AS value, "
+        f"SELECT o.team_no AS team, o.agent, {seconds_sql(start, end)} AS value, "
         f"{ranked.day_sql(q, first_day)} AS day{ranked.codes_sql(q, levels)} "
         f"FROM {q.ticket_base()} JOIN ({order}) o USING (agent_id) "
         f"WHERE {ident(start)} IS NOT NULL AND {ident(end)} IS NOT NULL ORDER BY o.team_no, value"

@@ -119,3 +119,16 @@ def test_without_a_build_stage_durations_read_the_tickets(readings):
     chosen = Filters(start=date(2026, 3, 5), end=date(2026, 5, 20), teams=("Team East",))
     assert_same(stage_durations(tickets, chosen, ("team",)), stage_durations(ds, chosen, ("team",)))
     assert has_stage_times(ds)
+
+
+def test_the_runs_hold_whole_seconds_in_a_narrow_type(readings):
+    """The sample's received stage lasts minutes to days: int32 seconds, each the ticket's
+    own (the longest one checked against the tickets)."""
+    tickets, sorted_hours = readings
+    runs = sorted_hours.stage_times.stages["received"]
+    assert runs.values.dtype == np.int32
+    longest = tickets.scalar(
+        "SELECT max(date_diff('second', created_at, accepted_at)) FROM tickets "
+        "WHERE accepted_at IS NOT NULL"
+    )
+    assert int(runs.values.max()) == longest > 3600
