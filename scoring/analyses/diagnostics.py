@@ -544,12 +544,6 @@ def repeat_chains(
     return q.select(sql).run(ds)
 
 
-def _longest_first(q: Query, limit: int) -> str:
-    return (
-        f"ORDER BY length DESC, last_at DESC, customer_id, category LIMIT {q.param('limit', limit)}"
-    )
-
-
 def _steps_from_tickets(
     ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
 ) -> Query:
@@ -566,7 +560,7 @@ def _steps_from_tickets(
             row_number() OVER (PARTITION BY customer_id, category ORDER BY chain_no) AS number
         FROM numbered GROUP BY customer_id, category, chain_no HAVING count(*) >= 2""",
     )
-    q.define("chains", f"SELECT * FROM pieces WHERE touching {_longest_first(q, limit)}")
+    q.define("chains", f"SELECT * FROM pieces WHERE touching {chains.longest_first(q, limit)}")
     q.define(
         "steps",
         """
@@ -581,41 +575,30 @@ def _steps_from_repeats(
     ds: Dataset, population: Filters, scope: Scope, visible: Visible, repeat_days: int, limit: int
 ) -> Query:
     """CTE `steps` of `repeat_chains` from the table of repeats (`chains.answers` holds), no
-    ticket read: a chain of the period is its repeats and the ticket before the first, so
-    its length is its repeats + 1 and it touches the scope where a repeat or the ticket
-    before one was handled by an agent of the scope and `visible`; its number counts the
-    chains of its customer and category in the period, as the window does. Agents' teams
-    are joined to the listed steps alone."""
+    ticket read: a chain of the period is its repeats and the ticket before the first (its
+    length their count + 1); its number counts the chains of its customer and category in
+    the period, as the window does. Agents' teams are joined to the listed steps alone."""
     q = Query(ds, population, repeat_days)
     repeats = chains.period_repeats(q)
-    q.define(
-        "touching_agents",
-        f"SELECT agent_id FROM agents a WHERE ({_scope_clause(scope, q, 'a.')}) "
-        f"AND ({q.visible(visible, 'a.')})",
-    )
     key = "customer_id, category, chain_no"
+    if scope.level == "department" and visible.is_everything:  # every chain touches it
+        q.define("chains", f"SELECT * FROM {chains.longest_pieces(q, limit)}")
+    else:
+        _touching_chains(q, scope, visible, limit)
     q.define(
-        "touched",
-        f"""
-        SELECT DISTINCT {key} FROM {repeats}
-        WHERE agent_id IN (SELECT agent_id FROM touching_agents)
-            OR previous_agent IN (SELECT agent_id FROM touching_agents)""",
-    )
-    q.define(
-        "chains",
-        f"""
-        SELECT {key}, count(*) + 1 AS length, max(created_at) AS last_at
-        FROM {repeats} JOIN touched USING ({key}) GROUP BY ALL {_longest_first(q, limit)}""",
+        "customer_repeats",
+        f"SELECT r.* FROM {repeats} r "
+        "JOIN (SELECT DISTINCT customer_id, category FROM chains) USING (customer_id, category)",
+        materialized=True,
     )
     q.define(
         "numbers",
         f"""
         SELECT {key}, row_number() OVER (PARTITION BY customer_id, category ORDER BY chain_no)
             AS number
-        FROM (SELECT DISTINCT {key} FROM {repeats} JOIN (
-            SELECT DISTINCT customer_id, category FROM chains) USING (customer_id, category))""",
+        FROM (SELECT DISTINCT {key} FROM customer_repeats)""",
     )
-    q.define("chain_repeats", f"SELECT r.* FROM {repeats} r JOIN chains USING ({key})")
+    q.define("chain_repeats", f"SELECT r.* FROM customer_repeats r JOIN chains USING ({key})")
     q.define(
         "firsts",
         """
@@ -640,6 +623,32 @@ def _steps_from_repeats(
         JOIN agents a USING (agent_id)""",
     )
     return q
+
+
+def _touching_chains(q: Query, scope: Scope, visible: Visible, limit: int) -> None:
+    """CTE `chains`: the `limit` longest chains of the period (`chains.longest_first`) with a
+    repeat, or the ticket before one, handled by an agent of the scope and `visible`."""
+    repeats = chains.period_repeats(q)
+    q.define(
+        "touching_agents",
+        f"SELECT agent_id FROM agents a WHERE ({_scope_clause(scope, q, 'a.')}) "
+        f"AND ({q.visible(visible, 'a.')})",
+    )
+    key = "customer_id, category, chain_no"
+    q.define(
+        "touched",
+        f"""
+        SELECT DISTINCT {key} FROM {repeats}
+        WHERE agent_id IN (SELECT agent_id FROM touching_agents)
+            OR previous_agent IN (SELECT agent_id FROM touching_agents)""",
+    )
+    q.define(
+        "chains",
+        f"""
+        SELECT {key}, count(*) + 1 AS length, max(created_at) AS last_at
+        FROM {repeats} JOIN touched USING ({key}) GROUP BY ALL
+        {chains.longest_first(q, limit)}""",
+    )
 
 
 @shows_rows

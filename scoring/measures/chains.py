@@ -33,11 +33,12 @@ from scoring.data import build
 from scoring.data.dataset import Dataset
 from scoring.data.sql import literal
 from scoring.measures import ranked
-from scoring.measures.query import Filters, Query
+from scoring.measures.query import Filters, Query, where
 
-FORMAT = 2  # 2: resolution times and the previous ticket's id
+FORMAT = 3  # 2: resolution times and the previous ticket's id; 3: the chains' spans
 INFO = "chains.json"
 REPEATS = "repeats.parquet"
+CHAINS = "chains.parquet"  # per chain with a repeat: its length and first and last times
 # Filter fields that cut a customer and category's tickets apart (the table cannot answer).
 CUTTING = ("channels", "products", "priorities", "segments", "exclude_tickets")
 
@@ -51,6 +52,9 @@ class Repeats:
 
     def relation(self) -> str:
         return f"read_parquet({literal(str(self.folder / REPEATS))})"
+
+    def chains(self) -> str:
+        return f"read_parquet({literal(str(self.folder / CHAINS))})"
 
 
 def chained(ds: Dataset, filters: Filters, repeat_days: int) -> Query:
@@ -115,6 +119,54 @@ def period_repeats(q: Query) -> str:
     )
 
 
+def longest_first(q: Query, limit: int) -> str:
+    """SQL: the order chains are listed in (longest, then latest) and the `limit`."""
+    return (
+        f"ORDER BY length DESC, last_at DESC, customer_id, category LIMIT {q.param('limit', limit)}"
+    )
+
+
+def longest_pieces(q: Query, limit: int) -> str:
+    """CTE `longest_pieces`: customer_id, category, chain_no, length and last time of the
+    `limit` longest chains of the period (`answers` holds; `longest_first`), from the table
+    of chains rather than every repeat of the period. A chain wholly in the period is whole
+    there; one the period cuts is shorter there than whole, so only those longer than the
+    shortest of the `limit` longest whole ones (than 2 where there are fewer) are measured
+    on their repeats of the period."""
+    repeats = period_repeats(q)
+    chains, key = q.ds.repeats.chains(), "customer_id, category, chain_no"
+    in_categories = []
+    if q.filters.categories:
+        chosen = q.param("categories", list(q.filters.categories))
+        in_categories.append(f"list_contains({chosen}, c.category)")
+    inside = q.spans_within("c.first_at", "c.last_at")
+    overlapping = q.spans_within("c.last_at", "c.first_at")
+    cut = [*overlapping, f"NOT ({' AND '.join(inside)})"] if inside else ["false"]
+    q.define(
+        "whole_pieces",
+        f"SELECT {key}, length, last_at FROM {chains} c "
+        f"{where(*inside, *in_categories)} {longest_first(q, limit)}",
+    )
+    q.define(
+        "cut_chains",
+        f"""
+        SELECT {key} FROM {chains} c
+        {where(*cut, *in_categories)} AND c.length > (
+            SELECT CASE WHEN count(*) < {q.param("limit", limit)} THEN 2 ELSE min(length) END
+            FROM whole_pieces)""",
+    )
+    q.define(
+        "cut_pieces",
+        f"SELECT {key}, count(*) + 1 AS length, max(created_at) AS last_at "
+        f"FROM {repeats} JOIN cut_chains USING ({key}) GROUP BY ALL",
+    )
+    return q.define(
+        "longest_pieces",
+        "SELECT * FROM (SELECT * FROM whole_pieces UNION ALL SELECT * FROM cut_pieces) "
+        f"{longest_first(q, limit)}",
+    )
+
+
 def fingerprint(ds: Dataset, repeat_days: int) -> str:
     """What the table is made of: the format, the window and the chains' SQL."""
     sql = chained(ds, Filters(), repeat_days).select("SELECT 1").sql
@@ -155,4 +207,10 @@ def _write_repeats(ds: Dataset, folder: Path, repeat_days: int) -> dict:
     )
     target = literal(str(folder / REPEATS))
     ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)
+    whole = (
+        "SELECT customer_id, category, chain_no, count(*) + 1 AS length, "
+        "min(previous_created_at) AS first_at, max(created_at) AS last_at "
+        f"FROM read_parquet({target}) GROUP BY ALL"
+    )
+    ds.row(f"COPY ({whole}) TO {literal(str(folder / CHAINS))} (FORMAT parquet)")
     return {"format": FORMAT, "repeat_days": repeat_days}

@@ -306,17 +306,30 @@ class Query:
         allows (`Visible.sql`)."""
         return visible.sql(self.params, alias)
 
+    def period_bounds(self) -> tuple[str | None, str | None]:
+        """The filter's first moment and the moment after its last day, as parameters (None
+        where the filter is open on that side)."""
+        start = end = None
+        if self.filters.start:
+            start = self.param("start", pd.Timestamp(self.filters.start).to_pydatetime())
+        if self.filters.end:
+            after = pd.Timestamp(self.filters.end + timedelta(days=1)).to_pydatetime()
+            end = self.param("end_excl", after)
+        return start, end
+
     def created_in_period(self, alias: str = "t.", column: str = "created_at") -> list[str]:
         """Conditions: a ticket created within the filter's dates (end day inclusive), on
         its creation time or another timestamp `column` (a day cell's midnight)."""
-        clauses = []
-        if self.filters.start:
-            start = pd.Timestamp(self.filters.start).to_pydatetime()
-            clauses.append(f"{alias}{column} >= {self.param('start', start)}")
-        if self.filters.end:
-            end = pd.Timestamp(self.filters.end + timedelta(days=1)).to_pydatetime()
-            clauses.append(f"{alias}{column} < {self.param('end_excl', end)}")
-        return clauses
+        return self.spans_within(f"{alias}{column}", f"{alias}{column}")
+
+    def spans_within(self, first: str, last: str) -> list[str]:
+        """Conditions: a span from the timestamp `first` to `last` (SQL) lies within the
+        filter's dates (end day inclusive)."""
+        start, end = self.period_bounds()
+        return [
+            *([f"{first} >= {start}"] if start else []),
+            *([f"{last} < {end}"] if end else []),
+        ]
 
     def overlaps_period(self, first_day: str, last_day: str) -> list[str]:
         """Conditions: the span `first_day`..`last_day` (SQL of dates) overlaps the

@@ -82,6 +82,18 @@ def test_the_table_of_repeats_gives_the_tickets_chains_and_sources(readings, cas
         assert_same(expected, listed(with_repeats, base, scope, visible, 30))
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=cases(), limit=st.sampled_from((1, 3, 8)))
+@example(case=(Filters(start=date(2026, 4, 10), end=date(2026, 4, 30)), "", "", ""), limit=3)
+def test_the_department_s_longest_chains_are_found_from_the_whole_chains(readings, case, limit):
+    """Every chain touches the whole department: the longest are found from the table of
+    chains, those a period cuts measured on their repeats — the same as the window's."""
+    tickets, with_repeats = readings
+    base, department = case[0], d.Scope("department")
+    expected = d.repeat_chains(tickets, base, department, EVERYTHING, 30, limit)
+    assert_same(expected, d.repeat_chains(with_repeats, base, department, EVERYTHING, 30, limit))
+
+
 def test_the_longest_chains_are_found_and_listed_in_full(readings):
     tickets, with_repeats = readings
     base = Filters(start=date(2026, 2, 14), end=date(2026, 9, 3))
