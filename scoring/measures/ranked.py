@@ -179,7 +179,12 @@ def _expr_quantiles(
         v, take = few, None
     groups = _GroupCodes(ds, ranked, v, by)
     codes = groups.codes(slice(None) if take is None else take, len(v.values))
-    order = np.argsort(codes, kind="stable") if few is None else np.lexsort((v.values, codes))
+    if groups.size == 1:  # the whole filter: its values are sorted already
+        order = None if few is None else np.argsort(v.values, kind="stable")
+    elif few is None:
+        order = np.argsort(codes, kind="stable")
+    else:
+        order = np.lexsort((v.values, codes))
     counts = np.bincount(codes, minlength=groups.size)
     present = np.flatnonzero(counts)
     found: dict[str, np.ndarray] = groups.labels(present)

@@ -100,6 +100,7 @@ GROUPED = [
     (("month", "channel", "team"), Filters(start=date(2026, 6, 1), end=date(2026, 6, 30))),
     (("team", "category"), Filters(agents=("A002",), start=date(2026, 9, 1))),
     (("channel",), Filters(teams=("Team North",), start=date(2027, 1, 1))),  # no ticket
+    ((), Filters(teams=("Team West",), start=date(2026, 5, 1), end=date(2026, 8, 31))),
 ]
 
 
