@@ -107,16 +107,20 @@ def period_repeats(q: Query) -> str:
     """CTE `period_repeats`: the repeats of the table (`answers` must hold for `q`) whose
     ticket and previous ticket were both created in the filter's dates and categories. Read
     where it is used rather than kept whole: each reader takes a few columns or rows of it."""
-    in_period = q.created_in_period("r.") + q.created_in_period("r.previous_")
-    if q.filters.categories:
-        chosen = q.param("categories", list(q.filters.categories))
-        in_period.append(f"list_contains({chosen}, r.category)")
-    where = f"WHERE {' AND '.join(in_period)}" if in_period else ""
+    in_period = [*q.created_in_period("r."), *q.created_in_period("r.previous_")]
+    in_period += _in_categories(q, "r.")
     return q.define(
         "period_repeats",
-        f"SELECT r.* FROM {q.ds.repeats.relation()} r {where}",
+        f"SELECT r.* FROM {q.ds.repeats.relation()} r {where(*in_period)}",
         materialized=False,
     )
+
+
+def _in_categories(q: Query, alias: str) -> list[str]:
+    """Conditions: a repeat or chain (of table `alias`) in the filter's categories."""
+    if not q.filters.categories:
+        return []
+    return [f"list_contains({q.param('categories', list(q.filters.categories))}, {alias}category)"]
 
 
 def longest_first(q: Query, limit: int) -> str:
@@ -135,10 +139,7 @@ def longest_pieces(q: Query, limit: int) -> str:
     on their repeats of the period."""
     repeats = period_repeats(q)
     chains, key = q.ds.repeats.chains(), "customer_id, category, chain_no"
-    in_categories = []
-    if q.filters.categories:
-        chosen = q.param("categories", list(q.filters.categories))
-        in_categories.append(f"list_contains({chosen}, c.category)")
+    in_categories = _in_categories(q, "c.")
     inside = q.spans_within("c.first_at", "c.last_at")
     overlapping = q.spans_within("c.last_at", "c.first_at")
     cut = [*overlapping, f"NOT ({' AND '.join(inside)})"] if inside else ["false"]
