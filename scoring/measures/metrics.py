@@ -138,13 +138,21 @@ def _grain_measures(grain: str, kpis: list[KPI]) -> list[str]:
 
 
 def _joined(grains: list[str], keys: tuple[str, ...]) -> str:
-    """`grain_<g>` relations joined on `keys` (a cross join of one-row results without)."""
+    """`grain_<g>` relations joined on `keys` (a cross join of one-row results without).
+    A missing key value (a ticket without a segment) is a group of its own in every grain,
+    so keys match when not distinct — NULL with NULL — not only when equal, as USING would."""
     joins = f"grain_{grains[0]}"
     for grain in grains[1:]:
-        if keys:
-            joins += f" FULL OUTER JOIN grain_{grain} USING ({', '.join(ident(c) for c in keys)})"
-        else:
+        if not keys:
             joins += f" CROSS JOIN grain_{grain}"
+            continue
+        on = " AND ".join(f"l.{ident(c)} IS NOT DISTINCT FROM r.{ident(c)}" for c in keys)
+        merged = ", ".join(f"coalesce(l.{ident(c)}, r.{ident(c)}) AS {ident(c)}" for c in keys)
+        rest = ", ".join(ident(c) for c in keys)
+        joins = (
+            f"(SELECT {merged}, l.* EXCLUDE ({rest}), r.* EXCLUDE ({rest}) "
+            f"FROM {joins} l FULL OUTER JOIN grain_{grain} r ON {on})"
+        )
     return joins
 
 
