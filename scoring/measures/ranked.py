@@ -155,8 +155,9 @@ def _grouped_answer(
     """Per group of `by` (columns of `GROUPINGS`, or none: the whole filter), each KPI's
     exact quantile over the filter's tickets and its count, from the values sorted by value
     alone (a group without a value of the expression has no row)."""
+    agents = _agents_in_scope(ds, ds.ranked, filters)
     frames = [
-        _expr_quantiles(ds, filters, by, expr, [k for k in kpis if k.expr == expr])
+        _expr_quantiles(ds, filters, by, expr, [k for k in kpis if k.expr == expr], agents)
         for expr in dict.fromkeys(k.expr for k in kpis)
     ]
     if not by:
@@ -165,26 +166,32 @@ def _grouped_answer(
 
 
 def _expr_quantiles(
-    ds: Dataset, filters: Filters, by: tuple[str, ...], expr: str, kpis: list[KPI]
+    ds: Dataset,
+    filters: Filters,
+    by: tuple[str, ...],
+    expr: str,
+    kpis: list[KPI],
+    agents: np.ndarray,
 ) -> pd.DataFrame:
-    """One expression's KPIs per group: the filter's mask keeps the values sorted, a stable
-    sort by group code keeps each group's run sorted, and the quantile is a position in it
-    (a small scope's values, gathered, are sorted by group and value)."""
+    """One expression's KPIs per group over the filter's `agents`: the filter's mask keeps
+    the values sorted, a stable sort by group code keeps each group's run sorted, and the
+    quantile is a position in it (a small scope's values, gathered, are sorted by group and
+    value; the whole filter's need no sort)."""
     ranked = ds.ranked
-    few = _scope_values(ds, ranked, filters, expr)
+    few = _scope_values(ranked, filters, expr, agents)
     if few is None:
         v = ranked.by_value[expr]
-        take = _kept_by_value(ds, ranked, v, filters)
+        take = _kept_by_value(ranked, v, filters, agents)
     else:
         v, take = few, None
     groups = _GroupCodes(ds, ranked, v, by)
     codes = groups.codes(slice(None) if take is None else take, len(v.values))
-    if groups.size == 1:  # the whole filter: its values are sorted already
-        order = None if few is None else np.argsort(v.values, kind="stable")
-    elif few is None:
+    if few is not None:
+        order = np.lexsort((v.values, codes))
+    elif groups.size > 1:
         order = np.argsort(codes, kind="stable")
     else:
-        order = np.lexsort((v.values, codes))
+        order = None
     counts = np.bincount(codes, minlength=groups.size)
     present = np.flatnonzero(counts)
     found: dict[str, np.ndarray] = groups.labels(present)
@@ -200,13 +207,13 @@ def _expr_quantiles(
 SMALL_SCOPE_SHARE = 1 / 16
 
 
-def _scope_values(ds: Dataset, ranked: Ranked, filters: Filters, expr: str) -> WithAgents | None:
-    """The filter's values of `expr` gathered from its agents' runs (in agent order, each
-    agent's sorted), where its teams or agents hold at most `SMALL_SCOPE_SHARE` of them."""
-    if not (filters.teams or filters.agents):
-        return None
+def _scope_values(
+    ranked: Ranked, filters: Filters, expr: str, agents: np.ndarray
+) -> WithAgents | None:
+    """The filter's values of `expr` gathered from the runs of `agents` (in agent order,
+    each agent's sorted), where they are some agents holding at most `SMALL_SCOPE_SHARE` of
+    the values."""
     s = ranked.exprs[expr]
-    agents = _agents_in_scope(ds, ranked, filters)
     scope_values = np.diff(s.starts)[agents].sum()
     if len(agents) == len(ranked.agents) or scope_values > SMALL_SCOPE_SHARE * len(s.values):
         return None
@@ -221,14 +228,14 @@ def _scope_values(ds: Dataset, ranked: Ranked, filters: Filters, expr: str) -> W
 
 
 def _kept_by_value(
-    ds: Dataset, ranked: Ranked, v: WithAgents, filters: Filters
+    ranked: Ranked, v: WithAgents, filters: Filters, agents: np.ndarray
 ) -> np.ndarray | None:
-    """Positions in `v` of the filter's values (ascending: still sorted by value); None:
-    every value (a gather of all 10M cost 60 ms)."""
+    """Positions in `v` of the filter's values of `agents` (ascending: still sorted by
+    value); None: every value (a gather of all 10M cost 60 ms)."""
     keep = _mask(ranked, v, filters, slice(None))
-    if filters.teams or filters.agents:
+    if len(agents) < len(ranked.agents):
         in_scope = np.zeros(len(ranked.agents), bool)
-        in_scope[_agents_in_scope(ds, ranked, filters)] = True
+        in_scope[agents] = True
         keep = _and(keep, in_scope[v.agents])
     return None if keep is None else np.flatnonzero(keep)
 
