@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.data.dataset import Dataset
-from scoring.data.sql import literal
+from scoring.data.sql import ident, literal
 from scoring.measures import ranked
 from scoring.measures.metrics import Filters, available_kpis, data_range
 from scoring.measures.query import SEGMENT_RELATIVE, Query, Statement, moments
@@ -215,9 +216,13 @@ def daily_inputs(
     if built is not None and window == Filters(start=first, end=last):
         q = Query(ds)
         bounds = f"day >= {q.param('first', first)} AND day <= {q.param('last', last)}"
-        statement = q.select(f"SELECT * FROM read_parquet({literal(str(built))}) WHERE {bounds}")
+        named = ", ".join(f"{ident(_named(k, m))} AS {m}" for m in DAY_MEASURES)
+        statement = q.select(
+            f"SELECT {', '.join(DAY_KEYS)}, {named} "
+            f"FROM read_parquet({literal(str(built))}) WHERE {bounds}"
+        )
     else:
-        statement = _daily_statement(ds, window, k, repeat_days)
+        statement = _daily_statement(ds, window, k.grain, [k], repeat_days, named=False)
     result = statement.run(ds)
     for column in DAY_MEASURES:
         result[column] = result[column].fillna(0).astype(float)
@@ -225,19 +230,38 @@ def daily_inputs(
     return result
 
 
-def _daily_statement(ds: Dataset, window: Filters, k: KPI, repeat_days: int) -> Statement:
-    """The statement of `daily_inputs` over the tickets of `window` (the population)."""
+DAY_KEYS = ("agent_id", "team", "day")
+
+
+def _named(k: KPI, measure: str) -> str:
+    """The column of one of k's `DAY_MEASURES` in the build's daily inputs of its grain."""
+    return f"{k.id}__{measure}"
+
+
+def _daily_statement(
+    ds: Dataset,
+    window: Filters,
+    grain: str,
+    kpis: Sequence[KPI],
+    repeat_days: int,
+    named: bool = True,
+) -> Statement:
+    """The statement of the daily inputs of `kpis` (all of `grain`) over the tickets of
+    `window` (the population): per agent and day, each KPI's `DAY_MEASURES`, as `_named`
+    columns or (`named` false, for one KPI) as the measures themselves."""
     q = Query(ds, window, repeat_days)
-    dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {q.grain_rows(k.grain)})"
-    excluded = f"count(CASE WHEN ({k.expr}) <= 0 THEN 1 END)" if is_duration(k) else "0"
-    excluded = f"{excluded} AS nonpositive"
-    measures = [*moments(_case_value(k), "num", "den", "sq"), excluded]
-    return q.select(q.grouped(dated, ("agent_id", "team", "day"), measures))
+    dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {q.grain_rows(grain)})"
+    measures = []
+    for k in kpis:
+        num, den, sq, nonpositive = (_named(k, m) if named else m for m in DAY_MEASURES)
+        excluded = f"count(CASE WHEN ({k.expr}) <= 0 THEN 1 END)" if is_duration(k) else "0"
+        measures += [*moments(_case_value(k), num, den, sq), f"{excluded} AS {ident(nonpositive)}"]
+    return q.select(q.grouped(dated, DAY_KEYS, measures))
 
 
 # --- the daily inputs found once per build -------------------------------------------------
 
-DAYS_FORMAT = 1
+DAYS_FORMAT = 2  # 2: one table per grain, every KPI's measures in one pass over its rows
 DAYS_INFO = "days.json"
 
 
@@ -248,39 +272,52 @@ def day_kpis(ds: Dataset) -> tuple[KPI, ...]:
     return tuple(k for k in effect_kpis(ds) if k.expr not in SEGMENT_RELATIVE)
 
 
+def _day_grains(ds: Dataset) -> dict[str, list[KPI]]:
+    """Grain → the `day_kpis` of that grain."""
+    grains: dict[str, list[KPI]] = {}
+    for k in day_kpis(ds):
+        grains.setdefault(k.grain, []).append(k)
+    return grains
+
+
 def _days_folder(ds: Dataset, repeat_days: int) -> Path | None:
     """Where a build keeps the daily inputs of every KPI a change is judged by, over all its
     days (named by what they are made of: the statements, so a changed KPI is a new table)."""
     if ds.build_folder is None:
         return None
     made_of = [DAYS_FORMAT, repeat_days]
-    made_of += [_daily_statement(ds, Filters(), k, repeat_days).sql for k in day_kpis(ds)]
+    made_of += [
+        _daily_statement(ds, Filters(), grain, kpis, repeat_days).sql
+        for grain, kpis in _day_grains(ds).items()
+    ]
     digest = hashlib.sha256(json.dumps(made_of).encode()).hexdigest()[:16]
     return ds.build_folder / f"effect-days-{digest}"
 
 
 def _built_days(ds: Dataset, k: KPI, repeat_days: int) -> Path | None:
-    """The build's daily inputs of `k` (`attach_days`), if written."""
+    """The build's daily inputs of `k`'s grain (`attach_days`), if written and holding `k`."""
     folder = _days_folder(ds, repeat_days)
     if folder is None or k not in day_kpis(ds) or not (folder / DAYS_INFO).is_file():
         return None
-    return folder / f"{k.id}.parquet"
+    return folder / f"{k.grain}.parquet"
 
 
 def attach_days(ds: Dataset, repeat_days: int) -> Path | None:
     """Write a built dataset's daily inputs (`daily_inputs` over all its days, unfiltered,
-    per KPI of `day_kpis`) once, beside its cube: a change judged over the population
-    then reads its window's days from them instead of grouping every ticket of the window
-    per agent and day. None without a build or where its folder cannot be written."""
+    of every KPI of `day_kpis`) once, beside its cube, one table per grain summed in one
+    pass over its rows (one pass per KPI took 18 s of the build at 10M tickets): a change
+    judged over the population then reads its window's days from them instead of grouping
+    every ticket of the window per agent and day. None without a build or where its folder
+    cannot be written."""
     folder = _days_folder(ds, repeat_days)
     if folder is None:
         return None
     if not (folder / DAYS_INFO).is_file():
 
         def write(partial: Path) -> dict:
-            for k in day_kpis(ds):
-                statement = _daily_statement(ds, Filters(), k, repeat_days)
-                target = literal(str(partial / f"{k.id}.parquet"))
+            for grain, kpis in _day_grains(ds).items():
+                statement = _daily_statement(ds, Filters(), grain, kpis, repeat_days)
+                target = literal(str(partial / f"{grain}.parquet"))
                 ds.row(f"COPY ({statement.sql}) TO {target} (FORMAT parquet)", statement.params)
             return {"format": DAYS_FORMAT, "repeat_days": repeat_days}
 
