@@ -579,18 +579,12 @@ def _steps_from_repeats(
     length their count + 1); its number counts the chains of its customer and category in
     the period, as the window does. Agents' teams are joined to the listed steps alone."""
     q = Query(ds, population, repeat_days)
-    repeats = chains.period_repeats(q)
     key = "customer_id, category, chain_no"
     if scope.level == "department" and visible.is_everything:  # every chain touches it
         q.define("chains", f"SELECT * FROM {chains.longest_pieces(q, limit)}")
+        _customer_repeats(q, "chains")
     else:
         _touching_chains(q, scope, visible, limit)
-    q.define(
-        "customer_repeats",
-        f"SELECT r.* FROM {repeats} r "
-        "JOIN (SELECT DISTINCT customer_id, category FROM chains) USING (customer_id, category)",
-        materialized=True,
-    )
     q.define(
         "numbers",
         f"""
@@ -625,9 +619,22 @@ def _steps_from_repeats(
     return q
 
 
+def _customer_repeats(q: Query, keys: str) -> None:
+    """CTE `customer_repeats`: the period's repeats of the customers and categories of the
+    relation `keys` — every chain of theirs in the period, to number them — kept."""
+    q.define(
+        "customer_repeats",
+        f"SELECT r.* FROM {chains.period_repeats(q)} r "
+        f"JOIN (SELECT DISTINCT customer_id, category FROM {keys}) USING (customer_id, category)",
+        materialized=True,
+    )
+
+
 def _touching_chains(q: Query, scope: Scope, visible: Visible, limit: int) -> None:
-    """CTE `chains`: the `limit` longest chains of the period (`chains.longest_first`) with a
-    repeat, or the ticket before one, handled by an agent of the scope and `visible`."""
+    """CTEs `customer_repeats` and `chains`: the `limit` longest chains of the period
+    (`chains.longest_first`) with a repeat, or the ticket before one, handled by an agent
+    of the scope and `visible`, measured on the repeats of their customers and categories
+    (the period's repeats are read twice: for the touched chains and for those)."""
     repeats = chains.period_repeats(q)
     q.define(
         "touching_agents",
@@ -642,11 +649,12 @@ def _touching_chains(q: Query, scope: Scope, visible: Visible, limit: int) -> No
         WHERE agent_id IN (SELECT agent_id FROM touching_agents)
             OR previous_agent IN (SELECT agent_id FROM touching_agents)""",
     )
+    _customer_repeats(q, "touched")
     q.define(
         "chains",
         f"""
         SELECT {key}, count(*) + 1 AS length, max(created_at) AS last_at
-        FROM {repeats} JOIN touched USING ({key}) GROUP BY ALL
+        FROM customer_repeats JOIN touched USING ({key}) GROUP BY ALL
         {chains.longest_first(q, limit)}""",
     )
 
