@@ -342,10 +342,14 @@ def _cells(q: Query, cube: Cube, keys: tuple[str, ...], kpis: Sequence[KPI]) -> 
     if not _covers_all(q, months):
         parts.append(_edges(q, cube, keys, kpis, months))
     union = " UNION ALL BY NAME ".join(f"({p})" for p in parts)
+    # Whole months are read where each reader needs them, a few columns each (a year's
+    # category × channel breakdown at 10M tickets: 0.63 → 0.48 s); days cut from a month
+    # are summed once and kept.
     return q.define(
         "cube_cells",
         f"SELECT c.*, a.team, date_trunc('quarter', c.month) AS quarter "
         f"FROM ({union}) c JOIN {q.agents()} a USING (agent_id)",
+        materialized=False if len(parts) == 1 and months is not None else None,
     )
 
 
