@@ -7,10 +7,9 @@ tickets — 60–90 % of a statement's time at 10M tickets. Both depend on the f
 build does them once and writes, under `<builds>/<fingerprint>/`:
 
 - `<table>.parquet` per table: its accepted rows (with `_source` and `_row`, the file and row
-  they were read from); the tickets in order of creation time (sorted where the files were
-  not), so that a date filter reads only the row groups of its dates, and with
-  `next_same_issue_at`: when the first later ticket of the same customer on the same issue
-  was created (`repeat_keys`; NULL: none came);
+  they were read from); the tickets sorted by creation time, so that a date filter reads only
+  the row groups of its dates, and with `next_same_issue_at`: when the first later ticket of
+  the same customer on the same issue was created (`repeat_keys`; NULL: none came);
 - `build.json`: what the fingerprint was made of and the quality report.
 
 A build's memory is bounded (`MEMORY_LIMIT`, DuckDB spilling beyond it to a folder of its own
@@ -211,38 +210,11 @@ def _next_same_issue(con: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> N
 
 
 def _built_tickets_sql() -> str:
-    """The accepted tickets with `NEXT_SAME_ISSUE` (table `next_same_issue` made)."""
+    """The accepted tickets with `NEXT_SAME_ISSUE` (table `next_same_issue` made), by time."""
     return (
         f"SELECT t.*, n.{NEXT_SAME_ISSUE} FROM tickets t "
-        "LEFT JOIN next_same_issue n USING (ticket_id)"
+        "LEFT JOIN next_same_issue n USING (ticket_id) ORDER BY t.created_at"
     )
-
-
-def _write_tickets(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Write the built tickets to `path` by creation time. They are written as they come
-    first and sorted only when that was not creation time: exports usually are in time
-    order, and sorting ten million wide rows took 21 of the build's 38 s writing them."""
-    _copy(con, _built_tickets_sql(), path)
-    if in_creation_order(con, path):
-        return
-    unsorted = path.with_name(f".unsorted-{path.name}")
-    path.rename(unsorted)
-    try:
-        rows = f"SELECT * FROM read_parquet({literal(str(unsorted))}) ORDER BY created_at"
-        _copy(con, rows, path)
-    finally:
-        unsorted.unlink()
-
-
-def in_creation_order(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Whether the rows of the Parquet file at `path` are in order of `created_at` (as
-    stored: by each row's place in the file)."""
-    stored = f"read_parquet({literal(str(path))}, file_row_number = true)"
-    backwards = con.execute(
-        "SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER "
-        f"(ORDER BY file_row_number) AS back FROM {stored}) WHERE back"
-    ).fetchone()[0]
-    return backwards == 0
 
 
 def write(
@@ -260,10 +232,8 @@ def write(
     try:
         _next_same_issue(con, keys)
         for table, table_report in report.tables.items():
-            if table == "tickets":
-                _write_tickets(con, partial / "tickets.parquet")
-            elif table_report.present:
-                _copy(con, f"SELECT * FROM {ident(table)}", partial / f"{table}.parquet")
+            if table_report.present:
+                _copy(con, _rows_of(table), partial / f"{table}.parquet")
         (partial / INFO).write_text(json.dumps(_saved(report, keys)), encoding="utf-8")
         if find(builds, name) is None:  # a damaged build of that name: made again
             shutil.rmtree(builds / name, ignore_errors=True)
@@ -275,6 +245,10 @@ def write(
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return builds / name
+
+
+def _rows_of(table: str) -> str:
+    return _built_tickets_sql() if table == "tickets" else f"SELECT * FROM {ident(table)}"
 
 
 def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:

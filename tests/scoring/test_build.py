@@ -218,17 +218,3 @@ def test_tickets_read_out_of_time_order_are_stored_in_time_order(tmp_path):
     (folder,) = builds.iterdir()
     stored = pq.read_table(folder / "tickets.parquet").to_pandas()
     assert stored["ticket_id"].tolist() == ["t0", "t1", "t2", "t3", "t9"]
-    assert not list(folder.glob(".unsorted-*"))  # the unsorted copy is gone
-
-
-def test_a_file_is_in_creation_order_when_no_row_comes_before_an_earlier_one(tmp_path):
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    stamps = {"same_time": [0, 0, 1], "in_order": [0, 1, 2], "one_back": [0, 2, 1]}
-    for name, minutes in stamps.items():
-        times = ", ".join(f"(TIMESTAMPTZ '2026-01-01' + INTERVAL {m} MINUTE)" for m in minutes)
-        path = tmp_path / f"{name}.parquet"
-        con.execute(f"COPY (SELECT * FROM (VALUES {times}) v(created_at)) TO '{path}'")
-    assert build.in_creation_order(con, tmp_path / "same_time.parquet")
-    assert build.in_creation_order(con, tmp_path / "in_order.parquet")
-    assert not build.in_creation_order(con, tmp_path / "one_back.parquet")
