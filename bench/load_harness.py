@@ -8,8 +8,8 @@ from sending the BackMsg to that message (a run that ends early for a rerun — 
 a team in the sidebar filter, open the Scorecard, Diagnostics and What-if pages, move a
 What-if weight slider (a fragment rerun, as the browser sends it), for `--rounds` rounds.
 With `--pages`, instead: open the Overview, then for each page of the list open it (its first
-open in the first round), pick a team in the sidebar and change the period (two filter
-changes), for `--rounds` rounds.
+open in the first round), pick a team in the sidebar, change the period, clear the team (the
+whole department) and change the period again (four filter changes), for `--rounds` rounds.
 
 Reported: p50 / p95 / max latency per action, errors (exception elements, error alerts,
 disconnects, timeouts), the server's CPU time and peak RSS (from /proc of its pid) and the
@@ -183,6 +183,17 @@ class Session:
             raise ActionFailed("the team filter did not apply")
         return result
 
+    async def clear_team(self) -> RunResult:
+        """The sidebar's team filter emptied: the whole department again."""
+        wid, _ = self.widget("multiselect", f"-{TEAM_KEY}")
+        state = WidgetState(id=wid)
+        state.string_array_value.SetInParent()  # set, with no team
+        self.states[wid] = state
+        result = await self.run(page_hash=self.page_hash)
+        if "team=" in self.query:
+            raise ActionFailed("the team filter was not cleared")
+        return result
+
     async def pick_period(self, turn: int) -> RunResult:
         """The sidebar's period: the last year on odd turns, the last month on even ones (the
         default is the last quarter, so each pick changes it). The browser sends a
@@ -210,7 +221,8 @@ def script(session: Session, rounds: int, pages: tuple[str, ...] | None = None):
     """The actions of one session, in order: (name, coroutine factory). With `pages`, after
     the first load each round opens every page of the list, picks a team on it (another
     team on each page, so that no page finds the team's results cached by the one before)
-    and changes the period (a year and a month by turns)."""
+    and changes the period (a year and a month by turns), then clears the team (the whole
+    department) and changes the period again (to the other of the two)."""
     yield "first_load", session.first_load
     if pages:
         for r in range(rounds):
@@ -219,6 +231,8 @@ def script(session: Session, rounds: int, pages: tuple[str, ...] | None = None):
                 turn = r * len(pages) + i + 1
                 yield f"team_{page}", lambda turn=turn: session.pick_team(turn)
                 yield f"period_{page}", lambda turn=turn: session.pick_period(turn)
+                yield f"department_{page}", session.clear_team
+                yield f"deptperiod_{page}", lambda turn=turn: session.pick_period(turn + 1)
         return
     for r in range(rounds):
         if r:

@@ -48,6 +48,18 @@ def test_two_sessions_finish_their_actions_without_errors(tmp_path):
     assert report["cpu_count"] == os.cpu_count()
 
 
+def test_the_pages_script_changes_team_period_and_back_to_the_department(tmp_path):
+    bounds = harness.Bounds(1, None, 60, 120, ("overview",))
+    with harness.running_server(SAMPLE_DATASET, tmp_path) as (url, pid):
+        report = harness.measure_level(url, 1, bounds, pid)
+    assert report["errors"] == 0, report["actions"]
+    # each filter change is checked in the URL the page writes (a team, then none)
+    assert set(report["actions"]) == {
+        *("first_load", "open_overview", "team_overview", "period_overview"),
+        *("department_overview", "deptperiod_overview"),
+    }
+
+
 def test_the_harness_refuses_hosts_off_the_machine_and_unbounded_counts():
     with pytest.raises(SystemExit, match="loopback"):
         harness.check_bounds("http://192.0.2.1:8501", 1)
@@ -84,10 +96,13 @@ def test_exceptions_error_alerts_and_widgets_are_read_from_deltas():
     assert (wid, drawn.fragment_id) == ("$$ID-abc-w_teams", "lab")
 
 
-def test_the_pages_script_opens_each_page_and_picks_a_team_and_a_period_every_round():
+def test_the_pages_script_opens_each_page_and_changes_team_and_period_every_round():
     session = harness.Session(0, websocket=None, timeout=1)
     names = [name for name, _ in harness.script(session, 2, ("kano", "data"))]
-    once = ["open_kano", "team_kano", "period_kano", "open_data", "team_data", "period_data"]
+    once = [
+        *("open_kano", "team_kano", "period_kano", "department_kano", "deptperiod_kano"),
+        *("open_data", "team_data", "period_data", "department_data", "deptperiod_data"),
+    ]
     assert names == ["first_load", *once, *once]
     default = [name for name, _ in harness.script(session, 1)]
     assert default == [
