@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import openpyxl
 import pandas as pd
@@ -61,3 +62,30 @@ def test_an_excel_cell_has_no_line_that_runs_a_formula():
     for cell in cells:
         assert_no_line_runs_a_formula(cell)
     assert cells[-1] == "plain"
+
+
+def test_an_excel_sheet_keeps_each_cells_type_and_leaves_missing_values_empty():
+    frame = pd.DataFrame(
+        {
+            "agent": ["A1", None, "0042", "https://x.example"],
+            "tickets": pd.array([3, None, 0, 7], dtype="Int64"),
+            "score": [81.5, float("nan"), 0.0, -2.25],
+            "on_leave": [True, False, True, False],
+            "created": pd.to_datetime(
+                ["2026-01-02 03:04:05", None, "2026-12-31 00:00:00", "2026-06-01 00:00:00"]
+            ),
+            "seen": pd.to_datetime(["2026-01-02 03:04:05"] * 4).tz_localize("Asia/Shanghai"),
+        }
+    )
+    book = openpyxl.load_workbook(io.BytesIO(to_excel_bytes({"a" * 40: frame, "teams": frame})))
+    assert book.sheetnames == ["a" * 31, "teams"]  # Excel's 31-character limit
+    rows = list(book["teams"].iter_rows(values_only=True))
+    assert rows[0] == ("agent", "tickets", "score", "on_leave", "created", "seen")
+    assert rows[1][:4] == ("A1", 3, 81.5, True)
+    assert rows[1][4] == datetime(2026, 1, 2, 3, 4, 5)
+    assert rows[1][5] == datetime(2026, 1, 2, 3, 4, 5)  # the wall time of its zone
+    assert rows[2][:5] == (None, None, None, False, None)  # missing: empty cells
+    # text that looks like a number or a link stays text, as the CSV keeps it
+    assert rows[3][0] == "0042" and rows[4][0] == "https://x.example"
+    assert rows[3][1:3] == (0, 0.0) and rows[4][2] == -2.25
+    assert book["teams"]["A1"].font.b  # the header in bold
