@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
@@ -75,12 +75,16 @@ def test_an_excel_sheet_keeps_each_cells_type_and_leaves_missing_values_empty():
                 ["2026-01-02 03:04:05", None, "2026-12-31 00:00:00", "2026-06-01 00:00:00"]
             ),
             "seen": pd.to_datetime(["2026-01-02 03:04:05"] * 4).tz_localize("Asia/Shanghai"),
+            "closed": [date(2026, 3, 1), None, date(2026, 3, 2), date(2026, 3, 3)],
+            "ratio": [float("inf"), 1.0, float("-inf"), 2.0],
         }
     )
     book = openpyxl.load_workbook(io.BytesIO(to_excel_bytes({"a" * 40: frame, "teams": frame})))
     assert book.sheetnames == ["a" * 31, "teams"]  # Excel's 31-character limit
     rows = list(book["teams"].iter_rows(values_only=True))
-    assert rows[0] == ("agent", "tickets", "score", "on_leave", "created", "seen")
+    assert rows[0] == (
+        *("agent", "tickets", "score", "on_leave", "created", "seen", "closed", "ratio"),
+    )
     assert rows[1][:4] == ("A1", 3, 81.5, True)
     assert rows[1][4] == datetime(2026, 1, 2, 3, 4, 5)
     assert rows[1][5] == datetime(2026, 1, 2, 3, 4, 5)  # the wall time of its zone
@@ -88,4 +92,8 @@ def test_an_excel_sheet_keeps_each_cells_type_and_leaves_missing_values_empty():
     # text that looks like a number or a link stays text, as the CSV keeps it
     assert rows[3][0] == "0042" and rows[4][0] == "https://x.example"
     assert rows[3][1:3] == (0, 0.0) and rows[4][2] == -2.25
+    assert rows[1][6] == datetime(2026, 3, 1) and rows[2][6] is None  # a date, shown as one
+    assert book["teams"]["G2"].number_format == "yyyy-mm-dd"
+    assert book["teams"]["E2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert [r[7] for r in rows[1:]] == ["inf", 1.0, "-inf", 2.0]  # Excel has no infinity
     assert book["teams"]["A1"].font.b  # the header in bold
