@@ -112,16 +112,25 @@ class _Values:
 
     def __init__(self, ds: Dataset, repeat_days: int, tables: KpiTables | None = None):
         self.ask = tables or (lambda filters, by: kpi_table(ds, filters, by, repeat_days))
-        self._tables: dict[tuple, pd.DataFrame] = {}
+        self._rows: dict[tuple, dict] = {}
 
     def row(self, owner_type: str, owner_id: str, start: date, end: date) -> Mapping | None:
         key = (owner_type, start, end)
-        if key not in self._tables:
-            self._tables[key] = self.ask(Filters(start=start, end=end), LEVELS[owner_type])
-        table = self._tables[key]
-        if owner_type != "department":
-            table = table[table[by_column(owner_type)] == owner_id]
-        return None if table.empty else table.iloc[0].to_dict()
+        if key not in self._rows:
+            table = self.ask(Filters(start=start, end=end), LEVELS[owner_type])
+            self._rows[key] = _rows_by_owner(table, owner_type)
+        return self._rows[key].get(None if owner_type == "department" else owner_id)
+
+
+def _rows_by_owner(table: pd.DataFrame, owner_type: str) -> dict:
+    """Each owner's row of a KPI table as a dict, by owner id (the department's: by None),
+    made once per table: masking the table once per objective took 14 of 21 s for 1,535
+    objectives at 10M tickets. An owner's first row, as a mask would find it."""
+    if owner_type == "department":
+        return {None: table.iloc[0].to_dict()} if len(table) else {}
+    owners = table[by_column(owner_type)].tolist()
+    records = table.to_dict("records")
+    return {owner: row for owner, row in reversed(list(zip(owners, records, strict=True)))}
 
 
 def by_column(owner_type: str) -> str:
