@@ -375,6 +375,11 @@ def test_blind_spot_threshold(tmp_path):
     assert spots.at["A", "gap"] == pytest.approx(2.0) and spots.at["A", "blind_spot"]
     assert not spots.at["B", "blind_spot"]
     assert spots.at["C", "gap"] == pytest.approx(0.9) and not spots.at["C", "blind_spot"]
+    # C's gaps 1.0 and 0.8: sd 0.1414, half-width 1.96 · 0.1414 / √2 = 0.196
+    assert spots.at["C", "lo"] == pytest.approx(0.704, abs=1e-3)
+    assert spots.at["C", "hi"] == pytest.approx(1.096, abs=1e-3)
+    assert (spots.at["C", "worst"], spots.at["C", "worst_gap"]) == ("teamwork", pytest.approx(1.0))
+    assert spots.at["A", "competencies"] == 2 and list(spots.index) == ["A", "B", "C"]
 
 
 def test_no_optional_tables(few_cases):

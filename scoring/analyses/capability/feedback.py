@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
@@ -51,7 +52,8 @@ def feedback_360(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFram
     if ratings.empty:
         return pd.DataFrame(columns=columns)
     keys = ["agent_id", "team", "competency"]
-    by_role = ratings.pivot_table(index=keys, columns="role", values="score", aggfunc="mean")
+    # a group-by, not pivot_table: 0.1 s instead of 0.5–1.2 s for 225k ratings
+    by_role = ratings.groupby([*keys, "role"])["score"].mean().unstack("role")
     others = ratings[ratings["role"] != "self"].groupby(keys)["score"]
     table = by_role.reindex(columns=list(ROLES))
     table["others"] = others.mean()
@@ -75,24 +77,22 @@ def blind_spots(
     table = feedback_360(ds, filters, visible).dropna(subset=["gap"])
     if table.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
+    # per agent at once (a loop over 2,000 agents' groups took 1.2–3.4 s)
+    gaps = table.groupby(["agent_id", "team"], sort=True)["gap"]
+    found = gaps.agg(["mean", "std", "count"])
     z = sps.norm.ppf((1 + config.level) / 2)
-    for (agent_id, team), group in table.groupby(["agent_id", "team"], sort=True):
-        gaps = group["gap"].to_numpy(float)
-        mean = float(gaps.mean())
-        half = z * float(gaps.std(ddof=1)) / math.sqrt(len(gaps)) if len(gaps) > 1 else math.inf
-        worst = group.loc[group["gap"].idxmax()]
-        rows.append(
-            {
-                "agent_id": agent_id,
-                "team": team,
-                "gap": mean,
-                "lo": mean - half,
-                "hi": mean + half,
-                "competencies": len(gaps),
-                "worst": worst["competency"],
-                "worst_gap": float(worst["gap"]),
-                "blind_spot": bool(mean >= config.blind_spot_points and mean - half > 0),
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    half = (z * found["std"] / np.sqrt(found["count"])).where(found["count"] > 1, math.inf)
+    worst = table.loc[gaps.idxmax().to_numpy()]
+    out = pd.DataFrame(
+        {
+            "gap": found["mean"],
+            "lo": found["mean"] - half,
+            "hi": found["mean"] + half,
+            "competencies": found["count"],
+            "worst": worst["competency"].to_numpy(),
+            "worst_gap": worst["gap"].to_numpy(float),
+        },
+        index=found.index,
+    )
+    out["blind_spot"] = (out["gap"] >= config.blind_spot_points) & (out["lo"] > 0)
+    return out.reset_index()[columns]
