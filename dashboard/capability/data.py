@@ -122,7 +122,7 @@ def feedback(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def blind_spots(path: str, filters: Filters, visible: Visible) -> pd.DataFrame:
-    return capability.blind_spots(dataset(path), filters, visible)
+    return capability.blind_spots_of(feedback(path, filters, visible), visible)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -24,8 +24,8 @@ is shown comes out through the visible scope (`scoring.scope`). The pieces:
 - `training_effects`: KPI of the trained skill before vs after a completed course, next to
   how untrained peers moved over the same weeks: difference-in-differences
   (docs/METHODS.md, "Training effect").
-- `feedback_360` / `blind_spots`: mean rating per role and competency; self well above
-  others flagged.
+- `feedback_360` / `blind_spots` (`blind_spots_of` a feedback table already read): mean
+  rating per role and competency; self well above others flagged.
 - `coaching_plan`: per agent and gap, the evidence, a suggested course and the owner.
 
 One module per analysis: `skills` (the matrix, training needs, courses), `case_mix`,
@@ -60,7 +60,13 @@ from scoring.analyses.capability.common import (
     skill_kpis,
 )
 from scoring.analyses.capability.effects import EFFECT_COLUMNS, EFFECT_WINDOW_DAYS, training_effects
-from scoring.analyses.capability.feedback import ROLES, blind_spots, competency_inputs, feedback_360
+from scoring.analyses.capability.feedback import (
+    ROLES,
+    blind_spots,
+    blind_spots_of,
+    competency_inputs,
+    feedback_360,
+)
 from scoring.analyses.capability.skills import (
     BASELINES,
     MATRIX_COLUMNS,
@@ -94,6 +100,7 @@ __all__ = [
     "CapabilityConfig",
     "agents",
     "blind_spots",
+    "blind_spots_of",
     "case_mix",
     "case_mix_matrix",
     "coaching_plan",

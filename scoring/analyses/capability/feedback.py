@@ -70,11 +70,20 @@ def blind_spots(
     """Per visible agent: mean self − others gap over competencies, its 95% interval, the
     worst competency, and `blind_spot` when the gap ≥ config.blind_spot_points and the
     interval's lower bound is above 0 (BLIND_SPOT_POINTS documents the threshold)."""
+    return blind_spots_of(feedback_360(ds, filters, visible), visible, config)
+
+
+@shows_rows
+def blind_spots_of(
+    feedback: pd.DataFrame, visible: Visible, config: CapabilityConfig = DEFAULT_CONFIG
+) -> pd.DataFrame:
+    """`blind_spots` from the `feedback_360` table of the same filter and `visible` scope
+    (a page that shows both reads the ratings once)."""
     columns = [
         *("agent_id", "team", "gap", "lo", "hi"),
         *("competencies", "worst", "worst_gap", "blind_spot"),
     ]
-    table = feedback_360(ds, filters, visible).dropna(subset=["gap"])
+    table = feedback.dropna(subset=["gap"])
     if table.empty:
         return pd.DataFrame(columns=columns)
     # per agent at once (a loop over 2,000 agents' groups took 1.2–3.4 s)
