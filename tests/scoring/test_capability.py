@@ -494,3 +494,19 @@ def test_specific_references_solve_their_definition(kind):
     assert len(refs) == len(expected)
     for pair, value in expected.items():
         assert refs[pair] == pytest.approx(value, rel=1e-9), pair
+
+
+def test_a_skills_suggested_courses_are_listed_most_taken_first():
+    from scoring.analyses.capability.skills import _suggestions
+
+    catalogue = pd.DataFrame(
+        {
+            "skill": ["billing", "repair", "repair", None],
+            "course": ["Billing basics", "Repair 201", "Repair 101", "Orphan"],
+            "completions": [3, 9, 2, 1],
+        }
+    )  # as `courses` orders it: by skill, most completions first
+    assert _suggestions(catalogue) == {
+        "billing": "Billing basics",
+        "repair": "Repair 201; Repair 101",
+    }

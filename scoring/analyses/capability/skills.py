@@ -348,10 +348,10 @@ def courses(ds: Dataset) -> pd.DataFrame:
     )
 
 
-def _suggested(catalogue: pd.DataFrame, skill: str) -> str | None:
-    """The courses covering a skill, most taken first (None when no course covers it)."""
-    names = catalogue.loc[catalogue["skill"] == skill, "course"].tolist()
-    return "; ".join(names) if names else None
+def _suggestions(catalogue: pd.DataFrame) -> dict[str, str]:
+    """Skill → the courses covering it, most taken first (the catalogue's order), joined;
+    a skill no course covers has none."""
+    return {skill: "; ".join(group["course"]) for skill, group in catalogue.groupby("skill")}
 
 
 NEEDS_COLUMNS = [
@@ -391,7 +391,8 @@ def training_needs(
     ticket = weak["dimension"] != COMPETENCY
     weak["per_month"] = np.where(ticket, weak["cases"] / months, np.nan)
     weak["impact"] = weak["per_month"] * weak["gap"].abs()
-    weak["course"] = [_suggested(catalogue, s) for s in weak["skill"]]
+    suggestions = _suggestions(catalogue)  # once, not once per weak cell (0.7 s at 10M)
+    weak["course"] = [suggestions.get(s) for s in weak["skill"]]
     weak = weak.rename(columns={"shrunk": "value", "peer": "reference"})
     weak["_ticket"] = ticket
     weak = weak.sort_values(
