@@ -128,9 +128,10 @@ def _rows_by_owner(table: pd.DataFrame, owner_type: str) -> dict:
     objectives at 10M tickets. An owner's first row, as a mask would find it."""
     if owner_type == "department":
         return {None: table.iloc[0].to_dict()} if len(table) else {}
-    owners = table[by_column(owner_type)].tolist()
-    records = table.to_dict("records")
-    return {owner: row for owner, row in reversed(list(zip(owners, records, strict=True)))}
+    rows: dict = {}
+    for owner, row in zip(table[by_column(owner_type)], table.to_dict("records"), strict=True):
+        rows.setdefault(owner, row)
+    return rows
 
 
 def by_column(owner_type: str) -> str:
