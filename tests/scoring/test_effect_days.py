@@ -71,3 +71,34 @@ def test_a_dataset_without_a_build_has_no_daily_inputs_table():
     ds = open_dataset(SAMPLE)
     assert design.attach_days(ds, 30) is None
     assert design._built_days(ds, KPIS_BY_ID["fcr"], 30) is None
+
+
+def _months_by_hand(days: pd.DataFrame, day: date, months: int) -> pd.DataFrame:
+    """The oracle of `agent_months`: the daily inputs summed per agent and month relative
+    to `day` in pandas, month by month as the docstring of `relative_months` reads."""
+    stamps = days["day"]
+    k = (stamps.dt.year - day.year) * 12 + (stamps.dt.month - day.month)
+    k = k - (stamps.dt.day < day.day)
+    inside = days.assign(k=k)[(k >= -months) & (k < months)]
+    rows = inside.groupby(["agent_id", "team", "k"], as_index=False)[design.DAY_MEASURES].sum()
+    rows = rows[rows["den"] > 0].reset_index(drop=True)
+    return rows.assign(y=rows["num"] / rows["den"])
+
+
+# (change day, months): mid-month, the 31st (shorter months clamp), the first of a month
+CHANGES = [(date(2026, 6, 17), 5), (date(2026, 5, 31), 3), (date(2026, 3, 1), 2)]
+
+
+@pytest.mark.parametrize(("day", "months"), CHANGES)
+def test_agent_months_sum_the_daily_inputs_per_relative_month(readings, day, months):
+    tickets, with_days = readings
+    window = (design.shift_months(day, -months), design.shift_months(day, months))
+    window = (window[0], window[1] - pd.Timedelta(days=1))
+    for ds in (tickets, with_days):
+        for k in (KPIS_BY_ID["fcr"], KPIS_BY_ID["first_response_median"]):
+            days = design.daily_inputs(ds, Filters(), k, *window)
+            for on, span in ((day, months), (design.shift_months(day, -1), 1)):  # and a placebo
+                expected = _months_by_hand(days, on, span)
+                got = design.agent_months(ds, Filters(), k, window, on, span)
+                assert len(expected) and set(got["k"]) == set(range(-span, span)), k.id
+                pd.testing.assert_frame_equal(expected, got, check_dtype=False, rtol=1e-12)

@@ -211,23 +211,33 @@ def daily_inputs(
     the durations of 0 or less left out. The filter's ticket filters apply. Read from the
     build's daily inputs where it has them (`attach_days`; a filter on ticket dimensions
     reads the tickets)."""
+    q = _with_days(ds, filters, k, first, last, repeat_days)
+    measures = ", ".join(f"CAST(coalesce({m}, 0) AS DOUBLE) AS {m}" for m in DAY_MEASURES)
+    result = q.select(f"SELECT {', '.join(DAY_KEYS)}, {measures} FROM days").run(ds)
+    result["day"] = pd.to_datetime(result["day"])
+    return result
+
+
+def _with_days(
+    ds: Dataset, filters: Filters, k: KPI, first: date, last: date, repeat_days: int
+) -> Query:
+    """A query with the CTE `days`: the rows of `daily_inputs` (measures NULL where a day
+    has none), from the build's table where it has them, else from the tickets."""
     built = _built_days(ds, k, repeat_days)
     window = filters.population().replace(start=first, end=last)
     if built is not None and window == Filters(start=first, end=last):
         q = Query(ds)
         bounds = f"day >= {q.param('first', first)} AND day <= {q.param('last', last)}"
         named = ", ".join(f"{ident(_named(k, m))} AS {m}" for m in DAY_MEASURES)
-        statement = q.select(
+        q.define(
+            "days",
             f"SELECT {', '.join(DAY_KEYS)}, {named} "
-            f"FROM read_parquet({literal(str(built))}) WHERE {bounds}"
+            f"FROM read_parquet({literal(str(built))}) WHERE {bounds}",
         )
     else:
-        statement = _daily_statement(ds, window, k.grain, [k], repeat_days, named=False)
-    result = statement.run(ds)
-    for column in DAY_MEASURES:
-        result[column] = result[column].fillna(0).astype(float)
-    result["day"] = pd.to_datetime(result["day"])
-    return result
+        q = Query(ds, window, repeat_days)
+        q.define("days", _daily_rows(q, k.grain, [k], named=False))
+    return q
 
 
 DAY_KEYS = ("agent_id", "team", "day")
@@ -247,16 +257,22 @@ def _daily_statement(
     named: bool = True,
 ) -> Statement:
     """The statement of the daily inputs of `kpis` (all of `grain`) over the tickets of
-    `window` (the population): per agent and day, each KPI's `DAY_MEASURES`, as `_named`
-    columns or (`named` false, for one KPI) as the measures themselves."""
+    `window` (the population): `_daily_rows`."""
     q = Query(ds, window, repeat_days)
+    return q.select(_daily_rows(q, grain, kpis, named))
+
+
+def _daily_rows(q: Query, grain: str, kpis: Sequence[KPI], named: bool) -> str:
+    """SELECT per agent and day over the tickets of `q`'s filter: each KPI's
+    `DAY_MEASURES`, as `_named` columns or (`named` false, for one KPI) as the measures
+    themselves."""
     dated = f"(SELECT *, CAST(created_at AS DATE) AS day FROM {q.grain_rows(grain)})"
     measures = []
     for k in kpis:
         num, den, sq, nonpositive = (_named(k, m) if named else m for m in DAY_MEASURES)
         excluded = f"count(CASE WHEN ({k.expr}) <= 0 THEN 1 END)" if is_duration(k) else "0"
         measures += [*moments(_case_value(k), num, den, sq), f"{excluded} AS {ident(nonpositive)}"]
-    return q.select(q.grouped(dated, DAY_KEYS, measures))
+    return q.grouped(dated, DAY_KEYS, measures)
 
 
 # --- the daily inputs found once per build -------------------------------------------------
@@ -350,15 +366,34 @@ def case_values(
 
 
 @for_statistics
-def agent_months(days: pd.DataFrame, day: date, months: int) -> pd.DataFrame:
-    """The daily inputs within `months` before and after `day`, summed per agent and
-    relative month k (−months … months − 1): agent_id, team, k, num, den, sq, nonpositive,
-    y = num/den."""
-    k = relative_months(days["day"], day)
-    inside = days.assign(k=k)[(k >= -months) & (k < months)]
-    rows = inside.groupby(["agent_id", "team", "k"], as_index=False)[DAY_MEASURES].sum()
-    rows = rows[rows["den"] > 0].reset_index(drop=True)
-    return rows.assign(y=rows["num"] / rows["den"])
+def agent_months(
+    ds: Dataset,
+    filters: Filters,
+    k: KPI,
+    days: tuple[date, date],
+    day: date,
+    months: int,
+    repeat_days: int = 30,
+) -> pd.DataFrame:
+    """The daily inputs (`daily_inputs`) of `days` (first, last) within `months` before and
+    after `day`, summed per agent and relative month k (−months … months − 1,
+    `relative_months`): agent_id, team, k, num, den, sq, nonpositive, y = num/den; an
+    agent-month without cases (den 0) left out. Summed by DuckDB: a year of days per agent
+    read into pandas and grouped there took 1.8 s of the page at 10M tickets."""
+    q = _with_days(ds, filters, k, *days, repeat_days)
+    month = (
+        f"(year(day) - {q.param('change_year', day.year)}) * 12 "
+        f"+ month(day) - {q.param('change_month', day.month)} "
+        f"- CASE WHEN dayofmonth(day) < {q.param('change_day', day.day)} THEN 1 ELSE 0 END"
+    )
+    bound = q.param("months", months)
+    sums = ", ".join(f"CAST(coalesce(sum({m}), 0) AS DOUBLE) AS {m}" for m in DAY_MEASURES)
+    rows = q.select(
+        f"SELECT agent_id, team, k, {sums} FROM (SELECT *, {month} AS k FROM days) "
+        f"WHERE k >= -{bound} AND k < {bound} GROUP BY agent_id, team, k "
+        "HAVING coalesce(sum(den), 0) > 0 ORDER BY agent_id, team, k"
+    ).run(ds)
+    return rows.assign(k=rows["k"].astype("int64"), y=rows["num"] / rows["den"])
 
 
 def treated_mask(rows: pd.DataFrame, change: Change) -> np.ndarray:
@@ -603,8 +638,8 @@ def evaluate_kpi(
 ) -> Effect:
     """One KPI judged on the change (see the module docstring)."""
     first, last = shift_months(change.date, -months), shift_months(change.date, months)
-    days = daily_inputs(ds, filters, k, first, last - timedelta(days=1), repeat_days)
-    rows = agent_months(days, change.date, months)
+    days = (first, last - timedelta(days=1))
+    rows = agent_months(ds, filters, k, days, change.date, months, repeat_days)
     controls = choose_controls(rows, change)
     relative = is_duration(k)
     values = None
@@ -617,7 +652,7 @@ def evaluate_kpi(
     placebo_day = shift_months(change.date, -placebo_months) if placebo_months else None
     placebo = evaluation.Estimate.unavailable()
     if placebo_day is not None:
-        placebo_rows = agent_months(days, placebo_day, placebo_months)
+        placebo_rows = agent_months(ds, filters, k, days, placebo_day, placebo_months, repeat_days)
         placebo = _estimate(
             placebo_rows, change, controls, k, values, placebo_day, placebo_months, level
         )
