@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from scoring.data.dataset import Dataset
 from scoring.engine.policy import Policy
@@ -31,7 +30,7 @@ from scoring.engine.scorecard import KpiMatrix, Scorecard, grades_of, matrix_of
 from scoring.measures import halves
 from scoring.measures.metrics import SPLIT_GRAINS, Filters, available_kpis, kpi_halves
 from scoring.measures.query import Query
-from scoring.methods import normalise
+from scoring.methods import normalise, stats
 from scoring.registry.kpis import KPI
 from scoring.scope import for_statistics
 
@@ -62,7 +61,7 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
     both = ~np.isnan(a) & ~np.isnan(b)
     if both.sum() < MIN_AGENTS:
         return float("nan")
-    ranks_a, ranks_b = rankdata(a[both]), rankdata(b[both])  # ties: their mean rank
+    ranks_a, ranks_b = stats.mean_ranks(a[both]), stats.mean_ranks(b[both])  # ties: their mean rank
     if ranks_a.std() == 0 or ranks_b.std() == 0:
         return float("nan")
     return float(np.corrcoef(ranks_a, ranks_b)[0, 1])

@@ -26,12 +26,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from scoring.engine import scorecard
 from scoring.engine.policy import SEGMENTS, Policy
 from scoring.methods import grading as grading_rules
-from scoring.methods import incentives
+from scoring.methods import incentives, stats
 from scoring.registry.kpis import KPI, PERSPECTIVES
 from scoring.scope import Visible, for_statistics, shows_rows
 
@@ -377,8 +376,7 @@ def compare(
     both = ~(baseline["insufficient_data"].to_numpy() | new["insufficient_data"].to_numpy())
     tau, p = (math.nan, math.nan)
     if both.sum() >= 2:
-        result = stats.kendalltau(base_composite[both], new_composite[both])
-        tau, p = float(result.statistic), float(result.pvalue)
+        tau, p = stats.kendall_tau(base_composite[both], new_composite[both])
     return Comparison(agents, transitions, cells, team_change(baseline, new), tau, p)
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
+
+from scoring.methods import stats
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Estimate:
         not usable)."""
         if not (se > 0 and dof > 0) or math.isnan(value):
             return cls.unavailable(value)
-        quantile = float(sps.t.ppf((1 + level) / 2, dof))
-        p_value = float(2 * sps.t.sf(abs(value) / se, dof))
+        quantile = stats.t_quantile((1 + level) / 2, dof)
+        p_value = 2 * stats.t_tail(abs(value) / se, dof)
         return cls(value, se, value - quantile * se, value + quantile * se, p_value, dof)
 
 
@@ -161,7 +162,7 @@ def welch_from_moments(
         return math.nan, math.nan, math.nan
     t = (mean1 - mean2) / math.sqrt(v1 + v2)
     dof = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    return t, dof, float(2 * sps.t.sf(abs(t), dof))
+    return t, dof, 2 * stats.t_tail(abs(t), dof)
 
 
 def moments_summary(total: float, squares: float, count: float) -> tuple[float, float]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 FloatOrArray = FloatArray | np.float64
@@ -23,6 +23,46 @@ Z_95 = 1.959963984540054  # the 97.5% quantile of the standard normal
 WEAK_PRIOR = (1.0, 1.0)
 # Lower bound of a fitted prior strength α + β, in pseudo-trials; see fit_beta_prior.
 MIN_PRIOR_STRENGTH = 2.0
+
+
+def _scipy_stats():
+    """scipy.stats, imported where a test first needs it: importing it takes about a second,
+    half of the dashboard's first page, whose intervals need only the distribution functions
+    of scipy.special (`normal_quantile`, `normal_tail`, `t_quantile`, `t_tail`)."""
+    from scipy import stats
+
+    return stats
+
+
+def normal_quantile(q: npt.ArrayLike) -> FloatOrArray:
+    """The standard normal's quantile at q (scipy.stats.norm.ppf)."""
+    return special.ndtri(q)
+
+
+def normal_tail(z: float) -> float:
+    """P(Z > z) for a standard normal Z (scipy.stats.norm.sf)."""
+    return float(special.ndtr(-z))
+
+
+def t_quantile(q: float, dof: float) -> float:
+    """Student's t quantile at q with `dof` degrees of freedom (scipy.stats.t.ppf)."""
+    return float(special.stdtrit(dof, q))
+
+
+def t_tail(t: float, dof: float) -> float:
+    """P(T > t) for Student's T with `dof` degrees of freedom (scipy.stats.t.sf)."""
+    return float(special.stdtr(dof, -t))
+
+
+def kendall_tau(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[float, float]:
+    """Kendall's τ-b of two orderings and its two-sided p-value (scipy.stats.kendalltau)."""
+    result = _scipy_stats().kendalltau(a, b)
+    return float(result.statistic), float(result.pvalue)
+
+
+def mean_ranks(values: npt.ArrayLike) -> FloatArray:
+    """Ranks from 1, ties given their mean rank (scipy.stats.rankdata)."""
+    return _scipy_stats().rankdata(values)
 
 
 def _unwrap(values: FloatArray) -> FloatOrArray:
@@ -149,14 +189,15 @@ def beta_credible_interval(
     """Equal-tailed credible interval of the posterior Beta(x + α, n − x + β).
 
     The conjugate posterior of the beta-binomial model (docs/METHODS.md, "Credible intervals"),
-    evaluated with scipy.stats.beta.ppf at (1 − level)/2 and (1 + level)/2.
+    evaluated with the inverse regularised incomplete beta function (scipy.special.betaincinv,
+    what scipy.stats.beta.ppf computes) at (1 − level)/2 and (1 + level)/2.
     """
     _check_prior(alpha, beta)
     _check_level(level)
     x, n = _counts(successes, trials)
     a, b = x + alpha, n - x + beta
-    lo = sps.beta.ppf((1 - level) / 2, a, b)
-    hi = sps.beta.ppf((1 + level) / 2, a, b)
+    lo = special.betaincinv(a, b, (1 - level) / 2)
+    hi = special.betaincinv(a, b, (1 + level) / 2)
     return _unwrap(np.asarray(lo, dtype=float)), _unwrap(np.asarray(hi, dtype=float))
 
 
@@ -209,7 +250,7 @@ def bayesian_average_interval(
     centre = np.asarray(bayesian_average(r_sum, n, prior_mean, prior_weight), dtype=float)
     sd = _pooled_within_sd(r_sum, r_sq, n)
     with np.errstate(divide="ignore", invalid="ignore"):  # m = n = 0: the centre is NaN too
-        half = sps.norm.ppf((1 + level) / 2) * sd / np.sqrt(n + prior_weight)
+        half = normal_quantile((1 + level) / 2) * sd / np.sqrt(n + prior_weight)
     return _unwrap(centre - half), _unwrap(centre + half)
 
 
@@ -367,7 +408,7 @@ def welch_t_test(a: npt.ArrayLike, b: npt.ArrayLike) -> ComparisonResult:
     effect = float(a.mean() - b.mean()) if a.size and b.size else math.nan
     if a.size < 2 or b.size < 2:
         return ComparisonResult(math.nan, math.nan, effect, name)
-    result = sps.ttest_ind(a, b, equal_var=False)
+    result = _scipy_stats().ttest_ind(a, b, equal_var=False)
     return ComparisonResult(float(result.statistic), float(result.pvalue), effect, name)
 
 
@@ -387,7 +428,7 @@ def two_proportion_z_test(x1: float, n1: float, x2: float, n2: float) -> Compari
     pooled = (x1 + x2) / (n1 + n2)
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (p1 - p2) / se if se > 0 else 0.0
-    p_value = float(2 * sps.norm.sf(abs(z)))
+    p_value = 2 * normal_tail(abs(z))
     return ComparisonResult(float(z), p_value, float(p1 - p2), name)
 
 
@@ -403,7 +444,7 @@ def mann_whitney_u(a: npt.ArrayLike, b: npt.ArrayLike) -> ComparisonResult:
     name = "probability a > b (ties ½)"
     if a.size == 0 or b.size == 0:
         return ComparisonResult(math.nan, math.nan, math.nan, name)
-    result = sps.mannwhitneyu(a, b, alternative="two-sided")
+    result = _scipy_stats().mannwhitneyu(a, b, alternative="two-sided")
     u = float(result.statistic)
     return ComparisonResult(u, float(result.pvalue), u / (a.size * b.size), name)
 

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from scoring.analyses.capability.common import (
     TICKET_SKILL_DIMENSIONS,
@@ -177,7 +176,7 @@ def _effect(totals: dict[str, tuple[float, float, float]], kind: str, z: float) 
             after_num, after_cases, before_num, before_cases
         ).p_value
     else:
-        p_value = float(2 * sps.norm.sf(abs(change) / se_change)) if se_change else 1.0
+        p_value = 2 * stats.normal_tail(abs(change) / se_change) if se_change else 1.0
     return {
         "before": tb,
         "before_half": z * math.sqrt(vtb),
@@ -226,7 +225,7 @@ def training_effects(
     if not ds.has("training") or k not in skill_kpis(ds):
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     trained = _completions(ds)
-    z = sps.norm.ppf((1 + level) / 2)
+    z = stats.normal_quantile((1 + level) / 2)
     roster = agents(ds, visible).set_index("agent_id")
     rows = []
     for dimension in [d for d in TICKET_SKILL_DIMENSIONS if ds.has("tickets", d)]:

@@ -7,12 +7,12 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from scoring.analyses.capability.common import DEFAULT_CONFIG, CapabilityConfig
 from scoring.data.dataset import Dataset
 from scoring.measures.metrics import Filters
 from scoring.measures.query import Query
+from scoring.methods import stats
 from scoring.scope import EVERYTHING, Visible, for_statistics, shows_rows
 
 ROLES = ("self", "supervisor", "peer", "subordinate", "customer")
@@ -89,7 +89,7 @@ def blind_spots_of(
     # per agent at once (a loop over 2,000 agents' groups took 1.2–3.4 s)
     gaps = table.groupby(["agent_id", "team"], sort=True)["gap"]
     found = gaps.agg(["mean", "std", "count"])
-    z = sps.norm.ppf((1 + config.level) / 2)
+    z = stats.normal_quantile((1 + config.level) / 2)
     half = (z * found["std"] / np.sqrt(found["count"])).where(found["count"] > 1, math.inf)
     worst = table.loc[gaps.idxmax().to_numpy()]
     out = pd.DataFrame(
