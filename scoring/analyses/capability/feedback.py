@@ -48,19 +48,34 @@ def feedback_360(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFram
     columns = ["agent_id", "team", "competency", *ROLES, "others", "gap", "ratings"]
     if not ds.has("feedback_360"):
         return pd.DataFrame(columns=columns)
-    ratings = _ratings(ds, filters.population(), visible)
-    if ratings.empty:
+    sums = _role_sums(ds, filters.population(), visible)
+    if sums.empty:
         return pd.DataFrame(columns=columns)
     keys = ["agent_id", "team", "competency"]
-    # a group-by, not pivot_table: 0.1 s instead of 0.5–1.2 s for 225k ratings
-    by_role = ratings.groupby([*keys, "role"])["score"].mean().unstack("role")
-    others = ratings[ratings["role"] != "self"].groupby(keys)["score"]
-    table = by_role.reindex(columns=list(ROLES))
-    table["others"] = others.mean()
+    table = _means(sums.groupby([*keys, "role"])).unstack("role").reindex(columns=list(ROLES))
+    table["others"] = _means(sums[sums["role"] != "self"].groupby(keys))
     table["gap"] = table["self"] - table["others"]
-    table["ratings"] = ratings.groupby(keys)["score"].count()
+    table["ratings"] = sums.groupby(keys)["n"].sum()
     table.columns.name = None
     return table.reset_index()[columns]
+
+
+def _role_sums(ds: Dataset, filters: Filters, visible: Visible) -> pd.DataFrame:
+    """`_ratings` summed per agent, team, competency and role: agent_id, team, competency,
+    role, total and n (the count) of the scores — summed by DuckDB: a department's year of
+    ratings read a row at a time and grouped in pandas took 0.3–0.6 s of the page."""
+    q = Query(ds, filters)
+    return q.select(
+        "SELECT reviewee_id AS agent_id, team, competency, reviewer_role AS role, "
+        "sum(score) AS total, count(score) AS n "
+        f"FROM {q.feedback_rows(visible)} GROUP BY ALL"
+    ).run(ds)
+
+
+def _means(groups) -> pd.Series:
+    """The mean score of each group of `_role_sums` rows (NaN without a score)."""
+    sums = groups[["total", "n"]].sum()
+    return sums["total"] / sums["n"].where(sums["n"] > 0)
 
 
 @shows_rows
