@@ -50,8 +50,14 @@ def kpi_matrix(path: str, filters: Filters, repeat_days: int) -> scorecard.KpiMa
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def kpi_table(path: str, filters: Filters, by: tuple[str, ...], repeat_days: int) -> pd.DataFrame:
-    return metrics.kpi_table(dataset(path), filters, by, repeat_days)
+def kpi_table(
+    path: str,
+    filters: Filters,
+    by: tuple[str, ...],
+    repeat_days: int,
+    kpi_ids: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    return metrics.kpi_table(dataset(path), filters, by, repeat_days, kpi_ids)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -130,9 +130,9 @@ def breakdowns(path: str) -> list[tuple[str, str]]:
 def breakdown(
     path: str, filters: Filters, kpi_id: str, by: tuple[str, ...], min_cell: int, repeat_days: int
 ) -> pd.DataFrame:
-    """The KPI per cell of `by`, from the cached KPI table by `by` (which every KPI and
-    minimum share)."""
-    table = data.kpi_table(path, filters, by, repeat_days)
+    """The KPI per cell of `by`, from the cached table of that KPI by `by` (which every
+    minimum shares)."""
+    table = data.kpi_table(path, filters, by, repeat_days, (kpi_id,))
     return diagnostics.breakdown_cells(table, KPIS_BY_ID[kpi_id], by, min_cell)
 
 

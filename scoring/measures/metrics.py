@@ -264,16 +264,28 @@ def kpi_table(
     filters: Filters = Filters(),
     by: tuple[str, ...] = ("agent_id",),
     repeat_days: int = 30,
+    kpi_ids: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """One row per group: `tickets`, and per KPI its value and `__num`/`__den`/`__sq` inputs.
 
     KPIs unavailable in the dataset are absent; a group without data for a KPI has NaN.
+    With `kpi_ids`, only those KPIs (the same groups and values): a breakdown showing one
+    KPI reads its few cell columns, and a quantile only where it is asked for (a year's
+    category × channel table at 10M tickets 0.1 s instead of 0.6–0.9 s for every KPI).
     """
-    sorted_kpis = _ranked_kpis(ds, filters, by)
-    table = _query(ds, filters, by, repeat_days, sorted_kpis).run(ds)
+    left_out = _left_out(ds, by, kpi_ids)
+    sorted_kpis = tuple(k for k in _ranked_kpis(ds, filters, by) if k not in left_out)
+    table = _query(ds, filters, by, repeat_days, left_out + sorted_kpis).run(ds)
     if sorted_kpis:
         table = _with_quantiles(table, ranked.answer(ds, filters, by, sorted_kpis), by)
     return _with_values(ds, table)
+
+
+def _left_out(ds: Dataset, by: tuple[str, ...], kpi_ids: tuple[str, ...] | None) -> tuple[KPI, ...]:
+    """The KPIs grouped by `by` that are not among `kpi_ids` (None: every KPI is asked)."""
+    if kpi_ids is None:
+        return ()
+    return tuple(k for kpis in _grains(ds, by).values() for k in kpis if k.id not in kpi_ids)
 
 
 def _with_quantiles(

@@ -103,6 +103,28 @@ def test_the_cube_gives_the_tickets_kpi_table(readings, chosen, by):
 
 
 @pytest.mark.parametrize(
+    ("chosen", "by", "kpi_ids"),
+    [
+        (Filters(), ("category", "channel"), ("fcr",)),  # from the cells
+        (Filters(start=date(2026, 3, 5)), ("category",), ("csat",)),  # a survey KPI, edges
+        (Filters(), ("category", "channel"), ("first_response_median",)),  # a quantile
+        (Filters(channels=("phone",)), ("week",), ("fcr", "workload")),  # from the tickets
+        (Filters(), ("agent_id",), ("repeat_rate", "first_response_p90")),
+    ],
+)
+def test_a_table_of_some_kpis_holds_their_columns_of_every_kpis_table(
+    readings, chosen, by, kpi_ids
+):
+    tickets, cubed = readings
+    every = kpi_table(tickets, chosen, by)
+    asked = [c for c in every if c in by or c == "tickets" or c.split("__")[0] in kpi_ids]
+    for ds in (tickets, cubed):
+        some = kpi_table(ds, chosen, by, 30, kpi_ids)
+        assert {c.split("__")[0] for c in some} - {*by, "tickets", "surveys"} == set(kpi_ids)
+        assert_same_tables(every[asked], some.drop(columns=["surveys"], errors="ignore"), by)
+
+
+@pytest.mark.parametrize(
     "chosen",
     [
         Filters(),  # every whole month from the cells
