@@ -210,7 +210,8 @@ def daily_inputs(
     agent_id, team, day, num, den, sq of the case values (`_case_value`) and `nonpositive`,
     the durations of 0 or less left out. The filter's ticket filters apply. Read from the
     build's daily inputs where it has them (`attach_days`; a filter on ticket dimensions
-    reads the tickets)."""
+    reads the tickets). The evaluation sums them per month in SQL (`agent_months`); these
+    rows whole are what the build's table is checked against (tests/scoring/test_effect_days.py)."""
     q = _with_days(ds, filters, k, first, last, repeat_days)
     measures = ", ".join(f"CAST(coalesce({m}, 0) AS DOUBLE) AS {m}" for m in DAY_MEASURES)
     result = q.select(f"SELECT {', '.join(DAY_KEYS)}, {measures} FROM days").run(ds)
