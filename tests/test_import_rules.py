@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,21 @@ def test_the_rules_see_a_violation():
     assert any(within(i, ("dashboard.capability",)) for i in capability)
     assert layer_of("scoring.engine.scorecard") > layer_of("scoring.measures.metrics")
     assert layer_of("scoring.registry.kpis") < layer_of("scoring.data.dataset")
+
+
+def test_the_pages_modules_import_no_scipy_stats():
+    """scipy.stats takes about a second to import, half of the first page's load: the shell
+    and every page's imports get by with scipy.special (scoring/methods/stats.py)."""
+    pages = sorted((ROOT / "app_pages").glob("*.py"))
+    imports = [
+        ast.unparse(node)
+        for page in pages
+        for node in ast.parse(page.read_text(encoding="utf-8")).body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+    code = "\n".join(["import dashboard.app.shell", *imports, "import sys"])
+    code += "\nprint('scipy.stats' in sys.modules, 'scoring.methods.stats' in sys.modules)"
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.split() == ["False", "True"], found.stderr

@@ -243,12 +243,13 @@ def explain_sql(
     filters: Filters = Filters(),
     by: tuple[str, ...] = ("agent_id",),
     repeat_days: int = 30,
+    kpi_ids: tuple[str, ...] | None = None,
 ) -> str:
-    """The SQL `kpi_table` runs for this filter and grouping (`query.Statement.explain`
+    """The SQL `kpi_table` runs for this filter, grouping and KPIs (`query.Statement.explain`
     adds the parameters' values), and a comment naming the quantiles it reads from the
     sorted values instead (`scoring.measures.ranked`)."""
-    sorted_kpis = _ranked_kpis(ds, filters, by)
-    sql = _query(ds, filters, by, repeat_days, sorted_kpis).sql
+    left_out, sorted_kpis = _answered_apart(ds, filters, by, kpi_ids)
+    sql = _query(ds, filters, by, repeat_days, left_out + sorted_kpis).sql
     per = ", ".join(by) or "the filter"
     for k in sorted_kpis:
         sql += (
@@ -273,19 +274,21 @@ def kpi_table(
     KPI reads its few cell columns, and a quantile only where it is asked for (a year's
     category × channel table at 10M tickets 0.1 s instead of 0.6–0.9 s for every KPI).
     """
-    left_out = _left_out(ds, by, kpi_ids)
-    sorted_kpis = tuple(k for k in _ranked_kpis(ds, filters, by) if k not in left_out)
+    left_out, sorted_kpis = _answered_apart(ds, filters, by, kpi_ids)
     table = _query(ds, filters, by, repeat_days, left_out + sorted_kpis).run(ds)
     if sorted_kpis:
         table = _with_quantiles(table, ranked.answer(ds, filters, by, sorted_kpis), by)
     return _with_values(ds, table)
 
 
-def _left_out(ds: Dataset, by: tuple[str, ...], kpi_ids: tuple[str, ...] | None) -> tuple[KPI, ...]:
-    """The KPIs grouped by `by` that are not among `kpi_ids` (None: every KPI is asked)."""
-    if kpi_ids is None:
-        return ()
-    return tuple(k for kpis in _grains(ds, by).values() for k in kpis if k.id not in kpi_ids)
+def _answered_apart(
+    ds: Dataset, filters: Filters, by: tuple[str, ...], kpi_ids: tuple[str, ...] | None
+) -> tuple[tuple[KPI, ...], tuple[KPI, ...]]:
+    """What `kpi_table`'s statement leaves out: (the KPIs not among `kpi_ids` — None: every
+    KPI is asked —, the asked quantiles read from the sorted values instead)."""
+    grouped = [k for kpis in _grains(ds, by).values() for k in kpis]
+    left_out = () if kpi_ids is None else tuple(k for k in grouped if k.id not in kpi_ids)
+    return left_out, tuple(k for k in _ranked_kpis(ds, filters, by) if k not in left_out)
 
 
 def _with_quantiles(

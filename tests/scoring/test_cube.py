@@ -122,6 +122,9 @@ def test_a_table_of_some_kpis_holds_their_columns_of_every_kpis_table(
         some = kpi_table(ds, chosen, by, 30, kpi_ids)
         assert {c.split("__")[0] for c in some} - {*by, "tickets", "surveys"} == set(kpi_ids)
         assert_same_tables(every[asked], some.drop(columns=["surveys"], errors="ignore"), by)
+    explained = explain_sql(cubed, chosen, by, 30, kpi_ids)
+    assert all(f"{i}__den" in explained or f"-- {i}:" in explained for i in kpi_ids)
+    assert "escalation_rate" not in explained  # asked for by none of the cases
 
 
 @pytest.mark.parametrize(

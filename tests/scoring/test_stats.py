@@ -384,3 +384,34 @@ def test_difference_in_differences_arithmetic():
     # treated 70 → 80 (+10), control 72 → 74 (+2): DiD = 10 − 2 = 8
     assert difference_in_differences(70, 80, 72, 74) == pytest.approx(8)
     assert math.isnan(difference_in_differences(70, np.nan, 72, 74))
+
+
+# --- the distribution functions the pages use instead of scipy.stats -----------------------
+
+
+@given(
+    q=st.floats(1e-9, 1 - 1e-9),
+    z=st.floats(-40, 40),
+    dof=st.one_of(st.floats(0.05, 1e6), st.just(math.inf)),
+)
+def test_the_special_functions_are_scipy_stats_distributions(q, z, dof):
+    """scipy.stats' distributions call these scipy.special functions: the same numbers."""
+    from scoring.methods import stats
+
+    assert stats.normal_quantile(q) == sps.norm.ppf(q)
+    assert stats.normal_tail(z) == sps.norm.sf(z)
+    assert stats.t_quantile(q, dof) == sps.t.ppf(q, dof)
+    assert stats.t_tail(z, dof) == sps.t.sf(z, dof)
+
+
+@given(
+    successes=st.integers(0, 500),
+    extra=st.integers(0, 500),
+    alpha=st.floats(0.01, 50),
+    beta=st.floats(0.01, 50),
+)
+def test_the_credible_interval_is_the_beta_posterior_s_quantiles(successes, extra, alpha, beta):
+    lo, hi = beta_credible_interval(successes, successes + extra, alpha, beta)
+    posterior = sps.beta(successes + alpha, extra + beta)
+    tails = ((1 - 0.95) / 2, (1 + 0.95) / 2)  # the level's tails, as floats compute them
+    assert (lo, hi) == tuple(posterior.ppf(tails))
